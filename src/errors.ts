@@ -1,0 +1,153 @@
+/**
+ * One error hierarchy for the whole toolkit. Every error tokcost throws on purpose is a
+ * {@link TokcostError} with a stable machine-readable `code`; the CLI maps codes to exit codes
+ * and renders `message` as a single line (see `src/cli/render-error.ts`).
+ *
+ * Messages are written for people: what is wrong, then how to fix it. They never contain an
+ * API key (see `redactSecrets`).
+ */
+
+/** Stable error codes. Adding a code is a minor change; renaming one is breaking. */
+export type TokcostErrorCode =
+  | "INVALID_ARGUMENT"
+  | "INVALID_INPUT"
+  | "FILE_NOT_FOUND"
+  | "FILE_UNREADABLE"
+  | "UNKNOWN_MODEL"
+  | "UNKNOWN_ENCODING"
+  | "DISALLOWED_SPECIAL_TOKEN"
+  | "INVALID_PRICING"
+  | "INVALID_CONFIG"
+  | "INVALID_REQUEST"
+  | "CONTEXT_LIMIT"
+  | "MAX_OUTPUT"
+  | "BUDGET_EXCEEDED"
+  | "MISSING_API_KEY"
+  | "API_ERROR"
+  | "TIMEOUT"
+  | "ABORTED"
+  | "NETWORK_ERROR"
+  | "LEDGER_ERROR";
+
+/** Exit code classes used by the CLI: 1 = a limit or budget was exceeded, 2 = bad usage or input. */
+export type ExitClass = 1 | 2;
+
+/** Base class of every error tokcost throws deliberately. */
+export class TokcostError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: TokcostErrorCode;
+  /** Optional structured details (never contains secrets). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: TokcostErrorCode, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options?.details) this.details = options.details;
+  }
+
+  /** The CLI exit code this error maps to: 1 for limits and budgets, 2 for everything else. */
+  get exitClass(): ExitClass {
+    return this.code === "CONTEXT_LIMIT" || this.code === "MAX_OUTPUT" || this.code === "BUDGET_EXCEEDED" ? 1 : 2;
+  }
+}
+
+/** A flag, option or argument has the wrong form (`--max-tokens -3`). */
+export class UsageError extends TokcostError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("INVALID_ARGUMENT", message, { details });
+  }
+}
+
+/** An input (file, request body, line of a JSONL file) cannot be used. */
+export class InputError extends TokcostError {
+  constructor(message: string, options?: { code?: "INVALID_INPUT" | "FILE_NOT_FOUND" | "FILE_UNREADABLE"; details?: Record<string, unknown>; cause?: unknown }) {
+    super(options?.code ?? "INVALID_INPUT", message, options);
+  }
+}
+
+/** A model id that neither the pricing table nor the model → encoding rules know. */
+export class UnknownModelError extends TokcostError {
+  readonly model: string;
+  readonly suggestions: string[];
+  constructor(model: string, suggestions: string[], hint = "pass an encoding explicitly (--encoding o200k_base) or add the model with --pricing <file>") {
+    const didYouMean = suggestions.length ? ` (did you mean ${suggestions.slice(0, 3).join(", ")}?)` : "";
+    super("UNKNOWN_MODEL", `unknown model "${model}"${didYouMean}; ${hint}`, { details: { model, suggestions } });
+    this.model = model;
+    this.suggestions = suggestions;
+  }
+}
+
+/** An encoding name that tokcost does not ship. */
+export class UnknownEncodingError extends TokcostError {
+  constructor(name: string, known: readonly string[]) {
+    super("UNKNOWN_ENCODING", `unknown encoding "${name}"; use one of: ${known.join(", ")}`, { details: { encoding: name } });
+  }
+}
+
+/** A pricing file (bundled or user supplied) does not match the schema. */
+export class PricingError extends TokcostError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("INVALID_PRICING", message, { details });
+  }
+}
+
+/** A configuration file does not match the schema. */
+export class ConfigError extends TokcostError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("INVALID_CONFIG", message, { details });
+  }
+}
+
+/**
+ * A request body the API would reject (unknown parameter, wrong type, out of range).
+ * `param` is the field path in the API's notation (`messages[2].content`).
+ */
+export class InvalidRequestError extends TokcostError {
+  readonly param: string | null;
+  readonly suggestion?: string;
+  constructor(message: string, options?: { param?: string | null; suggestion?: string; details?: Record<string, unknown> }) {
+    super("INVALID_REQUEST", message, { details: { param: options?.param ?? null, ...options?.details } });
+    this.param = options?.param ?? null;
+    if (options?.suggestion) this.suggestion = options.suggestion;
+  }
+}
+
+/** Prompt plus completion budget exceeds the model's context window (or its input cap). */
+export class ContextLimitError extends TokcostError {
+  constructor(message: string, details: { contextWindow: number; promptTokens: number; maxTokens: number; room: number } & Record<string, unknown>) {
+    super("CONTEXT_LIMIT", message, { details });
+  }
+}
+
+/** The completion budget exceeds the model's maximum output tokens. */
+export class MaxOutputError extends TokcostError {
+  constructor(message: string, details: { maxOutputTokens: number; maxTokens: number } & Record<string, unknown>) {
+    super("MAX_OUTPUT", message, { details });
+  }
+}
+
+/** A token or dollar budget would be (or was) exceeded. */
+export class BudgetExceededError extends TokcostError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("BUDGET_EXCEEDED", message, { details });
+  }
+}
+
+/** Is this value one of ours? Works across module copies (checks the shape, not the prototype). */
+export function isTokcostError(value: unknown): value is TokcostError {
+  return value instanceof TokcostError || (typeof value === "object" && value !== null && "code" in value && (value as { name?: unknown }).name !== undefined && value instanceof Error && typeof (value as { code: unknown }).code === "string" && /^[A-Z_]+$/.test((value as { code: string }).code));
+}
+
+const SECRET_PATTERNS: RegExp[] = [/\b(sk-[A-Za-z0-9_\-]{8,})/g, /(Bearer\s+)[^\s"']+/gi];
+
+/**
+ * Removes anything that looks like an API key from a string. Used wherever tokcost renders text
+ * that may have passed through a request (error messages, logs, debug output).
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (_m, prefix: string) => (prefix.startsWith("Bearer") ? `${prefix}[REDACTED]` : "[REDACTED]"));
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * Where an encoding's mergeable ranks come from. The rank data is js-tiktoken's (the same files
+ * OpenAI publishes, re-packed as ES modules), so it works in Node, browsers and edge workers
+ * alike. Modules are imported statically (bundlers need to see them) but parsed only when an
+ * encoding is first used.
+ */
+import gpt2 from "js-tiktoken/ranks/gpt2";
+import r50k from "js-tiktoken/ranks/r50k_base";
+import p50k from "js-tiktoken/ranks/p50k_base";
+import cl100k from "js-tiktoken/ranks/cl100k_base";
+import o200k from "js-tiktoken/ranks/o200k_base";
+
+/** The raw js-tiktoken rank module shape. */
+export interface RankModule {
+  pat_str: string;
+  special_tokens: Record<string, number>;
+  bpe_ranks: string;
+}
+
+/** Rank tables by source name (p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
+export const RANK_MODULES: Readonly<Record<"gpt2" | "r50k_base" | "p50k_base" | "cl100k_base" | "o200k_base", RankModule>> = {
+  gpt2: gpt2 as RankModule,
+  r50k_base: r50k as RankModule,
+  p50k_base: p50k as RankModule,
+  cl100k_base: cl100k as RankModule,
+  o200k_base: o200k as RankModule,
+};
+
+/**
+ * Mergeable ranks keyed by the token's bytes as a "binary string" (one char per byte, 0–255).
+ * Binary strings make V8's string hashing do the work and let sub-pieces be taken with `slice`.
+ */
+export interface RankTable {
+  /** rank of a byte sequence (as a binary string), or undefined */
+  readonly ranks: Map<string, number>;
+  /** bytes (as binary strings) by rank, for decoding */
+  readonly tokens: string[];
+}
+
+/** Parses js-tiktoken's compact rank format: lines of `<prefix> <offset> <base64 token>...`. */
+export function parseRankModule(module: RankModule): RankTable {
+  const ranks = new Map<string, number>();
+  const tokens: string[] = [];
+  for (const line of module.bpe_ranks.split("\n")) {
+    if (!line) continue;
+    const fields = line.split(" ");
+    const offset = Number.parseInt(fields[1], 10);
+    for (let i = 2; i < fields.length; i++) {
+      const bytes = atob(fields[i]);
+      const rank = offset + i - 2;
+      ranks.set(bytes, rank);
+      tokens[rank] = bytes;
+    }
+  }
+  return { ranks, tokens };
+}

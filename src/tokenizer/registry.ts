@@ -1,0 +1,96 @@
+import { Encoding, type EncodingSpec } from "./encoding.js";
+import { parseRankModule, RANK_MODULES, type RankTable } from "./ranks.js";
+import type { PatternFamily } from "./patterns.js";
+import { UnknownEncodingError } from "../errors.js";
+
+/** Names of the encodings tokcost ships (all of OpenAI's public tiktoken encodings). */
+export const ENCODING_NAMES = ["gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base", "o200k_harmony"] as const;
+export type EncodingName = (typeof ENCODING_NAMES)[number];
+
+/** Is `name` one of {@link ENCODING_NAMES}? */
+export function isEncodingName(name: string): name is EncodingName {
+  return (ENCODING_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * o200k_harmony (gpt-oss) = o200k_base ranks and split pattern + harmony's special tokens,
+ * as defined in tiktoken_ext/openai_public.py.
+ */
+function harmonySpecialTokens(): Record<string, number> {
+  const tokens: Record<string, number> = {
+    "<|endoftext|>": 199999,
+    "<|endofprompt|>": 200018,
+    "<|startoftext|>": 199998,
+    "<|reserved_200000|>": 200000,
+    "<|reserved_200001|>": 200001,
+    "<|return|>": 200002,
+    "<|constrain|>": 200003,
+    "<|reserved_200004|>": 200004,
+    "<|channel|>": 200005,
+    "<|start|>": 200006,
+    "<|end|>": 200007,
+    "<|message|>": 200008,
+    "<|reserved_200009|>": 200009,
+    "<|reserved_200010|>": 200010,
+    "<|reserved_200011|>": 200011,
+    "<|call|>": 200012,
+  };
+  for (let i = 200013; i < 201088; i++) tokens[`<|reserved_${i}|>`] = i;
+  return tokens;
+}
+
+const P50K_EDIT_SPECIALS = { "<|endoftext|>": 50256, "<|fim_prefix|>": 50281, "<|fim_middle|>": 50282, "<|fim_suffix|>": 50283 };
+
+type RankSource = keyof typeof RANK_MODULES;
+const rankTables = new Map<RankSource, RankTable>();
+function loadRanks(source: RankSource): () => RankTable {
+  return () => {
+    let table = rankTables.get(source);
+    if (!table) {
+      table = parseRankModule(RANK_MODULES[source]);
+      rankTables.set(source, table);
+    }
+    return table;
+  };
+}
+
+function spec(name: EncodingName, family: PatternFamily, source: RankSource, specialTokens: Record<string, number>): EncodingSpec {
+  return { name, family, specialTokens, loadRanks: loadRanks(source) };
+}
+
+const SPECS: Record<EncodingName, () => EncodingSpec> = {
+  gpt2: () => spec("gpt2", "r50k", "gpt2", { "<|endoftext|>": 50256 }),
+  r50k_base: () => spec("r50k_base", "r50k", "r50k_base", { "<|endoftext|>": 50256 }),
+  p50k_base: () => spec("p50k_base", "r50k", "p50k_base", { "<|endoftext|>": 50256 }),
+  p50k_edit: () => spec("p50k_edit", "r50k", "p50k_base", P50K_EDIT_SPECIALS),
+  cl100k_base: () => spec("cl100k_base", "cl100k", "cl100k_base", RANK_MODULES.cl100k_base.special_tokens),
+  o200k_base: () => spec("o200k_base", "o200k", "o200k_base", RANK_MODULES.o200k_base.special_tokens),
+  o200k_harmony: () => spec("o200k_harmony", "o200k", "o200k_base", harmonySpecialTokens()),
+};
+
+const encodings = new Map<EncodingName, Encoding>();
+
+/**
+ * The encoding called `name` (e.g. `"o200k_base"`). Cheap to call repeatedly: instances are
+ * cached, and rank data is parsed on first use.
+ * @throws UnknownEncodingError for a name tokcost does not ship.
+ */
+export function getEncoding(name: string): Encoding {
+  if (!isEncodingName(name)) throw new UnknownEncodingError(name, ENCODING_NAMES);
+  let encoding = encodings.get(name);
+  if (!encoding) {
+    encoding = new Encoding(SPECS[name]());
+    encodings.set(name, encoding);
+  }
+  return encoding;
+}
+
+/**
+ * A new encoding that extends a shipped one with extra special tokens (as tiktoken's
+ * `Encoding(..., special_tokens={**base._special_tokens, ...})` does), e.g. ChatML's
+ * `<|im_start|>`/`<|im_end|>`. Ranks are shared with the base encoding.
+ */
+export function extendEncoding(base: EncodingName, options: { name: string; specialTokens: Readonly<Record<string, number>> }): Encoding {
+  const baseSpec = SPECS[base]();
+  return new Encoding({ ...baseSpec, name: options.name, specialTokens: { ...baseSpec.specialTokens, ...options.specialTokens } });
+}
