@@ -1,0 +1,2 @@
+/** Node-only entry point (file system, worker threads). */
+export * from "./count-files.js";
