@@ -1,0 +1,4 @@
+/** Pricing: the model table (data + schema), lookups and cost math. No I/O. */
+export * from "./schema.js";
+export { PricingTable, parsePricingFile, bundledPricingTable, getModel, listModels, formatIssuePath, type ModelMatch } from "./table.js";
+export { costOf, priceTokens, type Cost, type TokenUsage } from "./cost.js";
