@@ -1,0 +1,62 @@
+/**
+ * Model resolution: which table entry prices a model id and which encoding counts it.
+ */
+import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
+import type { ModelEntry } from "../pricing/schema.js";
+import { tryEncodingForModel, isEncodingName, type EncodingName, ENCODING_NAMES } from "../tokenizer/index.js";
+import { UnknownEncodingError, UnknownModelError } from "../errors.js";
+
+/** A model id resolved to its pricing entry (if any) and the encoding that counts it. */
+export interface ResolvedModel {
+  /** The id the user asked for. */
+  id: string;
+  /** The table entry that prices and limits it, if the table knows it. */
+  entry?: ModelEntry;
+  encoding: EncodingName;
+  /** true when `encoding` is the model's own tokenizer, so counts are exact. */
+  exact: boolean;
+  warnings: string[];
+}
+
+/** Options for {@link resolveModel}. */
+export interface ResolveOptions {
+  /** Pricing table to use (default: the bundled one). */
+  table?: PricingTable;
+  /** Encoding to count with, for a model the table and tiktoken's rules do not know (or to override). */
+  encoding?: string;
+}
+
+/**
+ * Resolves a model id. Table first (with its fallbacks for snapshots and fine-tunes), then
+ * tiktoken's model → encoding rules; an explicit `encoding` makes any id countable.
+ * @throws UnknownModelError when nothing knows the model and no encoding is given.
+ */
+export function resolveModel(id: string, options: ResolveOptions = {}): ResolvedModel {
+  const table = options.table ?? bundledPricingTable();
+  const warnings: string[] = [];
+  if (options.encoding !== undefined && !isEncodingName(options.encoding)) throw new UnknownEncodingError(options.encoding, ENCODING_NAMES);
+  const match = table.match(id);
+  const entry = match?.entry;
+  if (match?.note) warnings.push(match.note);
+  const modelEncoding = entry?.encoding && isEncodingName(entry.encoding) ? entry.encoding : tryEncodingForModel(id);
+  let encoding: EncodingName;
+  let exact: boolean;
+  if (options.encoding !== undefined) {
+    encoding = options.encoding as EncodingName;
+    exact = modelEncoding === encoding && (entry?.exactTokenizer ?? true);
+    if (!exact) warnings.push(modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`);
+  } else if (modelEncoding) {
+    encoding = modelEncoding;
+    exact = entry?.exactTokenizer ?? true;
+  } else {
+    throw new UnknownModelError(id, table.suggest(id));
+  }
+  if (entry && !entry.exactTokenizer) warnings.push(`${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`);
+  if (!entry) warnings.push(`no pricing or limits for "${id}" in the table: tokens only (add it with --pricing <file>)`);
+  if (entry?.status.state === "retired") {
+    warnings.push(`${entry.id} was retired${entry.status.date ? ` on ${entry.status.date}` : ""} and is no longer served by the API${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);
+  } else if (entry?.status.state === "deprecated") {
+    warnings.push(`${entry.id} is deprecated${entry.status.date ? ` and shuts down on ${entry.status.date}` : ""}${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);
+  }
+  return { id, entry, encoding, exact, warnings };
+}

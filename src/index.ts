@@ -1,0 +1,10 @@
+/**
+ * tokcost — exact OpenAI token counts, context-window checks and cost estimates, offline.
+ *
+ * This entry point runs anywhere ES modules run (Node, browsers, edge workers). Node-only
+ * helpers (reading and streaming files, worker threads, the CI gate) live in `tokcost/node`.
+ */
+export * from "./errors.js";
+export * from "./tokenizer/index.js";
+export * from "./pricing/index.js";
+export * from "./estimate/index.js";
