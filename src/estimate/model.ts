@@ -43,15 +43,15 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   let exact: boolean;
   if (options.encoding !== undefined) {
     encoding = options.encoding as EncodingName;
-    exact = modelEncoding === encoding && (entry?.exactTokenizer ?? true);
+    exact = modelEncoding === encoding && entry?.exactTokenizer !== false;
     if (!exact) warnings.push(modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`);
   } else if (modelEncoding) {
     encoding = modelEncoding;
-    exact = entry?.exactTokenizer ?? true;
+    exact = entry?.exactTokenizer !== false;
   } else {
     throw new UnknownModelError(id, table.suggest(id));
   }
-  if (entry && !entry.exactTokenizer) warnings.push(`${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`);
+  if (entry && entry.exactTokenizer === false) warnings.push(`${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`);
   if (!entry) warnings.push(`no pricing or limits for "${id}" in the table: tokens only (add it with --pricing <file>)`);
   if (entry?.status.state === "retired") {
     warnings.push(`${entry.id} was retired${entry.status.date ? ` on ${entry.status.date}` : ""} and is no longer served by the API${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);

@@ -52,7 +52,7 @@ export class PricingTable {
       if (file.asOf > asOf) asOf = file.asOf;
       for (const model of file.models) {
         this.byId.set(model.id, model);
-        for (const alias of model.aliases) this.byAlias.set(alias, model);
+        for (const alias of model.aliases ?? []) this.byAlias.set(alias, model);
       }
     }
     this.asOf = asOf;
@@ -65,7 +65,7 @@ export class PricingTable {
     for (const [k, v] of this.byAlias) table.byAlias.set(k, v);
     for (const model of file.models) {
       table.byId.set(model.id, model);
-      for (const alias of model.aliases) table.byAlias.set(alias, model);
+      for (const alias of model.aliases ?? []) table.byAlias.set(alias, model);
     }
     (table as { asOf: string }).asOf = file.asOf > this.asOf ? file.asOf : this.asOf;
     return table;

@@ -1,0 +1,58 @@
+/** `tokcost count <files...>`: tokens per file and a total, like `wc`. */
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+import { measureInputs } from "../../node/index.js";
+import { resolveModel } from "../../estimate/index.js";
+import { getEncoding } from "../../tokenizer/index.js";
+import { collectList, parsePositive } from "../options.js";
+import { formatInt } from "../format.js";
+import { inputsFrom, printWarnings } from "../shared.js";
+import { EXIT } from "../render-error.js";
+import { UsageError } from "../../errors.js";
+
+interface CountFlags {
+  model?: string[];
+  encoding?: string;
+  json?: boolean;
+  allowSpecial?: boolean;
+  jobs?: number;
+}
+
+export function registerCount(program: Command, context: CommandContext): void {
+  program
+    .command("count")
+    .description("count tokens per file and in total, like wc (default encoding: o200k_base)")
+    .argument("[files...]", "files; - or nothing for stdin")
+    .option("-m, --model <id>", "count with this model's encoding", collectList)
+    .option("--encoding <name>", "count with this encoding (gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony)")
+    .option("--json", "JSON output: { files: [{ path, tokens, bytes }], total: { tokens, bytes } }")
+    .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
+    .option("-j, --jobs <n>", "worker threads (default: number of cores)", parsePositive("--jobs"))
+    .action(async (files: string[], flags: CountFlags) => {
+      if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
+      const encoding = flags.encoding ? getEncoding(flags.encoding).name : flags.model?.length ? resolveModel(flags.model[0]).encoding : "o200k_base";
+      const inputs = await inputsFrom(files);
+      const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined });
+      const ok = measured.filter((m) => !m.error);
+      const total = { tokens: ok.reduce((s, m) => s + m.tokens[encoding], 0), bytes: ok.reduce((s, m) => s + m.bytes, 0) };
+      if (flags.json) {
+        const out = {
+          encoding,
+          files: ok.map((m) => ({ path: m.path, tokens: m.tokens[encoding], bytes: m.bytes })),
+          total,
+          ...(measured.length > ok.length ? { errors: measured.filter((m) => m.error).map((m) => ({ path: m.path, code: m.error!.code, message: m.error!.message })) } : {}),
+        };
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+      } else {
+        const rows = ok.map((m) => [formatInt(m.tokens[encoding]), formatInt(m.bytes), m.path]);
+        if (ok.length > 1) rows.push([formatInt(total.tokens), formatInt(total.bytes), "total"]);
+        const width0 = Math.max(...rows.map((r) => r[0].length), 6);
+        const width1 = Math.max(...rows.map((r) => r[1].length), 5);
+        if (rows.length) process.stdout.write(`${"tokens".padStart(width0)}  ${"bytes".padStart(width1)}  file (${encoding})\n`);
+        for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${row[2]}\n`);
+        printWarnings(measured.flatMap((m) => m.warnings));
+      }
+      for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${m.error.message}\n`);
+      if (ok.length < measured.length) context.setExitCode(EXIT.usage);
+    });
+}

@@ -1,0 +1,119 @@
+/** `tokcost estimate <files...>`: tokens, context-window fit and worst-case cost per model. */
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+import { estimateInputs, type FileEstimate } from "../../node/index.js";
+import { roomAdvice } from "../../estimate/index.js";
+import { collectList, parseChoice, parseCount, parsePositive } from "../options.js";
+import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
+import { inputsFrom, pricingFrom, printWarnings } from "../shared.js";
+import { EXIT } from "../render-error.js";
+
+const FORMATS = ["table", "json", "markdown", "csv"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface EstimateFlags {
+  model?: string[];
+  maxTokens?: number;
+  encoding?: string;
+  pricing?: string;
+  format: Format;
+  json?: boolean;
+  allowSpecial?: boolean;
+  jobs?: number;
+}
+
+export function registerEstimate(program: Command, context: CommandContext): void {
+  program
+    .command("estimate")
+    .description("tokens, context-window fit and cost of prompt files (or stdin) for one or more models")
+    .argument("[files...]", "prompt files; - or nothing for stdin")
+    .option("-m, --model <id>", "model id; repeat or comma-separate to compare (default: a few popular models)", collectList)
+    .option("--max-tokens <n>", "completion budget (max_tokens) to check and price", parseCount("--max-tokens"))
+    .option("--encoding <name>", "count with this encoding (for a model not in the table)")
+    .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
+    .option("--format <format>", "table, json, markdown or csv", parseChoice("--format", FORMATS), "table")
+    .option("--json", "same as --format json")
+    .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
+    .option("-j, --jobs <n>", "worker threads for counting (default: number of cores)", parsePositive("--jobs"))
+    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown")
+    .action(async (files: string[], flags: EstimateFlags) => {
+      const format: Format = flags.json ? "json" : flags.format;
+      const table = await pricingFrom(flags.pricing);
+      const inputs = await inputsFrom(files);
+      const { estimates, failures } = await estimateInputs(inputs, {
+        models: flags.model,
+        maxTokens: flags.maxTokens ?? null,
+        encoding: flags.encoding,
+        table,
+        jobs: flags.jobs,
+        allowedSpecial: flags.allowSpecial ? "all" : undefined,
+      });
+      const color = useColor(process.stdout);
+      const paint = painter(color);
+      if (format === "json") {
+        const out = {
+          estimates: estimates.map(toJson),
+          ...(failures.length ? { errors: failures.map(({ path, code, message }) => ({ path, code, message })) } : {}),
+        };
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+      } else {
+        if (estimates.length) process.stdout.write(renderEstimates(estimates, format, color) + "\n");
+        if (format === "table") {
+          for (const e of estimates) {
+            if (e.fits !== false) continue;
+            const advice = roomAdvice(e.room);
+            for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${e.path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}\n`);
+          }
+        }
+        printWarnings(estimates.flatMap((e) => e.warnings), useColor(process.stderr) ? painter(true).yellow : undefined);
+      }
+      for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
+      if (failures.length) context.setExitCode(EXIT.usage);
+      if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
+    });
+}
+
+/** The JSON contract (docs/json-output.md): stable field order. */
+function toJson(e: FileEstimate) {
+  return {
+    path: e.path,
+    model: e.model,
+    encoding: e.encoding,
+    exact: e.exact,
+    promptTokens: e.promptTokens,
+    maxTokens: e.maxTokens,
+    contextWindow: e.contextWindow,
+    maxInputTokens: e.maxInputTokens,
+    maxOutputTokens: e.maxOutputTokens,
+    fits: e.fits,
+    room: e.room,
+    cost: e.cost,
+    problems: e.problems,
+    warnings: e.warnings,
+  };
+}
+
+function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean): string {
+  const paint = painter(color);
+  const head = ["File", "Model", "Tokens", "Max tokens", "Context", "Fits", "Room", "Prompt", "Completion", "Total"];
+  const numeric = [false, false, true, true, true, false, true, true, true, true];
+  if (format === "csv") {
+    return renderCsv(
+      ["path", "model", "encoding", "exact", "prompt_tokens", "max_tokens", "context_window", "fits", "room", "cost_prompt_usd", "cost_completion_usd", "cost_total_usd"],
+      estimates.map((e) => [e.path, e.model, e.encoding, e.exact, e.promptTokens, e.maxTokens, e.contextWindow, e.fits, e.room, e.cost.prompt, e.cost.completion, e.cost.total]),
+    );
+  }
+  const rows = estimates.map((e) => [
+    e.path,
+    e.model,
+    `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
+    formatInt(e.maxTokens),
+    formatInt(e.contextWindow),
+    e.fits === null ? "?" : e.fits ? paint.green("yes") : paint.red("no"),
+    formatInt(e.room),
+    formatUsd(e.cost.prompt),
+    formatUsd(e.cost.completion),
+    formatUsd(e.cost.total),
+  ]);
+  return format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
+}

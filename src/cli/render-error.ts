@@ -1,0 +1,27 @@
+/**
+ * The one place that turns an error into what a person sees: a single line on stderr, never a
+ * stack trace (set TOKCOST_DEBUG=1 to get one), and the exit code (1 limit/budget, 2 usage/input).
+ */
+import { isTokcostError, redactSecrets } from "../errors.js";
+
+/** Exit codes of the CLI. */
+export const EXIT = { ok: 0, limit: 1, usage: 2 } as const;
+
+/** One human line for an error (no trailing newline). */
+export function errorLine(error: unknown): string {
+  if (isTokcostError(error)) return redactSecrets(`tokcost: ${error.message}`);
+  if (error instanceof Error) return redactSecrets(`tokcost: unexpected error: ${error.message} (set TOKCOST_DEBUG=1 for details and please report it)`);
+  return redactSecrets(`tokcost: unexpected error: ${String(error)}`);
+}
+
+/** The exit code an error maps to. */
+export function exitCodeOf(error: unknown): number {
+  return isTokcostError(error) ? error.exitClass : EXIT.usage;
+}
+
+/** Writes the error line to stderr and returns its exit code. */
+export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  stderr.write(errorLine(error) + "\n");
+  if (process.env.TOKCOST_DEBUG && error instanceof Error && error.stack) stderr.write(redactSecrets(error.stack) + "\n");
+  return exitCodeOf(error);
+}

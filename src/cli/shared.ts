@@ -1,0 +1,39 @@
+/** Pieces several commands share: reading inputs and the pricing table from flags. */
+import { readAll, loadPricingTable, type InputSource } from "../node/index.js";
+import type { PricingTable } from "../pricing/table.js";
+import { UsageError } from "../errors.js";
+
+/**
+ * Inputs from positional args: files, `-` for stdin, or stdin when nothing is given and it is
+ * piped.
+ */
+export async function inputsFrom(paths: readonly string[]): Promise<InputSource[]> {
+  if (paths.length === 0) {
+    if (process.stdin.isTTY) throw new UsageError("no input: pass one or more files, or pipe text on stdin (e.g. cat prompt.txt | tokcost estimate -m gpt-4o)");
+    return [{ name: "<stdin>", bytes: await readAll(process.stdin) }];
+  }
+  const inputs: InputSource[] = [];
+  let stdin: Uint8Array | undefined;
+  for (const path of paths) {
+    if (path === "-") {
+      stdin ??= await readAll(process.stdin);
+      inputs.push({ name: "<stdin>", bytes: stdin });
+    } else inputs.push({ path });
+  }
+  return inputs;
+}
+
+/** The pricing table for `--pricing` (and `TOKCOST_PRICING`). */
+export function pricingFrom(flag: string | undefined): Promise<PricingTable> {
+  return loadPricingTable([process.env.TOKCOST_PRICING, flag]);
+}
+
+/** Writes warnings once each to stderr. */
+export function printWarnings(warnings: Iterable<string>, paint: (s: string) => string = (s) => s): void {
+  const seen = new Set<string>();
+  for (const warning of warnings) {
+    if (seen.has(warning)) continue;
+    seen.add(warning);
+    process.stderr.write(`${paint("warning:")} ${warning}\n`);
+  }
+}

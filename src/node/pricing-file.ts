@@ -1,0 +1,32 @@
+/** Loading user pricing files (`--pricing <file>`, `TOKCOST_PRICING`) from disk. */
+import { readFile } from "node:fs/promises";
+import { PricingError } from "../errors.js";
+import { bundledPricingTable, parsePricingFile, type PricingTable } from "../pricing/table.js";
+
+/** Reads and validates a pricing file. @throws PricingError naming the file and the field path. */
+export async function readPricingFile(path: string): Promise<ReturnType<typeof parsePricingFile>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new PricingError(code === "ENOENT" ? `pricing file ${path}: no such file` : `pricing file ${path}: cannot read (${code ?? String(cause)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new PricingError(`pricing file ${path}: not valid JSON (${(cause as Error).message})`);
+  }
+  return parsePricingFile(data, `pricing file ${path}`);
+}
+
+/**
+ * The bundled table with user pricing files layered on top, in order (later files win).
+ * `paths` usually comes from `--pricing` and the `TOKCOST_PRICING` environment variable.
+ */
+export async function loadPricingTable(paths: readonly (string | undefined)[]): Promise<PricingTable> {
+  let table = bundledPricingTable();
+  for (const path of paths) if (path) table = table.extend(await readPricingFile(path));
+  return table;
+}

@@ -1,0 +1,32 @@
+/** Runs the built CLI as a user would: `node bin/tokcost.js ...` in a child process. */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export const binPath = path.join(repoRoot, "bin", "tokcost.js");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs tokcost with `args`; `input` is piped to stdin. Colour is off unless the test asks. */
+export function runCli(args: string[], options: { input?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {}): CliResult {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, TOKCOST_PRICING: undefined, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const result = spawnSync(process.execPath, [binPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    input: options.input ?? "",
+    env: env as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Path of a file in the shared reference folder (beside the repo). */
+export function referencePath(name: string): string {
+  return path.join(repoRoot, "..", "shared", "reference", name);
+}
