@@ -1,2 +1,6 @@
 /** Node-only entry point (file system, worker threads). */
 export * from "./count-files.js";
+export * from "./inputs.js";
+export * from "./pricing-file.js";
+export * from "./measure.js";
+export * from "./estimate-files.js";
