@@ -56,7 +56,7 @@ describe("convertLiteLLM", () => {
   });
 
   it("retires models whose shutdown date is on or before asOf", () => {
-    const out = convertLiteLLM({ a: { litellm_provider: "openai", mode: "chat", deprecation_date: "2026-08-01" }, b: { litellm_provider: "openai", mode: "chat", deprecation_date: "2026-08-02" } }, opts);
+    const out = convertLiteLLM({ a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-01" }, b: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-02" } }, opts);
     expect(out.models.map((m) => m.status.state)).toEqual(["retired", "deprecated"]);
   });
 

@@ -2,3 +2,4 @@
 export * from "./schema.js";
 export { PricingTable, parsePricingFile, bundledPricingTable, getModel, listModels, formatIssuePath, type ModelMatch } from "./table.js";
 export { costOf, priceTokens, type Cost, type TokenUsage } from "./cost.js";
+export { convertLiteLLM, canonicalJson, sortModels, BUNDLED_PROVIDERS, FIRST_PARTY_PROVIDERS, type ConvertLiteLLMOptions, type LiteLLMEntry } from "./litellm.js";

@@ -15,14 +15,76 @@ export const sourceSchema = z.union([
 ]);
 
 const usdPerMillion = z.number().nonnegative();
+const usd = z.number().nonnegative();
 
-/** Prices in USD per 1M tokens. Omitted = not published (never zero-filled). */
-export const tokenPricingSchema = z.object({
+/**
+ * Per-token rates of one price level, USD per 1M tokens. Omitted = not published (never
+ * zero-filled: a missing rate makes the cost unknown instead of silently free).
+ *
+ * The standard tier is `input` / `cachedInput` / `output`; the other service tiers carry a
+ * prefix (`batchInput`, `flexCachedInput`, `priorityOutput`, ...). Flat names keep version-1
+ * files (which only had `batchInput` / `batchOutput`) valid unchanged.
+ */
+export const tokenRatesShape = {
   input: usdPerMillion.optional(),
+  /** Input tokens read from the prompt cache. */
   cachedInput: usdPerMillion.optional(),
+  /** Input tokens written to the prompt cache (providers that bill cache writes, e.g. Anthropic's 5-minute cache). */
+  cacheWriteInput: usdPerMillion.optional(),
   output: usdPerMillion.optional(),
   batchInput: usdPerMillion.optional(),
+  batchCachedInput: usdPerMillion.optional(),
   batchOutput: usdPerMillion.optional(),
+  flexInput: usdPerMillion.optional(),
+  flexCachedInput: usdPerMillion.optional(),
+  flexOutput: usdPerMillion.optional(),
+  priorityInput: usdPerMillion.optional(),
+  priorityCachedInput: usdPerMillion.optional(),
+  priorityOutput: usdPerMillion.optional(),
+};
+
+/**
+ * Rates that apply to the whole request once its input exceeds `aboveInputTokens` (gpt-5.4:
+ * above 272k input tokens; Claude and Gemini: above 200k). Rates not listed here are not
+ * published for long prompts.
+ */
+export const longContextRatesSchema = z.object({
+  aboveInputTokens: z.number().int().positive(),
+  ...tokenRatesShape,
+}).passthrough();
+
+/** One image size / quality price (USD per generated image). */
+export const imagePriceSchema = z.object({
+  /** `WIDTHxHEIGHT`, e.g. `1024x1792`; omitted = any size. */
+  size: z.string().regex(/^\d+x\d+$/, "expected a size as WIDTHxHEIGHT").optional(),
+  /** Quality level as the API names it (`standard`, `hd`, `low`, `medium`, `high`); omitted = the only / default quality. */
+  quality: z.string().min(1).optional(),
+  usd,
+});
+
+/** Prices. Token rates are USD per 1M tokens; other units say theirs in the field name. */
+export const tokenPricingSchema = z.object({
+  ...tokenRatesShape,
+  /** Reasoning tokens, when billed differently from `output` (usually they are billed as output). */
+  reasoningOutput: usdPerMillion.optional(),
+  /** Long-context rates, ascending by threshold; the highest threshold the input crosses applies. */
+  longContext: z.array(longContextRatesSchema).optional(),
+  /** Fine-tuning: training price per 1M training tokens. */
+  training: usdPerMillion.optional(),
+  /** Image tokens (gpt-image-1): input (edits, reference images) and generated output, per 1M. */
+  imageInput: usdPerMillion.optional(),
+  imageOutput: usdPerMillion.optional(),
+  /** Audio tokens (gpt-4o-transcribe, audio models), per 1M. */
+  audioInput: usdPerMillion.optional(),
+  audioOutput: usdPerMillion.optional(),
+  /** Per generated image, by size and quality (dall-e-2, dall-e-3, gpt-image-1 per-image list prices). */
+  images: z.array(imagePriceSchema).optional(),
+  /** USD per 1M input characters (tts-1, tts-1-hd). */
+  characterInput: usdPerMillion.optional(),
+  /** USD per minute of input audio (whisper-1). */
+  audioInputPerMinute: usd.optional(),
+  /** USD per minute of output audio (where a speech model publishes a per-minute price). */
+  audioOutputPerMinute: usd.optional(),
 }).passthrough();
 
 export const modelStatusSchema = z.object({
@@ -33,7 +95,7 @@ export const modelStatusSchema = z.object({
   replacement: z.string().optional(),
 });
 
-export const modelModeSchema = z.enum(["chat", "completion", "responses", "embedding", "moderation", "image_generation", "audio_speech", "audio_transcription", "realtime", "rerank", "video_generation", "other"]);
+export const modelModeSchema = z.enum(["chat", "completion", "responses", "embedding", "moderation", "image_generation", "image_edit", "audio_speech", "audio_transcription", "realtime", "rerank", "ocr", "search", "video_generation", "other"]);
 
 export const modelEntrySchema = z.object({
   id: z.string().min(1),
@@ -48,6 +110,10 @@ export const modelEntrySchema = z.object({
   /** Separate cap on input tokens where the provider publishes one (gpt-5: 272,000). */
   maxInputTokens: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Reasoning model: hidden reasoning tokens are billed as output and count against `max_completion_tokens`. */
+  reasoning: z.boolean().optional(),
+  /** Published as available through the Batch API (OpenAI: `/v1/batch` endpoint). */
+  batch: z.boolean().optional(),
   pricing: tokenPricingSchema.default({}),
   status: modelStatusSchema.default({ state: "active" }),
   source: sourceSchema,
@@ -66,5 +132,7 @@ export const pricingFileSchema = z.object({
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 export type ModelEntryInput = z.input<typeof modelEntrySchema>;
 export type TokenPricing = z.infer<typeof tokenPricingSchema>;
+export type LongContextRates = z.infer<typeof longContextRatesSchema>;
+export type ImagePrice = z.infer<typeof imagePriceSchema>;
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 export type PricingFile = z.infer<typeof pricingFileSchema>;

@@ -1,0 +1,383 @@
+/**
+ * Converts a LiteLLM-format pricing database (`model_prices_and_context_window.json`, a format
+ * many tools share) into a tokcost pricing file. Pure — no I/O — so the generator script, the
+ * `tokcost pricing import` command and browser code can all use it.
+ *
+ * The conversion rules (each documented in docs/pricing.md):
+ * - Prices: LiteLLM stores USD per token (or per image / character / second); tokcost stores USD
+ *   per 1M tokens (per image / per 1M characters / per minute). Products are rounded to 10
+ *   significant digits so binary floating-point noise (1.25e-7 × 1e6 = 0.12499999999999999)
+ *   does not leak into the table.
+ * - Context window: `max_input_tokens` is the context window, except where OpenAI publishes a
+ *   separate input cap (the gpt-5 family: 272,000 input within a 400,000 context). LiteLLM
+ *   stores that cap as `max_input_tokens`, so an OpenAI entry with max_input 272,000 gets
+ *   contextWindow = max_input + max_output and maxInputTokens = max_input.
+ * - Status: `deprecation_date` is the shutdown date; on or before the table's `asOf` the model
+ *   is retired, after it deprecated. Comparing with `asOf` (not today) keeps regeneration
+ *   reproducible.
+ * - Dated snapshots (`gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`) become aliases of their
+ *   family entry when every converted field is identical; otherwise they keep their own entry.
+ * - Sized image entries (`hd/1024-x-1792/dall-e-3`) fold into their model's `images` list.
+ */
+import { PricingError } from "../errors.js";
+import { tryEncodingForModel } from "../tokenizer/models.js";
+import { parsePricingFile } from "./table.js";
+import type { ImagePrice, LongContextRates, ModelEntryInput, PricingFile } from "./schema.js";
+
+/** One LiteLLM entry (only the fields tokcost reads are typed). */
+export type LiteLLMEntry = Record<string, unknown>;
+
+/** Options of {@link convertLiteLLM}. */
+export interface ConvertLiteLLMOptions {
+  /** Date the data was read (YYYY-MM-DD); recorded on the file and on every entry. */
+  asOf: string;
+  /** Where the data comes from; recorded on the file and (with the entry's key) on every entry. */
+  source: string | { url?: string; repo?: string; path?: string; commit?: string; note?: string };
+  /** LiteLLM `litellm_provider` values to keep (default: all). */
+  providers?: readonly string[];
+  /**
+   * Providers whose `provider/` key prefix is only LiteLLM's routing (`gemini/gemini-2.5-pro` is
+   * Google's `gemini-2.5-pro`): the prefix is dropped from the id and kept as an alias. Hosts that
+   * resell other vendors' models (azure, bedrock, openrouter, ...) keep their full keys so they
+   * never shadow the vendor's own entry. Default: {@link FIRST_PARTY_PROVIDERS}.
+   */
+  stripPrefixFor?: readonly string[];
+}
+
+/** LiteLLM providers that are the vendor's own API (their key prefix is dropped). */
+export const FIRST_PARTY_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "groq", "voyage"];
+
+/** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs named in issue 7. */
+export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat"];
+
+/** LiteLLM provider → tokcost provider name. */
+const PROVIDER_NAMES: Record<string, string> = {
+  "text-completion-openai": "openai",
+  gemini: "google",
+  cohere_chat: "cohere",
+};
+
+const MODES = new Set(["chat", "completion", "responses", "embedding", "moderation", "image_generation", "image_edit", "audio_speech", "audio_transcription", "realtime", "rerank", "ocr", "search", "video_generation"]);
+
+/** Round away binary floating-point noise (0.12499999999999999 → 0.125). */
+function clean(value: number): number {
+  return Number(value.toPrecision(10));
+}
+
+function num(entry: LiteLLMEntry, field: string): number | undefined {
+  const value = entry[field];
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function perMillion(entry: LiteLLMEntry, field: string): number | undefined {
+  const value = num(entry, field);
+  return value === undefined ? undefined : clean(value * 1_000_000);
+}
+
+/** Drops undefined values so JSON output and equality checks see only published facts. */
+function compact<T extends object>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+const TIER_SUFFIX: Record<string, "batch" | "flex" | "priority"> = { batches: "batch", flex: "flex", priority: "priority" };
+const RATE_FIELDS: Record<string, "input" | "output" | "cachedInput" | "cacheWriteInput"> = {
+  input_cost_per_token: "input",
+  output_cost_per_token: "output",
+  cache_read_input_token_cost: "cachedInput",
+  cache_creation_input_token_cost: "cacheWriteInput",
+};
+
+/** tokcost rate name for a base rate and a tier: ("input", "flex") → "flexInput". */
+function rateName(base: "input" | "output" | "cachedInput" | "cacheWriteInput", tier?: "batch" | "flex" | "priority"): string {
+  return tier ? tier + base[0].toUpperCase() + base.slice(1) : base;
+}
+
+/** Standard and tier rates of an entry: `input_cost_per_token_flex` → `flexInput`. */
+function tokenRates(entry: LiteLLMEntry): Record<string, number> {
+  const rates: Record<string, number> = {};
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)(?:_(batches|flex|priority))?$/;
+  for (const field of Object.keys(entry).sort()) {
+    const m = pattern.exec(field);
+    if (!m) continue;
+    const tier = m[2] ? TIER_SUFFIX[m[2]] : undefined;
+    if (tier === "batch" && m[1].startsWith("cache_creation")) continue; // not a published dimension
+    const value = perMillion(entry, field);
+    if (value !== undefined) rates[rateName(RATE_FIELDS[m[1]], tier)] = value;
+  }
+  // DeepSeek publishes the cache-hit price under its own name.
+  if (rates.cachedInput === undefined) {
+    const hit = perMillion(entry, "input_cost_per_token_cache_hit");
+    if (hit !== undefined) rates.cachedInput = hit;
+  }
+  return rates;
+}
+
+/** `input_cost_per_token_above_272k_tokens_flex` → thresholds with their rates. */
+function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
+  const byThreshold = new Map<number, Record<string, number>>();
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens(?:_(batches|flex|priority))?$/;
+  for (const field of Object.keys(entry).sort()) {
+    const m = pattern.exec(field);
+    if (!m) continue;
+    const value = perMillion(entry, field);
+    if (value === undefined) continue;
+    // LiteLLM's "272k" is 272,000 tokens (gpt-5's published input cap is 272,000).
+    const threshold = Number(m[2]) * 1000;
+    const rates = byThreshold.get(threshold) ?? {};
+    rates[rateName(RATE_FIELDS[m[1]], m[3] ? TIER_SUFFIX[m[3]] : undefined)] = value;
+    byThreshold.set(threshold, rates);
+  }
+  if (byThreshold.size === 0) return undefined;
+  return [...byThreshold.entries()].sort((a, b) => a[0] - b[0]).map(([aboveInputTokens, rates]) => ({ aboveInputTokens, ...rates }));
+}
+
+/** A sized image key: `hd/1024-x-1792/dall-e-3` → quality "hd", size "1024x1792", model "dall-e-3". */
+const SIZED_IMAGE_KEY = /^(?:([a-z]+)\/)?(\d+)-x-(\d+)\/(.+)$/;
+
+/** USD per image of a sized entry: the listed per-image price, else per-pixel rate × pixels. */
+function imagePrice(entry: LiteLLMEntry, width: number, height: number): number | undefined {
+  const perImage = num(entry, "input_cost_per_image");
+  if (perImage !== undefined) return clean(perImage);
+  const perPixel = num(entry, "input_cost_per_pixel");
+  // LiteLLM stores DALL·E prices as per-pixel rates truncated to ~4 significant digits
+  // (1024×1792 hd: 6.539e-8 × 1,835,008 = 0.11999); rounding to $0.001 gives back the
+  // published list price ($0.12).
+  if (perPixel !== undefined) return Math.round(perPixel * width * height * 1000) / 1000;
+  return undefined;
+}
+
+/** Dated snapshot suffixes: -2024-08-06, -0613 / -2411 (MMDD / YYMM), -20250929. */
+const SNAPSHOT = /^(.*?)-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/;
+
+const TEXT_MODES = new Set(["chat", "completion", "responses", "embedding", "moderation", "realtime"]);
+
+/** The tokcost entry for one LiteLLM entry, or undefined when it carries no price and no limit (nothing to estimate with). */
+function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: ConvertLiteLLMOptions): ModelEntryInput | undefined {
+  const litellmProvider = String(entry.litellm_provider);
+  const provider = PROVIDER_NAMES[litellmProvider] ?? litellmProvider;
+  const rawMode = typeof entry.mode === "string" ? entry.mode : "";
+  const mode = (MODES.has(rawMode) ? rawMode : "other") as ModelEntryInput["mode"];
+
+  const rates = tokenRates(entry);
+  if (mode === "embedding") {
+    // Embeddings have no output tokens; LiteLLM's 0 is a placeholder, not a price.
+    delete rates.output;
+    delete rates.batchOutput;
+  }
+  const pricing: Record<string, unknown> = { ...rates };
+  const reasoningOutput = perMillion(entry, "output_cost_per_reasoning_token");
+  if (reasoningOutput !== undefined) pricing.reasoningOutput = reasoningOutput;
+  const longContext = longContextRates(entry);
+  if (longContext) pricing.longContext = longContext;
+  const imageInput = perMillion(entry, "input_cost_per_image_token");
+  const imageOutput = perMillion(entry, "output_cost_per_image_token");
+  const audioInput = perMillion(entry, "input_cost_per_audio_token");
+  const audioOutput = perMillion(entry, "output_cost_per_audio_token");
+  const characterInput = perMillion(entry, "input_cost_per_character");
+  Object.assign(pricing, compact({ imageInput, imageOutput, audioInput, audioOutput, characterInput }));
+  // Audio billed by duration. whisper-1 lists both an input and an output per-second price for
+  // the same audio; OpenAI bills the input minutes once, so only input is kept for transcription.
+  const inSecond = num(entry, "input_cost_per_second");
+  const outSecond = num(entry, "output_cost_per_second");
+  if (inSecond !== undefined && (mode === "audio_transcription" || mode === "realtime")) pricing.audioInputPerMinute = clean(inSecond * 60);
+  if (outSecond !== undefined && mode === "audio_speech") pricing.audioOutputPerMinute = clean(outSecond * 60);
+  if (mode === "image_generation" && !SIZED_IMAGE_KEY.test(key)) {
+    // `output_cost_per_image` is the price of a generated image; LiteLLM's older DALL·E / Imagen
+    // entries put that same price under `input_cost_per_image`.
+    const perImage = num(entry, "output_cost_per_image") ?? num(entry, "input_cost_per_image");
+    if (perImage !== undefined) pricing.images = [{ usd: clean(perImage) }];
+  }
+
+  const maxInput = num(entry, "max_input_tokens");
+  const maxOutput = num(entry, "max_output_tokens");
+  let contextWindow = maxInput && Number.isInteger(maxInput) && maxInput > 0 ? maxInput : undefined;
+  let maxInputTokens: number | undefined;
+  // gpt-5 family: OpenAI publishes 400,000 context = 272,000 input cap + 128,000 output; LiteLLM
+  // records only the input cap.
+  if (provider === "openai" && maxInput === 272_000 && maxOutput) {
+    contextWindow = maxInput + maxOutput;
+    maxInputTokens = maxInput;
+  }
+  const maxOutputTokens = maxOutput && Number.isInteger(maxOutput) && maxOutput > 0 ? maxOutput : undefined;
+
+  let status: ModelEntryInput["status"] = { state: "active" };
+  const deprecation = typeof entry.deprecation_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(entry.deprecation_date) ? entry.deprecation_date : undefined;
+  if (deprecation) status = { state: deprecation <= options.asOf ? "retired" : "deprecated", date: deprecation };
+
+  const exactEncoding = provider === "openai" ? tryEncodingForModel(id) : undefined;
+  const hasTokenPrices = rates.input !== undefined || rates.output !== undefined;
+  // Other vendors' tokenizers are not public in JavaScript: their counts use the closest public
+  // encoding (o200k_base) and are estimates. Same for OpenAI models tiktoken does not map.
+  const encoding = exactEncoding ?? (TEXT_MODES.has(mode) || hasTokenPrices ? "o200k_base" : undefined);
+
+  const endpoints = Array.isArray(entry.supported_endpoints) ? entry.supported_endpoints : [];
+  const batch = endpoints.includes("/v1/batch") || rates.batchInput !== undefined ? true : undefined;
+  const reasoning = entry.supports_reasoning === true ? true : undefined;
+
+  const base = typeof options.source === "string" ? { note: options.source } : options.source;
+  const sourceUrl = typeof entry.source === "string" && /^https?:\/\//.test(entry.source) ? entry.source : undefined;
+  const source = compact({ ...base, note: `${base.note ? `${base.note}, ` : ""}key "${key}"`, url: base.url ?? sourceUrl });
+
+  if (Object.keys(pricing).length === 0 && contextWindow === undefined && maxOutputTokens === undefined) return undefined;
+
+  return compact({
+    id,
+    provider,
+    aliases: [] as string[],
+    mode,
+    encoding,
+    exactTokenizer: exactEncoding !== undefined,
+    contextWindow,
+    maxInputTokens,
+    maxOutputTokens,
+    reasoning,
+    batch,
+    pricing,
+    status,
+    source,
+    asOf: options.asOf,
+  });
+}
+
+/** Canonical JSON of the facts that decide whether two entries can share one (id, aliases and source excluded). */
+function factsKey(entry: ModelEntryInput): string {
+  const { id: _id, aliases: _aliases, source: _source, ...facts } = entry;
+  return canonicalJson(facts);
+}
+
+/** JSON with object keys sorted, for stable output and equality checks. */
+export function canonicalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(sortKeys(value), null, indent);
+}
+
+/** Keys that read best first (a model's identity before its numbers); all others alphabetical. */
+const KEY_ORDER = ["version", "id", "provider", "aliases", "mode", "status", "state", "date", "replacement", "encoding", "exactTokenizer", "contextWindow", "maxInputTokens", "maxOutputTokens", "reasoning", "batch", "aboveInputTokens", "size", "quality", "usd", "pricing", "source", "asOf", "models"];
+
+function compareKeys(a: string, b: string): number {
+  const rank = (key: string) => (KEY_ORDER.includes(key) ? KEY_ORDER.indexOf(key) : KEY_ORDER.length);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort(compareKeys)) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Converts a LiteLLM `model_prices_and_context_window.json` (parsed) into a validated tokcost
+ * pricing file.
+ * @throws PricingError when the input is not a LiteLLM-format object or the result fails the schema.
+ */
+export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): PricingFile {
+  if (!json || typeof json !== "object" || Array.isArray(json)) {
+    throw new PricingError("LiteLLM pricing file: expected a JSON object mapping model names to entries");
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new PricingError(`LiteLLM import: asOf "${options.asOf}" is not a date as YYYY-MM-DD`);
+  const data = json as Record<string, unknown>;
+  const wanted = options.providers ? new Set(options.providers) : undefined;
+  const strip = new Set(options.stripPrefixFor ?? FIRST_PARTY_PROVIDERS);
+
+  const keys = Object.keys(data)
+    .filter((key) => key !== "sample_spec")
+    .filter((key) => {
+      const entry = data[key];
+      if (!entry || typeof entry !== "object") return false;
+      const provider = (entry as LiteLLMEntry).litellm_provider;
+      return typeof provider === "string" && (!wanted || wanted.has(provider));
+    })
+    .sort();
+  const keySet = new Set(keys);
+
+  // Sized image entries fold into their model; the rest are models.
+  const sized = new Map<string, ImagePrice[]>();
+  const modelKeys: string[] = [];
+  for (const key of keys) {
+    const m = SIZED_IMAGE_KEY.exec(key);
+    if (m && keySet.has(m[4])) {
+      const price = imagePrice(data[key] as LiteLLMEntry, Number(m[2]), Number(m[3]));
+      if (price === undefined) continue;
+      const list = sized.get(m[4]) ?? [];
+      list.push(compact({ size: `${m[2]}x${m[3]}`, quality: m[1], usd: price }));
+      sized.set(m[4], list);
+    } else {
+      modelKeys.push(key);
+    }
+  }
+
+  // Candidate ids: drop a first-party routing prefix (`xai/grok-4` → `grok-4`).
+  const candidates = new Map<string, string[]>();
+  for (const key of modelKeys) {
+    const provider = String((data[key] as LiteLLMEntry).litellm_provider);
+    const prefix = `${provider}/`;
+    const id = strip.has(provider) && key.startsWith(prefix) ? key.slice(prefix.length) : key;
+    const group = candidates.get(id) ?? [];
+    group.push(key);
+    candidates.set(id, group);
+  }
+
+  const entries = new Map<string, ModelEntryInput>();
+  const aliasesOf = new Map<string, Set<string>>();
+  const addAlias = (id: string, alias: string) => {
+    if (alias === id) return;
+    const set = aliasesOf.get(id) ?? new Set<string>();
+    set.add(alias);
+    aliasesOf.set(id, set);
+  };
+  for (const [id, group] of [...candidates.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    // The unprefixed key (when present) is the primary entry; identical prefixed twins become aliases.
+    const ordered = [...group].sort((a, b) => Number(b === id) - Number(a === id) || (a < b ? -1 : 1));
+    const primaryKey = ordered[0];
+    const convert = (key: string) => {
+      const entry = convertEntry(key, id, data[key] as LiteLLMEntry, options);
+      const images = sized.get(key);
+      if (entry && images) entry.pricing = { ...entry.pricing, images: sortImages(images) };
+      return entry;
+    };
+    const primary = convert(primaryKey);
+    if (!primary) continue;
+    entries.set(id, primary);
+    addAlias(id, primaryKey);
+    for (const key of ordered.slice(1)) {
+      const twin = convert(key);
+      if (!twin) continue;
+      if (factsKey(twin) === factsKey(primary)) addAlias(id, key);
+      else entries.set(key, { ...twin, id: key });
+    }
+  }
+
+  // Dated snapshots whose facts equal their family's become the family's aliases.
+  for (const id of [...entries.keys()]) {
+    const m = SNAPSHOT.exec(id);
+    if (!m) continue;
+    const family = entries.get(m[1]);
+    const snapshot = entries.get(id)!;
+    if (!family || family.provider !== snapshot.provider || factsKey({ ...snapshot }) !== factsKey({ ...family })) continue;
+    entries.delete(id);
+    addAlias(m[1], id);
+    for (const alias of aliasesOf.get(id) ?? []) addAlias(m[1], alias);
+    aliasesOf.delete(id);
+  }
+
+  const models = [...entries.values()].map((entry) => ({ ...entry, aliases: [...(aliasesOf.get(entry.id) ?? [])].sort() }));
+  const file = { version: 1, asOf: options.asOf, source: options.source, models: sortModels(models) };
+  return parsePricingFile(file, "converted LiteLLM data");
+}
+
+function sortImages(list: ImagePrice[]): ImagePrice[] {
+  const order = (q?: string) => ["standard", "low", "medium", "high", "hd"].indexOf(q ?? "standard");
+  return [...list].sort((a, b) => order(a.quality) - order(b.quality) || Number(a.quality === undefined) - Number(b.quality === undefined) || ((a.size ?? "") < (b.size ?? "") ? -1 : (a.size ?? "") > (b.size ?? "") ? 1 : 0));
+}
+
+/** Models sorted by provider, then id (plain code-unit order, so the output is locale-independent). */
+export function sortModels<T extends { provider: string; id: string }>(models: readonly T[]): T[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...models].sort((a, b) => cmp(a.provider, b.provider) || cmp(a.id, b.id));
+}
