@@ -3,66 +3,111 @@
  * pair whose concatenation has the lowest rank (the leftmost one on ties) until no adjacent pair
  * is a token.
  *
- * Short pieces use tiktoken's simple scan (fast for the common case). Long pieces — minified
- * code, base64, hashes — use a binary heap over candidate merges with lazy invalidation, which
- * is O(n log n) instead of O(n²), so a megabyte without a space cannot stall a request path.
+ * Input is a piece's UTF-8 bytes in a buffer; rank lookups take byte ranges of that buffer (no
+ * strings are created). Short pieces use tiktoken's simple scan (fast for the common case).
+ * Long pieces — minified code, base64, hashes — use a binary heap over candidate merges with
+ * lazy invalidation, which is O(n log n) instead of O(n²), as tiktoken's Rust core does for
+ * long pieces, so a megabyte without a space cannot stall a request path.
  */
+import type { RankTable } from "./rank-table.js";
 
 /** Pieces at least this long (in bytes) are merged with the heap. */
 export const HEAP_THRESHOLD = 128;
 
-/** Token boundaries after merging: `starts[i]` .. `starts[i+1]`, ending with the piece length. */
-export function bytePairSplit(piece: string, ranks: Map<string, number>): number[] {
-  return piece.length < HEAP_THRESHOLD ? mergeSimple(piece, ranks) : mergeWithHeap(piece, ranks);
-}
-
-/** Number of tokens the piece merges into, without materialising ranks. */
-export function bytePairCount(piece: string, ranks: Map<string, number>): number {
-  if (piece.length === 1) return 1;
-  return bytePairSplit(piece, ranks).length - 1;
-}
-
-/** Token ranks of a piece. */
-export function bytePairEncode(piece: string, ranks: Map<string, number>, out: number[]): void {
-  if (piece.length === 1) {
-    out.push(ranks.get(piece)!);
-    return;
-  }
-  const bounds = bytePairSplit(piece, ranks);
-  for (let i = 0; i < bounds.length - 1; i++) out.push(ranks.get(piece.slice(bounds[i], bounds[i + 1]))!);
-}
-
 const NO_RANK = 0x7fffffff;
 
-function mergeSimple(piece: string, ranks: Map<string, number>): number[] {
-  // parts[i] = start of part i; pairRank[i] = rank of parts i and i+1 merged (NO_RANK if none).
-  const n = piece.length;
-  const starts: number[] = new Array(n + 1);
-  const pairRank: number[] = new Array(n);
-  for (let i = 0; i <= n; i++) starts[i] = i;
-  for (let i = 0; i < n - 1; i++) pairRank[i] = ranks.get(piece.slice(i, i + 2)) ?? NO_RANK;
-  pairRank[n - 1] = NO_RANK;
-  let len = n; // number of parts
-  const rankAt = (i: number): number => (i + 2 <= len ? ranks.get(piece.slice(starts[i], starts[i + 2])) ?? NO_RANK : NO_RANK);
-  while (len > 1) {
-    let minRank = NO_RANK;
-    let minIndex = -1;
-    for (let i = 0; i < len - 1; i++) {
-      if (pairRank[i] < minRank) {
-        minRank = pairRank[i];
-        minIndex = i;
+let partStart = new Int32Array(HEAP_THRESHOLD + 2);
+let partRank = new Int32Array(HEAP_THRESHOLD + 2);
+
+/**
+ * Token boundaries of `buf[0, n)` after merging, written to `out` (`out[0] = 0`, …, last = n);
+ * returns the number of tokens. `out` must hold n + 1 entries.
+ */
+export function bytePairSplit(buf: Uint8Array, n: number, table: RankTable, out: Int32Array, useHeap = n >= HEAP_THRESHOLD): number {
+  if (n <= 1) {
+    out[0] = 0;
+    out[1] = n;
+    return n;
+  }
+  return useHeap ? mergeWithHeap(buf, n, table, out) : mergeSimple(buf, n, table, out);
+}
+
+let boundScratch = new Int32Array(256);
+
+/** Number of tokens the bytes merge into. */
+export function bytePairCount(buf: Uint8Array, n: number, table: RankTable, useHeap = n >= HEAP_THRESHOLD): number {
+  if (n <= 1) return n;
+  if (n < HEAP_THRESHOLD && !useHeap) return mergeSimple(buf, n, table, undefined);
+  if (boundScratch.length < n + 1) boundScratch = new Int32Array(n + 1);
+  return mergeWithHeap(buf, n, table, boundScratch);
+}
+
+/** Appends the token ranks of the bytes to `out`. */
+export function bytePairEncode(buf: Uint8Array, n: number, table: RankTable, out: number[], useHeap = n >= HEAP_THRESHOLD): void {
+  if (n === 1) {
+    out.push(table.singles[buf[0]]);
+    return;
+  }
+  if (boundScratch.length < n + 1) boundScratch = new Int32Array(n + 1);
+  const bounds = boundScratch;
+  const k = bytePairSplit(buf, n, table, bounds, useHeap);
+  for (let i = 0; i < k; i++) out.push(table.get(buf, bounds[i], bounds[i + 1]));
+}
+
+/** tiktoken's simple O(n²) merge over an array of parts; returns the token count. */
+function mergeSimple(buf: Uint8Array, n: number, table: RankTable, out: Int32Array | undefined): number {
+  if (partStart.length < n + 2) {
+    partStart = new Int32Array(n + 2);
+    partRank = new Int32Array(n + 2);
+  }
+  const ps = partStart;
+  const pr = partRank;
+  const pairs = table.pairs;
+  // parts 0..n: part i starts at ps[i]; pr[i] = rank of parts i and i+1 merged
+  let minRank = NO_RANK;
+  let minIndex = -1;
+  for (let i = 0; i < n - 1; i++) {
+    ps[i] = i;
+    const r = pairs[(buf[i] << 8) | buf[i + 1]];
+    const rr = r < 0 ? NO_RANK : r;
+    pr[i] = rr;
+    if (rr < minRank) {
+      minRank = rr;
+      minIndex = i;
+    }
+  }
+  ps[n - 1] = n - 1;
+  pr[n - 1] = NO_RANK;
+  ps[n] = n;
+  pr[n] = NO_RANK;
+  let len = n + 1; // entries in ps (parts + the end sentinel)
+  while (minRank !== NO_RANK) {
+    const i = minIndex;
+    // rank of the part formed by merging i, i+1 with its neighbours
+    if (i > 0) {
+      const r = i + 2 < len ? table.get(buf, ps[i - 1], ps[i + 2]) : -1;
+      pr[i - 1] = r < 0 ? NO_RANK : r;
+    }
+    {
+      const r = i + 3 < len ? table.get(buf, ps[i], ps[i + 3]) : -1;
+      pr[i] = r < 0 ? NO_RANK : r;
+    }
+    for (let k = i + 1; k < len - 1; k++) {
+      ps[k] = ps[k + 1];
+      pr[k] = pr[k + 1];
+    }
+    len--;
+    minRank = NO_RANK;
+    minIndex = -1;
+    for (let k = 0; k < len - 2; k++) {
+      if (pr[k] < minRank) {
+        minRank = pr[k];
+        minIndex = k;
       }
     }
-    if (minIndex < 0) break;
-    // merge part minIndex with minIndex+1
-    starts.splice(minIndex + 1, 1);
-    pairRank.splice(minIndex + 1, 1);
-    len--;
-    pairRank[minIndex] = rankAt(minIndex);
-    if (minIndex > 0) pairRank[minIndex - 1] = rankAt(minIndex - 1);
   }
-  starts.length = len + 1;
-  return starts;
+  if (out !== undefined) for (let k = 0; k < len; k++) out[k] = ps[k];
+  return len - 1;
 }
 
 /**
@@ -70,97 +115,89 @@ function mergeSimple(piece: string, ranks: Map<string, number>): number[] {
  * A candidate is stale when either side changed since it was pushed; stale entries are skipped.
  * Ordering by (rank, position) reproduces tiktoken's leftmost-lowest choice.
  */
-function mergeWithHeap(piece: string, ranks: Map<string, number>): number[] {
-  const n = piece.length;
-  const next = new Int32Array(n + 1); // next part start, n = end
+function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32Array): number {
+  const next = new Int32Array(n + 1); // start of the next part; n = end
   const prev = new Int32Array(n + 1);
-  const alive = new Uint8Array(n + 1);
-  const version = new Uint32Array(n + 1); // bumped when the part starting here changes length
+  const version = new Uint32Array(n + 1); // bumped when the part starting here changes; dead parts get 0xffffffff
   for (let i = 0; i <= n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
-    alive[i] = 1;
   }
-  // heap arrays: rank, start, versionLeft, versionRight
-  let hRank = new Int32Array(n);
-  let hPos = new Int32Array(n);
-  let hVerL = new Uint32Array(n);
-  let hVerR = new Uint32Array(n);
+  let cap = n;
+  let hRank = new Int32Array(cap);
+  let hPos = new Int32Array(cap);
+  let hVerL = new Uint32Array(cap);
+  let hVerR = new Uint32Array(cap);
   let size = 0;
-  const less = (a: number, b: number): boolean => hRank[a] < hRank[b] || (hRank[a] === hRank[b] && hPos[a] < hPos[b]);
-  const swap = (a: number, b: number): void => {
-    let t = hRank[a]; hRank[a] = hRank[b]; hRank[b] = t;
-    t = hPos[a]; hPos[a] = hPos[b]; hPos[b] = t;
-    let u = hVerL[a]; hVerL[a] = hVerL[b]; hVerL[b] = u;
-    u = hVerR[a]; hVerR[a] = hVerR[b]; hVerR[b] = u;
-  };
   const push = (rank: number, pos: number): void => {
-    if (size === hRank.length) {
-      const grow = <T extends Int32Array | Uint32Array>(arr: T): T => {
-        const bigger = new (arr.constructor as new (len: number) => T)(arr.length * 2);
-        bigger.set(arr);
-        return bigger;
-      };
-      hRank = grow(hRank); hPos = grow(hPos); hVerL = grow(hVerL); hVerR = grow(hVerR);
+    if (size === cap) {
+      cap *= 2;
+      const a = new Int32Array(cap); a.set(hRank); hRank = a;
+      const b = new Int32Array(cap); b.set(hPos); hPos = b;
+      const c = new Uint32Array(cap); c.set(hVerL); hVerL = c;
+      const d = new Uint32Array(cap); d.set(hVerR); hVerR = d;
     }
+    const vl = version[pos];
+    const vr = version[next[pos]];
     let i = size++;
-    hRank[i] = rank; hPos[i] = pos; hVerL[i] = version[pos]; hVerR[i] = version[next[pos]];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!less(i, parent)) break;
-      swap(i, parent);
+      const pRank = hRank[parent];
+      if (pRank < rank || (pRank === rank && hPos[parent] < pos)) break;
+      hRank[i] = pRank; hPos[i] = hPos[parent]; hVerL[i] = hVerL[parent]; hVerR[i] = hVerR[parent];
       i = parent;
     }
+    hRank[i] = rank; hPos[i] = pos; hVerL[i] = vl; hVerR[i] = vr;
   };
-  const pop = (): void => {
+  const popTop = (): void => {
     size--;
     if (size === 0) return;
-    swap(0, size);
+    const rank = hRank[size], pos = hPos[size], vl = hVerL[size], vr = hVerR[size];
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= size) break;
+      let m = l;
       const r = l + 1;
-      let m = i;
-      if (l < size && less(l, m)) m = l;
-      if (r < size && less(r, m)) m = r;
-      if (m === i) break;
-      swap(i, m);
+      if (r < size && (hRank[r] < hRank[l] || (hRank[r] === hRank[l] && hPos[r] < hPos[l]))) m = r;
+      if (rank < hRank[m] || (rank === hRank[m] && pos < hPos[m])) break;
+      hRank[i] = hRank[m]; hPos[i] = hPos[m]; hVerL[i] = hVerL[m]; hVerR[i] = hVerR[m];
       i = m;
     }
+    hRank[i] = rank; hPos[i] = pos; hVerL[i] = vl; hVerR[i] = vr;
   };
-  const pairRankAt = (start: number): number => {
-    const mid = next[start];
-    if (mid >= n) return NO_RANK;
-    return ranks.get(piece.slice(start, next[mid])) ?? NO_RANK;
-  };
+  const pairs = table.pairs;
   for (let i = 0; i < n - 1; i++) {
-    const r = ranks.get(piece.slice(i, i + 2));
-    if (r !== undefined) push(r, i);
+    const r = pairs[(buf[i] << 8) | buf[i + 1]];
+    if (r >= 0) push(r, i);
   }
+  const DEAD = 0xffffffff;
   while (size > 0) {
     const pos = hPos[0];
     const verL = hVerL[0];
     const verR = hVerR[0];
-    pop();
-    if (!alive[pos] || version[pos] !== verL) continue;
+    popTop();
+    if (version[pos] !== verL) continue;
     const mid = next[pos];
-    if (mid >= n || !alive[mid] || version[mid] !== verR) continue;
+    if (mid >= n || version[mid] !== verR) continue;
     // merge pos with mid
     const after = next[mid];
-    alive[mid] = 0;
+    version[mid] = DEAD;
     next[pos] = after;
-    if (after <= n) prev[after] = pos;
+    prev[after] = pos;
     version[pos]++;
-    const r1 = pairRankAt(pos);
-    if (r1 !== NO_RANK) push(r1, pos);
+    if (after < n) {
+      const r = table.get(buf, pos, next[after]);
+      if (r >= 0) push(r, pos);
+    }
     const before = prev[pos];
     if (before >= 0) {
-      const r0 = pairRankAt(before);
-      if (r0 !== NO_RANK) push(r0, before);
+      const r = table.get(buf, before, after);
+      if (r >= 0) push(r, before);
     }
   }
-  const bounds: number[] = [];
-  for (let i = 0; i < n; i = next[i]) bounds.push(i);
-  bounds.push(n);
-  return bounds;
+  let k = 0;
+  for (let i = 0; i < n; i = next[i]) out[k++] = i;
+  out[k] = n;
+  return k;
 }

@@ -1,6 +1,8 @@
 import { bytePairCount, bytePairEncode } from "./bpe.js";
-import { splitRegex, type PatternFamily } from "./patterns.js";
-import type { RankTable } from "./ranks.js";
+import { type PatternFamily } from "./patterns.js";
+import type { RankTable } from "./rank-table.js";
+import { scannerFor } from "./scanner.js";
+import { PieceCache, PIECE_CACHE_MAX_LENGTH } from "./piece-cache.js";
 import { InputError } from "../errors.js";
 
 /** Which special-token strings in the text are encoded as special tokens. */
@@ -25,8 +27,6 @@ export interface EncodingSpec {
   loadRanks: () => RankTable;
 }
 
-/** Bounded piece → token-count cache size (entries). Cleared wholesale when full: cheap and O(1). */
-const PIECE_CACHE_LIMIT = 200_000;
 
 const textEncoder = /* @__PURE__ */ new TextEncoder();
 const textDecoder = /* @__PURE__ */ new TextDecoder("utf-8");
@@ -51,10 +51,43 @@ export function utf8BinaryString(text: string): string {
   return out;
 }
 
-function binaryStringToBytes(binary: string): Uint8Array {
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+let scratch = new Uint8Array(1024);
+
+/**
+ * Writes the UTF-8 bytes of `t[start, end)` to the shared scratch buffer and returns their
+ * number. Lone surrogates become U+FFFD (EF BF BD), as `TextEncoder` writes them.
+ */
+function utf8Into(t: string, start: number, end: number): number {
+  if (scratch.length < (end - start) * 3) scratch = new Uint8Array((end - start) * 3 + 16);
+  const b = scratch;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    let c = t.charCodeAt(i);
+    if (c < 0x80) b[n++] = c;
+    else if (c < 0x800) {
+      b[n++] = 0xc0 | (c >> 6);
+      b[n++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c >= 0xe000) {
+      b[n++] = 0xe0 | (c >> 12);
+      b[n++] = 0x80 | ((c >> 6) & 0x3f);
+      b[n++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = i + 1 < end ? t.charCodeAt(i + 1) : 0;
+      if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        b[n++] = 0xf0 | (c >> 18);
+        b[n++] = 0x80 | ((c >> 12) & 0x3f);
+        b[n++] = 0x80 | ((c >> 6) & 0x3f);
+        b[n++] = 0x80 | (c & 0x3f);
+      } else {
+        b[n++] = 0xef;
+        b[n++] = 0xbf;
+        b[n++] = 0xbd;
+      }
+    }
+  }
+  return n;
 }
 
 /**
@@ -67,9 +100,10 @@ export class Encoding {
   readonly specialTokens: Readonly<Record<string, number>>;
   private readonly spec: EncodingSpec;
   private table: RankTable | undefined;
-  private readonly pieceCounts = new Map<string, number>();
+  private pieceCache: PieceCache | undefined;
   private readonly specialByRank = new Map<number, string>();
   private specialRegexCache: { key: string; regex: RegExp } | undefined;
+  private readonly next: (t: string, i: number, end: number) => number;
 
   constructor(spec: EncodingSpec) {
     this.spec = spec;
@@ -77,11 +111,19 @@ export class Encoding {
     this.family = spec.family;
     this.specialTokens = spec.specialTokens;
     for (const [text, rank] of Object.entries(spec.specialTokens)) this.specialByRank.set(rank, text);
+    this.next = scannerFor(spec.family);
   }
 
   /** The rank table, loading it on first use. */
   get ranks(): RankTable {
     return (this.table ??= this.spec.loadRanks());
+  }
+
+  /** Number of tokens in the vocabulary including special tokens (highest id + 1). */
+  get nVocab(): number {
+    let max = this.ranks.size - 1;
+    for (const r of this.specialByRank.keys()) if (r > max) max = r;
+    return max + 1;
   }
 
   /** Token ids of `text`. */
@@ -91,10 +133,19 @@ export class Encoding {
     return out;
   }
 
+  /** Token ids of `text` with no special tokens recognised (tiktoken's `encode_ordinary`). */
+  encodeOrdinary(text: string): number[] {
+    const out: number[] = [];
+    this.encodeOrdinaryInto(text, out);
+    return out;
+  }
+
   /** Number of tokens `encode(text)` would return, without building the token array. */
   count(text: string, options: EncodeOptions = {}): number {
+    const allowed = options.allowedSpecial;
+    if (allowed === undefined || (Array.isArray(allowed) && allowed.length === 0)) return this.countOrdinary(text);
     let total = 0;
-    this.forEachSegment(text, options.allowedSpecial, (segment) => (total += this.countOrdinary(segment)), () => total++);
+    this.forEachSegment(text, allowed, (segment) => (total += this.countOrdinary(segment)), () => total++);
     return total;
   }
 
@@ -105,54 +156,79 @@ export class Encoding {
 
   /** Raw bytes of token ids. */
   decodeBytes(ids: readonly number[]): Uint8Array {
-    const { tokens } = this.ranks;
-    let binary = "";
+    const table = this.ranks;
+    const parts: Uint8Array[] = [];
+    let size = 0;
     for (const id of ids) {
-      const bytes = tokens[id];
-      if (bytes !== undefined) binary += bytes;
-      else {
+      let bytes = table.tokenBytes(id);
+      if (bytes === undefined) {
         const special = this.specialByRank.get(id);
         if (special === undefined) throw new InputError(`token id ${id} is not in the ${this.name} vocabulary`);
-        binary += utf8BinaryString(special);
+        bytes = textEncoder.encode(special);
       }
+      parts.push(bytes);
+      size += bytes.length;
     }
-    return binaryStringToBytes(binary);
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
   /** Count of text with no special tokens recognised (tiktoken's `encode_ordinary`). */
   countOrdinary(text: string): number {
-    const ranks = this.ranks.ranks;
-    const cache = this.pieceCounts;
-    const regex = splitRegex(this.family);
+    return this.countRange(text, 0, text.length);
+  }
+
+  /** Count of `text[start, end)` as ordinary text, where start and end are piece boundaries. */
+  countRange(text: string, start: number, end: number): number {
+    const table = this.ranks;
+    const next = this.next;
+    const cache = (this.pieceCache ??= new PieceCache());
     let total = 0;
-    let match: RegExpExecArray | null;
-    while ((match = regex.exec(text)) !== null) {
-      const piece = match[0];
-      const cached = cache.get(piece);
-      if (cached !== undefined) {
-        total += cached;
-        continue;
+    let i = start;
+    while (i < end) {
+      const e = next(text, i, end);
+      const len = e - i;
+      if (len === 1 && text.charCodeAt(i) < 0x80) {
+        total++;
+      } else if (len <= PIECE_CACHE_MAX_LENGTH) {
+        let n = cache.get(text, i, e);
+        if (n < 0) {
+          n = countBytes(table, utf8Into(text, i, e));
+          cache.set(text, i, e, n);
+        }
+        total += n;
+      } else {
+        total += countBytes(table, utf8Into(text, i, e));
       }
-      const bytes = utf8BinaryString(piece);
-      const n = ranks.has(bytes) ? 1 : bytePairCount(bytes, ranks);
-      if (piece.length <= 256) {
-        if (cache.size >= PIECE_CACHE_LIMIT) cache.clear();
-        cache.set(piece, n);
-      }
-      total += n;
+      i = e;
     }
     return total;
   }
 
+  /** End offsets of the pre-tokenizer pieces of `text` (for tests and tools). */
+  pieceEnds(text: string): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < text.length; ) out.push((i = this.next(text, i, text.length)));
+    return out;
+  }
+
   private encodeOrdinaryInto(text: string, out: number[]): void {
-    const ranks = this.ranks.ranks;
-    const regex = splitRegex(this.family);
-    let match: RegExpExecArray | null;
-    while ((match = regex.exec(text)) !== null) {
-      const bytes = utf8BinaryString(match[0]);
-      const rank = ranks.get(bytes);
-      if (rank !== undefined) out.push(rank);
-      else bytePairEncode(bytes, ranks, out);
+    const table = this.ranks;
+    const next = this.next;
+    const end = text.length;
+    let i = 0;
+    while (i < end) {
+      const e = next(text, i, end);
+      const n = utf8Into(text, i, e);
+      const rank = n <= 2 ? (n === 1 ? table.singles[scratch[0]] : table.pairs[(scratch[0] << 8) | scratch[1]]) : table.get(scratch, 0, n);
+      if (rank >= 0) out.push(rank);
+      else bytePairEncode(scratch, n, table, out);
+      i = e;
     }
   }
 
@@ -174,7 +250,8 @@ export class Encoding {
     if (start < text.length) ordinary(text.slice(start));
   }
 
-  private specialRegex(allowed: AllowedSpecial): RegExp {
+  /** Regex matching the allowed special tokens (exported for streaming counters). */
+  specialRegex(allowed: AllowedSpecial): RegExp {
     const names = allowed === "all" ? Object.keys(this.specialTokens) : [...allowed];
     for (const name of names) {
       if (!(name in this.specialTokens)) throw new InputError(`"${name}" is not a special token of ${this.name}; known: ${Object.keys(this.specialTokens).slice(0, 8).join(", ")}`);
@@ -187,4 +264,11 @@ export class Encoding {
     this.specialRegexCache = { key, regex };
     return regex;
   }
+}
+
+/** Token count of the `n` bytes in the scratch buffer. */
+function countBytes(table: RankTable, n: number): number {
+  if (n <= 2) return n === 2 && table.pairs[(scratch[0] << 8) | scratch[1]] < 0 ? 2 : 1;
+  if (table.get(scratch, 0, n) >= 0) return 1;
+  return bytePairCount(scratch, n, table);
 }

@@ -25,32 +25,3 @@ export const RANK_MODULES: Readonly<Record<"gpt2" | "r50k_base" | "p50k_base" | 
   cl100k_base: cl100k as RankModule,
   o200k_base: o200k as RankModule,
 };
-
-/**
- * Mergeable ranks keyed by the token's bytes as a "binary string" (one char per byte, 0–255).
- * Binary strings make V8's string hashing do the work and let sub-pieces be taken with `slice`.
- */
-export interface RankTable {
-  /** rank of a byte sequence (as a binary string), or undefined */
-  readonly ranks: Map<string, number>;
-  /** bytes (as binary strings) by rank, for decoding */
-  readonly tokens: string[];
-}
-
-/** Parses js-tiktoken's compact rank format: lines of `<prefix> <offset> <base64 token>...`. */
-export function parseRankModule(module: RankModule): RankTable {
-  const ranks = new Map<string, number>();
-  const tokens: string[] = [];
-  for (const line of module.bpe_ranks.split("\n")) {
-    if (!line) continue;
-    const fields = line.split(" ");
-    const offset = Number.parseInt(fields[1], 10);
-    for (let i = 2; i < fields.length; i++) {
-      const bytes = atob(fields[i]);
-      const rank = offset + i - 2;
-      ranks.set(bytes, rank);
-      tokens[rank] = bytes;
-    }
-  }
-  return { ranks, tokens };
-}

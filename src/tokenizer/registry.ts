@@ -1,5 +1,6 @@
 import { Encoding, type EncodingSpec } from "./encoding.js";
-import { parseRankModule, RANK_MODULES, type RankTable } from "./ranks.js";
+import { RANK_MODULES } from "./ranks.js";
+import { parseRankData, type RankTable } from "./rank-table.js";
 import type { PatternFamily } from "./patterns.js";
 import { UnknownEncodingError } from "../errors.js";
 
@@ -41,13 +42,24 @@ function harmonySpecialTokens(): Record<string, number> {
 
 const P50K_EDIT_SPECIALS = { "<|endoftext|>": 50256, "<|fim_prefix|>": 50281, "<|fim_middle|>": 50282, "<|fim_suffix|>": 50283 };
 
-type RankSource = keyof typeof RANK_MODULES;
+/** Names of the rank data sets (p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
+export type RankSource = keyof typeof RANK_MODULES;
+
+let rankLoader: ((source: RankSource) => RankTable | undefined) | undefined;
+
+/**
+ * Installs a faster source of rank tables (e.g. the Node entry point's precomputed binary form,
+ * read from disk); returning undefined falls back to parsing js-tiktoken's modules.
+ */
+export function setRankLoader(loader: ((source: RankSource) => RankTable | undefined) | undefined): void {
+  rankLoader = loader;
+}
 const rankTables = new Map<RankSource, RankTable>();
 function loadRanks(source: RankSource): () => RankTable {
   return () => {
     let table = rankTables.get(source);
     if (!table) {
-      table = parseRankModule(RANK_MODULES[source]);
+      table = rankLoader?.(source) ?? parseRankData(RANK_MODULES[source].bpe_ranks);
       rankTables.set(source, table);
     }
     return table;
