@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./tokenizer/index.js";
 export * from "./pricing/index.js";
 export * from "./estimate/index.js";
+export * from "./request/index.js";

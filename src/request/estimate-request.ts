@@ -1,0 +1,328 @@
+/**
+ * Estimates a whole API request as the API will bill it: prompt tokens by the endpoint's
+ * counting rules, the completion budget multiplied by the choices generated, context-window fit
+ * in the API's wording, and the worst-case cost.
+ *
+ * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
+ */
+import { costOf, priceTokens, type Cost } from "../pricing/cost.js";
+import type { PricingTable } from "../pricing/table.js";
+import type { ModelEntry } from "../pricing/schema.js";
+import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
+import { resolveModel, type ResolvedModel } from "../estimate/model.js";
+import type { Estimate } from "../estimate/estimate.js";
+import { getEncoding } from "../tokenizer/index.js";
+import { isReasoningModel, type RequestKind } from "./capabilities.js";
+import { CountState, chatFormatFor, countChatTokens, type ImageSizeOptions } from "./chat.js";
+import { COMPLETIONS_DEFAULT_MAX_TOKENS, type CompletionsRequest } from "./schemas/completions.js";
+import type { EmbeddingsRequest } from "./schemas/embeddings.js";
+import type { ResponsesRequest } from "./schemas/responses.js";
+import type { ChatRequest } from "./schemas/chat.js";
+import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
+import { validateRequest, type ValidatedRequest } from "./validate.js";
+import type { ImageDetail } from "./images.js";
+
+/** Where the prompt tokens of a request come from. */
+export interface RequestBreakdown {
+  /** Message / prompt / input text, including per-message framing and reply priming (images excluded). */
+  messages: number;
+  /** Tool and function definitions. */
+  tools: number;
+  /** Image inputs. */
+  images: number;
+  /** Separately generated prompts (completions: one per prompt of a prompt array; embeddings: inputs). */
+  prompts: number;
+  /** Choices generated per prompt: max(n, best_of) — every one is billed. */
+  choices: number;
+  /** Output tokens billed in the worst case: max_tokens × choices × prompts. */
+  completionTokens: number;
+  /** Tokens of the largest single prompt (what must fit in the context window with max_tokens). */
+  largestPrompt: number;
+}
+
+/** The estimate of a request: the foundation's {@link Estimate} plus the endpoint and a breakdown. */
+export interface RequestEstimate extends Estimate {
+  kind: RequestKind;
+  /** The request parameter holding the completion budget (max_tokens, max_completion_tokens, max_output_tokens). */
+  maxTokensParam: string | null;
+  breakdown: RequestBreakdown;
+}
+
+/** Options for {@link estimateRequest}. */
+export interface EstimateRequestOptions extends ImageSizeOptions {
+  /** Pricing table (default: bundled). */
+  table?: PricingTable;
+  /** Model to use when the body has none (or to override it). */
+  model?: string;
+  /** Count with this encoding instead of the model's. */
+  encoding?: string;
+  /** Endpoint, when known (e.g. from a batch line's url). */
+  kind?: RequestKind;
+  /** Price at Batch API rates (the table's batchInput/batchOutput). */
+  batch?: boolean;
+  /** An already validated request (skips validation). */
+  validated?: ValidatedRequest;
+}
+
+interface Counted {
+  /** Billed prompt tokens, all prompts together. */
+  promptTokens: number;
+  largestPrompt: number;
+  prompts: number;
+  messages: number;
+  tools: number;
+  images: number;
+  exact: boolean;
+  warnings: string[];
+  /** Completion budget per choice (null: none given). */
+  maxTokens: number | null;
+  maxTokensParam: string | null;
+  choices: number;
+  promptKind: PromptKind;
+}
+
+function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
+  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
+  const warnings = [...counted.warnings];
+  let exact = counted.exact;
+  if (body.response_format?.type === "json_schema") {
+    exact = false;
+    warnings.push("a json_schema response_format adds the schema to the prompt in a form OpenAI has not published: its tokens are not counted");
+  }
+  if (body.tool_choice && typeof body.tool_choice === "object") {
+    exact = false;
+    warnings.push("forcing a specific tool (tool_choice) adds a few prompt tokens OpenAI has not published");
+  }
+  if (body.function_call && typeof body.function_call === "object") {
+    exact = false;
+    warnings.push("forcing a specific function (function_call) adds a few prompt tokens OpenAI has not published");
+  }
+  if (body.prediction) warnings.push("predicted output: rejected prediction tokens are billed as completion tokens (not included)");
+  const maxTokensParam = body.max_completion_tokens != null ? "max_completion_tokens" : body.max_tokens != null ? "max_tokens" : null;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
+  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, images: counted.images, exact, warnings, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
+}
+
+function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedModel): Counted {
+  const enc = getEncoding(resolved.encoding);
+  const warnings: string[] = [];
+  const prompt = body.prompt ?? "<|endoftext|>";
+  // Each prompt of a prompt array is its own completion.
+  let counts: number[];
+  if (typeof prompt === "string") counts = [body.prompt == null ? enc.count(prompt, { allowedSpecial: ["<|endoftext|>"] }) : enc.count(prompt)];
+  else if (prompt.length > 0 && typeof prompt[0] === "number") counts = [prompt.length];
+  else counts = (prompt as Array<string | number[]>).map((p) => (typeof p === "string" ? enc.count(p) : p.length));
+  const suffix = body.suffix ? enc.count(body.suffix) : 0;
+  counts = counts.map((c) => c + suffix);
+  const promptTokens = counts.reduce((a, b) => a + b, 0);
+  const choices = Math.max(body.n ?? 1, body.best_of ?? 1);
+  if (body.best_of != null && body.best_of > (body.n ?? 1)) warnings.push(`best_of ${body.best_of}: all ${body.best_of} completions are generated and billed, though only ${body.n ?? 1} ${(body.n ?? 1) === 1 ? "is" : "are"} returned`);
+  if (body.echo) warnings.push("echo: the prompt is returned with the completion; it is billed once, as prompt tokens");
+  if (resolved.entry && resolved.entry.mode === "chat") warnings.push(`${resolved.entry.id} is a chat model; the /v1/completions endpoint serves completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002)`);
+  return {
+    promptTokens,
+    largestPrompt: Math.max(...counts),
+    prompts: counts.length,
+    messages: promptTokens,
+    tools: 0,
+    images: 0,
+    exact: true,
+    warnings,
+    maxTokens: body.max_tokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS,
+    maxTokensParam: "max_tokens",
+    choices,
+    promptKind: "prompt",
+  };
+}
+
+function countEmbeddingsRequest(body: EmbeddingsRequest, resolved: ResolvedModel): Counted {
+  const enc = getEncoding(resolved.encoding);
+  const input = body.input;
+  let counts: number[];
+  if (typeof input === "string") counts = [enc.count(input)];
+  else if (input.length > 0 && typeof input[0] === "number") counts = [input.length];
+  else counts = (input as Array<string | number[]>).map((p) => (typeof p === "string" ? enc.count(p) : p.length));
+  const promptTokens = counts.reduce((a, b) => a + b, 0);
+  return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, warnings: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
+}
+
+function countResponsesRequest(body: ResponsesRequest, resolved: ResolvedModel, options: EstimateRequestOptions): Counted {
+  const enc = getEncoding(resolved.encoding);
+  const format = chatFormatFor(body.model);
+  const state = new CountState(body.model, enc, options);
+  state.inexact("the Responses API's message framing is unpublished: input is counted by the Chat Completions rule and may differ by a few tokens");
+  let text = 0;
+  let images = 0;
+  let messages = 0;
+  const message = (role: string, parts: Array<{ text?: number; images?: number }>) => {
+    messages++;
+    text += format.tokensPerMessage + enc.count(role);
+    for (const p of parts) {
+      text += p.text ?? 0;
+      images += p.images ?? 0;
+    }
+  };
+  if (body.instructions) message("developer", [{ text: enc.count(body.instructions) }]);
+  const input = body.input;
+  if (typeof input === "string") message("user", [{ text: enc.count(input) }]);
+  else if (Array.isArray(input)) {
+    input.forEach((item, i) => {
+      const it = item as Record<string, unknown>;
+      if (it.type === undefined || it.type === "message") {
+        const content = it.content;
+        if (typeof content === "string") return message(String(it.role), [{ text: enc.count(content) }]);
+        const parts = (content as Array<Record<string, unknown>>).map((part, j) => {
+          switch (part.type) {
+            case "input_text":
+            case "output_text":
+              return { text: enc.count(String(part.text)) };
+            case "refusal":
+              return { text: enc.count(String(part.refusal)) };
+            case "input_image":
+              if (typeof part.image_url === "string") return { images: state.image(part.image_url, part.detail as ImageDetail | undefined, `input[${i}].content[${j}].image_url`) };
+              return { images: state.image(undefined, part.detail as ImageDetail | undefined, `input[${i}].content[${j}]`) };
+            case "input_file":
+              state.inexact("file inputs (PDFs) are billed by their extracted text and page images, which tokcost does not count yet");
+              return {};
+            default:
+              state.inexact(`content part type "${String(part.type)}" is not counted`);
+              return {};
+          }
+        });
+        return message(String(it.role), parts);
+      }
+      if (it.type === "function_call") {
+        state.inexact("function calls replayed as input: their framing is unpublished");
+        text += enc.count(String(it.name)) + enc.count(String(it.arguments));
+        return;
+      }
+      if (it.type === "function_call_output") {
+        state.inexact("function call outputs: their framing is unpublished");
+        text += typeof it.output === "string" ? enc.count(it.output) : 0;
+        return;
+      }
+      state.inexact(`input items of type "${String(it.type)}" are not counted`);
+    });
+  }
+  if (messages > 0) text += format.replyPriming;
+  const functions: FunctionLike[] = [];
+  for (const tool of body.tools ?? []) {
+    const t = tool as Record<string, unknown>;
+    if (t.type === "function") functions.push({ name: String(t.name), description: (t.description as string | null | undefined) ?? undefined, parameters: (t.parameters as Record<string, unknown> | null | undefined) ?? undefined });
+    else state.inexact(`built-in tool "${String(t.type)}": its definition and any results it adds are billed but not counted`);
+  }
+  const toolCount = countFunctionDefinitions(functions, { model: body.model, encoding: enc });
+  for (const w of toolCount.warnings) state.warnings.add(w);
+  if (body.previous_response_id || body.conversation) state.inexact("previous_response_id / conversation: the earlier turns are billed as input too and are not counted here");
+  if (body.prompt) state.inexact("a stored prompt template is billed as input and is not counted here");
+  if (body.text?.format?.type === "json_schema") state.inexact("a json_schema text format adds the schema to the prompt in a form OpenAI has not published: not counted");
+  const promptTokens = text + images + toolCount.tokens;
+  return {
+    promptTokens,
+    largestPrompt: promptTokens,
+    prompts: 1,
+    messages: text,
+    tools: toolCount.tokens,
+    images,
+    exact: state.exact && toolCount.exact,
+    warnings: [...state.warnings],
+    maxTokens: body.max_output_tokens ?? null,
+    maxTokensParam: body.max_output_tokens != null ? "max_output_tokens" : null,
+    choices: 1,
+    promptKind: "input",
+  };
+}
+
+/** Batch API prices when the table has them; standard prices (and a warning) otherwise. */
+function batchCost(entry: ModelEntry, inputTokens: number, outputTokens: number, warnings: string[]): Cost {
+  const p = entry.pricing;
+  if (p.batchInput === undefined && p.batchOutput === undefined) {
+    warnings.push(`the table has no Batch API price for ${entry.id}: priced at standard rates (the batch discount is not applied)`);
+    return costOf(entry, { inputTokens, outputTokens });
+  }
+  const prompt = priceTokens(inputTokens, p.batchInput ?? p.input);
+  const completion = priceTokens(outputTokens, p.batchOutput ?? p.output);
+  return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : prompt + completion };
+}
+
+function defaultParam(kind: RequestKind, model: string): string {
+  if (kind === "responses") return "max_output_tokens";
+  if (kind === "chat") return isReasoningModel(model) ? "max_completion_tokens" : "max_tokens";
+  return "max_tokens";
+}
+
+/**
+ * Estimates an API request body before it is sent: validates it as the API would (throws
+ * {@link InvalidRequestError} in the API's words), counts its prompt tokens by the endpoint's
+ * rules, checks the context window and prices the worst case.
+ *
+ * @example
+ * const e = estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }], max_tokens: 100 });
+ * e.kind;               // "chat"
+ * e.promptTokens;       // 8
+ * e.breakdown.messages; // 8
+ */
+export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
+  const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind });
+  const model = validated.body.model;
+  const resolved = resolveModel(model, { table: options.table, encoding: options.encoding });
+  let counted: Counted;
+  switch (validated.kind) {
+    case "chat":
+      counted = countChatRequest(validated.body, options);
+      break;
+    case "completions":
+      counted = countCompletionsRequest(validated.body, resolved);
+      break;
+    case "embeddings":
+      counted = countEmbeddingsRequest(validated.body, resolved);
+      break;
+    case "responses":
+      counted = countResponsesRequest(validated.body, resolved, options);
+      break;
+  }
+  const warnings = [...resolved.warnings, ...counted.warnings];
+  const limits = limitsOf(resolved.entry);
+  const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
+  const check = checkLimits(limits, counted.largestPrompt, counted.maxTokens, counted.promptKind, param);
+  const completionTokens = (counted.maxTokens ?? 0) * counted.choices * counted.prompts;
+  let cost: Cost;
+  if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
+  else if (options.batch) cost = batchCost(resolved.entry, counted.promptTokens, completionTokens, warnings);
+  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, outputTokens: completionTokens });
+  if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
+  if (isReasoningModel(model) && validated.kind !== "embeddings") {
+    warnings.push(`${model} is a reasoning model: its reasoning tokens are billed as output and count against ${param}`);
+  }
+  if (counted.maxTokens === null && validated.kind !== "embeddings") {
+    const bound = check.room !== null ? ` (up to ${check.room} tokens)` : "";
+    warnings.push(`no ${param} set: the completion can run to the model's limit${bound}; its cost is not included — set ${param} to bound it`);
+  }
+  if (counted.choices > 1 && counted.maxTokens !== null) warnings.push(`${counted.choices} choices per prompt: the completion budget is billed ${counted.choices} times`);
+  return {
+    model,
+    encoding: resolved.encoding,
+    exact: resolved.exact && counted.exact,
+    promptTokens: counted.promptTokens,
+    maxTokens: counted.maxTokens,
+    contextWindow: limits.contextWindow ?? null,
+    maxInputTokens: limits.maxInputTokens ?? null,
+    maxOutputTokens: limits.maxOutputTokens ?? null,
+    fits: check.fits,
+    room: check.room,
+    cost,
+    problems: check.problems.map((p) => p.message),
+    warnings,
+    kind: validated.kind,
+    maxTokensParam: counted.maxTokensParam,
+    breakdown: {
+      messages: counted.messages,
+      tools: counted.tools,
+      images: counted.images,
+      prompts: counted.prompts,
+      choices: counted.choices,
+      completionTokens,
+      largestPrompt: counted.largestPrompt,
+    },
+  };
+}

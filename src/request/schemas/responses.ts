@@ -1,0 +1,115 @@
+/**
+ * POST /v1/responses request body: input (a string or items), instructions, max_output_tokens
+ * (at least 16), tools, reasoning, text and the sampling and storage options.
+ */
+import { z } from "zod";
+import { identifier, int, jsonSchemaObject, metadata, reasoningEffort, serviceTier, streamOptions, temperature, topP } from "./common.js";
+import { imageDetail } from "./chat.js";
+
+export const inputTextPart = z.strictObject({ type: z.literal("input_text"), text: z.string() });
+export const inputImagePart = z.strictObject({
+  type: z.literal("input_image"),
+  image_url: z.string().nullable().optional(),
+  file_id: z.string().nullable().optional(),
+  detail: imageDetail.optional(),
+});
+export const inputFilePart = z.strictObject({
+  type: z.literal("input_file"),
+  file_id: z.string().nullable().optional(),
+  file_data: z.string().optional(),
+  file_url: z.string().optional(),
+  filename: z.string().optional(),
+});
+export const inputAudioPart = z.strictObject({ type: z.literal("input_audio"), input_audio: z.strictObject({ data: z.string(), format: z.enum(["wav", "mp3"]) }) });
+export const outputTextPart = z.strictObject({ type: z.literal("output_text"), text: z.string(), annotations: z.array(z.unknown()).optional(), logprobs: z.array(z.unknown()).optional() });
+export const refusalPart = z.strictObject({ type: z.literal("refusal"), refusal: z.string() });
+
+export const responseContentPart = z.discriminatedUnion("type", [inputTextPart, inputImagePart, inputFilePart, inputAudioPart, outputTextPart, refusalPart]);
+
+/** A message item (`type: "message"` may be omitted for the easy-input form). */
+export const responseMessageItem = z.strictObject({
+  type: z.literal("message").optional(),
+  id: z.string().optional(),
+  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+  role: z.enum(["user", "assistant", "system", "developer"]),
+  content: z.union([z.string(), z.array(responseContentPart)]),
+});
+
+/** A function call the model made earlier, replayed as input. */
+export const functionCallItem = z.strictObject({
+  type: z.literal("function_call"),
+  id: z.string().optional(),
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+});
+/** The result of a function call. */
+export const functionCallOutputItem = z.strictObject({
+  type: z.literal("function_call_output"),
+  id: z.string().optional(),
+  call_id: z.string(),
+  output: z.union([z.string(), z.array(responseContentPart)]),
+  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+});
+/**
+ * Other item types (reasoning, item_reference, web_search_call, computer_call…): accepted with
+ * their type and counted as inexact, because OpenAI publishes no counting rule for them.
+ */
+export const otherItem = z.looseObject({
+  type: z.string().refine((t) => t !== "message" && t !== "function_call" && t !== "function_call_output", { message: "invalid item" }),
+});
+
+export const responseInputItem = z.union([responseMessageItem, functionCallItem, functionCallOutputItem, otherItem]);
+
+export const responseFunctionTool = z.strictObject({
+  type: z.literal("function"),
+  name: z.string().min(1).max(64),
+  description: z.string().nullable().optional(),
+  parameters: jsonSchemaObject.nullable().optional(),
+  strict: z.boolean().nullable().optional(),
+});
+/** Built-in tools (web_search, file_search, code_interpreter, mcp…) — validated by type only. */
+export const responseBuiltinTool = z.looseObject({ type: z.string().refine((t) => t !== "function", { message: "invalid tool" }) });
+export const responseTool = z.union([responseFunctionTool, responseBuiltinTool]);
+
+export const textFormat = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("text") }),
+  z.strictObject({ type: z.literal("json_object") }),
+  z.strictObject({ type: z.literal("json_schema"), name: z.string(), schema: jsonSchemaObject, description: z.string().optional(), strict: z.boolean().nullable().optional() }),
+]);
+
+/** The Responses request body. */
+export const responsesRequestSchema = z.strictObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(responseInputItem)]).optional(),
+  instructions: z.string().nullable().optional(),
+  max_output_tokens: int().min(16).nullable().optional(),
+  max_tool_calls: int().min(1).nullable().optional(),
+  tools: z.array(responseTool).optional(),
+  tool_choice: z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })]).optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+  reasoning: z.strictObject({ effort: reasoningEffort.nullable().optional(), summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(), generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional() }).nullable().optional(),
+  text: z.strictObject({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullable().optional() }).optional(),
+  temperature: temperature.nullable().optional(),
+  top_p: topP.nullable().optional(),
+  top_logprobs: int().min(0).max(20).nullable().optional(),
+  previous_response_id: z.string().nullable().optional(),
+  conversation: z.union([z.string(), z.strictObject({ id: z.string() })]).nullable().optional(),
+  prompt: z.looseObject({ id: z.string() }).nullable().optional(),
+  include: z.array(z.string()).nullable().optional(),
+  store: z.boolean().nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: streamOptions.optional(),
+  background: z.boolean().nullable().optional(),
+  truncation: z.enum(["auto", "disabled"]).nullable().optional(),
+  metadata: metadata.optional(),
+  prompt_cache_key: z.string().optional(),
+  prompt_cache_retention: z.enum(["in-memory", "24h"]).nullable().optional(),
+  safety_identifier: identifier.optional(),
+  service_tier: serviceTier.optional(),
+  user: identifier.optional(),
+});
+
+export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+export type ResponseInputItem = z.infer<typeof responseInputItem>;

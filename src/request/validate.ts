@@ -1,0 +1,288 @@
+/**
+ * Request validation: recognise which endpoint a body is for, check it against that endpoint's
+ * schema and the model's parameter rules, and reject it in the API's own words, so a user sees
+ * before sending the 400 the API would have returned.
+ */
+import type { z } from "zod";
+import { InvalidRequestError } from "../errors.js";
+import { closestMatches } from "../util/suggest.js";
+import { parameterRulesFor, type RequestKind } from "./capabilities.js";
+import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
+import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
+import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
+import { responsesRequestSchema, type ResponsesRequest } from "./schemas/responses.js";
+
+export type { RequestKind } from "./capabilities.js";
+
+/** A request body that passed validation, tagged with its endpoint. */
+export type ValidatedRequest =
+  | { kind: "chat"; body: ChatRequest }
+  | { kind: "completions"; body: CompletionsRequest }
+  | { kind: "responses"; body: ResponsesRequest }
+  | { kind: "embeddings"; body: EmbeddingsRequest };
+
+/** Options for {@link validateRequest}. */
+export interface ValidateOptions {
+  /** Model to validate against when the body has none (or to override it). */
+  model?: string;
+  /** Endpoint, when known (e.g. from a batch line's `url`); otherwise recognised from the body's shape. */
+  kind?: RequestKind;
+}
+
+const SCHEMAS = {
+  chat: chatRequestSchema,
+  completions: completionsRequestSchema,
+  responses: responsesRequestSchema,
+  embeddings: embeddingsRequestSchema,
+} as const satisfies Record<RequestKind, z.ZodType>;
+
+/** The URL path of each endpoint (as in a Batch API line's `url`). */
+export const ENDPOINT_URLS: Readonly<Record<RequestKind, string>> = {
+  chat: "/v1/chat/completions",
+  completions: "/v1/completions",
+  responses: "/v1/responses",
+  embeddings: "/v1/embeddings",
+};
+
+/** The endpoint of a Batch API `url`, or undefined for an endpoint tokcost does not model. */
+export function kindOfUrl(url: string): RequestKind | undefined {
+  const path = url.split("?")[0].replace(/\/+$/, "");
+  for (const [kind, endpoint] of Object.entries(ENDPOINT_URLS)) if (path === endpoint) return kind as RequestKind;
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Recognises the endpoint of a request body by its shape: `messages` → chat, `prompt` →
+ * completions, `input` with an embedding model or embedding-only fields → embeddings, `input` or
+ * `instructions` → responses. Returns undefined when the body looks like none of them.
+ */
+export function detectRequestKind(body: unknown): RequestKind | undefined {
+  if (!isPlainObject(body)) return undefined;
+  if ("messages" in body) return "chat";
+  if ("prompt" in body && !("input" in body)) return "completions";
+  if ("input" in body || "instructions" in body) {
+    const model = typeof body.model === "string" ? body.model : "";
+    if ("dimensions" in body || "encoding_format" in body || /embedding/i.test(model)) return "embeddings";
+    return "responses";
+  }
+  if ("suffix" in body || "best_of" in body || "echo" in body) return "completions";
+  return undefined;
+}
+
+/** Formats a path in the API's notation: `messages[2].content`. */
+export function formatParam(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key as string];
+  }
+  return cur;
+}
+
+/** "a string", "an integer", … — how the API names the type of a value it got. */
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "string":
+      return "a string";
+    case "number":
+      return Number.isInteger(value) ? "an integer" : "a decimal";
+    case "boolean":
+      return "a boolean";
+    case "object":
+      return "an object";
+    default:
+      return typeof value;
+  }
+}
+
+const EXPECTED_NAMES: Record<string, string> = { string: "a string", number: "a number", int: "an integer", boolean: "a boolean", array: "an array", object: "an object", null: "null" };
+
+function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
+  const names = new Set<string>();
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      if (sub.path.length === 0 && sub.code === "invalid_type") names.add(EXPECTED_NAMES[sub.expected] ?? sub.expected);
+    }
+  }
+  const list = [...names];
+  if (list.length === 0) return "a valid value";
+  if (list.length === 1) return list[0];
+  return `one of ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
+}
+
+function listValues(values: readonly unknown[]): string {
+  const quoted = values.map((v) => `'${String(v)}'`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")}, and ${quoted[quoted.length - 1]}` : quoted.join("");
+}
+
+/** Known parameter names at `path` of `schema` (for "did you mean …?"). */
+function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): string[] {
+  // Walk the schema along the path; for discriminated unions pick the branch the value selects.
+  let node: unknown = schema;
+  let value: unknown = body;
+  const unwrap = (s: unknown): unknown => {
+    let cur = s as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[]; element?: unknown; shape?: unknown } };
+    for (let i = 0; i < 10 && cur?.def; i++) {
+      const t = cur.def.type;
+      if (t === "optional" || t === "nullable" || t === "default") cur = cur.def.innerType as typeof cur;
+      else if (t === "pipe") cur = cur.def.in as typeof cur;
+      else break;
+    }
+    return cur;
+  };
+  const pickBranch = (s: unknown, v: unknown): unknown => {
+    const cur = unwrap(s) as { def?: { type?: string; options?: unknown[] } };
+    if (cur?.def?.type !== "union") return cur;
+    for (const option of cur.def.options ?? []) {
+      const o = unwrap(option) as z.ZodType;
+      if (o.safeParse(v).success) return o;
+    }
+    // No branch fits as a whole: an array value takes the array branch, an object the object
+    // branch whose literal fields (type, role) match.
+    if (Array.isArray(v)) for (const option of cur.def.options ?? []) if ((unwrap(option) as { def?: { type?: string } })?.def?.type === "array") return unwrap(option);
+    for (const option of cur.def.options ?? []) {
+      const o = unwrap(option) as { def?: { type?: string; shape?: Record<string, { def?: { type?: string; values?: unknown[] } }> } };
+      if (o?.def?.type !== "object" || !isPlainObject(v)) continue;
+      const literalsMatch = Object.entries(o.def.shape ?? {}).every(([k, f]) => f?.def?.type !== "literal" || (f.def.values ?? []).includes(v[k]));
+      if (literalsMatch) return o;
+    }
+    return cur;
+  };
+  node = pickBranch(node, value);
+  for (const key of path) {
+    const cur = unwrap(node) as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } };
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
+    if (cur?.def?.type === "object" && typeof key === "string") node = pickBranch(cur.def.shape?.[key], value);
+    else if (cur?.def?.type === "array" && typeof key === "number") node = pickBranch(cur.def.element, value);
+    else return [];
+  }
+  const last = unwrap(node) as { def?: { type?: string; shape?: Record<string, unknown> } };
+  return last?.def?.type === "object" ? Object.keys(last.def.shape ?? {}) : [];
+}
+
+/** Converts the first zod issue to an InvalidRequestError in the API's wording. */
+function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, schema: z.ZodType): InvalidRequestError {
+  // The API reports unknown top-level arguments before anything else.
+  const rootUnknown = issues.find((i) => i.code === "unrecognized_keys" && i.path.length === 0);
+  const missing = issues.find((i) => i.code === "invalid_type" && valueAt(body, i.path) === undefined);
+  const issue = rootUnknown ?? missing ?? issues[0];
+  const param = formatParam(issue.path);
+  const value = valueAt(body, issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0];
+      const suggestion = closestMatches(key, knownKeys(schema, body, issue.path), 1)[0];
+      const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+      if (issue.path.length === 0) return new InvalidRequestError(`Unrecognized request argument supplied: ${key}${hint}`, { param: key, suggestion });
+      const full = `${param}.${key}`;
+      return new InvalidRequestError(`Unknown parameter: '${full}'.${hint}`, { param: full, suggestion });
+    }
+    case "invalid_type":
+      if (value === undefined) return new InvalidRequestError(`Missing required parameter: '${param}'.`, { param });
+      return new InvalidRequestError(`Invalid type for '${param}': expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, but got ${describeType(value)} instead.`, { param });
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options) && options.length > 0) return new InvalidRequestError(`Invalid value: '${String(value)}'. Supported values are: ${listValues(options)}.`, { param });
+      // Branches whose type matched but which failed deeper (or on a range) say what is really wrong.
+      const matched = issue.errors.filter((branch) => branch.length > 0 && !branch.every((s) => s.path.length === 0 && s.code === "invalid_type"));
+      if (matched.length >= 1) {
+        const deepest = matched.reduce((a, b) => (Math.max(...b.map((s) => s.path.length)) > Math.max(...a.map((s) => s.path.length)) ? b : a));
+        return toRequestError(deepest.map((s) => ({ ...s, path: [...issue.path, ...s.path] })), body, schema);
+      }
+      return new InvalidRequestError(`Invalid type for '${param}': expected ${describeUnion(issue)}, but got ${describeType(value)} instead.`, { param });
+    }
+    case "invalid_value":
+      return new InvalidRequestError(`Invalid value: '${String(value)}'. Supported values are: ${listValues(issue.values)}.`, { param });
+    case "too_small":
+    case "too_big": {
+      const below = issue.code === "too_small";
+      const bound = below ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+      if (issue.origin === "number" || issue.origin === "int") {
+        const kind = Number.isInteger(value) ? "integer" : "decimal";
+        return new InvalidRequestError(`Invalid '${param}': ${kind} ${below ? "below minimum" : "above maximum"} value. Expected a value ${below ? ">=" : "<="} ${String(bound)}, but got ${String(value)} instead.`, { param });
+      }
+      if (issue.origin === "array") {
+        const length = Array.isArray(value) ? value.length : 0;
+        return new InvalidRequestError(`Invalid '${param}': array too ${below ? "short" : "long"}. Expected an array with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got an array with length ${length} instead.`, { param });
+      }
+      if (issue.origin === "string") {
+        const length = typeof value === "string" ? value.length : 0;
+        return new InvalidRequestError(`Invalid '${param}': string too ${below ? "short" : "long"}. Expected a string with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got ${length === 0 ? "an empty string" : `a string with length ${length}`} instead.`, { param });
+      }
+      return new InvalidRequestError(`Invalid '${param}': ${issue.message}.`, { param });
+    }
+    default:
+      return new InvalidRequestError(`Invalid '${param}': ${issue.message}.`, { param });
+  }
+}
+
+/** Number formatting as the API prints values in messages (0.01, 1, 0.5). */
+function show(value: unknown): string {
+  return typeof value === "string" ? `'${value}'` : String(value);
+}
+
+/** Applies the model's parameter rules (capabilities.ts) to a schema-valid body. */
+function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model: string): void {
+  const rules = parameterRulesFor(model);
+  if (!rules) return;
+  const effort = kind === "chat" ? body.reasoning_effort : kind === "responses" && isPlainObject(body.reasoning) ? body.reasoning.effort : undefined;
+  const allowedNow = effort === "none" ? new Set(rules.allowedWithReasoningNone) : new Set<string>();
+  for (const [param, replacement] of Object.entries(rules.unsupported[kind] ?? {})) {
+    if (body[param] === undefined || body[param] === null || allowedNow.has(param)) continue;
+    if (param === "logprobs" && body[param] === false) continue;
+    const use = replacement ? ` Use '${replacement}' instead.` : "";
+    throw new InvalidRequestError(`Unsupported parameter: '${param}' is not supported with this model.${use}`, { param, details: { code: "unsupported_parameter", model } });
+  }
+  if (kind === "chat" || kind === "responses") {
+    for (const [param, defaultValue] of Object.entries(rules.defaultOnly)) {
+      const value = body[param];
+      if (value === undefined || value === null || value === defaultValue || allowedNow.has(param)) continue;
+      throw new InvalidRequestError(`Unsupported value: '${param}' does not support ${show(value)} with this model. Only the default (${defaultValue}) value is supported.`, { param, details: { code: "unsupported_value", model } });
+    }
+  }
+  if (kind === "chat" && rules.rejectedRoles.length > 0 && Array.isArray(body.messages)) {
+    body.messages.forEach((message: unknown, i: number) => {
+      const role = isPlainObject(message) ? message.role : undefined;
+      if (typeof role === "string" && rules.rejectedRoles.includes(role)) {
+        throw new InvalidRequestError(`Unsupported value: 'messages[${i}].role' does not support '${role}' with this model.`, { param: `messages[${i}].role`, details: { code: "unsupported_value", model } });
+      }
+    });
+  }
+}
+
+/**
+ * Validates a request body as the API would: endpoint recognised from its shape (or
+ * `options.kind`), unknown parameters rejected with a suggestion, types and ranges checked with
+ * the failing field's path, and the model's parameter rules applied (reasoning models reject
+ * `max_tokens` and non-default sampling parameters).
+ *
+ * @example
+ * validateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }], max_token: 5 });
+ * // throws InvalidRequestError: Unrecognized request argument supplied: max_token (did you mean max_tokens?)
+ * @throws InvalidRequestError with `param` set to the field path (`messages[2].content`).
+ */
+export function validateRequest(body: unknown, options: ValidateOptions = {}): ValidatedRequest {
+  if (!isPlainObject(body)) throw new InvalidRequestError(`Invalid request body: expected a JSON object, but got ${describeType(body)} instead.`, { param: null });
+  const input = options.model !== undefined && (body.model === undefined || typeof body.model === "string") ? { ...body, model: options.model } : body;
+  const kind = options.kind ?? detectRequestKind(input);
+  if (!kind) {
+    throw new InvalidRequestError("Cannot tell which endpoint this request is for: expected 'messages' (chat completions), 'prompt' (completions) or 'input' (responses, embeddings).", { param: null });
+  }
+  const schema = SCHEMAS[kind];
+  const result = schema.safeParse(input);
+  if (!result.success) throw toRequestError(result.error.issues, input, schema);
+  checkModelRules(kind, input, (result.data as { model: string }).model);
+  return { kind, body: result.data } as ValidatedRequest;
+}
