@@ -2,7 +2,7 @@
  * Estimate: prompt tokens, completion budget, context-window fit and worst-case cost for one
  * model.
  */
-import { costOf, type Cost } from "../pricing/cost.js";
+import { cachedTokensForRatio, costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
 import { UsageError } from "../errors.js";
@@ -33,8 +33,25 @@ export interface Estimate {
   warnings: string[];
 }
 
+/** How the request will be billed (issue 7): tier, prompt caching, reasoning tokens. */
+export interface BillingOptions {
+  /** Service tier: standard (default), batch, flex or priority. */
+  tier?: ServiceTier;
+  /** Prompt tokens served from the prompt cache (billed at the cached-input rate). */
+  cachedInputTokens?: number;
+  /** Share of the prompt served from the cache, 0–1 (used when cachedInputTokens is not given). */
+  cacheHitRatio?: number;
+  /**
+   * Hidden reasoning tokens: billed as output on top of `maxTokens`, and counted against the
+   * completion budget (`max_completion_tokens`) in the limit check.
+   */
+  reasoningTokens?: number;
+}
+
 /** Options shared by every estimate. */
 export interface EstimateOptions {
+  /** Billing options (tier, cached input, reasoning tokens). */
+  billing?: BillingOptions;
   /** Model id, e.g. "gpt-4o". */
   model: string;
   /** Completion budget in tokens (`max_tokens`). */
@@ -59,14 +76,21 @@ export function validateMaxTokens(maxTokens: number | null | undefined): number 
 /**
  * Estimate from a token count you already have (e.g. from a streamed file or a chat request).
  */
-export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number, options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[] } = {}): Estimate {
+export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number, options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[]; billing?: BillingOptions } = {}): Estimate {
   const maxTokens = validateMaxTokens(options.maxTokens);
+  const billing = options.billing ?? {};
+  const reasoningTokens = billing.reasoningTokens === undefined ? undefined : validateMaxTokens(billing.reasoningTokens) ?? undefined;
+  const cachedInputTokens = billing.cachedInputTokens ?? (billing.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, billing.cacheHitRatio));
   const limits = limitsOf(resolved.entry);
-  const check = checkLimits(limits, promptTokens, maxTokens, options.promptKind ?? "prompt");
+  // Reasoning tokens count against the completion budget (max_completion_tokens).
+  const completionBudget = reasoningTokens ? (maxTokens ?? 0) + reasoningTokens : maxTokens;
+  const check = checkLimits(limits, promptTokens, completionBudget, options.promptKind ?? "prompt");
   const cost: Cost = resolved.entry
-    ? costOf(resolved.entry, { inputTokens: promptTokens, outputTokens: maxTokens ?? 0 })
+    ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
-  const warnings = [...resolved.warnings, ...(options.warnings ?? [])];
+  const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...(cost.notes ?? [])];
+  if (reasoningTokens) warnings.push(`${resolved.id}: ${reasoningTokens} reasoning tokens are billed as output and count against max_completion_tokens; the visible answer may be much shorter than what is billed`);
+  else if (resolved.entry?.reasoning) warnings.push(`${resolved.entry.id} is a reasoning model: its hidden reasoning tokens are billed as output on top of the visible answer (add --reasoning-tokens <n> to include them)`);
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   return {
     model: resolved.id,
@@ -97,5 +121,5 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
 export function estimate(options: EstimateOptions & { prompt: string }): Estimate {
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
   const promptTokens = getEncoding(resolved.encoding).count(options.prompt, { allowedSpecial: options.allowedSpecial });
-  return estimateFromTokens(resolved, promptTokens, { maxTokens: options.maxTokens, promptKind: options.promptKind });
+  return estimateFromTokens(resolved, promptTokens, { maxTokens: options.maxTokens, promptKind: options.promptKind, billing: options.billing });
 }

@@ -2,7 +2,7 @@
  * `tokcost estimate` as a library call: estimate files (or stdin) on one or more models.
  */
 import { measureInputs, type InputSource, type MeasureOptions } from "./measure.js";
-import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
+import { estimateFromTokens, resolveModel, type BillingOptions, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import { DEFAULT_COMPARISON_MODELS } from "../estimate/defaults.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { TokcostError } from "../errors.js";
@@ -25,6 +25,8 @@ export interface EstimateInputsOptions extends MeasureOptions {
   /** Models to estimate on (default: {@link DEFAULT_COMPARISON_MODELS} present in the table). */
   models?: readonly string[];
   maxTokens?: number | null;
+  /** Billing options (tier, cached input, reasoning tokens). */
+  billing?: BillingOptions;
   /** Count with this encoding (for models the table does not know). */
   encoding?: string;
   table?: PricingTable;
@@ -54,7 +56,7 @@ export async function estimateInputs(inputs: readonly InputSource[], options: Es
       continue;
     }
     for (const model of resolved) {
-      const estimate = estimateFromTokens(model, input.tokens[model.encoding], { maxTokens: options.maxTokens, warnings: input.warnings });
+      const estimate = estimateFromTokens(model, input.tokens[model.encoding], { maxTokens: options.maxTokens, warnings: input.warnings, billing: options.billing });
       estimates.push({ path: input.path, ...estimate });
     }
   }

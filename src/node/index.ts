@@ -4,3 +4,4 @@ export * from "./inputs.js";
 export * from "./pricing-file.js";
 export * from "./measure.js";
 export * from "./estimate-files.js";
+export * from "./media.js";
