@@ -5,3 +5,4 @@ export * from "./pricing-file.js";
 export * from "./measure.js";
 export * from "./estimate-files.js";
 export * from "./media.js";
+export * from "./request-files.js";

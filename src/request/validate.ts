@@ -263,6 +263,16 @@ function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model
 }
 
 /**
+ * Parses `value` with `schema`, throwing the first problem as an {@link InvalidRequestError} in
+ * the API's wording (used for request bodies and for fine-tuning examples).
+ */
+export function parseWithSchema<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw toRequestError(result.error.issues, value, schema);
+  return result.data;
+}
+
+/**
  * Validates a request body as the API would: endpoint recognised from its shape (or
  * `options.kind`), unknown parameters rejected with a suggestion, types and ranges checked with
  * the failing field's path, and the model's parameter rules applied (reasoning models reject

@@ -1,0 +1,444 @@
+/**
+ * Node-only: the files a user already has — a request body (JSON), a Batch API input file
+ * (JSONL of `{ custom_id, method, url, body }`) and a chat fine-tuning file (JSONL of
+ * `{ messages }`) — recognised by shape and estimated with the library's request engine.
+ * JSONL files are streamed line by line, so memory stays bounded however large the file.
+ */
+import { createReadStream } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
+import type { Cost } from "../pricing/cost.js";
+import type { PricingTable } from "../pricing/table.js";
+import { resolveModel } from "../estimate/model.js";
+import { limitsOf } from "../estimate/limits.js";
+import { detectRequestKind, kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
+import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
+import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
+import { countTrainingTokens, defaultEpochs, isFineTuningExample, trainingPriceOf, validateFineTuningExample } from "../request/fine-tuning.js";
+
+/** What a file holds. */
+export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
+
+const PEEK_BYTES = 1 << 20;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function notFound(path: string, cause: NodeJS.ErrnoException): InputError {
+  if (cause.code === "ENOENT") return new InputError(`${path}: no such file`, { code: "FILE_NOT_FOUND" });
+  return new InputError(`${path}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
+}
+
+/** Is this parsed JSON value a Batch API input line? */
+export function isBatchLine(value: unknown): boolean {
+  return isPlainObject(value) && "custom_id" in value && "body" in value && ("url" in value || "method" in value);
+}
+
+/** Classifies one parsed JSON value (a whole file or a JSONL line). */
+function classify(value: unknown): RequestFileKind | undefined {
+  if (isBatchLine(value)) return "batch";
+  if (isFineTuningExample(value)) return "fine-tune";
+  if (detectRequestKind(value)) return "request";
+  return undefined;
+}
+
+/**
+ * Recognises a file by its shape: a JSON request body, a Batch API JSONL file, a chat
+ * fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
+ * file is one pretty-printed JSON document.
+ */
+export async function detectRequestFile(path: string): Promise<RequestFileKind> {
+  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
+    throw notFound(path, cause);
+  });
+  let head: string;
+  try {
+    const buffer = new Uint8Array(PEEK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = new TextDecoder().decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+  const trimmed = head.replace(/^\uFEFF/, "").trimStart();
+  if (!trimmed.startsWith("{")) return "text";
+  const firstLine = trimmed.split(/\r?\n/, 1)[0];
+  try {
+    const kind = classify(JSON.parse(firstLine));
+    if (kind) return kind;
+  } catch {
+    // Not one object per line: maybe a pretty-printed document.
+  }
+  try {
+    const info = await stat(path);
+    if (info.size > 64 * PEEK_BYTES) return "text";
+    return classify(JSON.parse(await readFile(path, "utf8"))) === "request" ? "request" : "text";
+  } catch {
+    return "text";
+  }
+}
+
+/** Reads a JSON file. @throws InputError naming the file when it is missing or not JSON. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch((cause: NodeJS.ErrnoException) => {
+    throw notFound(path, cause);
+  });
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (cause) {
+    throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+/** One line of a JSONL file. */
+export interface JsonlLine {
+  /** 1-based line number. */
+  line: number;
+  text: string;
+}
+
+/** The non-blank lines of a file, one at a time (bounded memory). */
+export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
+  await stat(path).catch((cause: NodeJS.ErrnoException) => {
+    throw notFound(path, cause);
+  });
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    const line = n === 1 ? text.replace(/^\uFEFF/, "") : text;
+    if (line.trim() === "") continue;
+    yield { line: n, text: line };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local images
+
+/** Is this image URL a local file reference (a path or file:// URL, not http(s) or data:)? */
+export function isLocalImageRef(url: string): boolean {
+  if (isDataUrl(url)) return false;
+  if (/^file:/i.test(url)) return true;
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+}
+
+/** Image URLs in a request body: chat image_url parts and Responses input_image parts. */
+export function imageUrlsOf(body: unknown): string[] {
+  const urls: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!isPlainObject(value)) return;
+    if (value.type === "image_url" && isPlainObject(value.image_url) && typeof value.image_url.url === "string") urls.push(value.image_url.url);
+    if (value.type === "input_image" && typeof value.image_url === "string") urls.push(value.image_url);
+    for (const child of Object.values(value)) if (typeof child === "object") visit(child);
+  };
+  visit(body);
+  return urls;
+}
+
+/**
+ * Width and height of a local PNG, JPEG, GIF or WebP file from its header (reads the first
+ * 64 KiB, more only for a JPEG whose frame header lies further in).
+ * @throws InputError when the file is missing or not one of those formats.
+ */
+export async function readImageSize(path: string): Promise<ImageSize> {
+  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
+    throw cause.code === "ENOENT" ? new InputError(`image ${path}: no such file`, { code: "FILE_NOT_FOUND" }) : notFound(path, cause);
+  });
+  try {
+    const info = await handle.stat();
+    let length = Math.min(info.size, 65536);
+    for (;;) {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      const size = imageSizeFromBytes(buffer.subarray(0, bytesRead));
+      if (size) return size;
+      if (length >= info.size) break;
+      length = Math.min(info.size, length * 16);
+    }
+  } finally {
+    await handle.close();
+  }
+  throw new InputError(`image ${path}: not a PNG, JPEG, GIF or WebP file`);
+}
+
+/**
+ * Sizes of the local images a request refers to, keyed by the URL as written (relative paths
+ * resolve against `baseDir`). Remote URLs are left out: their size needs --image-size.
+ */
+export async function localImageSizes(body: unknown, baseDir = process.cwd()): Promise<Record<string, ImageSize>> {
+  const sizes: Record<string, ImageSize> = {};
+  for (const url of imageUrlsOf(body)) {
+    if (!isLocalImageRef(url) || sizes[url]) continue;
+    const path = /^file:/i.test(url) ? fileURLToPath(url) : isAbsolute(url) ? url : resolvePath(baseDir, url);
+    sizes[url] = await readImageSize(path);
+  }
+  return sizes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request files
+
+/** Options shared by the request-file estimators. */
+export interface RequestFileOptions {
+  table?: PricingTable;
+  /** Size to assume for remote images. */
+  imageSize?: { width: number; height: number };
+  /** Model to use when a body has none (or to override it). */
+  model?: string;
+}
+
+/** Estimates a JSON request body file (local image paths are measured from the files). */
+export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<RequestEstimate> {
+  const body = await readJsonFile(path);
+  const imageSizes = await localImageSizes(body, dirname(path));
+  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model });
+  if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
+  return estimate;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch files
+
+const batchLineSchema = z.strictObject({
+  custom_id: z.string().min(1),
+  method: z.literal("POST"),
+  url: z.string().min(1),
+  body: z.record(z.string(), z.unknown()),
+});
+
+/** One estimated line of a batch file. */
+export interface BatchLineEstimate {
+  line: number;
+  customId: string;
+  kind: RequestKind;
+  model: string;
+  promptTokens: number;
+  maxTokens: number | null;
+  /** Output tokens billed in the worst case (max_tokens × choices). */
+  completionTokens: number;
+  exact: boolean;
+  fits: boolean | null;
+  cost: Cost;
+  problems: string[];
+}
+
+/** A line that could not be used, with its reason. */
+export interface LineError {
+  line: number;
+  customId?: string;
+  code: string;
+  param?: string | null;
+  message: string;
+}
+
+/** Totals of a batch or fine-tuning file. */
+export interface BatchTotals {
+  requests: number;
+  invalid: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Lines that do not fit their model's limits. */
+  notFitting: number;
+  exact: boolean;
+  /** Sum of the lines' costs at Batch API rates; null parts when a price is unknown. */
+  cost: Cost;
+}
+
+/** Result of {@link estimateBatchFile}. */
+export interface BatchEstimate {
+  path: string;
+  /** Estimated lines (the first `keepLines`; see `linesOmitted`). */
+  lines: BatchLineEstimate[];
+  linesOmitted: number;
+  errors: LineError[];
+  models: string[];
+  totals: BatchTotals;
+  warnings: string[];
+}
+
+function lineError(line: number, error: unknown, customId?: string): LineError {
+  if (error instanceof TokcostError) return { line, customId, code: error.code, param: error instanceof InvalidRequestError ? error.param : undefined, message: error.message };
+  return { line, customId, code: "INVALID_INPUT", message: (error as Error).message };
+}
+
+function addCost(total: Cost, cost: Cost): void {
+  total.prompt = total.prompt === null || cost.prompt === null ? null : total.prompt + cost.prompt;
+  total.completion = total.completion === null || cost.completion === null ? null : total.completion + cost.completion;
+  total.total = total.prompt === null || total.completion === null ? null : total.prompt + total.completion;
+}
+
+/** Options for {@link estimateBatchFile}. */
+export interface BatchFileOptions extends RequestFileOptions {
+  /** Keep at most this many per-line results (totals always cover every line). Default 10,000. */
+  keepLines?: number;
+  /** Called for each line as it is estimated (for streaming output). */
+  onLine?: (line: BatchLineEstimate) => void;
+}
+
+/**
+ * Estimates an OpenAI Batch API input file: every line validated and estimated at Batch API
+ * rates; a bad line is reported with its line number and reason and the rest are still counted.
+ */
+export async function estimateBatchFile(path: string, options: BatchFileOptions = {}): Promise<BatchEstimate> {
+  const keep = options.keepLines ?? 10_000;
+  const lines: BatchLineEstimate[] = [];
+  const errors: LineError[] = [];
+  const warnings = new Set<string>();
+  const models = new Set<string>();
+  const seenIds = new Set<string>();
+  const totals: BatchTotals = { requests: 0, invalid: 0, promptTokens: 0, completionTokens: 0, notFitting: 0, exact: true, cost: { currency: "USD", prompt: 0, completion: 0, total: 0 } };
+  let omitted = 0;
+  const urls = new Set<string>();
+  for await (const { line, text } of readJsonlLines(path)) {
+    let customId: string | undefined;
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (cause) {
+        throw new InputError(`not valid JSON (${(cause as Error).message})`);
+      }
+      if (isPlainObject(parsed) && typeof parsed.custom_id === "string") customId = parsed.custom_id;
+      const entry = parseWithSchema(batchLineSchema, parsed);
+      if (seenIds.has(entry.custom_id)) throw new InvalidRequestError(`duplicate custom_id '${entry.custom_id}': each line needs a unique custom_id`, { param: "custom_id" });
+      seenIds.add(entry.custom_id);
+      const kind = kindOfUrl(entry.url);
+      if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings"].join(", ")})`, { param: "url" });
+      urls.add(entry.url);
+      const imageSizes = await localImageSizes(entry.body, dirname(path));
+      const e = estimateRequest(entry.body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model });
+      const result: BatchLineEstimate = { line, customId: entry.custom_id, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
+      models.add(e.model);
+      for (const w of e.warnings) warnings.add(w);
+      totals.requests++;
+      totals.promptTokens += e.promptTokens;
+      totals.completionTokens += e.breakdown.completionTokens;
+      if (e.fits === false) totals.notFitting++;
+      if (!e.exact) totals.exact = false;
+      addCost(totals.cost, e.cost);
+      if (lines.length < keep) lines.push(result);
+      else omitted++;
+      options.onLine?.(result);
+    } catch (error) {
+      totals.invalid++;
+      if (errors.length < keep) errors.push(lineError(line, error, customId));
+    }
+  }
+  if (models.size > 1) warnings.add(`the batch mixes models (${[...models].join(", ")}); the Batch API runs one model per file`);
+  if (urls.size > 1) warnings.add(`the batch mixes endpoints (${[...urls].join(", ")}); the Batch API runs one endpoint per file`);
+  return { path, lines, linesOmitted: omitted, errors, models: [...models], totals, warnings: [...warnings] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fine-tuning files
+
+/** One example of a fine-tuning file. */
+export interface TrainingExampleEstimate {
+  line: number;
+  tokens: number;
+  /** Over the model's per-example limit (it would be truncated). */
+  overLimit: boolean;
+}
+
+/** Result of {@link estimateFineTuningFile}. */
+export interface FineTuningEstimate {
+  path: string;
+  model: string;
+  examples: TrainingExampleEstimate[];
+  examplesOmitted: number;
+  errors: LineError[];
+  /** Per-example token limit used (the model's context window unless given). */
+  exampleLimit: number | null;
+  totals: {
+    examples: number;
+    invalid: number;
+    overLimit: number;
+    /** Tokens of one pass over the data (examples over the limit count up to the limit). */
+    trainingTokens: number;
+    epochs: number;
+    /** "given" (--epochs) or "default" (OpenAI's default for this many examples). */
+    epochsSource: "given" | "default";
+    /** epochs × trainingTokens. */
+    billedTokens: number;
+    /** USD per 1M training tokens from the table, or null when it has none. */
+    trainingPrice: number | null;
+    /** USD, or null when the table has no training price. */
+    cost: number | null;
+    exact: false;
+  };
+  warnings: string[];
+}
+
+/** Options for {@link estimateFineTuningFile}. */
+export interface FineTuningFileOptions {
+  /** Model to fine-tune (its encoding counts and its table entry prices). */
+  model: string;
+  /** Epochs; default: OpenAI's default for the number of examples. */
+  epochs?: number;
+  /** Per-example token limit; default: the model's context window. */
+  exampleLimit?: number;
+  table?: PricingTable;
+  keepLines?: number;
+}
+
+/**
+ * Estimates a chat fine-tuning file: training tokens per example and in total, the examples
+ * over the model's limit, and the training cost for `epochs` at the table's training price.
+ */
+export async function estimateFineTuningFile(path: string, options: FineTuningFileOptions): Promise<FineTuningEstimate> {
+  if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new InputError(`epochs must be a whole number of at least 1, got ${options.epochs}`);
+  const keep = options.keepLines ?? 10_000;
+  const resolved = resolveModel(options.model, { table: options.table });
+  const limit = options.exampleLimit ?? limitsOf(resolved.entry).contextWindow ?? null;
+  const warnings = new Set<string>(resolved.warnings);
+  warnings.add("training tokens are counted with the chat rule, as OpenAI's data-preparation cookbook does; OpenAI publishes no exact training-token rule");
+  const examples: TrainingExampleEstimate[] = [];
+  const errors: LineError[] = [];
+  let omitted = 0;
+  let count = 0;
+  let invalid = 0;
+  let overLimit = 0;
+  let trainingTokens = 0;
+  for await (const { line, text } of readJsonlLines(path)) {
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (cause) {
+        throw new InputError(`not valid JSON (${(cause as Error).message})`);
+      }
+      const example = validateFineTuningExample(parsed);
+      const { tokens } = countTrainingTokens(example, { model: options.model, table: options.table });
+      const over = limit !== null && tokens > limit;
+      count++;
+      if (over) overLimit++;
+      trainingTokens += limit !== null ? Math.min(tokens, limit) : tokens;
+      if (examples.length < keep) examples.push({ line, tokens, overLimit: over });
+      else omitted++;
+    } catch (error) {
+      invalid++;
+      if (errors.length < keep) errors.push(lineError(line, error));
+    }
+  }
+  if (overLimit > 0) warnings.add(`${overLimit} example${overLimit === 1 ? " is" : "s are"} over the ${limit}-token limit and would be truncated during training`);
+  const epochs = options.epochs ?? defaultEpochs(count);
+  const price = trainingPriceOf(resolved.entry?.pricing as Record<string, unknown> | undefined) ?? null;
+  if (price === null) warnings.add(`the pricing table has no training price for ${resolved.entry?.id ?? options.model}: training tokens only, no cost`);
+  if (options.epochs === undefined) warnings.add(`epochs: OpenAI's default for ${count} example${count === 1 ? "" : "s"} is ${epochs} (pass --epochs to change)`);
+  const billedTokens = epochs * trainingTokens;
+  return {
+    path,
+    model: options.model,
+    examples,
+    examplesOmitted: omitted,
+    errors,
+    exampleLimit: limit,
+    totals: { examples: count, invalid, overLimit, trainingTokens, epochs, epochsSource: options.epochs === undefined ? "default" : "given", billedTokens, trainingPrice: price, cost: price === null ? null : (billedTokens * price) / 1_000_000, exact: false },
+    warnings: [...warnings],
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Fitting a conversation into the context window. A chat application resends the whole history
+ * every turn; when it no longer fits, {@link fitMessages} drops the oldest turns — never the
+ * system/developer messages, never the last user message (and what follows it), and never an
+ * assistant tool call without its tool results (a turn is dropped whole) — until the prompt plus
+ * the completion budget fits.
+ */
+import { InputError } from "../errors.js";
+import { resolveModel } from "../estimate/model.js";
+import { limitsOf } from "../estimate/limits.js";
+import type { PricingTable } from "../pricing/table.js";
+import { countChatTokens, type ChatMessageLike, type ImageSizeOptions } from "./chat.js";
+import type { FunctionLike } from "./tools.js";
+
+/** Options for {@link fitMessages}. */
+export interface FitOptions extends ImageSizeOptions {
+  model: string;
+  /** Completion budget to leave room for. */
+  maxTokens: number;
+  tools?: ReadonlyArray<{ type: string; function?: FunctionLike; [key: string]: unknown }>;
+  functions?: readonly FunctionLike[];
+  /** Override the model's context window (e.g. to keep a safety margin). */
+  contextWindow?: number;
+  table?: PricingTable;
+  encoding?: string;
+}
+
+/** Result of {@link fitMessages}. */
+export interface FitResult<M extends ChatMessageLike = ChatMessageLike> {
+  /** Messages to send, in their original order. */
+  kept: M[];
+  /** Messages dropped, in their original order. */
+  dropped: M[];
+  /** Original indexes of the dropped messages. */
+  droppedIndexes: number[];
+  /** Prompt tokens of `kept` (with tools). */
+  promptTokens: number;
+  maxTokens: number;
+  /** The limit prompt + maxTokens must stay within. */
+  limit: number;
+  /** false when even the protected messages do not fit. */
+  fits: boolean;
+  exact: boolean;
+  warnings: string[];
+}
+
+const isSystem = (m: ChatMessageLike) => m.role === "system" || m.role === "developer";
+
+/**
+ * Drops the oldest turns until `prompt + maxTokens` fits the model's context window (and its
+ * input cap). A turn is a user message and everything up to the next user message, so tool
+ * calls always leave together with their results.
+ *
+ * @example
+ * const { kept, dropped } = fitMessages(history, { model: "gpt-4o", maxTokens: 1000 });
+ */
+export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], options: FitOptions): FitResult<M> {
+  if (!Number.isInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
+  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
+  const limits = limitsOf(resolved.entry);
+  const window = options.contextWindow ?? limits.contextWindow;
+  if (window === undefined) throw new InputError(`no context window known for "${options.model}": pass contextWindow`);
+  // The prompt must fit the window together with maxTokens, and the input cap on its own.
+  const limit = window;
+  const inputCap = options.contextWindow === undefined ? limits.maxInputTokens : undefined;
+
+  const counted = countChatTokens(messages, { model: options.model, tools: options.tools, functions: options.functions, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
+
+  // Turns that may be dropped: everything before the last user message, minus system/developer.
+  let lastUser = -1;
+  messages.forEach((m, i) => {
+    if (m.role === "user") lastUser = i;
+  });
+  const turns: number[][] = [];
+  for (let i = 0; i < (lastUser < 0 ? 0 : lastUser); i++) {
+    if (isSystem(messages[i])) continue;
+    if (messages[i].role === "user" || turns.length === 0) turns.push([]);
+    turns[turns.length - 1].push(i);
+  }
+
+  const droppedSet = new Set<number>();
+  let prompt = counted.total;
+  const fitsNow = () => prompt + options.maxTokens <= limit && (inputCap === undefined || prompt <= inputCap);
+  for (const turn of turns) {
+    if (fitsNow()) break;
+    for (const i of turn) {
+      droppedSet.add(i);
+      prompt -= counted.perMessage[i];
+    }
+  }
+  const kept = messages.filter((_, i) => !droppedSet.has(i));
+  const dropped = messages.filter((_, i) => droppedSet.has(i));
+  const warnings = [...counted.warnings];
+  const fits = fitsNow();
+  if (!fits) warnings.push(`the system/developer messages and the last user turn alone take ${prompt} tokens: they do not fit ${limit} with ${options.maxTokens} for the completion`);
+  return { kept, dropped, droppedIndexes: [...droppedSet].sort((a, b) => a - b), promptTokens: prompt, maxTokens: options.maxTokens, limit, fits, exact: counted.exact, warnings };
+}
