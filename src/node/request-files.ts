@@ -12,13 +12,13 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
 import type { Cost } from "../pricing/cost.js";
-import type { PricingTable } from "../pricing/table.js";
+import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
 import { detectRequestKind, kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
-import { countTrainingTokens, defaultEpochs, isFineTuningExample, trainingPriceOf, validateFineTuningExample } from "../request/fine-tuning.js";
+import { countTrainingTokens, defaultEpochs, isFineTuningExample, validateFineTuningExample } from "../request/fine-tuning.js";
 
 /** What a file holds. */
 export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
@@ -427,7 +427,9 @@ export async function estimateFineTuningFile(path: string, options: FineTuningFi
   }
   if (overLimit > 0) warnings.add(`${overLimit} example${overLimit === 1 ? " is" : "s are"} over the ${limit}-token limit and would be truncated during training`);
   const epochs = options.epochs ?? defaultEpochs(count);
-  const price = trainingPriceOf(resolved.entry?.pricing as Record<string, unknown> | undefined) ?? null;
+  // The training price may sit on the base model or on its fine-tuned entry (ft:<model>).
+  const table = options.table ?? bundledPricingTable();
+  const price = resolved.entry?.pricing.training ?? table.match(`ft:${options.model.replace(/^ft:/, "")}`)?.entry.pricing.training ?? null;
   if (price === null) warnings.add(`the pricing table has no training price for ${resolved.entry?.id ?? options.model}: training tokens only, no cost`);
   if (options.epochs === undefined) warnings.add(`epochs: OpenAI's default for ${count} example${count === 1 ? "" : "s"} is ${epochs} (pass --epochs to change)`);
   const billedTokens = epochs * trainingTokens;

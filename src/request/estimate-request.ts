@@ -5,9 +5,8 @@
  *
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
-import { costOf, priceTokens, type Cost } from "../pricing/cost.js";
+import { costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
-import type { ModelEntry } from "../pricing/schema.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
 import type { Estimate } from "../estimate/estimate.js";
@@ -58,8 +57,10 @@ export interface EstimateRequestOptions extends ImageSizeOptions {
   encoding?: string;
   /** Endpoint, when known (e.g. from a batch line's url). */
   kind?: RequestKind;
-  /** Price at Batch API rates (the table's batchInput/batchOutput). */
+  /** Price at Batch API rates (the table's batch prices, or the Batch API's 50% rule). Same as tier "batch". */
   batch?: boolean;
+  /** Service tier to bill; default: the body's `service_tier` (flex, priority), else standard. */
+  tier?: ServiceTier;
   /** An already validated request (skips validation). */
   validated?: ValidatedRequest;
 }
@@ -233,16 +234,10 @@ function countResponsesRequest(body: ResponsesRequest, resolved: ResolvedModel, 
   };
 }
 
-/** Batch API prices when the table has them; standard prices (and a warning) otherwise. */
-function batchCost(entry: ModelEntry, inputTokens: number, outputTokens: number, warnings: string[]): Cost {
-  const p = entry.pricing;
-  if (p.batchInput === undefined && p.batchOutput === undefined) {
-    warnings.push(`the table has no Batch API price for ${entry.id}: priced at standard rates (the batch discount is not applied)`);
-    return costOf(entry, { inputTokens, outputTokens });
-  }
-  const prompt = priceTokens(inputTokens, p.batchInput ?? p.input);
-  const completion = priceTokens(outputTokens, p.batchOutput ?? p.output);
-  return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : prompt + completion };
+/** The tier a body asks for: service_tier "flex" or "priority" bill at those rates. */
+function tierOfBody(validated: ValidatedRequest): ServiceTier {
+  const requested = validated.kind === "chat" || validated.kind === "responses" ? validated.body.service_tier : undefined;
+  return requested === "flex" || requested === "priority" ? requested : "standard";
 }
 
 function defaultParam(kind: RequestKind, model: string): string {
@@ -286,10 +281,11 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
   const check = checkLimits(limits, counted.largestPrompt, counted.maxTokens, counted.promptKind, param);
   const completionTokens = (counted.maxTokens ?? 0) * counted.choices * counted.prompts;
+  const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
   let cost: Cost;
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
-  else if (options.batch) cost = batchCost(resolved.entry, counted.promptTokens, completionTokens, warnings);
-  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, outputTokens: completionTokens });
+  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, outputTokens: completionTokens }, { tier });
+  warnings.push(...(cost.notes ?? []));
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   if (isReasoningModel(model) && validated.kind !== "embeddings") {
     warnings.push(`${model} is a reasoning model: its reasoning tokens are billed as output and count against ${param}`);

@@ -67,12 +67,3 @@ export function defaultEpochs(examples: number): number {
   return TARGET_EPOCHS;
 }
 
-/** Training price (USD per 1M training tokens) from a table entry's pricing, if the table has one. */
-export function trainingPriceOf(pricing: Record<string, unknown> | undefined): number | undefined {
-  if (!pricing) return undefined;
-  for (const key of ["training", "trainingPerMillion", "fineTuningTraining"]) {
-    const value = pricing[key];
-    if (typeof value === "number" && Number.isFinite(value)) return value;
-  }
-  return undefined;
-}

@@ -11,4 +11,4 @@ export { PARAMETER_RULES, parameterRulesFor, isReasoningModel, type ParameterRul
 export { chatRequestSchema, completionsRequestSchema, responsesRequestSchema, embeddingsRequestSchema, COMPLETIONS_DEFAULT_MAX_TOKENS, type ChatRequest, type ChatMessage, type CompletionsRequest, type ResponsesRequest, type EmbeddingsRequest } from "./schemas/index.js";
 export { fitMessages, type FitOptions, type FitResult } from "./fit.js";
 export { truncateText, type TruncateOptions, type TruncateResult } from "./truncate.js";
-export { fineTuningExampleSchema, isFineTuningExample, validateFineTuningExample, countTrainingTokens, defaultEpochs, trainingPriceOf, type FineTuningExample } from "./fine-tuning.js";
+export { fineTuningExampleSchema, isFineTuningExample, validateFineTuningExample, countTrainingTokens, defaultEpochs, type FineTuningExample } from "./fine-tuning.js";

@@ -7,6 +7,7 @@ import { collectList, parseChoice, parseCount, parsePositive } from "../options.
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings } from "../shared.js";
 import { EXIT } from "../render-error.js";
+import { estimateRequestFiles, parseImageSize } from "./estimate-requests.js";
 
 const FORMATS = ["table", "json", "markdown", "csv"] as const;
 type Format = (typeof FORMATS)[number];
@@ -20,6 +21,9 @@ interface EstimateFlags {
   json?: boolean;
   allowSpecial?: boolean;
   jobs?: number;
+  chat?: boolean;
+  imageSize?: { width: number; height: number };
+  epochs?: number;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -35,12 +39,18 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--json", "same as --format json")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "worker threads for counting (default: number of cores)", parsePositive("--jobs"))
+    .option("--chat", "treat each plain text file as one user message of a chat request")
+    .option("--image-size <WxH>", "size of remote images in requests (otherwise counted at their worst case, inexact)", parseImageSize)
+    .option("--epochs <n>", "epochs for a fine-tuning file (default: OpenAI's default for its size)", parsePositive("--epochs"))
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown")
     .action(async (files: string[], flags: EstimateFlags) => {
       const format: Format = flags.json ? "json" : flags.format;
       const table = await pricingFrom(flags.pricing);
-      const inputs = await inputsFrom(files);
-      const { estimates, failures } = await estimateInputs(inputs, {
+      // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
+      const requests = await estimateRequestFiles(files, flags, table);
+      const onlyRequests = files.length > 0 && requests.remaining.length === 0;
+      const inputs = onlyRequests ? [] : await inputsFrom(requests.remaining);
+      const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
         models: flags.model,
         maxTokens: flags.maxTokens ?? null,
         encoding: flags.encoding,
@@ -52,11 +62,12 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       const paint = painter(color);
       if (format === "json") {
         const out = {
-          estimates: estimates.map(toJson),
+          estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map(toJson)],
           ...(failures.length ? { errors: failures.map(({ path, code, message }) => ({ path, code, message })) } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else {
+        for (const r of requests.results) process.stdout.write(r.render(format, color) + "\n");
         if (estimates.length) process.stdout.write(renderEstimates(estimates, format, color) + "\n");
         if (format === "table") {
           for (const e of estimates) {
@@ -65,9 +76,11 @@ export function registerEstimate(program: Command, context: CommandContext): voi
             for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${e.path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}\n`);
           }
         }
-        printWarnings(estimates.flatMap((e) => e.warnings), useColor(process.stderr) ? painter(true).yellow : undefined);
+        printWarnings([...requests.results.flatMap((r) => r.warnings), ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
+      for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${line}\n`);
+      if (requests.results.some((r) => r.exitCode === 1)) context.setExitCode(EXIT.limit);
       if (failures.length) context.setExitCode(EXIT.usage);
       if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
     });

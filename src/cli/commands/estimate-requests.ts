@@ -1,0 +1,254 @@
+/**
+ * `tokcost estimate` for the files a user already has: request bodies (JSON), Batch API input
+ * files and fine-tuning files (JSONL), recognised by shape; and `--chat` for plain text as one
+ * user message. Thin: it picks the library call, then renders; estimate.ts merges the output.
+ */
+import { readFile } from "node:fs/promises";
+import {
+  detectRequestFile,
+  estimateBatchFile,
+  estimateFineTuningFile,
+  estimateRequestFile,
+  resolveModels,
+  type BatchEstimate,
+  type FineTuningEstimate,
+} from "../../node/index.js";
+import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
+import { resolveModel, roomAdvice } from "../../estimate/index.js";
+import type { PricingTable } from "../../pricing/table.js";
+import { InputError, UsageError } from "../../errors.js";
+import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable } from "../format.js";
+
+/** The flags of `tokcost estimate` this module reads. */
+export interface RequestFlags {
+  model?: string[];
+  maxTokens?: number;
+  chat?: boolean;
+  imageSize?: { width: number; height: number };
+  epochs?: number;
+}
+
+type Format = "table" | "json" | "markdown" | "csv";
+
+/** One file handled here: its JSON entries (the `estimates` contract) and its human rendering. */
+export interface RequestFileResult {
+  json: Record<string, unknown>[];
+  render(format: Exclude<Format, "json">, color: boolean): string;
+  /** Lines for stderr (bad lines of a batch file). */
+  errors: string[];
+  warnings: string[];
+  /** 1 when something does not fit or a line is invalid. */
+  exitCode: 0 | 1;
+}
+
+/** `--image-size 1024x768` → { width, height }. */
+export function parseImageSize(value: string): { width: number; height: number } {
+  const match = /^\s*(\d+)\s*[x×X]\s*(\d+)\s*$/.exec(value);
+  const width = match ? Number(match[1]) : 0;
+  const height = match ? Number(match[2]) : 0;
+  if (!match || width < 1 || height < 1) throw new UsageError(`--image-size expects WIDTHxHEIGHT in pixels (e.g. --image-size 1024x768), got "${value}"`);
+  return { width, height };
+}
+
+/** Is `path` a file this module handles (request JSON, batch or fine-tuning JSONL; any text with --chat)? */
+async function kindOf(path: string, chat: boolean): Promise<"request" | "batch" | "fine-tune" | "chat" | undefined> {
+  if (path === "-") return undefined;
+  const kind = await detectRequestFile(path).catch(() => undefined);
+  if (kind && kind !== "text") return kind;
+  return chat && kind === "text" ? "chat" : undefined;
+}
+
+/** The JSON entry of a request estimate: the contract's fields, then the additions. */
+function requestJson(path: string, e: RequestEstimate): Record<string, unknown> {
+  return {
+    path,
+    model: e.model,
+    encoding: e.encoding,
+    exact: e.exact,
+    promptTokens: e.promptTokens,
+    maxTokens: e.maxTokens,
+    contextWindow: e.contextWindow,
+    maxInputTokens: e.maxInputTokens,
+    maxOutputTokens: e.maxOutputTokens,
+    fits: e.fits,
+    room: e.room,
+    cost: e.cost,
+    problems: e.problems,
+    warnings: e.warnings,
+    kind: e.kind,
+    maxTokensParam: e.maxTokensParam,
+    breakdown: e.breakdown,
+  };
+}
+
+function renderRequests(path: string, estimates: RequestEstimate[], format: Exclude<Format, "json">, color: boolean): string {
+  const paint = painter(color);
+  if (format === "csv") {
+    return renderCsv(
+      ["path", "kind", "model", "encoding", "exact", "prompt_tokens", "messages_tokens", "tools_tokens", "image_tokens", "max_tokens", "choices", "context_window", "fits", "room", "cost_prompt_usd", "cost_completion_usd", "cost_total_usd"],
+      estimates.map((e) => [path, e.kind, e.model, e.encoding, e.exact, e.promptTokens, e.breakdown.messages, e.breakdown.tools, e.breakdown.images, e.maxTokens, e.breakdown.choices, e.contextWindow, e.fits, e.room, e.cost.prompt, e.cost.completion, e.cost.total]),
+    );
+  }
+  const head = ["Request", "Model", "Tokens", "Messages", "Tools", "Images", "Max tokens", "Context", "Fits", "Room", "Total"];
+  const numeric = [false, false, true, true, true, true, true, true, false, true, true];
+  const rows = estimates.map((e) => [
+    `${path} (${e.kind})`,
+    e.model,
+    `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
+    formatInt(e.breakdown.messages),
+    formatInt(e.breakdown.tools),
+    formatInt(e.breakdown.images),
+    e.maxTokens === null ? "—" : `${formatInt(e.maxTokens)}${e.breakdown.choices * e.breakdown.prompts > 1 ? ` ×${e.breakdown.choices * e.breakdown.prompts}` : ""}`,
+    formatInt(e.contextWindow),
+    e.fits === null ? "?" : e.fits ? paint.green("yes") : paint.red("no"),
+    formatInt(e.room),
+    formatUsd(e.cost.total),
+  ]);
+  let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
+  if (format === "table") {
+    for (const e of estimates) {
+      if (e.fits !== false) continue;
+      const advice = roomAdvice(e.room, e.maxTokensParam ?? "max_tokens");
+      for (const problem of e.problems) out += `\n${paint.red("✗")} ${path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}`;
+    }
+  }
+  return out;
+}
+
+function requestResult(path: string, estimates: RequestEstimate[]): RequestFileResult {
+  return {
+    json: estimates.map((e) => requestJson(path, e)),
+    render: (format, color) => renderRequests(path, estimates, format, color),
+    errors: [],
+    warnings: estimates.flatMap((e) => e.warnings),
+    exitCode: estimates.some((e) => e.fits === false) ? 1 : 0,
+  };
+}
+
+function batchResult(b: BatchEstimate, encoding: string | null): RequestFileResult {
+  const t = b.totals;
+  const json = {
+    path: b.path,
+    model: b.models.join(","),
+    encoding,
+    exact: t.exact,
+    promptTokens: t.promptTokens,
+    maxTokens: t.completionTokens,
+    contextWindow: null,
+    maxInputTokens: null,
+    maxOutputTokens: null,
+    fits: t.notFitting === 0,
+    room: null,
+    cost: t.cost,
+    problems: b.lines.flatMap((l) => l.problems.map((p) => `line ${l.line} (${l.customId}): ${p}`)),
+    warnings: b.warnings,
+    kind: "batch",
+    batch: { requests: t.requests, invalid: t.invalid, notFitting: t.notFitting, completionTokens: t.completionTokens, lines: b.lines, linesOmitted: b.linesOmitted, errors: b.errors },
+  };
+  const render = (format: Exclude<Format, "json">, color: boolean): string => {
+    const paint = painter(color);
+    if (format === "csv") {
+      return renderCsv(
+        ["path", "line", "custom_id", "kind", "model", "exact", "prompt_tokens", "max_tokens", "completion_tokens", "fits", "cost_total_usd"],
+        b.lines.map((l) => [b.path, l.line, l.customId, l.kind, l.model, l.exact, l.promptTokens, l.maxTokens, l.completionTokens, l.fits, l.cost.total]),
+      );
+    }
+    const head = ["Line", "custom_id", "Model", "Tokens", "Max output", "Fits", "Batch cost"];
+    const numeric = [true, false, false, true, true, false, true];
+    const rows = b.lines.map((l) => [String(l.line), l.customId, l.model, `${l.exact ? "" : "≈"}${formatInt(l.promptTokens)}`, formatInt(l.completionTokens), l.fits === null ? "?" : l.fits ? paint.green("yes") : paint.red("no"), formatUsd(l.cost.total)]);
+    rows.push(["", paint.bold(`total (${t.requests} requests${t.invalid ? `, ${t.invalid} invalid` : ""})`), b.models.join(", "), `${t.exact ? "" : "≈"}${formatInt(t.promptTokens)}`, formatInt(t.completionTokens), t.notFitting ? paint.red(`${t.notFitting} no`) : paint.green("yes"), formatUsd(t.cost.total)]);
+    const table = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
+    const omitted = b.linesOmitted ? `\n(${b.linesOmitted} more lines counted in the total, not listed)` : "";
+    const problems = format === "table" ? json.problems.map((p) => `\n${paint.red("✗")} ${b.path} ${p}`).join("") : "";
+    return `${b.path}: Batch API input file\n${table}${omitted}${problems}`;
+  };
+  return {
+    json: [json],
+    render,
+    errors: b.errors.map((e) => `${b.path}:${e.line}: ${e.customId ? `(${e.customId}) ` : ""}${e.message}`),
+    warnings: b.warnings,
+    exitCode: t.invalid > 0 || t.notFitting > 0 ? 1 : 0,
+  };
+}
+
+function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileResult {
+  const t = f.totals;
+  const json = {
+    path: f.path,
+    model: f.model,
+    encoding,
+    exact: false,
+    promptTokens: t.trainingTokens,
+    maxTokens: null,
+    contextWindow: f.exampleLimit,
+    maxInputTokens: null,
+    maxOutputTokens: null,
+    fits: t.overLimit === 0,
+    room: null,
+    cost: { currency: "USD", prompt: t.cost, completion: 0, total: t.cost },
+    problems: f.examples.filter((e) => e.overLimit).map((e) => `line ${e.line}: ${e.tokens} tokens, over the ${f.exampleLimit}-token limit (it would be truncated)`),
+    warnings: f.warnings,
+    kind: "fine-tune",
+    fineTuning: { ...t, exampleLimit: f.exampleLimit, examplesList: f.examples, examplesOmitted: f.examplesOmitted, errors: f.errors },
+  };
+  const render = (format: Exclude<Format, "json">, color: boolean): string => {
+    const paint = painter(color);
+    const rows = [
+      ["examples", formatInt(t.examples) + (t.invalid ? ` (${t.invalid} invalid)` : "")],
+      ["training tokens per epoch", `≈${formatInt(t.trainingTokens)}`],
+      ["largest example", `≈${formatInt(f.examples.reduce((m, e) => Math.max(m, e.tokens), 0))}`],
+      ["examples over the limit", t.overLimit ? paint.red(`${t.overLimit} (limit ${formatInt(f.exampleLimit)})`) : `0 (limit ${formatInt(f.exampleLimit)})`],
+      ["epochs", `${t.epochs}${t.epochsSource === "default" ? " (OpenAI's default)" : ""}`],
+      ["billed training tokens", `≈${formatInt(t.billedTokens)}`],
+      ["training cost", t.cost === null ? "— (no training price in the table)" : formatUsd(t.cost)],
+    ];
+    if (format === "csv") return renderCsv(["path", "model", "field", "value"], rows.map(([k, v]) => [f.path, f.model, k, v]));
+    const head = [`${f.path} (fine-tuning ${f.model})`, ""];
+    return format === "markdown" ? renderMarkdown(head, rows, [false, true]) : renderTable(head, rows, [false, true], color);
+  };
+  return {
+    json: [json],
+    render,
+    errors: f.errors.map((e) => `${f.path}:${e.line}: ${e.message}`),
+    warnings: f.warnings,
+    exitCode: t.invalid > 0 || t.overLimit > 0 ? 1 : 0,
+  };
+}
+
+/**
+ * Estimates the request-shaped files among `paths` (and, with --chat, text files as one user
+ * message). Returns their results and the paths left for the plain-text estimator.
+ */
+export async function estimateRequestFiles(paths: readonly string[], flags: RequestFlags, table: PricingTable): Promise<{ results: RequestFileResult[]; remaining: string[] }> {
+  const results: RequestFileResult[] = [];
+  const remaining: string[] = [];
+  const models = flags.model ?? [];
+  for (const path of paths) {
+    const kind = await kindOf(path, flags.chat ?? false);
+    if (!kind) {
+      remaining.push(path);
+      continue;
+    }
+    if (kind === "request") {
+      const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize })];
+      results.push(requestResult(path, estimates));
+    } else if (kind === "chat") {
+      const content = await readFile(path, "utf8").catch((cause: Error) => {
+        throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
+      });
+      const estimates = resolveModels(models, { table }).map((m) =>
+        estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize }),
+      );
+      results.push(requestResult(path, estimates));
+    } else if (kind === "batch") {
+      const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0] });
+      const encoding = batch.models.length ? resolveModel(batch.models[0], { table }).encoding : null;
+      results.push(batchResult(batch, encoding));
+    } else {
+      if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
+      const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });
+      results.push(fineTuneResult(estimate, resolveModel(models[0], { table }).encoding));
+    }
+  }
+  return { results, remaining };
+}

@@ -1,0 +1,44 @@
+/** `tokcost truncate <file> --tokens <n>`: cut plain text to a token budget on a token boundary. */
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+import { readAll } from "../../node/index.js";
+import { truncateText } from "../../request/index.js";
+import { resolveModel } from "../../estimate/index.js";
+import { InputError, UsageError } from "../../errors.js";
+import { parseChoice, parseCount } from "../options.js";
+import { readFile } from "node:fs/promises";
+
+interface TruncateFlags {
+  tokens?: number;
+  from: "start" | "end";
+  model?: string;
+  encoding?: string;
+}
+
+export function registerTruncate(program: Command, _context: CommandContext): void {
+  program
+    .command("truncate")
+    .description("cut plain text to a token budget on a token boundary (prints the text that is kept)")
+    .argument("[file]", "text file; - or nothing for stdin")
+    .requiredOption("-t, --tokens <n>", "token budget", parseCount("--tokens"))
+    .option("--from <end>", "which end to cut: end (keep the beginning) or start (keep the end)", parseChoice("--from", ["start", "end"] as const), "end")
+    .option("-m, --model <id>", "count with this model's encoding (default: o200k_base)")
+    .option("--encoding <name>", "count with this encoding")
+    .addHelpText("after", "\nExamples:\n  tokcost truncate notes.md --tokens 1000 -m gpt-4o > notes-1k.md\n  cat log.txt | tokcost truncate --tokens 500 --from start")
+    .action(async (file: string | undefined, flags: TruncateFlags) => {
+      if (flags.tokens === undefined) throw new UsageError("--tokens is required");
+      let text: string;
+      if (file === undefined || file === "-") {
+        if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a file, or pipe text on stdin");
+        text = new TextDecoder().decode(await readAll(process.stdin));
+      } else {
+        text = await readFile(file, "utf8").catch((cause: NodeJS.ErrnoException) => {
+          throw new InputError(cause.code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${cause.code ?? cause.message})`, { code: cause.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE" });
+        });
+      }
+      const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model).encoding : undefined);
+      const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
+      process.stdout.write(result.text);
+      process.stderr.write(result.truncated ? `kept ${result.tokens} of ${result.originalTokens} tokens (${result.encoding}, cut from the ${flags.from})\n` : `unchanged: ${result.tokens} tokens fit the budget of ${flags.tokens} (${result.encoding})\n`);
+    });
+}
