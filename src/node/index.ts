@@ -6,3 +6,5 @@ export * from "./measure.js";
 export * from "./estimate-files.js";
 export * from "./media.js";
 export * from "./request-files.js";
+export * from "./ledger.js";
+export { createClient, guardFetch, type NodeClientOptions, type NodeGuardFetchOptions, type LedgerOption } from "./client.js";

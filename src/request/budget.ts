@@ -89,6 +89,8 @@ export interface Ledger {
   read(): Promise<LedgerState>;
   /** Owner tag written into reservations (e.g. `pid@host`). */
   readonly owner?: string;
+  /** Is the owner of a reservation still running? Lets budgets drop reservations of crashed processes. */
+  isOwnerAlive?(owner: string): boolean;
 }
 
 /** The default ledger: in memory, shared by the calls of one client in one process. */
@@ -200,7 +202,7 @@ export class Budget {
     this.limits = parsed.data;
     this.ledger = options.ledger ?? new MemoryLedger();
     this.staleMs = options.staleReservationMs ?? 3_600_000;
-    this.isOwnerAlive = options.isOwnerAlive;
+    this.isOwnerAlive = options.isOwnerAlive ?? (this.ledger.isOwnerAlive ? (owner: string) => this.ledger.isOwnerAlive!(owner) : undefined);
   }
 
   /** Applies the window reset and drops abandoned reservations (inside a transaction). */

@@ -1,0 +1,255 @@
+/**
+ * Metering: turns a pre-flighted call into a budget reservation, and the API's `usage` (or, for
+ * a stream that ended without it, the tokens actually received) into the actual cost — and
+ * records estimate vs actual per call. Shared by `createClient` and `guardFetch`.
+ */
+import { costOf } from "../pricing/cost.js";
+import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
+import { resolveModel } from "../estimate/model.js";
+import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type Ledger, type Reservation, type Spend } from "./budget.js";
+import { assertBoundable, reservationOf, type PreflightResult } from "./preflight.js";
+import type { RequestKind } from "./capabilities.js";
+
+/** Token usage as reported by any endpoint, normalised. */
+export interface UsageTokens {
+  /** Input tokens, cached ones included. */
+  promptTokens: number;
+  /** Of `promptTokens`, served from the prompt cache (billed at the cached rate). */
+  cachedTokens: number;
+  /** Output tokens, reasoning tokens included. */
+  completionTokens: number;
+  /** Of `completionTokens`, reasoning tokens. */
+  reasoningTokens: number;
+  totalTokens: number;
+}
+
+function num(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * Reads `usage` from an API response (chat/completions/embeddings: `prompt_tokens`,
+ * `completion_tokens`, `prompt_tokens_details.cached_tokens`,
+ * `completion_tokens_details.reasoning_tokens`; responses: `input_tokens`, `output_tokens`,
+ * `input_tokens_details`, `output_tokens_details`). null when there is none.
+ */
+export function usageOf(usage: unknown): UsageTokens | null {
+  if (!usage || typeof usage !== "object") return null;
+  const u = usage as Record<string, unknown>;
+  const details = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+  if ("input_tokens" in u || "output_tokens" in u) {
+    const promptTokens = num(u.input_tokens);
+    const completionTokens = num(u.output_tokens);
+    return { promptTokens, cachedTokens: num(details(u.input_tokens_details).cached_tokens), completionTokens, reasoningTokens: num(details(u.output_tokens_details).reasoning_tokens), totalTokens: num(u.total_tokens) || promptTokens + completionTokens };
+  }
+  if ("prompt_tokens" in u || "completion_tokens" in u || "total_tokens" in u) {
+    const promptTokens = num(u.prompt_tokens);
+    const completionTokens = num(u.completion_tokens);
+    return { promptTokens, cachedTokens: num(details(u.prompt_tokens_details).cached_tokens), completionTokens, reasoningTokens: num(details(u.completion_tokens_details).reasoning_tokens), totalTokens: num(u.total_tokens) || promptTokens + completionTokens };
+  }
+  return null;
+}
+
+/** The actual side of a call. */
+export interface ActualSpend extends UsageTokens {
+  /** USD from the usage at the model's prices (cached input at the cached rate); null = no price. */
+  usd: number | null;
+  /**
+   * Where the numbers come from: "usage" (the API's usage), "counted" (a stream that ended or
+   * was aborted without usage: the prompt estimate plus the output tokens received), or
+   * "reserved" (a successful response without usage: billed at the worst case, to be safe).
+   */
+  source: "usage" | "counted" | "reserved";
+}
+
+/** One call, estimate vs actual. */
+export interface CallRecord {
+  id: string;
+  kind: RequestKind;
+  model: string;
+  /** What tokcost predicted before sending. */
+  estimate: { promptTokens: number; exact: boolean; worstCaseTokens: number; worstCaseUsd: number | null };
+  /** What the budget reserved. */
+  reserved: Spend;
+  /** How the call ended: settled to its actual cost, or released (failed, nothing billed). */
+  outcome: "settled" | "released";
+  /** null when released. */
+  actual: ActualSpend | null;
+  /**
+   * actual − estimate: prompt tokens (0 when the count was exact) and USD (actual − worst case,
+   * ≤ 0 unless the estimate was approximate). null when released.
+   */
+  difference: { promptTokens: number; usd: number | null } | null;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Totals over the calls of a client: how good the estimates were. */
+export interface MeterSummary {
+  calls: number;
+  settled: number;
+  released: number;
+  /** Settled calls whose prompt estimate equals the API's prompt_tokens. */
+  exactPromptCalls: number;
+  estimatedPromptTokens: number;
+  actualPromptTokens: number;
+  actualCompletionTokens: number;
+  reservedUsd: number;
+  actualUsd: number;
+}
+
+/** Hooks of a client / guarded fetch. */
+export interface MeterHooks {
+  /** Called with every estimate before the call is sent. Throwing from it refuses the call. */
+  onEstimate?: (estimate: PreflightResult) => void;
+  /** Called once per settled or released call, with estimate vs actual. */
+  onUsage?: (record: CallRecord) => void;
+}
+
+/** Options of {@link Meter}. */
+export interface MeterOptions extends MeterHooks {
+  budget?: BudgetLimits;
+  ledger?: Ledger;
+  pricing?: PricingTable;
+  /** How many call records to keep (default 1000; totals cover every call). */
+  keepRecords?: number;
+}
+
+/** A call in flight: settle it from usage, or release it. Each settles at most once. */
+export class MeteredCall {
+  readonly id: string;
+  private done = false;
+  /** The record, once the call has ended. */
+  record?: CallRecord;
+
+  constructor(
+    private readonly meter: Meter,
+    readonly estimate: PreflightResult,
+    private readonly reservation: Reservation,
+    private readonly startedAt: number,
+  ) {
+    this.id = reservation.id;
+  }
+
+  /** true once settled or released. */
+  get ended(): boolean {
+    return this.done;
+  }
+
+  /** Settles to the cost of `usage`; returns the record (undefined if the call had already ended). */
+  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage"): Promise<CallRecord | undefined> {
+    if (this.done) return undefined;
+    this.done = true;
+    const usd = this.meter.priceUsage(this.estimate.model, usage);
+    const actual: ActualSpend = { ...usage, usd, source };
+    await this.meter.budget.settle(this.reservation, { usd: usd ?? 0, tokens: usage.totalTokens });
+    return this.finish("settled", actual);
+  }
+
+  /** Settles at the reserved worst case (a successful response that reported no usage). */
+  async settleAtReservation(): Promise<CallRecord | undefined> {
+    const worst = this.estimate.worstCase;
+    return this.settle({ promptTokens: this.estimate.promptTokens, cachedTokens: 0, completionTokens: Number.isFinite(worst.completionTokens) ? worst.completionTokens : 0, reasoningTokens: 0, totalTokens: this.reservation.amount.tokens }, "reserved");
+  }
+
+  /** Releases the reservation: the call failed and nothing was billed. */
+  async release(): Promise<CallRecord | undefined> {
+    if (this.done) return undefined;
+    this.done = true;
+    await this.meter.budget.release(this.reservation);
+    return this.finish("released", null);
+  }
+
+  private finish(outcome: CallRecord["outcome"], actual: ActualSpend | null): CallRecord {
+    const e = this.estimate;
+    const record: CallRecord = {
+      id: this.id,
+      kind: e.kind,
+      model: e.model,
+      estimate: { promptTokens: e.promptTokens, exact: e.exact, worstCaseTokens: e.worstCase.tokens, worstCaseUsd: e.worstCase.usd },
+      reserved: this.reservation.amount,
+      outcome,
+      actual,
+      difference: actual ? { promptTokens: actual.promptTokens - e.promptTokens, usd: actual.usd === null || e.worstCase.usd === null ? null : actual.usd - e.worstCase.usd } : null,
+      startedAt: this.startedAt,
+      endedAt: Date.now(),
+    };
+    this.record = record;
+    this.meter.record(record);
+    return record;
+  }
+}
+
+/**
+ * Budget + records for a client: `open()` reserves a pre-flighted call's worst case (or throws
+ * BudgetExceededError before anything is sent); the returned {@link MeteredCall} settles or
+ * releases it.
+ */
+export class Meter {
+  readonly budget: Budget;
+  readonly pricing: PricingTable;
+  private readonly hooks: MeterHooks;
+  private readonly keep: number;
+  private readonly records: CallRecord[] = [];
+  private readonly totals: MeterSummary = { calls: 0, settled: 0, released: 0, exactPromptCalls: 0, estimatedPromptTokens: 0, actualPromptTokens: 0, actualCompletionTokens: 0, reservedUsd: 0, actualUsd: 0 };
+
+  constructor(options: MeterOptions = {}) {
+    this.budget = new Budget(options.budget ?? {}, { ledger: options.ledger });
+    this.pricing = options.pricing ?? bundledPricingTable();
+    this.hooks = { onEstimate: options.onEstimate, onUsage: options.onUsage };
+    this.keep = options.keepRecords ?? 1000;
+  }
+
+  /** Runs the onEstimate hook, checks the worst case can be bounded, reserves it. */
+  async open(estimate: PreflightResult): Promise<MeteredCall> {
+    this.hooks.onEstimate?.(estimate);
+    assertBoundable(estimate, estimate.worstCase, this.budget.limits);
+    const id = newCallId();
+    const reservation = await this.budget.reserve(id, reservationOf(estimate.worstCase), { model: estimate.model });
+    return new MeteredCall(this, estimate, reservation, Date.now());
+  }
+
+  /** USD of `usage` on `model` (null when the model has no price). */
+  priceUsage(model: string, usage: UsageTokens): number | null {
+    const entry = resolveModel(model, { table: this.pricing }).entry;
+    if (!entry) return null;
+    return costOf(entry, { inputTokens: usage.promptTokens, cachedInputTokens: usage.cachedTokens, outputTokens: usage.completionTokens }).total;
+  }
+
+  /** @internal Stores a finished call and calls onUsage. */
+  record(record: CallRecord): void {
+    const t = this.totals;
+    t.calls += 1;
+    t.reservedUsd += record.reserved.usd;
+    if (record.actual) {
+      t.settled += 1;
+      t.estimatedPromptTokens += record.estimate.promptTokens;
+      t.actualPromptTokens += record.actual.promptTokens;
+      t.actualCompletionTokens += record.actual.completionTokens;
+      t.actualUsd += record.actual.usd ?? 0;
+      if (record.actual.source === "usage" && record.actual.promptTokens === record.estimate.promptTokens) t.exactPromptCalls += 1;
+    } else t.released += 1;
+    this.records.push(record);
+    if (this.records.length > this.keep) this.records.shift();
+    try {
+      this.hooks.onUsage?.(record);
+    } catch {
+      // A failing hook must not un-settle a call.
+    }
+  }
+
+  /** The most recent call records (up to `keepRecords`). */
+  calls(): CallRecord[] {
+    return [...this.records];
+  }
+
+  /** Totals over every call, for estimate-vs-actual reporting. */
+  summary(): MeterSummary {
+    return { ...this.totals };
+  }
+
+  /** Budget status as of the last reservation/settlement of this process. */
+  status(): BudgetStatus {
+    return this.budget.status();
+  }
+}
