@@ -1,15 +1,21 @@
 /**
- * Node-only counting of files: streaming (bounded memory), many files on worker threads.
- * (Initial sequential version; see worker pool below once available.)
+ * Node-only counting of files: streaming with bounded memory, many files (or one big file cut
+ * at safe points) on worker threads, progress callbacks.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { getEncoding, type AllowedSpecial, type Encoding } from "../tokenizer/index.js";
-import { InputError, TokcostError } from "../errors.js";
+import { StreamingCounter } from "../tokenizer/stream.js";
+import { InputError, TokcostError, UsageError } from "../errors.js";
+import { installFastRanks } from "./ranks-loader.js";
+
+installFastRanks();
 
 /** Options for counting streams and files. */
 export interface CountStreamOptions {
-  /** Encoding name (e.g. "o200k_base") or an Encoding instance. */
+  /** Encoding name (e.g. "o200k_base") or an Encoding instance (in-thread counting only). */
   encoding: string | Encoding;
   /** Special tokens to recognise (default: none). */
   allowedSpecial?: AllowedSpecial;
@@ -25,9 +31,9 @@ export interface CountProgress {
 
 /** Options for {@link countFiles}. */
 export interface CountFilesOptions extends CountStreamOptions {
-  /** Worker threads to use (default: number of cores). */
+  /** Worker threads to use (default: number of cores; 1 = count in this thread). */
   jobs?: number;
-  /** Called as files (or parts of files) finish. */
+  /** Called as files and parts of files finish (at most every ~100 ms, and at the end). */
   onProgress?: (progress: CountProgress) => void;
 }
 
@@ -39,43 +45,249 @@ export interface FileCount {
   error?: TokcostError;
 }
 
-function resolve(encoding: string | Encoding): Encoding {
+function resolveEncoding(encoding: string | Encoding): Encoding {
   return typeof encoding === "string" ? getEncoding(encoding) : encoding;
 }
 
-/** Counts tokens of a byte stream (UTF-8). */
-export async function countStream(source: AsyncIterable<Uint8Array>, options: CountStreamOptions): Promise<number> {
-  const enc = resolve(options.encoding);
-  const decoder = new TextDecoder("utf-8");
-  let text = "";
-  for await (const chunk of source) text += decoder.decode(chunk, { stream: true });
-  text += decoder.decode();
-  return enc.count(text, { allowedSpecial: options.allowedSpecial });
-}
-
-/** Counts tokens of one file. */
-export async function countFile(path: string, options: CountStreamOptions): Promise<{ tokens: number; bytes: number }> {
-  const info = await stat(path).catch((cause: unknown) => {
-    throw new InputError(`cannot read ${path}: ${(cause as Error).message}`, { code: "FILE_NOT_FOUND", cause });
-  });
-  const tokens = await countStream(createReadStream(path), options);
-  return { tokens, bytes: info.size };
-}
-
-/** Counts many files; results are in input order, per-file errors are reported, not thrown. */
-export async function countFiles(paths: readonly string[], options: CountFilesOptions): Promise<FileCount[]> {
-  const results: FileCount[] = [];
-  let bytesDone = 0;
-  for (const path of paths) {
-    try {
-      const { tokens, bytes } = await countFile(path, options);
-      results.push({ path, tokens, bytes });
-      bytesDone += bytes;
-    } catch (error) {
-      const err = error instanceof TokcostError ? error : new InputError(`cannot read ${path}: ${(error as Error).message}`, { code: "FILE_UNREADABLE", cause: error });
-      results.push({ path, tokens: 0, bytes: 0, error: err });
-    }
-    options.onProgress?.({ bytesDone, bytesTotal: 0, filesDone: results.length, filesTotal: paths.length });
+/**
+ * Counts tokens of a UTF-8 byte stream (a Node `Readable`, a web `ReadableStream` or any async
+ * iterable of `Uint8Array`) in chunks with bounded memory; the total equals counting the whole
+ * decoded text at once. A byte-order mark is kept (counted), as `readFile(path, "utf8")` keeps it.
+ */
+export async function countStream(source: AsyncIterable<Uint8Array>, options: CountStreamOptions, onBytes?: (bytes: number) => void): Promise<number> {
+  const counter = new StreamingCounter(resolveEncoding(options.encoding), { allowedSpecial: options.allowedSpecial });
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  for await (const chunk of source) {
+    counter.push(decoder.decode(chunk, { stream: true }));
+    onBytes?.(chunk.byteLength);
   }
+  counter.push(decoder.decode());
+  return counter.total();
+}
+
+function fileError(path: string, error: unknown): TokcostError {
+  if (error instanceof TokcostError) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return new InputError(`file not found: ${path}`, { code: "FILE_NOT_FOUND", cause: error });
+  return new InputError(`cannot read ${path}: ${(error as Error)?.message ?? String(error)}`, { code: "FILE_UNREADABLE", cause: error });
+}
+
+/** Counts tokens of one file (or of its byte range [start, end)), streaming. */
+export async function countFile(path: string, options: CountStreamOptions & { start?: number; end?: number }, onBytes?: (bytes: number) => void): Promise<{ tokens: number; bytes: number }> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
+    size = info.size;
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  const start = options.start ?? 0;
+  const end = Math.min(options.end ?? size, size);
+  if (end <= start) return { tokens: 0, bytes: 0 };
+  try {
+    const stream = createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 });
+    const tokens = await countStream(stream, options, onBytes);
+    return { tokens, bytes: end - start };
+  } catch (error) {
+    throw fileError(path, error);
+  }
+}
+
+/** Files at least this big are cut into parts for several workers. */
+const SPLIT_BYTES = 8 << 20;
+/** Below this many bytes in total, worker start-up costs more than it saves. */
+const MIN_PARALLEL_BYTES = 2 << 20;
+
+const isAsciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/**
+ * A safe cut (see `src/tokenizer/stream.ts`) at or after byte `from` in the file, found in byte
+ * space: after a line feed preceded by an ASCII non-space, followed by an ASCII non-space (not
+ * `/`) or by one space and an ASCII non-space. -1 if none within the search window.
+ */
+async function findByteCut(path: string, from: number, limit: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const WINDOW = 1 << 16;
+    for (let pos = Math.max(2, from); pos < limit; pos += WINDOW - 4) {
+      const buf = Buffer.alloc(Math.min(WINDOW, limit - pos + 2) + 2);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, pos - 2);
+      for (let i = 2; i + 1 < bytesRead; i++) {
+        if (buf[i - 1] !== 0x0a) continue;
+        const before = buf[i - 2];
+        if (before >= 0x80 || isAsciiSpace(before)) continue;
+        const c = buf[i];
+        const ok = c === 0x20 ? buf[i + 1] < 0x80 && !isAsciiSpace(buf[i + 1]) : c < 0x80 && !isAsciiSpace(c) && c !== 0x2f;
+        if (ok) return pos - 2 + i;
+      }
+      if (bytesRead < buf.length) break;
+    }
+    return -1;
+  } finally {
+    await handle.close();
+  }
+}
+
+interface Task {
+  file: number;
+  path: string;
+  start?: number;
+  end?: number;
+}
+
+/** Worker script (the compiled one when running from TypeScript sources, e.g. under vitest). */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts") ? new URL("../../dist/src/node/count-worker.js", here) : new URL("./count-worker.js", here);
+}
+
+/**
+ * Counts many files; results are in input order, and a file that cannot be read gets an
+ * `error` instead of failing the run. With `jobs` > 1 files are counted on worker threads, and
+ * big files are cut at safe points into parts counted in parallel (totals are identical to a
+ * single pass).
+ */
+export async function countFiles(paths: readonly string[], options: CountFilesOptions): Promise<FileCount[]> {
+  const jobs = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got ${jobs}`);
+  const encodingName = typeof options.encoding === "string" ? options.encoding : options.encoding.name;
+  if (typeof options.encoding === "string") getEncoding(options.encoding); // validate the name early
+  const results: FileCount[] = paths.map((path) => ({ path, tokens: 0, bytes: 0 }));
+  const sizes = await Promise.all(
+    paths.map(async (path, i) => {
+      try {
+        const info = await stat(path);
+        if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
+        return info.size;
+      } catch (error) {
+        results[i].error = fileError(path, error);
+        return -1;
+      }
+    }),
+  );
+  const bytesTotal = sizes.reduce((a, s) => a + Math.max(0, s), 0);
+  const progress: CountProgress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: paths.length };
+  let lastReport = 0;
+  const report = (force = false): void => {
+    if (!options.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    options.onProgress({ ...progress });
+  };
+  for (const s of sizes) if (s < 0) progress.filesDone++;
+
+  const parallel = jobs > 1 && bytesTotal >= MIN_PARALLEL_BYTES && typeof options.encoding === "string";
+  // Build tasks: whole files, or parts of big files when running in parallel.
+  const tasks: Task[] = [];
+  const partsLeft = new Array<number>(paths.length).fill(0);
+  for (let i = 0; i < paths.length; i++) {
+    const size = sizes[i];
+    if (size < 0) continue;
+    if (parallel && size >= SPLIT_BYTES) {
+      const parts = Math.min(Math.ceil(size / SPLIT_BYTES), jobs * 4);
+      const step = Math.ceil(size / parts);
+      let start = 0;
+      for (let k = 1; k < parts && start < size; k++) {
+        const cut = await findByteCut(paths[i], Math.max(start + 1, k * step), Math.min(size, k * step + step));
+        if (cut < 0 || cut >= size) continue;
+        tasks.push({ file: i, path: paths[i], start, end: cut });
+        start = cut;
+      }
+      tasks.push({ file: i, path: paths[i], start, end: size });
+    } else tasks.push({ file: i, path: paths[i] });
+  }
+  for (const t of tasks) partsLeft[t.file]++;
+  // Biggest first keeps workers busy until the end.
+  const taskSize = (t: Task): number => (t.end ?? sizes[t.file]) - (t.start ?? 0);
+  const order = tasks.map((_, i) => i).sort((a, b) => taskSize(tasks[b]) - taskSize(tasks[a]));
+
+  const finishTask = (t: Task, tokens: number, bytes: number, error?: TokcostError): void => {
+    const r = results[t.file];
+    if (error) {
+      r.error ??= error;
+      r.tokens = 0;
+      r.bytes = 0;
+    } else if (!r.error) {
+      r.tokens += tokens;
+      r.bytes += bytes;
+    }
+    if (--partsLeft[t.file] === 0) progress.filesDone++;
+    report();
+  };
+
+  if (!parallel) {
+    for (const index of order) {
+      const t = tasks[index];
+      try {
+        const { tokens, bytes } = await countFile(t.path, { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end }, (n) => {
+          progress.bytesDone += n;
+          report();
+        });
+        finishTask(t, tokens, bytes);
+      } catch (error) {
+        finishTask(t, 0, 0, fileError(t.path, error));
+      }
+    }
+    report(true);
+    return results;
+  }
+
+  await new Promise<void>((resolveAll, rejectAll) => {
+    let next = 0;
+    let running = 0;
+    const workers: Worker[] = [];
+    const done = (): void => {
+      for (const w of workers) void w.terminate();
+      resolveAll();
+    };
+    const startWorker = (): void => {
+      const worker = new Worker(workerUrl(), { workerData: { encoding: encodingName, allowedSpecial: options.allowedSpecial } });
+      workers.push(worker);
+      let current: Task | undefined;
+      let currentBytes = 0;
+      const feed = (): void => {
+        if (next >= order.length) {
+          current = undefined;
+          if (running === 0) done();
+          return;
+        }
+        current = tasks[order[next++]];
+        currentBytes = 0;
+        running++;
+        worker.postMessage({ path: current.path, start: current.start, end: current.end });
+      };
+      worker.on("message", (msg: { type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" }) => {
+        if (msg.type === "bytes") {
+          progress.bytesDone += msg.bytes;
+          currentBytes += msg.bytes;
+          report();
+          return;
+        }
+        const t = current!;
+        running--;
+        if (msg.type === "done") finishTask(t, msg.tokens, msg.bytes);
+        else {
+          progress.bytesDone -= currentBytes;
+          progress.bytesDone += taskSize(t);
+          finishTask(t, 0, 0, new InputError(msg.message, { code: msg.code }));
+        }
+        feed();
+      });
+      worker.on("error", (error) => {
+        for (const w of workers) void w.terminate();
+        rejectAll(error);
+      });
+      feed();
+    };
+    const n = Math.min(jobs, order.length);
+    if (n === 0) {
+      resolveAll();
+      return;
+    }
+    for (let i = 0; i < n; i++) startWorker();
+  });
+  report(true);
   return results;
 }

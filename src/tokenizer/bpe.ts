@@ -18,6 +18,7 @@ const NO_RANK = 0x7fffffff;
 
 let partStart = new Int32Array(HEAP_THRESHOLD + 2);
 let partRank = new Int32Array(HEAP_THRESHOLD + 2);
+let partToken = new Int32Array(HEAP_THRESHOLD + 2);
 
 /**
  * Token boundaries of `buf[0, n)` after merging, written to `out` (`out[0] = 0`, …, last = n);
@@ -54,20 +55,29 @@ export function bytePairEncode(buf: Uint8Array, n: number, table: RankTable, out
   for (let i = 0; i < k; i++) out.push(table.get(buf, bounds[i], bounds[i + 1]));
 }
 
-/** tiktoken's simple O(n²) merge over an array of parts; returns the token count. */
+/**
+ * tiktoken's simple O(n²) merge over an array of parts; returns the token count and, if `out`
+ * is given, the part boundaries. Each part carries its token rank, so the rank of a candidate
+ * merge is looked up by the two ranks ({@link RankTable.merge}).
+ */
 function mergeSimple(buf: Uint8Array, n: number, table: RankTable, out: Int32Array | undefined): number {
   if (partStart.length < n + 2) {
     partStart = new Int32Array(n + 2);
     partRank = new Int32Array(n + 2);
+    partToken = new Int32Array(n + 2);
   }
   const ps = partStart;
   const pr = partRank;
+  const tk = partToken;
   const pairs = table.pairs;
-  // parts 0..n: part i starts at ps[i]; pr[i] = rank of parts i and i+1 merged
+  const singles = table.singles;
+  // parts 0..n-1 (+ end sentinel n): part i starts at ps[i], is token tk[i]; pr[i] = rank of
+  // parts i and i+1 merged (NO_RANK if not a token)
   let minRank = NO_RANK;
   let minIndex = -1;
   for (let i = 0; i < n - 1; i++) {
     ps[i] = i;
+    tk[i] = singles[buf[i]];
     const r = pairs[(buf[i] << 8) | buf[i + 1]];
     const rr = r < 0 ? NO_RANK : r;
     pr[i] = rr;
@@ -77,37 +87,39 @@ function mergeSimple(buf: Uint8Array, n: number, table: RankTable, out: Int32Arr
     }
   }
   ps[n - 1] = n - 1;
+  tk[n - 1] = singles[buf[n - 1]];
   pr[n - 1] = NO_RANK;
   ps[n] = n;
-  pr[n] = NO_RANK;
-  let len = n + 1; // entries in ps (parts + the end sentinel)
+  let parts = n;
   while (minRank !== NO_RANK) {
     const i = minIndex;
-    // rank of the part formed by merging i, i+1 with its neighbours
-    if (i > 0) {
-      const r = i + 2 < len ? table.get(buf, ps[i - 1], ps[i + 2]) : -1;
-      pr[i - 1] = r < 0 ? NO_RANK : r;
-    }
-    {
-      const r = i + 3 < len ? table.get(buf, ps[i], ps[i + 3]) : -1;
-      pr[i] = r < 0 ? NO_RANK : r;
-    }
-    for (let k = i + 1; k < len - 1; k++) {
+    tk[i] = minRank;
+    // remove part i + 1
+    for (let k = i + 1; k < parts; k++) {
       ps[k] = ps[k + 1];
+      tk[k] = tk[k + 1];
       pr[k] = pr[k + 1];
     }
-    len--;
+    parts--;
+    if (i > 0) {
+      const r = table.merge(tk[i - 1], minRank, buf, ps[i - 1], ps[i + 1]);
+      pr[i - 1] = r < 0 ? NO_RANK : r;
+    }
+    if (i + 1 < parts) {
+      const r = table.merge(minRank, tk[i + 1], buf, ps[i], ps[i + 2]);
+      pr[i] = r < 0 ? NO_RANK : r;
+    } else pr[i] = NO_RANK;
     minRank = NO_RANK;
     minIndex = -1;
-    for (let k = 0; k < len - 2; k++) {
+    for (let k = 0; k < parts - 1; k++) {
       if (pr[k] < minRank) {
         minRank = pr[k];
         minIndex = k;
       }
     }
   }
-  if (out !== undefined) for (let k = 0; k < len; k++) out[k] = ps[k];
-  return len - 1;
+  if (out !== undefined) for (let k = 0; k <= parts; k++) out[k] = ps[k];
+  return parts;
 }
 
 /**

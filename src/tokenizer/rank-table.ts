@@ -16,12 +16,28 @@ const B64 = /* @__PURE__ */ (() => {
   return t;
 })();
 
+/** Little-endian packing of up to 4 bytes. */
+function pack(buf: Uint8Array, start: number, end: number): number {
+  let k = 0;
+  for (let i = end - 1; i >= start; i--) k = (k << 8) | buf[i];
+  return k;
+}
+
+function shortHash(k0: number, k1: number, len: number): number {
+  let h = Math.imul(k0 ^ Math.imul(k1 ^ len, 0x27d4eb2f), 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 /** FNV-1a of `buf[start, end)`. */
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   return h ^ (h >>> 15);
 }
+
+const MERGE_SLOTS = 1 << 18;
 
 /** Byte sequence ↔ rank for one encoding's mergeable ranks. */
 export class RankTable {
@@ -39,6 +55,11 @@ export class RankTable {
   readonly singles: Int32Array;
   private readonly slots: Int32Array;
   private readonly mask: number;
+  // Cache of merges by the ranks of the two parts: (a, b) -> rank of bytes(a) + bytes(b), or -1.
+  private mergeA: Int32Array | undefined;
+  private mergeB = new Int32Array(0);
+  private mergeR = new Int32Array(0);
+  private mergeUsed = 0;
 
   constructor(bytes: Uint8Array, starts: Uint32Array, lengths: Uint16Array) {
     this.bytes = bytes;
@@ -48,7 +69,9 @@ export class RankTable {
     let cap = 1;
     while (cap < this.size * 2) cap <<= 1;
     this.mask = cap - 1;
-    const slots = (this.slots = new Int32Array(cap).fill(-1));
+    // 4 ints per slot: [key0, key1, rank + 1, length]; tokens of ≤ 8 bytes are stored packed in
+    // key0/key1 (exact, no byte comparison needed); longer ones keep their hash in key0.
+    const slots = (this.slots = new Int32Array(cap * 4));
     this.pairs = new Int32Array(65536).fill(-1);
     this.singles = new Int32Array(256).fill(-1);
     for (let r = 0; r < this.size; r++) {
@@ -57,9 +80,22 @@ export class RankTable {
       const s = starts[r];
       if (len === 1) this.singles[bytes[s]] = r;
       else if (len === 2) this.pairs[(bytes[s] << 8) | bytes[s + 1]] = r;
-      let h = hashBytes(bytes, s, s + len) & this.mask;
-      while (slots[h] !== -1) h = (h + 1) & this.mask;
-      slots[h] = r;
+      let k0: number;
+      let k1 = 0;
+      let h: number;
+      if (len <= 8) {
+        k0 = pack(bytes, s, Math.min(s + 4, s + len));
+        if (len > 4) k1 = pack(bytes, s + 4, s + len);
+        h = shortHash(k0, k1, len);
+      } else {
+        h = k0 = hashBytes(bytes, s, s + len);
+      }
+      let slot = h & this.mask;
+      while (slots[slot * 4 + 2] !== 0) slot = (slot + 1) & this.mask;
+      slots[slot * 4] = k0;
+      slots[slot * 4 + 1] = k1;
+      slots[slot * 4 + 2] = r + 1;
+      slots[slot * 4 + 3] = len;
     }
   }
 
@@ -68,22 +104,78 @@ export class RankTable {
     const len = end - start;
     if (len === 2) return this.pairs[(buf[start] << 8) | buf[start + 1]];
     if (len === 1) return this.singles[buf[start]];
-    const { slots, mask, lengths, starts, bytes } = this;
-    let h = hashBytes(buf, start, end) & mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    if (len <= 8) {
+      let k0: number;
+      let k1 = 0;
+      if (len <= 4) k0 = pack(buf, start, end);
+      else {
+        k0 = buf[start] | (buf[start + 1] << 8) | (buf[start + 2] << 16) | (buf[start + 3] << 24);
+        k1 = pack(buf, start + 4, end);
+      }
+      let slot = shortHash(k0, k1, len) & mask;
+      for (;;) {
+        const o = slot * 4;
+        const r = slots[o + 2];
+        if (r === 0) return -1;
+        if (slots[o] === k0 && slots[o + 1] === k1 && slots[o + 3] === len) return r - 1;
+        slot = (slot + 1) & mask;
+      }
+    }
+    const h = hashBytes(buf, start, end);
+    let slot = h & mask;
+    const { lengths, starts, bytes } = this;
     for (;;) {
-      const r = slots[h];
-      if (r === -1) return -1;
-      if (lengths[r] === len) {
-        let s = starts[r];
+      const o = slot * 4;
+      const r1 = slots[o + 2];
+      if (r1 === 0) return -1;
+      if (slots[o] === h && slots[o + 3] === len) {
+        const r = r1 - 1;
+        let p = starts[r];
         let i = start;
-        while (i < end && bytes[s] === buf[i]) {
-          s++;
+        while (i < end && bytes[p] === buf[i]) {
+          p++;
           i++;
         }
-        if (i === end) return r;
+        if (i === end && lengths[r] === len) return r;
       }
-      h = (h + 1) & mask;
+      slot = (slot + 1) & mask;
     }
+  }
+
+  /**
+   * Rank of the concatenation of tokens `a` and `b` (whose bytes are `buf[start, end)`), or -1.
+   * Memoised by (a, b) in a bounded table, so repeated merges skip hashing bytes.
+   */
+  merge(a: number, b: number, buf: Uint8Array, start: number, end: number): number {
+    let keysA = this.mergeA;
+    if (keysA === undefined) {
+      keysA = this.mergeA = new Int32Array(MERGE_SLOTS).fill(-1);
+      this.mergeB = new Int32Array(MERGE_SLOTS);
+      this.mergeR = new Int32Array(MERGE_SLOTS);
+    }
+    const keysB = this.mergeB;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 0;
+    h = (h ^ (h >>> 15)) & (MERGE_SLOTS - 1);
+    for (;;) {
+      const ka = keysA[h];
+      if (ka === -1) break;
+      if (ka === a && keysB[h] === b) return this.mergeR[h];
+      h = (h + 1) & (MERGE_SLOTS - 1);
+    }
+    const r = this.get(buf, start, end);
+    if (this.mergeUsed >= MERGE_SLOTS >> 1) {
+      keysA.fill(-1);
+      this.mergeUsed = 0;
+      h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 0;
+      h = (h ^ (h >>> 15)) & (MERGE_SLOTS - 1);
+    }
+    keysA[h] = a;
+    keysB[h] = b;
+    this.mergeR[h] = r;
+    this.mergeUsed++;
+    return r;
   }
 
   /** Bytes of a rank (a view), or undefined if no token has this rank. */
