@@ -1,0 +1,195 @@
+/** validateRequest: the API's rejections, in its words (openai-api-facts.json), with field paths. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { validateRequest, detectRequestKind, InvalidRequestError, PARAMETER_RULES, parameterRulesFor, isReasoningModel } from "../src/index.js";
+import { referencePath } from "./helpers/cli.js";
+
+const facts = JSON.parse(readFileSync(referencePath("openai-api-facts.json"), "utf8")) as { api_error_examples: Array<{ kind: string; template?: string; body?: { error: { message: string; param: string | null } }; message?: string }> };
+const example = (kind: string) => facts.api_error_examples.find((e) => e.kind.startsWith(kind))!;
+
+const chat = (extra: Record<string, unknown> = {}, model = "gpt-4o") => ({ model, messages: [{ role: "user", content: "Hi" }], ...extra });
+
+function rejection(body: unknown, options?: { model?: string }): InvalidRequestError {
+  try {
+    validateRequest(body, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    return error as InvalidRequestError;
+  }
+  throw new Error("expected the request to be rejected");
+}
+
+describe("unknown parameters", () => {
+  it("max_token → the API's legacy wording with a suggestion", () => {
+    const template = example("unrecognized_argument").template!;
+    const err = rejection(chat({ max_token: 5 }));
+    expect(err.message).toBe(`${template.replace("{argument}", "max_token")} (did you mean max_tokens?)`);
+    expect(err.param).toBe("max_token");
+    expect(err.suggestion).toBe("max_tokens");
+    expect(err.code).toBe("INVALID_REQUEST");
+  });
+
+  it("top_k, the reference's own example (with tokcost's suggestion appended)", () => {
+    expect(rejection(chat({ top_k: 5 })).message).toBe(`${example("unrecognized_argument").body!.error.message} (did you mean top_p?)`);
+  });
+
+  it("no suggestion when nothing is close", () => {
+    const err = rejection(chat({ thinking: { type: "enabled" } }));
+    expect(err.message).toBe("Unrecognized request argument supplied: thinking");
+    expect(err.suggestion).toBeUndefined();
+  });
+
+  it("nested unknown fields use the current 'Unknown parameter' wording with the path", () => {
+    const template = example("unknown_parameter").template!;
+    const err = rejection({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png", detal: "low" } }] }] });
+    expect(err.message).toBe(`${template.replace("{param}", "messages[0].content[0].image_url.detal")} (did you mean detail?)`);
+    expect(err.param).toBe("messages[0].content[0].image_url.detal");
+  });
+
+  it("every endpoint rejects unknown arguments", () => {
+    expect(rejection({ model: "davinci-002", prompt: "x", max_token: 1 }).message).toMatch(/^Unrecognized request argument supplied: max_token \(did you mean max_tokens\?\)$/);
+    expect(rejection({ model: "gpt-4o", input: "x", max_tokens: 100 }).message).toMatch(/^Unrecognized request argument supplied: max_tokens/);
+    expect(rejection({ model: "text-embedding-3-small", input: "x", dimension: 256 }).message).toBe("Unrecognized request argument supplied: dimension (did you mean dimensions?)");
+  });
+});
+
+describe("types and ranges name the field path", () => {
+  it("messages[2].content of the wrong type", () => {
+    const err = rejection({ model: "gpt-4o", messages: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }, { role: "user", content: 42 }] });
+    expect(err.param).toBe("messages[2].content");
+    expect(err.message).toBe("Invalid type for 'messages[2].content': expected one of a string or an array, but got an integer instead.");
+  });
+
+  it("max_tokens below minimum, in the API's words", () => {
+    const err = rejection(chat({ max_tokens: -15335 }));
+    expect(err.message).toBe(example("max_tokens below minimum").body!.error.message);
+    expect(err.param).toBe("max_tokens");
+  });
+
+  it("max_output_tokens below 16 (Responses)", () => {
+    expect(rejection({ model: "gpt-5.5", input: "hi", max_output_tokens: 1 }).message).toBe(example("max_output_tokens below minimum").message);
+  });
+
+  it("temperature, top_p, penalties, n, logprobs ranges", () => {
+    expect(rejection(chat({ temperature: 2.5 })).message).toBe("Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 2.5 instead.");
+    expect(rejection(chat({ top_p: -0.5 })).param).toBe("top_p");
+    expect(rejection(chat({ presence_penalty: 3 })).param).toBe("presence_penalty");
+    expect(rejection(chat({ frequency_penalty: -2.1 })).param).toBe("frequency_penalty");
+    expect(rejection(chat({ n: 0 })).param).toBe("n");
+    expect(rejection({ model: "davinci-002", prompt: "x", logprobs: 6 }).param).toBe("logprobs");
+  });
+
+  it("stop takes at most 4 sequences", () => {
+    const err = rejection(chat({ stop: ["a", "b", "c", "d", "e"] }));
+    expect(err.message).toBe("Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead.");
+    expect(validateRequest(chat({ stop: ["a", "b", "c", "d"] })).kind).toBe("chat");
+  });
+
+  it("unknown roles and content part types list what is supported", () => {
+    expect(rejection({ model: "gpt-4o", messages: [{ role: "robot", content: "x" }] }).message).toBe("Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'.");
+    expect(rejection({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] }).param).toBe("messages[0].content[0].type");
+  });
+
+  it("missing required parameters", () => {
+    expect(rejection({ messages: [{ role: "user", content: "x" }] }).message).toBe("Missing required parameter: 'model'.");
+    expect(rejection({ model: "gpt-4o", messages: [{ content: "x" }] }).param).toBe("messages[0].role");
+    expect(rejection({ model: "gpt-4o", messages: [{ role: "tool", content: "x" }] }).message).toBe("Missing required parameter: 'messages[0].tool_call_id'.");
+  });
+
+  it("completions: best_of must cover n", () => {
+    const err = rejection({ model: "davinci-002", prompt: "x", n: 3, best_of: 2 });
+    expect(err.param).toBe("best_of");
+    expect(validateRequest({ model: "davinci-002", prompt: "x", n: 2, best_of: 3 }).kind).toBe("completions");
+  });
+
+  it("a body that is not an object", () => {
+    expect(rejection([1, 2]).message).toMatch(/expected a JSON object, but got an array/);
+  });
+});
+
+describe("model rules (capabilities data)", () => {
+  it("reasoning models reject max_tokens in the API's words", () => {
+    const expected = example("max_tokens not supported").body!.error.message;
+    for (const model of ["gpt-5", "o1", "o3-mini", "o4-mini", "gpt-5.1", "gpt-5.4-mini", "ft:o4-mini-2025-04-16:org::abc"]) {
+      const err = rejection(chat({ max_tokens: 100 }, model));
+      expect(err.message).toBe(expected);
+      expect(err.param).toBe("max_tokens");
+    }
+    expect(validateRequest(chat({ max_completion_tokens: 100 }, "gpt-5")).kind).toBe("chat");
+    expect(validateRequest(chat({ max_tokens: 100 }, "gpt-4o")).kind).toBe("chat");
+  });
+
+  it("reasoning models accept only the default temperature", () => {
+    const template = example("temperature not supported").template!;
+    expect(rejection(chat({ temperature: 0.01 }, "gpt-5")).message).toBe(template.replace("{value}", "0.01"));
+    expect(validateRequest(chat({ temperature: 1 }, "gpt-5")).kind).toBe("chat");
+    expect(rejection(chat({ top_p: 0.5 }, "o3")).param).toBe("top_p");
+    expect(rejection(chat({ presence_penalty: 0.5 }, "o3")).message).toContain("Only the default (0) value is supported.");
+    expect(rejection(chat({ logit_bias: { "50256": -100 } }, "o1")).message).toBe("Unsupported parameter: 'logit_bias' is not supported with this model.");
+  });
+
+  it("GPT-5.1+ accept temperature only with reasoning effort none", () => {
+    expect(validateRequest(chat({ temperature: 0.2, reasoning_effort: "none" }, "gpt-5.2")).kind).toBe("chat");
+    expect(rejection(chat({ temperature: 0.2, reasoning_effort: "low" }, "gpt-5.2")).param).toBe("temperature");
+    expect(rejection(chat({ temperature: 0.2, reasoning_effort: "none" }, "gpt-5")).param).toBe("temperature");
+    expect(validateRequest({ model: "gpt-5.1", input: "x", temperature: 0.2, reasoning: { effort: "none" } }).kind).toBe("responses");
+  });
+
+  it("o1-preview/o1-mini reject system messages", () => {
+    expect(rejection({ model: "o1-mini", messages: [{ role: "system", content: "x" }, { role: "user", content: "y" }] }).message).toBe("Unsupported value: 'messages[0].role' does not support 'system' with this model.");
+  });
+
+  it("the rules are data with sources", () => {
+    for (const row of PARAMETER_RULES) expect(row.source.length).toBeGreaterThan(10);
+    expect(parameterRulesFor("gpt-4o")).toBeUndefined();
+    expect(isReasoningModel("gpt-5-mini-2025-08-07")).toBe(true);
+    expect(isReasoningModel("gpt-4.1")).toBe(false);
+  });
+
+  it("options.model fills in a missing model", () => {
+    expect(validateRequest({ messages: [{ role: "user", content: "x" }], max_tokens: 5 }, { model: "gpt-4o" }).body.model).toBe("gpt-4o");
+    expect(rejection({ messages: [{ role: "user", content: "x" }], max_tokens: 5 }, { model: "o3" }).param).toBe("max_tokens");
+  });
+});
+
+describe("endpoint recognition", () => {
+  it.each([
+    [{ model: "gpt-4o", messages: [] }, "chat"],
+    [{ model: "davinci-002", prompt: "x" }, "completions"],
+    [{ model: "text-embedding-3-small", input: "x" }, "embeddings"],
+    [{ model: "my-embedder", input: "x", dimensions: 8 }, "embeddings"],
+    [{ model: "gpt-4.1", input: "x" }, "responses"],
+    [{ model: "gpt-4.1", instructions: "x" }, "responses"],
+    [{ model: "x" }, undefined],
+  ] as const)("%j → %s", (body, kind) => {
+    expect(detectRequestKind(body)).toBe(kind);
+  });
+
+  it("validates the current API's chat parameters", () => {
+    const body = {
+      model: "gpt-4o",
+      messages: [
+        { role: "developer", content: [{ type: "text", text: "Be brief." }] },
+        { role: "user", name: "ann", content: [{ type: "text", text: "Hi" }, { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } }, { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, { type: "file", file: { file_id: "file-1" } }] },
+        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
+        { role: "tool", tool_call_id: "c1", content: "ok" },
+      ],
+      tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} }, strict: true } }],
+      tool_choice: { type: "function", function: { name: "f" } },
+      response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" }, strict: true } },
+      max_completion_tokens: 100,
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+      seed: 1,
+      user: "u",
+      store: true,
+      metadata: { a: "b" },
+      logprobs: true,
+      top_logprobs: 3,
+      service_tier: "flex",
+      parallel_tool_calls: false,
+    };
+    expect(validateRequest(body).kind).toBe("chat");
+  });
+});
