@@ -110,7 +110,8 @@ export class Encoding {
     this.name = spec.name;
     this.family = spec.family;
     this.specialTokens = spec.specialTokens;
-    for (const [text, rank] of Object.entries(spec.specialTokens)) this.specialByRank.set(rank, text);
+    // first name wins when two share an id (o200k_harmony: <|endofprompt|> = <|reserved_200018|>)
+    for (const [text, rank] of Object.entries(spec.specialTokens)) if (!this.specialByRank.has(rank)) this.specialByRank.set(rank, text);
     this.next = scannerFor(spec.family);
   }
 
