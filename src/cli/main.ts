@@ -8,6 +8,7 @@ import { reportError, EXIT } from "./render-error.js";
 import { registerEstimate } from "./commands/estimate.js";
 import { registerCount } from "./commands/count.js";
 import { registerModels } from "./commands/models.js";
+import { registerCheck } from "./commands/check.js";
 import { registerTruncate } from "./commands/truncate.js";
 
 /** A command's action reports its exit code here. */
@@ -37,6 +38,7 @@ export function buildProgram(context: CommandContext): Command {
   registerEstimate(program, context);
   registerCount(program, context);
   registerModels(program, context);
+  registerCheck(program, context);
   registerTruncate(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError(`(run "tokcost ${command.name()} --help" for usage)`);
   return program;

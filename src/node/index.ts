@@ -8,3 +8,4 @@ export * from "./media.js";
 export * from "./request-files.js";
 export * from "./ledger.js";
 export { createClient, guardFetch, type NodeClientOptions, type NodeGuardFetchOptions, type LedgerOption } from "./client.js";
+export * from "../gate/index.js";

@@ -1,0 +1,64 @@
+/** `tokcost check`: the CI budget gate. Parses flags, calls the gate library, renders the report. */
+import { appendFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+import { CHECK_FORMATS, loadConfig, renderCheckMarkdown, renderCheckReport, runCheck, type CheckFormat } from "../../gate/index.js";
+import { parseChoice, parsePositive } from "../options.js";
+import { useColor } from "../format.js";
+
+interface CheckFlags {
+  config?: string;
+  format?: CheckFormat;
+  baseline?: string;
+  updateBaseline?: boolean;
+  cache?: boolean | string;
+  strict?: boolean;
+  jobs?: number;
+  all?: boolean;
+  pricing?: string;
+}
+
+export function registerCheck(program: Command, context: CommandContext): void {
+  program
+    .command("check")
+    .description("CI budget gate: check prompt files against the token, dollar and growth limits in tokcost.config.json")
+    .option("-c, --config <file>", "config file (default: tokcost.config.json, .tokcostrc.json or package.json \"tokcost\", from here up to the repo root)")
+    .option("-f, --format <format>", `${CHECK_FORMATS.join(", ")} (default: table; without colour when not a terminal)`, parseChoice("--format", CHECK_FORMATS))
+    .option("--baseline <file>", "compare with the counts stored in this file (default: the config's baseline.file)")
+    .option("--update-baseline", "write this run's counts to the baseline file instead of comparing")
+    .option("--cache [file]", "skip re-tokenizing unchanged files (content-hash cache; default file node_modules/.cache/tokcost/check-cache.json)")
+    .option("--strict", "a glob that matches no files is an error, not a warning")
+    .option("-j, --jobs <n>", "worker threads for counting (default: number of cores)", parsePositive("--jobs"))
+    .option("--all", "list passing files too, however many there are")
+    .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 all limits hold, 1 a limit was exceeded, 2 a configuration or input error.\nWith --format github, a Markdown summary is also appended to $GITHUB_STEP_SUMMARY when it is set.\nExamples:\n  tokcost check\n  tokcost check --format github --cache\n  tokcost check --update-baseline\n  tokcost check --format junit > tokcost-junit.xml",
+    )
+    .action(async (flags: CheckFlags) => {
+      const cwd = process.cwd();
+      const loaded = await loadConfig(cwd, { configPath: flags.config });
+      const pricingFiles = [process.env.TOKCOST_PRICING, loaded.config.pricing ? path.resolve(loaded.root, loaded.config.pricing) : undefined, flags.pricing];
+      const { loadPricingTable } = await import("../../node/pricing-file.js");
+      const table = await loadPricingTable(pricingFiles);
+      const report = await runCheck(loaded, {
+        // flags name files relative to where the user is; the config's own paths are relative to it
+        baseline: flags.baseline !== undefined ? path.resolve(cwd, flags.baseline) : undefined,
+        updateBaseline: flags.updateBaseline,
+        cache: typeof flags.cache === "string" ? path.resolve(cwd, flags.cache) : flags.cache,
+        strict: flags.strict,
+        jobs: flags.jobs,
+        table,
+      });
+      const format: CheckFormat = flags.format ?? "table";
+      process.stdout.write(renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all }) + "\n");
+      const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+      if (format === "github" && summaryFile) {
+        await appendFile(summaryFile, renderCheckMarkdown(report) + "\n").catch((error: NodeJS.ErrnoException) => {
+          process.stderr.write(`tokcost: warning: could not append to GITHUB_STEP_SUMMARY (${error.code ?? error.message})\n`);
+        });
+      }
+      context.setExitCode(report.exitCode);
+    });
+}

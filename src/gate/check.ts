@@ -1,0 +1,431 @@
+/**
+ * `runCheck`: evaluates every rule of a gate configuration over the files it matches and returns
+ * a structured {@link CheckReport}. Text prompts are counted on worker threads (`countFiles`) and
+ * optionally served from a content-hash cache; request and chat files are estimated with
+ * `estimateRequest`. One bad file or rule never stops the others: it is reported and the run
+ * exits 2.
+ */
+import path from "node:path";
+import { countFiles } from "../node/count-files.js";
+import { loadPricingTable } from "../node/pricing-file.js";
+import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
+import type { PricingTable } from "../pricing/table.js";
+import { isTokcostError, type TokcostError } from "../errors.js";
+import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
+import { FileWalker, findFiles } from "./glob.js";
+import { CountCache, DEFAULT_CACHE_FILE } from "./cache.js";
+import { inspectFile, mapLimit, readTextFile, type Inspected } from "./read-files.js";
+import { estimateGateRequestFile, type RequestUnit } from "./requests.js";
+import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
+import { fmtInt, fmtPercent, fmtUsd } from "./format.js";
+import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
+
+/** Options for {@link runCheck}. Relative paths are resolved against `cwd`. */
+export interface CheckOptions {
+  /** Directory globs, the baseline and the pricing file are relative to (default: the config's directory, else process.cwd()). */
+  cwd?: string;
+  /** Baseline file to compare with (default: the config's `baseline.file` when it has a baseline section). */
+  baseline?: string;
+  /** Write this run's counts to the baseline file instead of comparing. */
+  updateBaseline?: boolean;
+  /** Content-hash cache: true for the default location, or a file path. */
+  cache?: boolean | string;
+  /** Worker threads for counting (default: number of cores). */
+  jobs?: number;
+  /** Globs that match nothing are errors, not warnings. */
+  strict?: boolean;
+  /** Pricing table (default: bundled, plus the config's `pricing` file). */
+  table?: PricingTable;
+  /** How the config file is named in messages (default: its path relative to cwd). */
+  configLabel?: string;
+}
+
+/** Files read at once while inspecting (bounds open handles and memory). */
+const IO_CONCURRENCY = 16;
+
+interface RuleContext {
+  index: number;
+  rule: GateRule;
+  name: string;
+  model?: string;
+  modelField: string;
+  resolved?: ResolvedModel;
+  maxTokens?: number;
+  encoding?: string;
+  files: { path: string; kind: FileKind }[];
+  result: RuleResult;
+  /** Warnings of the model itself, reported once per rule rather than once per file. */
+  modelWarnings: Set<string>;
+  failed: boolean;
+}
+
+/** The kind of a file when the rule does not say: request bodies by extension, text otherwise. */
+export function defaultKind(file: string): FileKind {
+  return /\.jsonl?$/i.test(file) ? "request" : "text";
+}
+
+function errorInfo(error: unknown): { code: string; message: string; line?: number } {
+  if (isTokcostError(error)) {
+    const line = typeof error.details?.line === "number" ? error.details.line : undefined;
+    return { code: error.code, message: error.message, ...(line !== undefined ? { line } : {}) };
+  }
+  return { code: "FILE_UNREADABLE", message: (error as Error).message ?? String(error) };
+}
+
+function pct(over: number, allowed: number): string {
+  return allowed > 0 ? `, +${fmtPercent((over / allowed) * 100)}` : "";
+}
+
+/** The mustFit violation of one estimate that does not fit, with numbers that say by how much. */
+export function fitViolation(e: Estimate, line?: number): Violation {
+  const prompt = e.promptTokens;
+  const completion = e.maxTokens ?? 0;
+  const api = e.problems[0] ? ` — ${e.problems[0]}` : "";
+  const at = line !== undefined ? `line ${line}: ` : "";
+  let v: Omit<Violation, "limit" | "unit">;
+  if (e.contextWindow !== null && prompt + completion > e.contextWindow) {
+    const actual = prompt + completion;
+    v = { actual, allowed: e.contextWindow, over: actual - e.contextWindow, message: `${at}${fmtInt(actual)} tokens (${fmtInt(prompt)} prompt + ${fmtInt(completion)} max tokens) do not fit ${e.model}'s ${fmtInt(e.contextWindow)}-token context window (+${fmtInt(actual - e.contextWindow)} tokens)` };
+  } else if (e.maxInputTokens !== null && prompt > e.maxInputTokens) {
+    v = { actual: prompt, allowed: e.maxInputTokens, over: prompt - e.maxInputTokens, message: `${at}${fmtInt(prompt)} prompt tokens exceed ${e.model}'s ${fmtInt(e.maxInputTokens)}-token input limit (+${fmtInt(prompt - e.maxInputTokens)} tokens)` };
+  } else if (e.maxOutputTokens !== null && e.maxTokens !== null && e.maxTokens > e.maxOutputTokens) {
+    v = { actual: e.maxTokens, allowed: e.maxOutputTokens, over: e.maxTokens - e.maxOutputTokens, message: `${at}max tokens ${fmtInt(e.maxTokens)} exceed ${e.model}'s ${fmtInt(e.maxOutputTokens)}-token output limit (+${fmtInt(e.maxTokens - e.maxOutputTokens)} tokens)` };
+  } else {
+    v = { actual: prompt + completion, allowed: e.contextWindow ?? 0, over: 0, message: `${at}does not fit ${e.model}` };
+  }
+  return { limit: "mustFit", unit: "tokens", ...v, message: v.message + api, ...(line !== undefined ? { line } : {}) };
+}
+
+function applyFileLimits(result: FileResult, ctx: RuleContext, estimates: { estimate: Estimate; line?: number }[]): void {
+  const limits = ctx.rule.limits;
+  const tokens = result.promptTokens ?? 0;
+  if (limits.maxPromptTokens !== undefined && tokens > limits.maxPromptTokens) {
+    const over = tokens - limits.maxPromptTokens;
+    result.violations.push({ limit: "maxPromptTokens", unit: "tokens", actual: tokens, allowed: limits.maxPromptTokens, over, message: `${fmtInt(tokens)} prompt tokens > maxPromptTokens ${fmtInt(limits.maxPromptTokens)} (+${fmtInt(over)} tokens${pct(over, limits.maxPromptTokens)})` });
+  }
+  if (limits.maxCostUsd !== undefined) {
+    if (result.costUsd === null) result.warnings.push(`maxCostUsd not checked: no price for ${result.model}`);
+    else if (result.costUsd > limits.maxCostUsd + 1e-12) {
+      const over = result.costUsd - limits.maxCostUsd;
+      const budget = result.maxTokens !== null ? ` (prompt + ${fmtInt(result.maxTokens)} max tokens${result.requests > 1 ? ` per request, ${result.requests} requests` : ""})` : "";
+      result.violations.push({ limit: "maxCostUsd", unit: "usd", actual: result.costUsd, allowed: limits.maxCostUsd, over, message: `worst-case cost ${fmtUsd(result.costUsd)}${budget} > maxCostUsd ${fmtUsd(limits.maxCostUsd)} (+${fmtUsd(over)}${pct(over, limits.maxCostUsd)})` });
+    }
+  }
+  if (limits.mustFit) {
+    for (const { estimate, line } of estimates) if (estimate.fits === false) result.violations.push(fitViolation(estimate, line));
+    if (estimates.some((e) => e.estimate.fits === null)) ctx.modelWarnings.add(`mustFit not checked for ${result.model}: its context window is unknown`);
+  }
+}
+
+function newResult(ctx: RuleContext, file: string, kind: FileKind): FileResult {
+  return {
+    path: file,
+    rule: ctx.index,
+    ruleName: ctx.name,
+    model: ctx.model ?? "",
+    encoding: ctx.resolved?.encoding ?? ctx.encoding ?? "",
+    kind,
+    status: "pass",
+    promptTokens: null,
+    maxTokens: null,
+    costUsd: null,
+    contextWindow: null,
+    fits: null,
+    exact: true,
+    requests: 1,
+    cached: false,
+    violations: [],
+    warnings: [],
+  };
+}
+
+function fileWarnings(ctx: RuleContext, warnings: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const w of warnings) {
+    if (ctx.resolved?.warnings.includes(w) || ctx.modelWarnings.has(w)) continue;
+    out.add(w);
+  }
+  return [...out];
+}
+
+function fromRequests(result: FileResult, ctx: RuleContext, units: RequestUnit[], readWarnings: string[]): void {
+  let tokens = 0;
+  let cost: number | null = 0;
+  let maxTokens: number | null = null;
+  const warnings: string[] = [...readWarnings];
+  for (const { estimate } of units) {
+    tokens += estimate.promptTokens;
+    cost = cost === null || estimate.cost.total === null ? null : cost + estimate.cost.total;
+    if (estimate.maxTokens !== null) maxTokens = Math.max(maxTokens ?? 0, estimate.maxTokens);
+    warnings.push(...estimate.warnings);
+  }
+  const first = units[0].estimate;
+  result.model = ctx.rule.model ?? first.model;
+  result.encoding = first.encoding;
+  result.promptTokens = tokens;
+  result.maxTokens = maxTokens;
+  result.costUsd = cost;
+  result.contextWindow = first.contextWindow;
+  result.fits = units.some((u) => u.estimate.fits === false) ? false : units.every((u) => u.estimate.fits === true) ? true : null;
+  result.exact = units.every((u) => u.estimate.exact);
+  result.requests = units.length;
+  result.warnings = fileWarnings(ctx, warnings);
+  applyFileLimits(result, ctx, units.map((u) => ({ estimate: u.estimate, line: units.length > 1 || u.line !== 1 ? u.line : undefined })));
+}
+
+function rulePath(index: number, field: string): string {
+  return `rules[${index}].${field}`;
+}
+
+/**
+ * Runs the gate. Accepts a {@link LoadedConfig} (from {@link loadConfig}) or a bare config object.
+ * Never throws for a bad file or rule (they are in the report); throws only for a pricing file
+ * that cannot be loaded or an explicit baseline that is invalid.
+ */
+export async function runCheck(input: LoadedConfig | GateConfig, options: CheckOptions = {}): Promise<CheckReport> {
+  const loaded = "config" in input && "root" in input ? input : undefined;
+  const config: GateConfig = loaded ? loaded.config : (input as GateConfig);
+  const root = path.resolve(options.cwd ?? loaded?.root ?? process.cwd());
+  const configLabel = options.configLabel ?? (loaded ? path.relative(process.cwd(), loaded.file) || loaded.file : "config");
+  const table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
+  const problems: Problem[] = [];
+  const results: FileResult[] = [];
+
+  // 1. Rules: resolve each model once; a bad rule is reported and skipped, the others run.
+  const contexts: RuleContext[] = config.rules.map((rule, index) => {
+    const model = rule.model ?? config.model;
+    const maxTokens = rule.maxTokens ?? config.maxTokens;
+    const encoding = rule.encoding ?? config.encoding;
+    const ctx: RuleContext = {
+      index,
+      rule,
+      name: rule.name ?? rule.files.join(", "),
+      model,
+      modelField: rule.model ? rulePath(index, "model") : "model",
+      maxTokens,
+      encoding,
+      files: [],
+      modelWarnings: new Set(),
+      failed: false,
+      result: {
+        index,
+        name: rule.name ?? rule.files.join(", "),
+        files: rule.files,
+        model: model ?? null,
+        encoding: null,
+        maxTokens: maxTokens ?? null,
+        kind: rule.kind ?? null,
+        fileCount: 0,
+        promptTokens: 0,
+        costUsd: 0,
+        limits: { maxPromptTokens: rule.limits.maxPromptTokens ?? null, maxCostUsd: rule.limits.maxCostUsd ?? null, mustFit: rule.limits.mustFit, totalCostUsd: rule.limits.totalCostUsd ?? null },
+        status: "pass",
+        violations: [],
+        warnings: [],
+      },
+    };
+    const fail = (field: string, message: string) => {
+      ctx.failed = true;
+      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${field}: ${message}`, rule: index });
+    };
+    if (model !== undefined) {
+      try {
+        ctx.resolved = resolveModel(model, { table, encoding });
+        ctx.result.encoding = ctx.resolved.encoding;
+        for (const w of ctx.resolved.warnings) ctx.modelWarnings.add(w);
+        const priced = ctx.resolved.entry?.pricing.input !== undefined;
+        if (!priced && rule.limits.maxCostUsd !== undefined) fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+        else if (!priced && rule.limits.totalCostUsd !== undefined) fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+      } catch (error) {
+        fail(encoding !== undefined && /encoding/i.test(errorInfo(error).message) ? (rule.encoding ? rulePath(index, "encoding") : "encoding") : ctx.modelField, errorInfo(error).message);
+      }
+    }
+    return ctx;
+  });
+
+  // 2. Discovery: one walk per directory, shared by every rule.
+  const walker = new FileWalker(root);
+  for (const ctx of contexts) {
+    const found = await findFiles(root, ctx.rule.files, walker);
+    for (const pattern of found.unmatched) {
+      problems.push({ level: options.strict ? "error" : "warning", code: "NO_MATCH", message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`, rule: ctx.index });
+    }
+    ctx.files = found.files.map((file) => ({ path: file, kind: ctx.rule.kind ?? defaultKind(file) }));
+    if (ctx.model === undefined && !ctx.failed && ctx.files.some((f) => f.kind !== "request")) {
+      ctx.failed = true;
+      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`, rule: ctx.index });
+    }
+  }
+  const active = contexts.filter((c) => !c.failed);
+
+  // 3. Text prompts: inspect each file once, then count per encoding (cache first, then workers).
+  const cache = options.cache ? await CountCache.load(path.resolve(root, typeof options.cache === "string" ? options.cache : DEFAULT_CACHE_FILE)) : undefined;
+  const textPaths = new Set<string>();
+  const byEncoding = new Map<string, Set<string>>();
+  for (const ctx of active) {
+    for (const f of ctx.files) {
+      if (f.kind !== "text" || !ctx.resolved) continue;
+      textPaths.add(f.path);
+      let set = byEncoding.get(ctx.resolved.encoding);
+      if (!set) byEncoding.set(ctx.resolved.encoding, (set = new Set()));
+      set.add(f.path);
+    }
+  }
+  const textList = [...textPaths];
+  const inspected = new Map<string, Inspected | TokcostError | Error>();
+  await mapLimit(textList, IO_CONCURRENCY, async (file) => {
+    try {
+      inspected.set(file, await inspectFile(path.resolve(root, file), file, { hash: cache !== undefined }));
+    } catch (error) {
+      inspected.set(file, error as Error);
+    }
+  });
+  const counts = new Map<string, { tokens: number; cached: boolean } | { error: unknown }>();
+  const countKey = (encoding: string, file: string) => `${encoding}\u0000${file}`;
+  for (const [encoding, set] of byEncoding) {
+    const misses: string[] = [];
+    for (const file of set) {
+      const info = inspected.get(file);
+      if (!info || info instanceof Error) continue;
+      const hit = cache && info.sha256 ? cache.get(CountCache.key("text", encoding, info.sha256)) : undefined;
+      if (hit !== undefined) counts.set(countKey(encoding, file), { tokens: hit, cached: true });
+      else misses.push(file);
+    }
+    if (misses.length === 0) continue;
+    const counted = await countFiles(
+      misses.map((f) => path.resolve(root, f)),
+      { encoding, jobs: options.jobs },
+    );
+    counted.forEach((c, i) => {
+      const file = misses[i];
+      if (c.error) counts.set(countKey(encoding, file), { error: c.error });
+      else {
+        counts.set(countKey(encoding, file), { tokens: c.tokens, cached: false });
+        const sha = (inspected.get(file) as Inspected).sha256;
+        if (cache && sha) cache.set(CountCache.key("text", encoding, sha), c.tokens);
+      }
+    });
+  }
+
+  // 4. Evaluate every (rule, file).
+  const requestJobs: { ctx: RuleContext; result: FileResult }[] = [];
+  for (const ctx of active) {
+    for (const f of ctx.files) {
+      const result = newResult(ctx, f.path, f.kind);
+      results.push(result);
+      if (f.kind !== "text") {
+        requestJobs.push({ ctx, result });
+        continue;
+      }
+      const resolved = ctx.resolved as ResolvedModel;
+      const info = inspected.get(f.path);
+      const count = counts.get(countKey(resolved.encoding, f.path));
+      if (!info || info instanceof Error || !count || "error" in count) {
+        result.error = errorInfo(info instanceof Error ? info : count && "error" in count ? count.error : new Error("not counted"));
+        continue;
+      }
+      const estimate = estimateFromTokens(resolved, count.tokens, { maxTokens: ctx.maxTokens ?? null });
+      result.model = resolved.id;
+      result.encoding = resolved.encoding;
+      result.promptTokens = count.tokens;
+      result.maxTokens = estimate.maxTokens;
+      result.costUsd = estimate.cost.total;
+      result.contextWindow = estimate.contextWindow;
+      result.fits = estimate.fits;
+      result.exact = estimate.exact;
+      result.cached = count.cached;
+      result.warnings = fileWarnings(ctx, [...info.warnings, ...estimate.warnings]);
+      applyFileLimits(result, ctx, [{ estimate }]);
+    }
+  }
+  await mapLimit(requestJobs, IO_CONCURRENCY, async ({ ctx, result }) => {
+    try {
+      const read = await readTextFile(path.resolve(root, result.path), result.path);
+      const units = estimateGateRequestFile(read.text, result.path, /\.jsonl$/i.test(result.path), {
+        kind: result.kind as Exclude<FileKind, "text">,
+        model: ctx.rule.model,
+        defaultModel: config.model,
+        maxTokens: ctx.maxTokens,
+        encoding: ctx.encoding,
+        table,
+      });
+      fromRequests(result, ctx, units, read.warnings);
+    } catch (error) {
+      result.error = errorInfo(error);
+      if (result.error.line === undefined && /\.json$/i.test(result.path) && !/^FILE_/.test(result.error.code)) result.error.line = 1;
+    }
+  });
+
+  // 5. Baseline: compare (or write), before statuses are settled, since growth can fail a file.
+  let baselineSummary: CheckReport["baseline"] = null;
+  const baselineOption = options.baseline ?? (config.baseline ? config.baseline.file : undefined);
+  if (baselineOption !== undefined || options.updateBaseline) {
+    const file = path.resolve(root, baselineOption ?? "tokcost-baseline.json");
+    const label = path.relative(root, file).split(path.sep).join("/") || file;
+    let previous;
+    try {
+      previous = await readBaseline(file, label);
+    } catch (error) {
+      if (!options.updateBaseline) problems.push({ level: "error", code: errorInfo(error).code, message: errorInfo(error).message });
+    }
+    const maxGrowth = config.baseline?.maxGrowth;
+    if (options.updateBaseline) {
+      await writeBaseline(file, buildBaseline(results, previous));
+      baselineSummary = { file: label, maxGrowth: null, compared: false, updated: true, new: [], removed: [], grown: [], shrunk: [] };
+    } else if (previous) {
+      baselineSummary = compareWithBaseline(results, previous, { file: label, maxGrowth });
+    } else if (!problems.some((p) => p.message.startsWith(`baseline ${label}`))) {
+      const explicit = options.baseline !== undefined;
+      problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline` });
+      baselineSummary = { file: label, maxGrowth: null, compared: false, updated: false, new: [], removed: [], grown: [], shrunk: [] };
+    }
+  }
+
+  // 6. Statuses, rule totals, summary.
+  for (const r of results) r.status = r.error ? "error" : r.violations.length ? "fail" : "pass";
+  const rules: RuleResult[] = contexts.map((ctx) => {
+    const rr = ctx.result;
+    const own = results.filter((r) => r.rule === ctx.index);
+    rr.fileCount = own.length;
+    rr.promptTokens = own.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0);
+    rr.costUsd = own.some((r) => r.costUsd === null && !r.error) ? null : own.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    rr.warnings = [...ctx.modelWarnings];
+    const limit = ctx.rule.limits.totalCostUsd;
+    if (limit !== undefined && !ctx.failed) {
+      if (rr.costUsd === null) rr.warnings.push("totalCostUsd not checked: the cost of some files is unknown");
+      else if (rr.costUsd > limit + 1e-12) {
+        const over = rr.costUsd - limit;
+        rr.violations.push({ limit: "totalCostUsd", unit: "usd", actual: rr.costUsd, allowed: limit, over, message: `worst-case cost of ${fmtInt(own.length)} files ${fmtUsd(rr.costUsd)} > totalCostUsd ${fmtUsd(limit)} (+${fmtUsd(over)}${pct(over, limit)})` });
+      }
+    }
+    rr.status = ctx.failed || own.some((r) => r.status === "error") ? "error" : rr.violations.length || own.some((r) => r.status === "fail") ? "fail" : "pass";
+    return rr;
+  });
+  if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: `cache ${cache.file}: not written (${error.message})` }));
+
+  const errors = results.filter((r) => r.status === "error").length + problems.filter((p) => p.level === "error").length;
+  const failed = results.filter((r) => r.status === "fail").length;
+  const ruleFailed = rules.some((r) => r.violations.length > 0);
+  const exitCode: 0 | 1 | 2 = errors > 0 ? 2 : failed > 0 || ruleFailed ? 1 : 0;
+  return {
+    version: 1,
+    exitCode,
+    ok: exitCode === 0,
+    config: loaded ? configLabel : null,
+    summary: {
+      files: new Set(results.map((r) => r.path)).size,
+      checks: results.length,
+      passed: results.filter((r) => r.status === "pass").length,
+      failed,
+      errors: results.filter((r) => r.status === "error").length,
+      warnings: problems.filter((p) => p.level === "warning").length + results.reduce((n, r) => n + r.warnings.length, 0) + rules.reduce((n, r) => n + r.warnings.length, 0),
+      promptTokens: results.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0),
+      costUsd: results.some((r) => r.costUsd === null && !r.error) ? null : results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+      cached: results.filter((r) => r.cached).length,
+    },
+    rules,
+    results,
+    baseline: baselineSummary,
+    problems,
+  };
+}
