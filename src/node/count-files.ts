@@ -19,6 +19,8 @@ export interface CountStreamOptions {
   encoding: string | Encoding;
   /** Special tokens to recognise (default: none). */
   allowedSpecial?: AllowedSpecial;
+  /** Tuning: buffered UTF-16 units at which the stream is cut and counted (default 1 Mi). */
+  bufferChars?: number;
 }
 
 /** Progress of a multi-file run. */
@@ -35,6 +37,8 @@ export interface CountFilesOptions extends CountStreamOptions {
   jobs?: number;
   /** Called as files and parts of files finish (at most every ~100 ms, and at the end). */
   onProgress?: (progress: CountProgress) => void;
+  /** Tuning: files at least this big are cut into parts counted in parallel (default 8 MiB). */
+  partBytes?: number;
 }
 
 /** Result for one file. `error` is set (and tokens is 0) when the file could not be counted. */
@@ -55,7 +59,7 @@ function resolveEncoding(encoding: string | Encoding): Encoding {
  * decoded text at once. A byte-order mark is kept (counted), as `readFile(path, "utf8")` keeps it.
  */
 export async function countStream(source: AsyncIterable<Uint8Array>, options: CountStreamOptions, onBytes?: (bytes: number) => void): Promise<number> {
-  const counter = new StreamingCounter(resolveEncoding(options.encoding), { allowedSpecial: options.allowedSpecial });
+  const counter = new StreamingCounter(resolveEncoding(options.encoding), { allowedSpecial: options.allowedSpecial, flushAt: options.bufferChars });
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   for await (const chunk of source) {
     counter.push(decoder.decode(chunk, { stream: true }));
@@ -178,15 +182,16 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
   };
   for (const s of sizes) if (s < 0) progress.filesDone++;
 
-  const parallel = jobs > 1 && bytesTotal >= MIN_PARALLEL_BYTES && typeof options.encoding === "string";
+  const partBytes = options.partBytes ?? SPLIT_BYTES;
+  const parallel = jobs > 1 && bytesTotal >= Math.min(MIN_PARALLEL_BYTES, partBytes) && typeof options.encoding === "string";
   // Build tasks: whole files, or parts of big files when running in parallel.
   const tasks: Task[] = [];
   const partsLeft = new Array<number>(paths.length).fill(0);
   for (let i = 0; i < paths.length; i++) {
     const size = sizes[i];
     if (size < 0) continue;
-    if (parallel && size >= SPLIT_BYTES) {
-      const parts = Math.min(Math.ceil(size / SPLIT_BYTES), jobs * 4);
+    if (parallel && size >= partBytes) {
+      const parts = Math.min(Math.ceil(size / partBytes), jobs * 4);
       const step = Math.ceil(size / parts);
       let start = 0;
       for (let k = 1; k < parts && start < size; k++) {
@@ -256,7 +261,7 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
         current = tasks[order[next++]];
         currentBytes = 0;
         running++;
-        worker.postMessage({ path: current.path, start: current.start, end: current.end });
+        worker.postMessage({ path: current.path, start: current.start, end: current.end, bufferChars: options.bufferChars });
       };
       worker.on("message", (msg: { type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" }) => {
         if (msg.type === "bytes") {

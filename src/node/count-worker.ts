@@ -6,10 +6,10 @@ import type { AllowedSpecial } from "../tokenizer/index.js";
 
 const { encoding, allowedSpecial } = workerData as { encoding: string; allowedSpecial?: AllowedSpecial };
 
-parentPort!.on("message", async (task: { path: string; start?: number; end?: number }) => {
+parentPort!.on("message", async (task: { path: string; start?: number; end?: number; bufferChars?: number }) => {
   let pending = 0;
   try {
-    const { tokens, bytes } = await countFile(task.path, { encoding, allowedSpecial, start: task.start, end: task.end }, (n) => {
+    const { tokens, bytes } = await countFile(task.path, { encoding, allowedSpecial, start: task.start, end: task.end, bufferChars: task.bufferChars }, (n) => {
       pending += n;
       if (pending >= 1 << 20) {
         parentPort!.postMessage({ type: "bytes", bytes: pending });

@@ -69,6 +69,10 @@ export class StreamingCounter {
   private buffer = "";
   private searched = 0;
   private counted = 0;
+  /** Number of safe cuts made so far (each counted the text before it and dropped it). */
+  cuts = 0;
+  /** Largest number of UTF-16 units held at once. */
+  maxBuffered = 0;
 
   /** `flushAt`: buffered UTF-16 units at which a cut is looked for (default 1 Mi). */
   constructor(encoding: Encoding, options: { allowedSpecial?: AllowedSpecial; flushAt?: number } = {}) {
@@ -84,6 +88,7 @@ export class StreamingCounter {
   /** Adds text. */
   push(text: string): void {
     this.buffer = this.buffer.length === 0 ? text : this.buffer + text;
+    if (this.buffer.length > this.maxBuffered) this.maxBuffered = this.buffer.length;
     if (this.buffer.length >= this.flushAt && this.canCut) this.flush();
   }
 
@@ -100,6 +105,7 @@ export class StreamingCounter {
     // copy the rest so the counted prefix can be freed (slices keep their parent alive)
     this.buffer = buf.length - cut > 0 ? flat(buf.slice(cut)) : "";
     this.searched = 0;
+    this.cuts++;
   }
 
   /** Count of all text pushed so far (counts the buffered rest; call once, at the end). */
