@@ -192,6 +192,7 @@ export class FakeOpenAIServer {
 
   private async stream(res: ServerResponse, kind: "chat" | "completions" | "responses", o: { id: string; model: string; created: number; words: string[]; usageChat: unknown; usageResponses: unknown; includeUsage: boolean; scenario: Scenario }): Promise<void> {
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": `req_${o.id}` });
+    res.flushHeaders();
     const events: string[] = [];
     if (kind === "chat") {
       const chunk = (delta: unknown, finish: string | null) => ({ id: `chatcmpl-${o.id}`, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: "fp_fake", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(o.includeUsage ? { usage: null } : {}) });
