@@ -181,7 +181,7 @@ export class FakeOpenAIServer {
     }
     if (kind === "embeddings") {
       const inputs = Array.isArray(body.input) && typeof body.input[0] !== "number" ? body.input : [body.input];
-      return this.json(res, 200, { object: "list", data: inputs.map((_: unknown, index: number) => ({ object: "embedding", index, embedding: [0.0023, -0.0093, 0.0158] })), model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+      return this.json(res, 200, { object: "list", data: inputs.map((_: unknown, index: number) => ({ object: "embedding", index, embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array([0.0023, -0.0093, 0.0158]).buffer).toString("base64") : [0.0023, -0.0093, 0.0158] })), model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
     }
     return this.json(res, 200, this.responseObject(id, model, created, words.join(""), usageResponses, "completed"));
   }
