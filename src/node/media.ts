@@ -1,9 +1,12 @@
 /**
- * Reading audio files for per-minute prices (whisper-1). The header parsing itself is pure and
+ * Estimating models priced per image, character or minute, and reading audio files for
+ * per-minute prices (whisper-1). The header parsing itself is pure and
  * lives in src/util/audio-duration.ts; this module only does the file I/O.
  */
 import { readFile } from "node:fs/promises";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
+import { imageCost, pricingUnitOf, speechCost, transcriptionCost, countCharacters, type UnitCost } from "../pricing/cost.js";
+import type { ModelEntry } from "../pricing/schema.js";
 import { audioDuration, type AudioDuration } from "../util/audio-duration.js";
 
 export type { AudioDuration } from "../util/audio-duration.js";
@@ -23,4 +26,79 @@ export async function readAudioDuration(path: string): Promise<AudioDuration> {
     throw new InputError(`${path}: cannot read (${code ?? String(cause)})`, { code: "FILE_UNREADABLE" });
   }
   return audioDuration(bytes, path);
+}
+
+
+/** An estimate for a model priced per image, per character or per minute. */
+export interface UnitEstimate {
+  /** The input file (text for speech, audio for transcription); null for image generation. */
+  path: string | null;
+  model: string;
+  cost: UnitCost;
+  warnings: string[];
+}
+
+/** What to estimate for unit-priced models. */
+export interface UnitRequest {
+  /** Images to generate (image models). */
+  images?: number;
+  size?: string;
+  quality?: string;
+  /** Audio minutes (transcription models), instead of reading durations from files. */
+  minutes?: number;
+}
+
+/** A named input: a file path, or text / bytes already read (stdin). */
+export type UnitInput = { path: string } | { name: string; bytes: Uint8Array };
+
+async function bytesOf(input: UnitInput): Promise<{ name: string; bytes: Uint8Array }> {
+  if ("bytes" in input) return input;
+  try {
+    return { name: input.path, bytes: await readFile(input.path) };
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(`${input.path}: no such file`, { code: "FILE_NOT_FOUND" });
+    throw new InputError(`${input.path}: cannot read (${code ?? String(cause)})`, { code: "FILE_UNREADABLE" });
+  }
+}
+
+/**
+ * Estimates models that are not priced per text token: image models per image (`images`, `size`,
+ * `quality`), speech models per character of each text input, transcription models per minute
+ * (`minutes`, or each audio input's duration from its WAV/MP3 headers).
+ * @throws UsageError when a needed quantity is missing; InputError for unreadable inputs.
+ */
+export async function estimateUnits(models: readonly ModelEntry[], inputs: readonly UnitInput[], request: UnitRequest): Promise<UnitEstimate[]> {
+  const out: UnitEstimate[] = [];
+  const read = new Map<UnitInput, { name: string; bytes: Uint8Array }>();
+  const load = async (input: UnitInput) => read.get(input) ?? (read.set(input, await bytesOf(input)), read.get(input)!);
+  for (const model of models) {
+    const unit = pricingUnitOf(model);
+    if (unit === "image") {
+      if (request.images === undefined) throw new UsageError(`${model.id} is priced per image: pass --images <n> (and --size, --quality)`);
+      out.push({ path: null, model: model.id, cost: imageCost(model, { images: request.images, size: request.size, quality: request.quality }), warnings: [] });
+    } else if (unit === "character") {
+      if (inputs.length === 0) throw new UsageError(`${model.id} is priced per character: pass the text to speak as a file or on stdin`);
+      for (const input of inputs) {
+        const { name, bytes } = await load(input);
+        const text = new TextDecoder().decode(bytes);
+        out.push({ path: name, model: model.id, cost: speechCost(model, countCharacters(text)), warnings: [] });
+      }
+    } else if (unit === "minute") {
+      if (request.minutes !== undefined) {
+        out.push({ path: null, model: model.id, cost: transcriptionCost(model, request.minutes), warnings: [] });
+        continue;
+      }
+      if (inputs.length === 0) throw new UsageError(`${model.id} is priced per minute: pass --minutes <n> or WAV/MP3 files`);
+      for (const input of inputs) {
+        const { name, bytes } = await load(input);
+        const duration = audioDuration(bytes, name);
+        const cost = transcriptionCost(model, duration.seconds / 60);
+        out.push({ path: name, model: model.id, cost: { ...cost, detail: `${duration.seconds.toFixed(1)} s from the ${duration.format.toUpperCase()} ${duration.method}` }, warnings: [] });
+      }
+    } else {
+      throw new UsageError(`${model.id} is priced per token: estimate it separately from per-image, per-character and per-minute models`);
+    }
+  }
+  return out;
 }

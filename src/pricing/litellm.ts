@@ -206,7 +206,8 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
   const deprecation = typeof entry.deprecation_date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(entry.deprecation_date) ? entry.deprecation_date : undefined;
   if (deprecation) status = { state: deprecation <= options.asOf ? "retired" : "deprecated", date: deprecation };
 
-  const exactEncoding = provider === "openai" ? tryEncodingForModel(id) : undefined;
+  // Azure OpenAI serves OpenAI's own models, so tiktoken's rules count them exactly.
+  const exactEncoding = provider === "openai" ? tryEncodingForModel(id) : provider === "azure" ? tryEncodingForModel(key.split("/").pop()!) : undefined;
   const hasTokenPrices = rates.input !== undefined || rates.output !== undefined;
   // Other vendors' tokenizers are not public in JavaScript: their counts use the closest public
   // encoding (o200k_base) and are estimates. Same for OpenAI models tiktoken does not map.
