@@ -10,6 +10,7 @@ import { registerCount } from "./commands/count.js";
 import { registerModels } from "./commands/models.js";
 import { registerCheck } from "./commands/check.js";
 import { registerTruncate } from "./commands/truncate.js";
+import { registerPricing } from "./commands/pricing.js";
 
 /** A command's action reports its exit code here. */
 export interface CommandContext {
@@ -40,6 +41,7 @@ export function buildProgram(context: CommandContext): Command {
   registerModels(program, context);
   registerCheck(program, context);
   registerTruncate(program, context);
+  registerPricing(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError(`(run "tokcost ${command.name()} --help" for usage)`);
   return program;
 }
