@@ -81,7 +81,7 @@ describe("image headers", () => {
 
   it("reads data URLs, including a JPEG whose frame header lies past the first 64 KiB", () => {
     expect(imageSizeFromDataUrl(dataUrl("image/png", png(640, 480)))).toEqual({ width: 640, height: 480, format: "png" });
-    expect(imageSizeFromDataUrl(dataUrl("image/jpeg", jpeg(1920, 1080, 60_000)))).toEqual({ width: 1920, height: 1080, format: "jpeg" });
+    expect(imageSizeFromDataUrl(dataUrl("image/jpeg", jpeg(1920, 1080, 120_000)))).toEqual({ width: 1920, height: 1080, format: "jpeg" });
   });
 
   it("counts a data-URL image in a chat message exactly", () => {

@@ -16,7 +16,7 @@ import {
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
 import { resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
-import { InputError, UsageError } from "../../errors.js";
+import { InputError, TokcostError, UsageError } from "../../errors.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable } from "../format.js";
 
 /** The flags of `tokcost estimate` this module reads. */
@@ -37,8 +37,16 @@ export interface RequestFileResult {
   /** Lines for stderr (bad lines of a batch file). */
   errors: string[];
   warnings: string[];
-  /** 1 when something does not fit or a line is invalid. */
-  exitCode: 0 | 1;
+  /** 1 when something does not fit or a line is invalid; 2 when the file itself cannot be used. */
+  exitCode: 0 | 1 | 2;
+  /** Set when the whole file could not be estimated (reported like an unreadable input). */
+  failure?: { path: string; code: string; message: string };
+}
+
+/** A file that could not be estimated: one line on stderr, an `errors` entry in JSON, exit 2. */
+function failureResult(path: string, error: TokcostError): RequestFileResult {
+  const message = error.message.startsWith(path) ? error.message : `${path}: ${error.message}`;
+  return { json: [], render: () => "", errors: [message], warnings: [], exitCode: 2, failure: { path, code: error.code, message } };
 }
 
 /** `--image-size 1024x768` → { width, height }. */
@@ -222,33 +230,43 @@ function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileRes
 export async function estimateRequestFiles(paths: readonly string[], flags: RequestFlags, table: PricingTable): Promise<{ results: RequestFileResult[]; remaining: string[] }> {
   const results: RequestFileResult[] = [];
   const remaining: string[] = [];
-  const models = flags.model ?? [];
   for (const path of paths) {
     const kind = await kindOf(path, flags.chat ?? false);
     if (!kind) {
       remaining.push(path);
       continue;
     }
-    if (kind === "request") {
-      const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize })];
-      results.push(requestResult(path, estimates));
-    } else if (kind === "chat") {
-      const content = await readFile(path, "utf8").catch((cause: Error) => {
-        throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
-      });
-      const estimates = resolveModels(models, { table }).map((m) =>
-        estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize }),
-      );
-      results.push(requestResult(path, estimates));
-    } else if (kind === "batch") {
-      const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0] });
-      const encoding = batch.models.length ? resolveModel(batch.models[0], { table }).encoding : null;
-      results.push(batchResult(batch, encoding));
-    } else {
-      if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
-      const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });
-      results.push(fineTuneResult(estimate, resolveModel(models[0], { table }).encoding));
+    try {
+      results.push(await estimateOne(path, kind, flags, table));
+    } catch (error) {
+      // Bad usage (no model for a fine-tuning file) stops the command; a bad file is reported and the rest go on.
+      if (error instanceof TokcostError && !(error instanceof UsageError)) results.push(failureResult(path, error));
+      else throw error;
     }
   }
   return { results, remaining };
+}
+
+async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
+  const models = flags.model ?? [];
+  if (kind === "request") {
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize })];
+    return requestResult(path, estimates);
+  } else if (kind === "chat") {
+    const content = await readFile(path, "utf8").catch((cause: Error) => {
+      throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
+    });
+    const estimates = resolveModels(models, { table }).map((m) =>
+      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize }),
+    );
+    return requestResult(path, estimates);
+  } else if (kind === "batch") {
+    const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0] });
+    const encoding = batch.models.length ? resolveModel(batch.models[0], { table }).encoding : null;
+    return batchResult(batch, encoding);
+  } else {
+    if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
+    const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });
+    return fineTuneResult(estimate, resolveModel(models[0], { table }).encoding);
+  }
 }

@@ -63,7 +63,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       if (format === "json") {
         const out = {
           estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map(toJson)],
-          ...(failures.length ? { errors: failures.map(({ path, code, message }) => ({ path, code, message })) } : {}),
+          ...(failures.length || requests.results.some((r) => r.failure) ? { errors: [...requests.results.flatMap((r) => (r.failure ? [r.failure] : [])), ...failures.map(({ path, code, message }) => ({ path, code, message }))] } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else {
@@ -80,7 +80,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
       for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${line}\n`);
-      if (requests.results.some((r) => r.exitCode === 1)) context.setExitCode(EXIT.limit);
+      for (const r of requests.results) if (r.exitCode) context.setExitCode(r.exitCode);
       if (failures.length) context.setExitCode(EXIT.usage);
       if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
     });

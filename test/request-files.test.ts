@@ -1,0 +1,161 @@
+/** tokcost/node request files: recognition by shape, batch and fine-tuning JSONL, local images. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { detectRequestFile, estimateBatchFile, estimateFineTuningFile, estimateRequestFile, readImageSize, imageUrlsOf, isLocalImageRef } from "../src/node/index.js";
+import { defaultEpochs, countChatTokens, InputError } from "../src/index.js";
+import { gif, jpeg, png, webpVp8x } from "./fixtures/requests/image-bytes.js";
+
+const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "requests", name);
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "tokcost-requests-"));
+  writeFileSync(path.join(dir, "photo.png"), png(1024, 1024));
+  writeFileSync(path.join(dir, "photo.jpg"), jpeg(2048, 4096, 100_000));
+  writeFileSync(path.join(dir, "anim.gif"), gif(300, 200));
+  writeFileSync(path.join(dir, "pic.webp"), webpVp8x(640, 480));
+  writeFileSync(path.join(dir, "notes.txt"), "just text");
+  writeFileSync(
+    path.join(dir, "vision.json"),
+    JSON.stringify({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: [{ type: "text", text: "Compare these." }, { type: "image_url", image_url: { url: "photo.png", detail: "high" } }, { type: "image_url", image_url: { url: "photo.jpg", detail: "high" } }] }],
+      max_tokens: 300,
+    }),
+  );
+  writeFileSync(path.join(dir, "pretty.json"), JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] }, null, 2));
+  // A large batch file, streamed line by line.
+  const line = (i: number) => JSON.stringify({ custom_id: `r${i}`, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: `Question number ${i}` }], max_tokens: 20 } });
+  writeFileSync(path.join(dir, "big.jsonl"), Array.from({ length: 3000 }, (_, i) => line(i)).join("\n") + "\n");
+});
+
+describe("recognising files by shape", () => {
+  it.each([
+    ["cookbook-chat.json", "request"],
+    ["completions.json", "request"],
+    ["embeddings.json", "request"],
+    ["responses.json", "request"],
+    ["batch-mixed.jsonl", "batch"],
+    ["fine-tune-mixed.jsonl", "fine-tune"],
+    ["note.txt", "text"],
+  ] as const)("%s → %s", async (name, kind) => {
+    expect(await detectRequestFile(fixture(name))).toBe(kind);
+  });
+
+  it("a pretty-printed request and plain text", async () => {
+    expect(await detectRequestFile(path.join(dir, "pretty.json"))).toBe("request");
+    expect(await detectRequestFile(path.join(dir, "notes.txt"))).toBe("text");
+  });
+
+  it("a missing file is one clear error", async () => {
+    await expect(detectRequestFile(path.join(dir, "nope.json"))).rejects.toThrow(/no such file/);
+  });
+});
+
+describe("request files", () => {
+  it("estimates the cookbook request at the API-measured 129 tokens", async () => {
+    const e = await estimateRequestFile(fixture("cookbook-chat.json"));
+    expect(e.promptTokens).toBe(129);
+    expect(e.exact).toBe(true);
+    expect(e.maxTokens).toBe(200);
+  });
+
+  it("measures local images from their headers (PNG 1024² = 765, JPEG 2048×4096 = 1105 on gpt-4o)", async () => {
+    const e = await estimateRequestFile(path.join(dir, "vision.json"));
+    expect(e.breakdown.images).toBe(765 + 1105);
+    expect(e.exact).toBe(true);
+    expect(e.promptTokens).toBe(countChatTokens([{ role: "user", content: "Compare these." }], { model: "gpt-4o" }).total + 765 + 1105);
+    expect(e.warnings.join(" ")).toMatch(/local image paths/);
+  });
+
+  it("reads GIF and WebP sizes, and rejects other files", async () => {
+    expect(await readImageSize(path.join(dir, "anim.gif"))).toEqual({ width: 300, height: 200, format: "gif" });
+    expect(await readImageSize(path.join(dir, "pic.webp"))).toEqual({ width: 640, height: 480, format: "webp" });
+    await expect(readImageSize(path.join(dir, "notes.txt"))).rejects.toThrow(InputError);
+  });
+
+  it("finds image references and tells local from remote", () => {
+    expect(imageUrlsOf({ input: [{ role: "user", content: [{ type: "input_image", image_url: "a.png" }] }] })).toEqual(["a.png"]);
+    expect(isLocalImageRef("https://x/y.png")).toBe(false);
+    expect(isLocalImageRef("data:image/png;base64,AAAA")).toBe(false);
+    expect(isLocalImageRef("file:///tmp/a.png")).toBe(true);
+    expect(isLocalImageRef("./a.png")).toBe(true);
+  });
+});
+
+describe("batch files", () => {
+  it("reports bad lines with their number and reason, and still counts the rest", async () => {
+    const b = await estimateBatchFile(fixture("batch-mixed.jsonl"));
+    expect(b.totals.requests).toBe(2);
+    expect(b.totals.invalid).toBe(3);
+    expect(b.errors.map((e) => e.line)).toEqual([2, 3, 6]);
+    expect(b.errors[0]).toMatchObject({ customId: "typo", param: "max_token", message: "Unrecognized request argument supplied: max_token (did you mean max_tokens?)" });
+    expect(b.errors[1].message).toMatch(/^not valid JSON/);
+    expect(b.errors[2].message).toMatch(/duplicate custom_id 'ok-1'/);
+    expect(b.lines.map((l) => [l.line, l.kind])).toEqual([
+      [1, "chat"],
+      [5, "embeddings"],
+    ]);
+  });
+
+  it("applies batch rates and sums the lines", async () => {
+    const b = await estimateBatchFile(path.join(dir, "big.jsonl"), { keepLines: 100 });
+    expect(b.totals.requests).toBe(3000);
+    expect(b.lines).toHaveLength(100);
+    expect(b.linesOmitted).toBe(2900);
+    const first = countChatTokens([{ role: "user", content: "Question number 0" }], { model: "gpt-4o-mini" }).total;
+    expect(b.lines[0].promptTokens).toBe(first);
+    expect(b.totals.completionTokens).toBe(3000 * 20);
+    // gpt-4o-mini batch rates from the bundled table are half the standard ones
+    const standard = b.lines[0].promptTokens * 0.15 + 20 * 0.6;
+    expect(b.lines[0].cost.total! * 1e6).toBeCloseTo(standard / 2, 6);
+  });
+
+  it("rejects an endpoint tokcost does not model", async () => {
+    const file = path.join(dir, "moderations.jsonl");
+    writeFileSync(file, JSON.stringify({ custom_id: "m", method: "POST", url: "/v1/moderations", body: { input: "x" } }) + "\n");
+    const b = await estimateBatchFile(file);
+    expect(b.errors[0]).toMatchObject({ line: 1, param: "url" });
+  });
+});
+
+describe("fine-tuning files", () => {
+  it("counts training tokens per example, reports bad examples, applies OpenAI's default epochs", async () => {
+    const f = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o-mini-2024-07-18" });
+    expect(f.totals.examples).toBe(2);
+    expect(f.totals.invalid).toBe(2);
+    expect(f.errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(f.errors[0].message).toMatch(/no assistant message/);
+    expect(f.errors[1]).toMatchObject({ param: "messages[1].content" });
+    const first = countChatTokens(
+      [
+        { role: "system", content: "Marv is a factual chatbot that is also sarcastic." },
+        { role: "user", content: "What's the capital of France?" },
+        { role: "assistant", content: "Paris, as if everyone doesn't know that already." },
+      ],
+      { model: "gpt-4o-mini" },
+    ).total;
+    expect(f.examples[0]).toEqual({ line: 1, tokens: first, overLimit: false });
+    expect(f.totals.epochs).toBe(defaultEpochs(2));
+    expect(f.totals.epochsSource).toBe("default");
+    expect(f.totals.billedTokens).toBe(f.totals.trainingTokens * f.totals.epochs);
+  });
+
+  it("--epochs and the per-example limit", async () => {
+    const f = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o-mini", epochs: 2, exampleLimit: 30 });
+    expect(f.totals.epochs).toBe(2);
+    expect(f.totals.overLimit).toBe(2);
+    expect(f.totals.trainingTokens).toBe(60); // each example counted up to the limit
+    expect(f.warnings.join(" ")).toMatch(/over the 30-token limit/);
+  });
+
+  it("OpenAI's default epochs (data-prep cookbook): 3, more for few examples, fewer for many", () => {
+    expect(defaultEpochs(2)).toBe(25);
+    expect(defaultEpochs(10)).toBe(10);
+    expect(defaultEpochs(50)).toBe(3);
+    expect(defaultEpochs(10_000)).toBe(2);
+    expect(defaultEpochs(100_000)).toBe(1);
+  });
+});
