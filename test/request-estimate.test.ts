@@ -154,3 +154,18 @@ describe("embeddings and responses", () => {
     expect(b.warnings.join(" ")).toMatch(/built-in tool "web_search"/);
   });
 });
+
+describe("limits in each endpoint's words", () => {
+  it("the Responses API's context message", () => {
+    const expected = facts.api_error_examples.find((x: { kind: string }) => x.kind === "context_length_exceeded (Responses API)").body_streaming_error_event.error.message;
+    const e = estimateRequest({ model: "gpt-4", input: "word ".repeat(9000) }, { table });
+    expect(e.fits).toBe(false);
+    expect(e.problems).toEqual([expected]);
+  });
+
+  it("the GPT-5 input cap, in the API's words", () => {
+    const e = estimateRequest({ model: "gpt-5", messages: [{ role: "user", content: "hello ".repeat(280_000) }], max_completion_tokens: 100 });
+    expect(e.fits).toBe(false);
+    expect(e.problems[0]).toBe(`Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in ${e.promptTokens} tokens. Please reduce the length of the messages.`);
+  });
+});

@@ -21,6 +21,8 @@ import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
 import { validateRequest, type ValidatedRequest } from "./validate.js";
 import type { ImageDetail } from "./images.js";
 
+const RESPONSES_CONTEXT_MESSAGE = "Your input exceeds the context window of this model. Please adjust your input and try again.";
+
 /** Where the prompt tokens of a request come from. */
 export interface RequestBreakdown {
   /** Message / prompt / input text, including per-message framing and reply priming (images excluded). */
@@ -307,7 +309,8 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
     fits: check.fits,
     room: check.room,
     cost,
-    problems: check.problems.map((p) => p.message),
+    // The Responses API words a context overflow its own way (openai-api-facts.json, context_length_exceeded (Responses API)).
+    problems: check.problems.map((p) => (validated.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
     warnings,
     kind: validated.kind,
     maxTokensParam: counted.maxTokensParam,
