@@ -308,3 +308,12 @@ export function stalePricingNotice(asOf: string, today: Date = new Date()): stri
   if (!(age > STALE_AFTER_DAYS)) return undefined;
   return `prices are from ${asOf} (${age} days ago) and may be out of date; refresh with "tokcost pricing import <litellm.json>" and --pricing, or update tokcost`;
 }
+
+/**
+ * A model's status on `today`: a deprecated model whose shutdown date has passed is retired,
+ * even if the table (dated `asOf`) still calls it deprecated.
+ */
+export function effectiveStatus(status: ModelEntry["status"], today: Date = new Date()): ModelEntry["status"] {
+  if (status.state === "deprecated" && status.date && daysSince(status.date, today) >= 0) return { ...status, state: "retired" };
+  return status;
+}
