@@ -3,11 +3,33 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { ModelEntry } from "../../pricing/schema.js";
 import { formatInt, formatPerMillion, renderTable, useColor } from "../format.js";
-import { pricingFrom } from "../shared.js";
+import { pricingFrom, printWarnings } from "../shared.js";
+import { collectList } from "../options.js";
+import { effectiveStatus, pricingUnitOf, stalePricingNotice } from "../../pricing/cost.js";
+import { UsageError } from "../../errors.js";
 
 interface ModelsFlags {
   json?: boolean;
   pricing?: string;
+  provider?: string[];
+  mode?: string[];
+  status?: string[];
+}
+
+const STATUSES = ["active", "deprecated", "retired"];
+
+/** Input price for people: per 1M tokens, or the model's own unit (image, 1M characters, minute). */
+function inputPrice(m: ModelEntry): string {
+  const unit = pricingUnitOf(m);
+  if (unit === "image") {
+    const prices = (m.pricing.images ?? []).map((p) => p.usd);
+    const low = Math.min(...prices);
+    const high = Math.max(...prices);
+    return `$${low}${high !== low ? `–$${high}` : ""}/image`;
+  }
+  if (unit === "character") return `${formatPerMillion(m.pricing.characterInput)}/1M chars`;
+  if (unit === "minute") return `$${m.pricing.audioInputPerMinute}/min`;
+  return formatPerMillion(m.pricing.input);
 }
 
 /** Does an entry match a free-text filter (id, alias, provider)? */
@@ -24,14 +46,25 @@ export function registerModels(program: Command, _context: CommandContext): void
     .argument("[filter]", "substring of a model id or alias, or a provider name")
     .option("--json", "JSON output: { asOf, models: [...] } with the table's fields")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
+    .option("--provider <name>", "only these providers (repeat or comma-separate): openai, anthropic, google, mistral, deepseek, xai, cohere, …", collectList)
+    .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
+    .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
+      for (const s of flags.status ?? []) if (!STATUSES.includes(s)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${s}"`);
       const table = await pricingFrom(flags.pricing);
-      const models = table.list().filter((m) => matchesFilter(m, filter)).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
+      const today = new Date();
+      const providers = flags.provider?.map((p) => p.toLowerCase());
+      const models = table
+        .list()
+        .filter((m) => matchesFilter(m, filter))
+        .filter((m) => !providers || providers.includes(m.provider.toLowerCase()))
+        .filter((m) => !flags.mode || flags.mode.includes(m.mode))
+        .filter((m) => !flags.status || flags.status.includes(effectiveStatus(m.status, today).state)).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
       if (flags.json) {
         process.stdout.write(JSON.stringify({ asOf: table.asOf, models }, null, 2) + "\n");
         return;
       }
-      const head = ["Model", "Provider", "Mode", "Context", "Max out", "Input $/1M", "Cached $/1M", "Output $/1M", "Encoding", "Status", "As of"];
+      const head = ["Model", "Provider", "Mode", "Context", "Max out", "Input $/1M (or unit)", "Cached $/1M", "Output $/1M", "Encoding", "Status", "As of"];
       const numeric = [false, false, false, true, true, true, true, true, false, false, false];
       const rows = models.map((m) => [
         m.id,
@@ -39,13 +72,22 @@ export function registerModels(program: Command, _context: CommandContext): void
         m.mode,
         formatInt(m.contextWindow),
         formatInt(m.maxOutputTokens),
-        formatPerMillion(m.pricing.input),
+        inputPrice(m),
         formatPerMillion(m.pricing.cachedInput),
         formatPerMillion(m.pricing.output),
         m.encoding ? `${m.exactTokenizer === false ? "≈" : ""}${m.encoding}` : "—",
-        m.status.state === "active" ? "active" : `${m.status.state}${m.status.date ? ` ${m.status.date}` : ""}`,
+        statusText(effectiveStatus(m.status, today)),
         m.asOf,
       ]);
-      process.stdout.write(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match "${filter}"\n`);
+      process.stdout.write(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${filter}"` : " these filters"}\n`);
+      const stale = stalePricingNotice(table.asOf, today);
+      if (stale) printWarnings([stale]);
     });
+}
+
+/** "active", "deprecated (shuts down 2026-09-28)", "retired 2024-01-04". */
+function statusText(status: ModelEntry["status"]): string {
+  if (status.state === "active") return "active";
+  if (status.state === "deprecated") return `deprecated${status.date ? ` (shuts down ${status.date})` : ""}`;
+  return `retired${status.date ? ` ${status.date}` : ""}`;
 }
