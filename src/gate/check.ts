@@ -186,7 +186,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   const loaded = "config" in input && "root" in input ? input : undefined;
   const config: GateConfig = loaded ? loaded.config : (input as GateConfig);
   const root = path.resolve(options.cwd ?? loaded?.root ?? process.cwd());
-  const configLabel = options.configLabel ?? (loaded ? path.relative(process.cwd(), loaded.file) || loaded.file : "config");
+  const configLabel = options.configLabel ?? (loaded ? path.relative(root, loaded.file).split(path.sep).join("/") || loaded.file : "config");
   const table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
   const problems: Problem[] = [];
   const results: FileResult[] = [];

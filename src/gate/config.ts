@@ -8,6 +8,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { formatIssuePath } from "../pricing/table.js";
+import { closestMatches } from "../util/suggest.js";
 import { parseGrowth, parseTokenCount, parseUsd, type Growth } from "./human.js";
 
 const COUNT_HELP = 'expected a token count such as 8000 or "8k"';
@@ -16,7 +17,7 @@ const GROWTH_HELP = 'expected a percentage such as "10%" or a token count such a
 
 /** A token count written for people: 8000, "8k", "1.5M", "8,000". */
 const tokenCount = z
-  .union([z.number(), z.string().regex(/^\s*[0-9][0-9_,]*(?:\.[0-9]+)?\s*[kKmM]?\s*$/, { error: COUNT_HELP })], { error: COUNT_HELP })
+  .union([z.number().int({ error: COUNT_HELP }).nonnegative({ error: COUNT_HELP }), z.string().regex(/^\s*[0-9][0-9_,]*(?:\.[0-9]+)?\s*[kKmM]?\s*$/, { error: COUNT_HELP })], { error: COUNT_HELP })
   .transform((value, ctx) => {
     const parsed = parseTokenCount(value);
     if (parsed === undefined || !Number.isInteger(parsed) || parsed < 0) {
@@ -29,7 +30,7 @@ const tokenCount = z
 
 /** A USD amount: 0.05 or "$0.05". */
 const usd = z
-  .union([z.number(), z.string().regex(/^\s*\$?\s*(?:[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?:USD)?\s*$/i, { error: USD_HELP })], { error: USD_HELP })
+  .union([z.number().nonnegative({ error: USD_HELP }), z.string().regex(/^\s*\$?\s*(?:[0-9][0-9_,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?:USD)?\s*$/i, { error: USD_HELP })], { error: USD_HELP })
   .transform((value, ctx) => {
     const parsed = parseUsd(value);
     if (parsed === undefined || parsed < 0) {
@@ -70,7 +71,7 @@ const limitsSchema = z
 
 const ruleSchema = z
   .strictObject({
-    name: nonEmpty("name").optional().meta({ description: "Name shown in reports (default: the rule's first glob)." }),
+    name: nonEmpty("name").optional().meta({ description: "Name shown in reports (default: its globs)." }),
     files: z
       .union([nonEmpty("a glob"), z.array(nonEmpty("a glob")).min(1, { error: "list at least one glob" })])
       .transform((value) => (typeof value === "string" ? [value] : value))
@@ -126,18 +127,36 @@ export interface LoadedConfig {
 export function parseConfig(data: unknown, origin = "config"): GateConfig {
   const result = gateConfigSchema.safeParse(data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  // an unknown key usually explains a "required" one next to it (a typo): report it first
+  const issue = result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0];
   let where = formatIssuePath(issue.path);
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     // name the unknown key itself: "rules[0].limit" reads better than "rules[0]: Unrecognized key"
     const key = issue.keys[0];
     where = issue.path.length ? `${where}.${key}` : key;
-    message = `unknown field${issue.keys.length > 1 ? `s ${issue.keys.map((k) => `"${k}"`).join(", ")}` : ""}`;
+    const known = knownKeysAt(issue.path);
+    const suggestions = closestMatches(key, known, 1);
+    message = `unknown field${issue.keys.length > 1 ? `s ${issue.keys.map((k) => `"${k}"`).join(", ")}` : ""}${suggestions.length ? ` (did you mean "${suggestions[0]}"?)` : known.length ? `; known fields: ${known.join(", ")}` : ""}`;
   } else if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) {
     message = "is required";
+  } else if (issue.code === "invalid_value" && issue.values.length) {
+    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  } else if (issue.path.length === 0 && issue.code === "invalid_type") {
+    message = "expected a JSON object with \"rules\"";
   }
   throw new ConfigError(`${origin}: ${where}: ${message}`, { origin, path: where });
+}
+
+/** The fields allowed at a path of the config, for "did you mean" hints. */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  const named = path.filter((key) => typeof key === "string");
+  const last = named[named.length - 1];
+  if (last === undefined) return Object.keys(gateConfigSchema.shape);
+  if (last === "rules") return Object.keys(ruleSchema.shape);
+  if (last === "limits") return Object.keys(limitsSchema.shape);
+  if (last === "baseline") return Object.keys(baselineSchema.shape);
+  return [];
 }
 
 /** The config files looked for, in order, in each directory from the working directory up. */

@@ -60,6 +60,7 @@ function withBudget(body: Record<string, unknown>, kind: RequestKind | undefined
 function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestEstimate {
   let body: unknown = value;
   let kind: RequestKind | undefined;
+  let batch = false;
   if (options.kind === "chat") {
     // a conversation: an array of messages, or an object with "messages"
     if (Array.isArray(value)) body = { messages: value };
@@ -70,6 +71,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
     kind = kindOfUrl(url);
     if (!kind) throw new InputError(`batch line url "${url}" is not an endpoint tokcost estimates (chat, completions, responses, embeddings)`);
     body = (value as { body: unknown }).body;
+    batch = true; // a Batch API input file is billed at batch rates
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     throw new InputError(options.kind === "chat" ? "expected an array of messages or an object with \"messages\"" : "expected a request body (a JSON object)");
@@ -78,7 +80,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
   const model = options.model ?? (typeof record.model === "string" ? record.model : options.defaultModel);
   const withModel = model !== undefined && record.model !== model ? { ...record, model } : record;
   const budgeted = withBudget(withModel, kind ?? detectRequestKind(withModel), options.maxTokens, model);
-  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind });
+  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch });
 }
 
 /**
@@ -93,7 +95,9 @@ export function estimateGateRequestFile(text: string, label: string, jsonl: bool
       units.push({ line, estimate: estimateUnit(value, options) });
     } catch (error) {
       if (!isTokcostError(error)) throw error;
-      throw new InputError(`${prefix}: ${error.message}`, { details: { line, code: error.code } });
+      // name the request field the API would name (messages[0].role) when the message does not
+      const param = typeof error.details?.param === "string" && error.details.param && !error.message.includes(error.details.param) ? `${error.details.param}: ` : "";
+      throw new InputError(`${prefix}: ${param}${error.message}`, { details: { line, code: error.code } });
     }
   };
   if (!jsonl) {
