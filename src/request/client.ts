@@ -15,7 +15,7 @@ import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
 import { Meter, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary, type UsageTokens } from "./meter.js";
-import { preflight, type PreflightResult } from "./preflight.js";
+import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
 
@@ -73,6 +73,8 @@ export interface ClientOptions extends MeterHooks {
   pricing?: PricingTable;
   /** fetch implementation (default: the global fetch). */
   fetch?: typeof fetch;
+  /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
+  preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
   /** Called before each attempt with the request as sent — Authorization redacted. */
   onRequest?: (request: RenderedRequest) => void;
 }
@@ -186,7 +188,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     const apiKey = apiKeyNow();
     const secrets = [apiKey];
     if (callOptions.signal?.aborted) throw new RequestAbortedError();
-    const estimate = preflight(body, { kind, pricing: meter.pricing });
+    const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
     const streaming = body.stream === true;
     const sent: Body = streaming && (kind === "chat" || kind === "completions") ? { ...body, stream_options: { ...(body.stream_options ?? {}), include_usage: true } } : body;
     const metered = await meter.open(estimate);
@@ -285,7 +287,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     completions: endpoint("completions"),
     responses: endpoint("responses"),
     embeddings: endpoint("embeddings"),
-    preflight: (body: unknown) => preflight(body, { pricing: meter.pricing, budget: meter.budget }),
+    preflight: (body: unknown) => preflight(body, { ...options.preflight, pricing: meter.pricing, budget: meter.budget }),
     spent: () => meter.status().spent,
     remaining: () => meter.status().remaining,
     status: () => meter.status(),

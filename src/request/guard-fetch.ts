@@ -16,7 +16,7 @@ import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { Meter, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary } from "./meter.js";
-import { preflight } from "./preflight.js";
+import { preflight, type PreflightOptions } from "./preflight.js";
 import { SseParser } from "./sse.js";
 
 /** Options of {@link guardFetch}. */
@@ -35,6 +35,8 @@ export interface GuardFetchOptions extends MeterHooks {
    * the SDK handles).
    */
   includeUsage?: boolean;
+  /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
+  preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
   /** Called when a request is refused, with the error (before the refusal response is returned). */
   onRefuse?: (error: TokcostError, kind: RequestKind) => void;
 }
@@ -185,7 +187,7 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     let sendInit: RequestInit | undefined = init;
     let sendInput: string | URL | Request = input;
     try {
-      const estimate = preflight(body, { kind, pricing: meter.pricing });
+      const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
       call = await meter.open(estimate);
     } catch (error) {
       if (!isTokcostError(error)) throw error;

@@ -5,7 +5,6 @@
  */
 import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { resolveModel } from "../estimate/model.js";
 import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type Ledger, type Reservation, type Spend } from "./budget.js";
 import { assertBoundable, reservationOf, type PreflightResult } from "./preflight.js";
 import type { RequestKind } from "./capabilities.js";
@@ -211,7 +210,7 @@ export class Meter {
 
   /** USD of `usage` on `model` (null when the model has no price). */
   priceUsage(model: string, usage: UsageTokens): number | null {
-    const entry = resolveModel(model, { table: this.pricing }).entry;
+    const entry = this.pricing.match(model)?.entry;
     if (!entry) return null;
     return costOf(entry, { inputTokens: usage.promptTokens, cachedInputTokens: usage.cachedTokens, outputTokens: usage.completionTokens }).total;
   }

@@ -7,7 +7,6 @@ import { BudgetExceededError, ContextLimitError, MaxOutputError } from "../error
 import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { roomAdvice } from "../estimate/limits.js";
-import { resolveModel } from "../estimate/model.js";
 import { estimateRequest, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
 import type { Budget, BudgetLimits, Spend } from "./budget.js";
 
@@ -62,7 +61,7 @@ export function worstCaseOf(estimate: RequestEstimate, table: PricingTable = bun
   const tokens = estimate.promptTokens + completionTokens;
   let usd: number | null = null;
   if (Number.isFinite(completionTokens)) {
-    const entry = resolveModel(estimate.model, { table }).entry;
+    const entry = table.match(estimate.model)?.entry;
     if (estimate.maxTokens !== null || estimate.kind === "embeddings") usd = estimate.cost.total;
     else if (entry) usd = costOf(entry, { inputTokens: estimate.promptTokens, outputTokens: completionTokens }).total;
   }
