@@ -103,8 +103,8 @@ export function renderTable(report: CheckReport, options: RenderOptions = {}): s
       table.push([r.path, ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status]);
     }
     out.push(table.toString());
-    if (rows.length < report.results.length) out.push(p.dim(`(${fmtInt(report.results.length - rows.length)} passing checks not listed; use --all to list them)`));
   }
+  if (rows.length < report.results.length) out.push(p.dim(`(${fmtInt(report.results.length - rows.length)} passing checks not listed; use --all to list them)`));
   const details = detailLines(report);
   for (const d of details) out.push(d.level === "error" ? `${p.red("✗")} ${d.text}` : `${p.yellow("!")} ${d.text}`);
   out.push(...baselineLines(report));
