@@ -100,6 +100,44 @@ describe("load: 200 concurrent calls under a budget that allows about half", () 
     expect(c.summary()).toMatchObject({ settled: completed.length, released: 0, exactPromptCalls: completed.length });
   });
 
+  it("waves: settling frees the unused part of each reservation for later calls", async () => {
+    const worst = preflight(body(100)).worstCase;
+    const limit = (worst.usd as number) * 100;
+    const c = createClient({ apiKey: server.apiKey, baseURL: server.baseURL, budget: { usd: limit } });
+    server.handler = () => ({ delayMs: 2 + Math.floor(Math.random() * 8) });
+    server.completionTokens = 20; // half of max_tokens: each call costs well under its reservation
+    const before = server.requests.length;
+    let peak = 0;
+    const results: Array<true | string> = [];
+    for (let wave = 0; wave < 5; wave++) {
+      // 5 waves of 40 concurrent calls; a wave starts when the previous one has settled
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: 40 }, async (_, j) => {
+            const r = await c.chat.completions.create(body(wave * 40 + j)).then(() => true as const, (e) => (e as { code: string }).code);
+            const s = c.status();
+            peak = Math.max(peak, s.spent.usd + s.reserved.usd);
+            return r;
+          }),
+        )),
+      );
+    }
+    server.handler = undefined;
+    server.completionTokens = 5;
+    const completed = results.filter((r) => r === true).length;
+    const refused = results.filter((r) => r === "BUDGET_EXCEEDED").length;
+    const status = c.status();
+    console.log(`[load/waves] budget $${limit.toFixed(6)}; completed ${completed}, refused ${refused}, requests sent ${server.requests.length - before}; spent $${status.spent.usd.toFixed(6)}; peak spent+reserved $${peak.toFixed(6)}`);
+    expect(completed + refused).toBe(200);
+    expect(completed).toBeGreaterThan(100); // actual usage is below the worst case, so more calls fit
+    expect(refused).toBeGreaterThan(0);
+    expect(server.requests.length - before).toBe(completed);
+    expect(status.spent.usd).toBeLessThanOrEqual(limit + 1e-12);
+    expect(peak).toBeLessThanOrEqual(limit + 1e-12);
+    expect(status.reserved).toEqual({ usd: 0, tokens: 0 });
+    expect(status.calls).toBe(completed);
+  });
+
   it("guardFetch + the openai SDK: the same guarantees", async () => {
     const worst = preflight(body(100)).worstCase;
     const limit = (worst.usd as number) * 100;
