@@ -146,3 +146,21 @@ describe("createClient: streaming", () => {
     expect(c.spent().usd).toBe(0);
   });
 });
+
+describe("createClient: stream timeouts", () => {
+  it("a stream that stops sending ends with TIMEOUT after timeoutMs without data, and is settled", async () => {
+    const c = createClient({ apiKey: server.apiKey, baseURL: server.baseURL, timeoutMs: 150, budget: { usd: 1 } });
+    server.queue.push({ hangAfterEvents: 3 });
+    const stream = await c.chat.completions.create({ ...chatBody, stream: true });
+    const seen: unknown[] = [];
+    const err = await (async () => {
+      for await (const e of stream) seen.push(e);
+    })().catch((e) => e);
+    expect(err).toMatchObject({ code: "TIMEOUT", timeoutMs: 150 });
+    expect(err.message).toContain("stream (no data) timed out after 150 ms");
+    expect(seen).toHaveLength(3);
+    const report = await stream.done;
+    expect(report.record.actual).toMatchObject({ source: "counted", completionTokens: 2 });
+    expect(c.status().reserved.usd).toBe(0);
+  });
+});

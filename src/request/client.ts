@@ -59,7 +59,7 @@ export interface ClientOptions extends MeterHooks {
   project?: string;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
-  /** Per-attempt timeout in ms (default 600000). For streams it covers the wait for the response headers. */
+  /** Per-attempt timeout in ms (default 600000). For streams it covers the wait for the response headers, then each wait for the next chunk. */
   timeoutMs?: number;
   /** Retries on 429, 5xx and network errors (default 2). */
   maxRetries?: number;
@@ -245,7 +245,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
           // The timeout covers the wait for the headers; the caller's signal keeps covering the stream.
           sig.clearTimer();
           if (!response.body) throw new NetworkError("the stream response has no body");
-          return new TokcostStream(response.body, metered, { kind, attempts: attempt, signal: callOptions.signal, secrets, encoding: estimate.encoding });
+          return new TokcostStream(response.body, metered, { kind, attempts: attempt, signal: callOptions.signal, secrets, encoding: estimate.encoding, idleTimeoutMs: timeoutMs });
         }
         let text: string;
         try {
@@ -334,7 +334,7 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly metered: MeteredCall,
-    private readonly context: { kind: RequestKind; attempts: number; signal?: AbortSignal; secrets: string[]; encoding: string },
+    private readonly context: { kind: RequestKind; attempts: number; signal?: AbortSignal; secrets: string[]; encoding: string; idleTimeoutMs?: number },
   ) {
     this.estimate = metered.estimate;
     this.reader = body.getReader();
@@ -371,11 +371,25 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
     try {
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
+        let idle: ReturnType<typeof setTimeout> | undefined;
+        let timedOut = false;
         try {
+          const { idleTimeoutMs } = this.context;
+          if (idleTimeoutMs !== undefined) {
+            idle = setTimeout(() => {
+              timedOut = true;
+              void this.reader.cancel().catch(() => undefined);
+            }, idleTimeoutMs);
+          }
           chunk = await this.reader.read();
+          if (timedOut) throw new RequestTimeoutError(idleTimeoutMs as number, "stream (no data)");
         } catch (error) {
+          if (error instanceof RequestTimeoutError) throw error;
+          if (timedOut) throw new RequestTimeoutError(this.context.idleTimeoutMs as number, "stream (no data)");
           if (signal?.aborted) throw new RequestAbortedError("stream");
           throw new NetworkError(`the stream broke off: ${describeFetchFailure(error, secrets)}`, secrets);
+        } finally {
+          clearTimeout(idle);
         }
         const events = chunk.done ? parser.end() : parser.push(chunk.value);
         for (const event of events) {
