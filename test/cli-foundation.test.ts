@@ -121,10 +121,14 @@ describe("bad input: one line, exit 2, other files still reported", () => {
   });
 
   it("unknown model suggests the closest", () => {
-    const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4-o"]);
+    const r = runCli(["estimate", f("hello.txt"), "-m", "gtp-4o"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain('unknown model "gpt-4-o" (did you mean gpt-4o');
+    expect(r.stderr).toContain('unknown model "gtp-4o" (did you mean gpt-4o');
+    // tiktoken's prefix rules accept "gpt-4-o" (as "gpt-4-…"): counted, not priced, and the warning suggests the model meant.
+    const prefixed = runCli(["estimate", f("hello.txt"), "-m", "gpt-4-o", "--json"]);
+    expect(prefixed.code).toBe(0);
+    expect(JSON.parse(prefixed.stdout).estimates[0].warnings.join(" ")).toContain("did you mean gpt-4o");
   });
 
   it("negative or non-numeric --max-tokens, unknown flag, unknown encoding", () => {

@@ -52,7 +52,11 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
     throw new UnknownModelError(id, table.suggest(id));
   }
   if (entry && entry.exactTokenizer === false) warnings.push(`${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`);
-  if (!entry) warnings.push(`no pricing or limits for "${id}" in the table: tokens only (add it with --pricing <file>)`);
+  if (!entry) {
+    // A prefix rule (tiktoken's) accepted the id, but the table does not list it: a new snapshot, or a typo.
+    const near = table.suggest(id);
+    warnings.push(`no pricing or limits for "${id}" in the table: tokens only${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}; add it with --pricing <file>`);
+  }
   if (entry?.status.state === "retired") {
     warnings.push(`${entry.id} was retired${entry.status.date ? ` on ${entry.status.date}` : ""} and is no longer served by the API${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);
   } else if (entry?.status.state === "deprecated") {

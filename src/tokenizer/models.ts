@@ -75,6 +75,12 @@ export const MODEL_PREFIX_TO_ENCODING: ReadonlyArray<readonly [string, EncodingN
   ["code-search-", "r50k_base"],
   ["text-similarity-", "r50k_base"],
   ["text-search-", "r50k_base"],
+  // Fine-tunes (tiktoken lists these on the raw id; other ft: ids resolve through their base model).
+  ["ft:gpt-4o", "o200k_base"],
+  ["ft:gpt-4", "cl100k_base"],
+  ["ft:gpt-3.5-turbo", "cl100k_base"],
+  ["ft:davinci-002", "cl100k_base"],
+  ["ft:babbage-002", "cl100k_base"],
 ];
 
 /**
@@ -90,10 +96,12 @@ export function baseModelOf(model: string): string {
 
 /** The encoding of `model`, or undefined when tiktoken's rules do not know it. */
 export function tryEncodingForModel(model: string): EncodingName | undefined {
-  const id = baseModelOf(model.trim());
-  const exact = MODEL_TO_ENCODING[id];
-  if (exact) return exact;
-  for (const [prefix, encoding] of MODEL_PREFIX_TO_ENCODING) if (id.startsWith(prefix)) return encoding;
+  const raw = model.trim();
+  for (const id of raw.startsWith("ft:") || raw.includes(":ft-") ? [raw, baseModelOf(raw)] : [raw]) {
+    const exact = MODEL_TO_ENCODING[id];
+    if (exact) return exact;
+    for (const [prefix, encoding] of MODEL_PREFIX_TO_ENCODING) if (id.startsWith(prefix)) return encoding;
+  }
   return undefined;
 }
 
