@@ -40,6 +40,11 @@ export class CountCache {
     }
   }
 
+  /** Keys of the counts stored by earlier runs (handed to workers so they skip those files' counting). */
+  keys(): Set<string> {
+    return new Set(this.old.keys());
+  }
+
   /** The key of a file's count. */
   static key(kind: string, encoding: string, sha256: string): string {
     return `${kind}:${encoding}:${sha256}`;

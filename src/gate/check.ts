@@ -6,15 +6,16 @@
  * exits 2.
  */
 import path from "node:path";
-import { countFiles } from "../node/count-files.js";
 import { loadPricingTable } from "../node/pricing-file.js";
 import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import type { PricingTable } from "../pricing/table.js";
-import { isTokcostError, type TokcostError } from "../errors.js";
+import { InputError, isTokcostError, type TokcostError } from "../errors.js";
 import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
 import { FileWalker, findFiles } from "./glob.js";
 import { CountCache, DEFAULT_CACHE_FILE } from "./cache.js";
-import { inspectFile, mapLimit, readTextFile, type Inspected } from "./read-files.js";
+import { mapLimit, readTextFile } from "./read-files.js";
+import { countTextFiles } from "./count-text.js";
+import type { TextJob } from "./text-measure.js";
 import { estimateGateRequestFile, type RequestUnit } from "./requests.js";
 import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
 import { fmtInt, fmtPercent, fmtUsd } from "./format.js";
@@ -258,54 +259,40 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   }
   const active = contexts.filter((c) => !c.failed);
 
-  // 3. Text prompts: inspect each file once, then count per encoding (cache first, then workers).
+  // 3. Text prompts: each file read once, counted for every encoding its rules need, in parallel;
+  //    with a cache, files whose content was counted before are not re-tokenized.
   const cache = options.cache ? await CountCache.load(path.resolve(root, typeof options.cache === "string" ? options.cache : DEFAULT_CACHE_FILE)) : undefined;
-  const textPaths = new Set<string>();
-  const byEncoding = new Map<string, Set<string>>();
+  const encodingsOf = new Map<string, Set<string>>();
   for (const ctx of active) {
     for (const f of ctx.files) {
       if (f.kind !== "text" || !ctx.resolved) continue;
-      textPaths.add(f.path);
-      let set = byEncoding.get(ctx.resolved.encoding);
-      if (!set) byEncoding.set(ctx.resolved.encoding, (set = new Set()));
-      set.add(f.path);
+      let set = encodingsOf.get(f.path);
+      if (!set) encodingsOf.set(f.path, (set = new Set()));
+      set.add(ctx.resolved.encoding);
     }
   }
-  const textList = [...textPaths];
-  const inspected = new Map<string, Inspected | TokcostError | Error>();
-  await mapLimit(textList, IO_CONCURRENCY, async (file) => {
-    try {
-      inspected.set(file, await inspectFile(path.resolve(root, file), file, { hash: cache !== undefined }));
-    } catch (error) {
-      inspected.set(file, error as Error);
+  const textJobs: TextJob[] = [...encodingsOf].map(([file, encodings]) => ({ path: path.resolve(root, file), label: file, encodings: [...encodings] }));
+  const measured = await countTextFiles(textJobs, { jobs: options.jobs, hash: cache !== undefined, cachedKeys: cache?.keys() });
+  const texts = new Map<string, { bytes: number; warnings: string[]; tokens: Record<string, { tokens: number; cached: boolean }> } | { error: TokcostError }>();
+  measured.forEach((m, i) => {
+    const file = textJobs[i].label;
+    if (!m.ok) {
+      texts.set(file, { error: new InputError(m.message, { code: m.code }) });
+      return;
     }
-  });
-  const counts = new Map<string, { tokens: number; cached: boolean } | { error: unknown }>();
-  const countKey = (encoding: string, file: string) => `${encoding}\u0000${file}`;
-  for (const [encoding, set] of byEncoding) {
-    const misses: string[] = [];
-    for (const file of set) {
-      const info = inspected.get(file);
-      if (!info || info instanceof Error) continue;
-      const hit = cache && info.sha256 ? cache.get(CountCache.key("text", encoding, info.sha256)) : undefined;
-      if (hit !== undefined) counts.set(countKey(encoding, file), { tokens: hit, cached: true });
-      else misses.push(file);
-    }
-    if (misses.length === 0) continue;
-    const counted = await countFiles(
-      misses.map((f) => path.resolve(root, f)),
-      { encoding, jobs: options.jobs },
-    );
-    counted.forEach((c, i) => {
-      const file = misses[i];
-      if (c.error) counts.set(countKey(encoding, file), { error: c.error });
-      else {
-        counts.set(countKey(encoding, file), { tokens: c.tokens, cached: false });
-        const sha = (inspected.get(file) as Inspected).sha256;
-        if (cache && sha) cache.set(CountCache.key("text", encoding, sha), c.tokens);
+    const tokens: Record<string, { tokens: number; cached: boolean }> = {};
+    for (const [encoding, n] of Object.entries(m.tokens)) {
+      const key = m.sha256 ? CountCache.key("text", encoding, m.sha256) : undefined;
+      if (n === null && key && cache) {
+        const hit = cache.get(key);
+        if (hit !== undefined) tokens[encoding] = { tokens: hit, cached: true };
+      } else if (n !== null) {
+        tokens[encoding] = { tokens: n, cached: false };
+        if (key && cache) cache.set(key, n);
       }
-    });
-  }
+    }
+    texts.set(file, { bytes: m.bytes, warnings: m.warnings, tokens });
+  });
 
   // 4. Evaluate every (rule, file).
   const requestJobs: { ctx: RuleContext; result: FileResult }[] = [];
@@ -318,10 +305,10 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
         continue;
       }
       const resolved = ctx.resolved as ResolvedModel;
-      const info = inspected.get(f.path);
-      const count = counts.get(countKey(resolved.encoding, f.path));
-      if (!info || info instanceof Error || !count || "error" in count) {
-        result.error = errorInfo(info instanceof Error ? info : count && "error" in count ? count.error : new Error("not counted"));
+      const info = texts.get(f.path);
+      const count = info && !("error" in info) ? info.tokens[resolved.encoding] : undefined;
+      if (!info || "error" in info || !count) {
+        result.error = errorInfo(info && "error" in info ? info.error : new InputError(`${f.path}: not counted`, { code: "FILE_UNREADABLE" }));
         continue;
       }
       const estimate = estimateFromTokens(resolved, count.tokens, { maxTokens: ctx.maxTokens ?? null });

@@ -4,7 +4,8 @@
  * a bounded number of files open at once).
  */
 import { createHash } from "node:crypto";
-import { open, readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { InputError, TokcostError } from "../errors.js";
 import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
 
@@ -77,7 +78,8 @@ export async function inspectFile(file: string, label: string, options: { hash?:
 export async function readTextFile(file: string, label: string): Promise<{ text: string; bytes: number; warnings: string[] }> {
   let data: Uint8Array;
   try {
-    data = await readFile(file);
+    // synchronous: request files are small, and async reads cost a thread-pool round trip each
+    data = readFileSync(file);
   } catch (cause) {
     throw statError(label, cause as NodeJS.ErrnoException);
   }

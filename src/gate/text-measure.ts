@@ -1,0 +1,67 @@
+/**
+ * Measuring one prompt file in a single synchronous read: usable text (not binary), valid UTF-8
+ * (a warning otherwise), SHA-256 for the cache, and token counts for each encoding asked for.
+ * Shared by the gate's worker threads and its in-thread path for small runs.
+ *
+ * Synchronous on purpose: for thousands of small files, one `readFileSync` each is several times
+ * faster than the thread-pool round trips of async open/stat/read/close (measured in
+ * bench/check.mjs), and it runs on worker threads, so nothing else waits on it.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { getEncoding } from "../tokenizer/index.js";
+import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+
+/** What a worker is asked to measure. */
+export interface TextJob {
+  /** Absolute path. */
+  path: string;
+  /** Path shown to people. */
+  label: string;
+  encodings: string[];
+}
+
+/** A measured file, or why it could not be. `tokens[encoding]` is null when served from the cache. */
+export type TextMeasure =
+  | { ok: true; bytes: number; warnings: string[]; sha256?: string; tokens: Record<string, number | null> }
+  | { ok: false; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT"; message: string };
+
+/** Cache key of a text count (see CountCache). */
+export function textCacheKey(encoding: string, sha256: string): string {
+  return `text:${encoding}:${sha256}`;
+}
+
+const fatal = new TextDecoder("utf-8", { fatal: true });
+const lenient = new TextDecoder("utf-8");
+
+/**
+ * Measures one file. With `cachedKeys`, hashes it and skips counting the encodings whose count
+ * is already cached for this content.
+ */
+export function measureTextSync(job: TextJob, options: { hash: boolean; cachedKeys?: ReadonlySet<string> }): TextMeasure {
+  let data: Buffer;
+  try {
+    data = readFileSync(job.path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { ok: false, code: "FILE_NOT_FOUND", message: `${job.label}: no such file` };
+    if (code === "EISDIR") return { ok: false, code: "FILE_UNREADABLE", message: `${job.label} is not a regular file` };
+    return { ok: false, code: "FILE_UNREADABLE", message: `${job.label}: cannot read (${code ?? (cause as Error).message})` };
+  }
+  if (looksBinary(data)) return { ok: false, code: "INVALID_INPUT", message: `${job.label} looks like a binary file (it contains NUL bytes); skipped` };
+  const warnings: string[] = [];
+  let text: string;
+  try {
+    text = fatal.decode(data);
+  } catch {
+    warnings.push(invalidUtf8Warning(job.label));
+    text = lenient.decode(data);
+  }
+  const sha256 = options.hash ? createHash("sha256").update(data).digest("hex") : undefined;
+  const tokens: Record<string, number | null> = {};
+  for (const encoding of job.encodings) {
+    if (sha256 && options.cachedKeys?.has(textCacheKey(encoding, sha256))) tokens[encoding] = null;
+    else tokens[encoding] = getEncoding(encoding).count(text);
+  }
+  return { ok: true, bytes: data.length, warnings, sha256, tokens };
+}
