@@ -190,13 +190,15 @@ export interface RequestFileOptions {
   imageSize?: { width: number; height: number };
   /** Model to use when a body has none (or to override it). */
   model?: string;
+  /** Count with this encoding instead of the model's. */
+  encoding?: string;
 }
 
 /** Estimates a JSON request body file (local image paths are measured from the files). */
 export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<RequestEstimate> {
   const body = await readJsonFile(path);
   const imageSizes = await localImageSizes(body, dirname(path));
-  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model });
+  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
 }
@@ -311,7 +313,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings"].join(", ")})`, { param: "url" });
       urls.add(entry.url);
       const imageSizes = await localImageSizes(entry.body, dirname(path));
-      const e = estimateRequest(entry.body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model });
+      const e = estimateRequest(entry.body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
       const result: BatchLineEstimate = { line, customId: entry.custom_id, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
       models.add(e.model);
       for (const w of e.warnings) warnings.add(w);

@@ -26,6 +26,7 @@ export interface RequestFlags {
   chat?: boolean;
   imageSize?: { width: number; height: number };
   epochs?: number;
+  encoding?: string;
 }
 
 type Format = "table" | "json" | "markdown" | "csv";
@@ -223,6 +224,12 @@ function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileRes
   };
 }
 
+/** A request's own budget governs: say so when --max-tokens was given too. */
+function withBudgetNote(result: RequestFileResult, flags: RequestFlags): RequestFileResult {
+  if (flags.maxTokens !== undefined) result.warnings.unshift("--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used");
+  return result;
+}
+
 /**
  * Estimates the request-shaped files among `paths` (and, with --chat, text files as one user
  * message). Returns their results and the paths left for the plain-text estimator.
@@ -250,20 +257,20 @@ export async function estimateRequestFiles(paths: readonly string[], flags: Requ
 async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize })];
-    return requestResult(path, estimates);
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize, encoding: flags.encoding })];
+    return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
     const content = await readFile(path, "utf8").catch((cause: Error) => {
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
     const estimates = resolveModels(models, { table }).map((m) =>
-      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize }),
+      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding }),
     );
     return requestResult(path, estimates);
   } else if (kind === "batch") {
-    const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0] });
-    const encoding = batch.models.length ? resolveModel(batch.models[0], { table }).encoding : null;
-    return batchResult(batch, encoding);
+    const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
+    const encoding = batch.models.length ? resolveModel(batch.models[0], { table, encoding: flags.encoding }).encoding : null;
+    return withBudgetNote(batchResult(batch, encoding), flags);
   } else {
     if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
     const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });
