@@ -227,7 +227,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     };
     const fail = (field: string, message: string) => {
       ctx.failed = true;
-      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${field}: ${message}`, rule: index });
+      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${field}: ${message}`, path: configLabel, rule: index });
     };
     if (model !== undefined) {
       try {
@@ -249,12 +249,12 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   for (const ctx of contexts) {
     const found = await findFiles(root, ctx.rule.files, walker);
     for (const pattern of found.unmatched) {
-      problems.push({ level: options.strict ? "error" : "warning", code: "NO_MATCH", message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`, rule: ctx.index });
+      problems.push({ level: options.strict ? "error" : "warning", code: "NO_MATCH", message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`, path: configLabel, rule: ctx.index });
     }
     ctx.files = found.files.map((file) => ({ path: file, kind: ctx.rule.kind ?? defaultKind(file) }));
     if (ctx.model === undefined && !ctx.failed && ctx.files.some((f) => f.kind !== "request")) {
       ctx.failed = true;
-      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`, rule: ctx.index });
+      problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`, rule: ctx.index });
     }
   }
   const active = contexts.filter((c) => !c.failed);
