@@ -193,3 +193,18 @@ describe("endpoint recognition", () => {
     expect(validateRequest(body).kind).toBe("chat");
   });
 });
+
+describe("Responses input items and tools", () => {
+  it("each item is checked against the schema its type selects", () => {
+    expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f" }] }).message).toBe("Missing required parameter: 'input[0].arguments'.");
+    expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call_output", call_id: "c" }] }).message).toBe("Missing required parameter: 'input[0].output'.");
+    expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }).param).toBe("input[0].foo");
+    expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: [{ type: "input_txt", text: "x" }] }] }).param).toBe("input[0].content[0].type");
+    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }).param).toBe("tools[0].strictt");
+  });
+
+  it("accepts other item types and built-in tools by type", () => {
+    const body = { model: "gpt-4.1", input: [{ type: "reasoning", id: "r", summary: [] }, { role: "user", content: [{ type: "input_text", text: "hi" }] }, { type: "function_call_output", call_id: "c", output: "ok" }], tools: [{ type: "web_search" }, { type: "function", name: "f" }] };
+    expect(validateRequest(body).kind).toBe("responses");
+  });
+});

@@ -193,13 +193,15 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
       if (value === undefined) return new InvalidRequestError(`Missing required parameter: '${param}'.`, { param });
       return new InvalidRequestError(`Invalid type for '${param}': expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, but got ${describeType(value)} instead.`, { param });
     case "invalid_union": {
+      if (value === undefined) return new InvalidRequestError(`Missing required parameter: '${param}'.`, { param });
       const options = (issue as { options?: unknown[] }).options;
       if (Array.isArray(options) && options.length > 0) return new InvalidRequestError(`Invalid value: '${String(value)}'. Supported values are: ${listValues(options)}.`, { param });
       // Branches whose type matched but which failed deeper (or on a range) say what is really wrong.
       const matched = issue.errors.filter((branch) => branch.length > 0 && !branch.every((s) => s.path.length === 0 && s.code === "invalid_type"));
       if (matched.length >= 1) {
-        const deepest = matched.reduce((a, b) => (Math.max(...b.map((s) => s.path.length)) > Math.max(...a.map((s) => s.path.length)) ? b : a));
-        return toRequestError(deepest.map((s) => ({ ...s, path: [...issue.path, ...s.path] })), body, schema);
+        // The branch that came closest (fewest problems; the first declared on a tie).
+        const closest = matched.reduce((a, b) => (b.length < a.length ? b : a));
+        return toRequestError(closest.map((s) => ({ ...s, path: [...issue.path, ...s.path] })), body, schema);
       }
       return new InvalidRequestError(`Invalid type for '${param}': expected ${describeUnion(issue)}, but got ${describeType(value)} instead.`, { param });
     }

@@ -56,11 +56,27 @@ export const functionCallOutputItem = z.strictObject({
  * Other item types (reasoning, item_reference, web_search_call, computer_call…): accepted with
  * their type and counted as inexact, because OpenAI publishes no counting rule for them.
  */
-export const otherItem = z.looseObject({
-  type: z.string().refine((t) => t !== "message" && t !== "function_call" && t !== "function_call_output", { message: "invalid item" }),
-});
+export const otherItem = z.looseObject({ type: z.string() });
 
-export const responseInputItem = z.union([responseMessageItem, functionCallItem, functionCallOutputItem, otherItem]);
+/**
+ * Picks the item schema by `type` (a plain union would let a broken function_call pass as an
+ * "other" item, and would report the wrong branch's error).
+ */
+function dispatchByType<T>(pick: (type: unknown) => z.ZodType): z.ZodType<T> {
+  return z.unknown().transform((value, ctx) => {
+    const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+    const result = pick(type).safeParse(value);
+    if (result.success) return result.data as T;
+    for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+    return z.NEVER;
+  }) as unknown as z.ZodType<T>;
+}
+
+type InputItem = z.infer<typeof responseMessageItem> | z.infer<typeof functionCallItem> | z.infer<typeof functionCallOutputItem> | z.infer<typeof otherItem>;
+
+export const responseInputItem = dispatchByType<InputItem>((type) =>
+  type === undefined || type === "message" ? responseMessageItem : type === "function_call" ? functionCallItem : type === "function_call_output" ? functionCallOutputItem : otherItem,
+);
 
 export const responseFunctionTool = z.strictObject({
   type: z.literal("function"),
@@ -70,8 +86,8 @@ export const responseFunctionTool = z.strictObject({
   strict: z.boolean().nullable().optional(),
 });
 /** Built-in tools (web_search, file_search, code_interpreter, mcp…) — validated by type only. */
-export const responseBuiltinTool = z.looseObject({ type: z.string().refine((t) => t !== "function", { message: "invalid tool" }) });
-export const responseTool = z.union([responseFunctionTool, responseBuiltinTool]);
+export const responseBuiltinTool = z.looseObject({ type: z.string() });
+export const responseTool = dispatchByType<z.infer<typeof responseFunctionTool> | z.infer<typeof responseBuiltinTool>>((type) => (type === "function" ? responseFunctionTool : responseBuiltinTool));
 
 export const textFormat = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("text") }),
