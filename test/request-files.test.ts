@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectRequestFile, estimateBatchFile, estimateFineTuningFile, estimateRequestFile, readImageSize, imageUrlsOf, isLocalImageRef } from "../src/node/index.js";
-import { defaultEpochs, countChatTokens, InputError } from "../src/index.js";
+import { defaultEpochs, countChatTokens, InputError, PricingTable, parsePricingFile } from "../src/index.js";
 import { gif, jpeg, png, webpVp8x } from "./fixtures/requests/image-bytes.js";
 
 const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "requests", name);
@@ -157,5 +157,16 @@ describe("fine-tuning files", () => {
     expect(defaultEpochs(50)).toBe(3);
     expect(defaultEpochs(10_000)).toBe(2);
     expect(defaultEpochs(100_000)).toBe(1);
+  });
+
+  it("prices training at the table's training rate (on the model or its ft: entry)", async () => {
+    const entry = (id: string, pricing: Record<string, number>) => ({ id, provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, pricing, source: "test", asOf: "2026-01-01" });
+    const table = new PricingTable([parsePricingFile({ version: 1, asOf: "2026-01-01", models: [entry("gpt-4o-mini-2024-07-18", { input: 0.15, output: 0.6 }), entry("ft:gpt-4o-mini-2024-07-18", { input: 0.3, output: 1.2, training: 3 })] })]);
+    const f = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o-mini-2024-07-18", epochs: 4, table });
+    expect(f.totals.trainingPrice).toBe(3);
+    expect(f.totals.cost).toBeCloseTo((f.totals.trainingTokens * 4 * 3) / 1e6, 12);
+    const none = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o", table: new PricingTable([parsePricingFile({ version: 1, asOf: "2026-01-01", models: [entry("gpt-4o", { input: 2.5, output: 10 })] })]) });
+    expect(none.totals.cost).toBeNull();
+    expect(none.warnings.join(" ")).toMatch(/no training price/);
   });
 });

@@ -200,7 +200,8 @@ describe("Responses input items and tools", () => {
     expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call_output", call_id: "c" }] }).message).toBe("Missing required parameter: 'input[0].output'.");
     expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }).param).toBe("input[0].foo");
     expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: [{ type: "input_txt", text: "x" }] }] }).param).toBe("input[0].content[0].type");
-    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }).param).toBe("tools[0].strictt");
+    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }).message).toBe("Unknown parameter: 'tools[0].strictt'. (did you mean strict?)");
+    expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}", argumentz: 1 }] }).suggestion).toBe("arguments");
   });
 
   it("accepts other item types and built-in tools by type", () => {

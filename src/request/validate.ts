@@ -10,7 +10,7 @@ import { parameterRulesFor, type RequestKind } from "./capabilities.js";
 import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
-import { responsesRequestSchema, type ResponsesRequest } from "./schemas/responses.js";
+import { responsesRequestSchema, TYPE_DISPATCH, type ResponsesRequest } from "./schemas/responses.js";
 
 export type { RequestKind } from "./capabilities.js";
 
@@ -143,6 +143,8 @@ function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<Propert
     return cur;
   };
   const pickBranch = (s: unknown, v: unknown): unknown => {
+    const dispatch = typeof s === "object" && s !== null ? TYPE_DISPATCH.get(s) : undefined;
+    if (dispatch) return unwrap(dispatch(isPlainObject(v) ? v.type : undefined));
     const cur = unwrap(s) as { def?: { type?: string; options?: unknown[] } };
     if (cur?.def?.type !== "union") return cur;
     for (const option of cur.def.options ?? []) {

@@ -62,14 +62,19 @@ export const otherItem = z.looseObject({ type: z.string() });
  * Picks the item schema by `type` (a plain union would let a broken function_call pass as an
  * "other" item, and would report the wrong branch's error).
  */
+/** Schemas that choose their shape by `type`, with their chooser (so error messages can suggest field names). */
+export const TYPE_DISPATCH = new WeakMap<object, (type: unknown) => z.ZodType>();
+
 function dispatchByType<T>(pick: (type: unknown) => z.ZodType): z.ZodType<T> {
-  return z.unknown().transform((value, ctx) => {
+  const schema = z.unknown().transform((value, ctx) => {
     const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
     const result = pick(type).safeParse(value);
     if (result.success) return result.data as T;
     for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
     return z.NEVER;
-  }) as unknown as z.ZodType<T>;
+  });
+  TYPE_DISPATCH.set(schema, pick);
+  return schema as unknown as z.ZodType<T>;
 }
 
 type InputItem = z.infer<typeof responseMessageItem> | z.infer<typeof functionCallItem> | z.infer<typeof functionCallOutputItem> | z.infer<typeof otherItem>;
