@@ -31,8 +31,10 @@ export function textCacheKey(encoding: string, sha256: string): string {
   return `text:${encoding}:${sha256}`;
 }
 
-const fatal = new TextDecoder("utf-8", { fatal: true });
-const lenient = new TextDecoder("utf-8");
+// ignoreBOM: keep a byte-order mark as text, as readFile(path, "utf8") and countFiles do, so every
+// command counts a file the same way
+const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Measures one file. With `cachedKeys`, hashes it and skips counting the encodings whose count
