@@ -11,7 +11,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
-import type { Cost } from "../pricing/cost.js";
+import type { Cost, ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
@@ -192,13 +192,15 @@ export interface RequestFileOptions {
   model?: string;
   /** Count with this encoding instead of the model's. */
   encoding?: string;
+  /** Service tier for request files (batch files are always billed at Batch API rates). */
+  tier?: ServiceTier;
 }
 
 /** Estimates a JSON request body file (local image paths are measured from the files). */
 export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<RequestEstimate> {
   const body = await readJsonFile(path);
   const imageSizes = await localImageSizes(body, dirname(path));
-  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
+  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, tier: options.tier });
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
 }

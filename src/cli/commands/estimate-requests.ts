@@ -16,6 +16,7 @@ import {
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
 import { resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
+import type { ServiceTier } from "../../pricing/cost.js";
 import { InputError, TokcostError, UsageError } from "../../errors.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable } from "../format.js";
 
@@ -27,6 +28,8 @@ export interface RequestFlags {
   imageSize?: { width: number; height: number };
   epochs?: number;
   encoding?: string;
+  /** --tier (standard, batch, flex, priority) for request bodies and --chat text. */
+  tier?: ServiceTier;
 }
 
 type Format = "table" | "json" | "markdown" | "csv";
@@ -257,14 +260,14 @@ export async function estimateRequestFiles(paths: readonly string[], flags: Requ
 async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize, encoding: flags.encoding })];
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model, encoding: flags.encoding, tier: flags.tier }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier })];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
     const content = await readFile(path, "utf8").catch((cause: Error) => {
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
     const estimates = resolveModels(models, { table }).map((m) =>
-      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding }),
+      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
     );
     return requestResult(path, estimates);
   } else if (kind === "batch") {
