@@ -40,6 +40,21 @@ describe("countImageTokens reproduces the vision guide's worked examples", () =>
     expect(countImageTokens({ model: "gpt-4.1-nano", width: 1800, height: 2400 }).tokens).toBe(Math.ceil(1452 * 2.46));
   });
 
+  it("detail levels of the latest patch models (fit, budget, multiplier, round up)", () => {
+    // gpt-5.5 low: fit within 512×512 → 16×16 patches × 1.2
+    expect(countImageTokens({ model: "gpt-5.5", width: 1024, height: 1024, detail: "low" }).tokens).toBe(Math.ceil(256 * 1.2));
+    // gpt-5.5 auto = original: up to 10,000 patches, 6000 px → 2048×2048 stays 64×64
+    expect(countImageTokens({ model: "gpt-5.5", width: 2048, height: 2048 }).units).toBe(4096);
+    // gpt-5.4 auto = high: the guide's 2,500-patch example
+    expect(countImageTokens({ model: "gpt-5.4", width: 2048, height: 2048 }).tokens).toBe(3000);
+    // gpt-4.1-mini: 6,144-patch budget in the latest revision
+    expect(countImageTokens({ model: "gpt-4.1-mini", width: 2048, height: 2048 }).tokens).toBe(Math.ceil(4096 * 1.62));
+    // a tile model has no "original" level: counted as high, with a warning
+    const original = countImageTokens({ model: "gpt-4o", width: 1024, height: 1024, detail: "original" });
+    expect(original.tokens).toBe(765);
+    expect(original.warnings.join(" ")).toMatch(/no "original" detail/);
+  });
+
   it("low detail is the base tokens on tile models", () => {
     expect(countImageTokens({ model: "gpt-4o-mini", width: 4000, height: 3000, detail: "low" }).tokens).toBe(2833);
     expect(countImageTokens({ model: "o1", width: 4000, height: 3000, detail: "low" }).tokens).toBe(75);

@@ -146,6 +146,15 @@ describe("embeddings and responses", () => {
     expect(e.maxTokensParam).toBe("max_output_tokens");
   });
 
+  it("responses: replayed function calls and outputs are counted (inexact), earlier turns warned", () => {
+    const enc = get_encoding("o200k_base");
+    const base = estimateRequest({ model: "gpt-4o", input: "Weather in Paris?" }, { table });
+    const withCall = estimateRequest({ model: "gpt-4o", input: [{ role: "user", content: "Weather in Paris?" }, { type: "function_call", call_id: "c1", name: "get_weather", arguments: '{"city":"Paris"}' }, { type: "function_call_output", call_id: "c1", output: "18C" }] }, { table });
+    expect(withCall.promptTokens).toBe(base.promptTokens + enc.encode("get_weather").length + enc.encode('{"city":"Paris"}').length + enc.encode("18C").length);
+    const previous = estimateRequest({ model: "gpt-4o", input: "And tomorrow?", previous_response_id: "resp_1" }, { table });
+    expect(previous.warnings.join(" ")).toMatch(/earlier turns are billed as input too/);
+  });
+
   it("responses: function tools are counted, built-in tools flagged", () => {
     const tools = [{ type: "function", name: "get_current_weather", description: weather.tools[0].function.description, parameters: weather.tools[0].function.parameters }];
     const e = estimateRequest({ model: "gpt-4o", input: "Weather?", tools }, { table });
