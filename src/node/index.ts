@@ -9,3 +9,4 @@ export * from "./request-files.js";
 export * from "./ledger.js";
 export { createClient, guardFetch, type NodeClientOptions, type NodeGuardFetchOptions, type LedgerOption } from "./client.js";
 export * from "../gate/index.js";
+export * from "./progress.js";

@@ -53,7 +53,8 @@ export class RankTable {
   readonly pairs: Int32Array;
   /** rank of each single byte (every byte is a token in OpenAI's encodings) */
   readonly singles: Int32Array;
-  private readonly slots: Int32Array;
+  /** hash index: 4 ints per slot (see the constructor) */
+  readonly slots: Int32Array;
   private readonly mask: number;
   // Cache of merges by the ranks of the two parts: (a, b) -> rank of bytes(a) + bytes(b), or -1.
   private mergeA: Int32Array | undefined;
@@ -61,11 +62,18 @@ export class RankTable {
   private mergeR = new Int32Array(0);
   private mergeUsed = 0;
 
-  constructor(bytes: Uint8Array, starts: Uint32Array, lengths: Uint16Array) {
+  constructor(bytes: Uint8Array, starts: Uint32Array, lengths: Uint16Array, index?: { slots: Int32Array; pairs: Int32Array; singles: Int32Array }) {
     this.bytes = bytes;
     this.starts = starts;
     this.lengths = lengths;
     this.size = starts.length;
+    if (index) {
+      this.slots = index.slots;
+      this.mask = index.slots.length / 4 - 1;
+      this.pairs = index.pairs;
+      this.singles = index.singles;
+      return;
+    }
     let cap = 1;
     while (cap < this.size * 2) cap <<= 1;
     this.mask = cap - 1;
@@ -253,4 +261,69 @@ export function parseRankData(data: string): RankTable {
     i++; // newline
   }
   return new RankTable(bytes.slice(0, nBytes), starts, lengths);
+}
+
+/** Cheap fingerprint of js-tiktoken rank data (length and a sample of characters). */
+export function rankDataFingerprint(data: string): number {
+  let h = Math.imul(data.length, 0x9e3779b1) | 0;
+  const step = Math.max(1, Math.floor(data.length / 4096));
+  for (let i = 0; i < data.length; i += step) h = Math.imul(h ^ data.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const MAGIC = 0x544b5231; // "TKR1"
+const HEADER_INTS = 8;
+
+/**
+ * Binary form of a {@link RankTable} (its arrays, 8-byte aligned, after a header holding the
+ * fingerprint of the rank data it was built from), for loading without parsing or hashing.
+ */
+export function serializeRankTable(table: RankTable, fingerprint: number): Uint8Array {
+  const parts: ArrayBufferView[] = [table.starts, table.slots, table.pairs, table.singles, table.lengths, table.bytes];
+  const pad = (n: number): number => (n + 7) & ~7;
+  let size = HEADER_INTS * 4;
+  for (const p of parts) size += pad(p.byteLength);
+  const out = new Uint8Array(size);
+  const header = new Uint32Array(out.buffer, 0, HEADER_INTS);
+  header[0] = MAGIC;
+  header[1] = fingerprint;
+  header[2] = table.size;
+  header[3] = table.slots.length;
+  header[4] = table.bytes.length;
+  let at = HEADER_INTS * 4;
+  for (const p of parts) {
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += pad(p.byteLength);
+  }
+  return out;
+}
+
+/**
+ * A {@link RankTable} viewing a buffer written by {@link serializeRankTable} (no copy; the
+ * buffer's offset must be a multiple of 8). Undefined if the buffer is not such a table or was
+ * built from other rank data than `fingerprint` says.
+ */
+export function deserializeRankTable(buf: Uint8Array, fingerprint: number): RankTable | undefined {
+  if (buf.byteLength < HEADER_INTS * 4 || buf.byteOffset % 8 !== 0) return undefined;
+  const header = new Uint32Array(buf.buffer, buf.byteOffset, HEADER_INTS);
+  if (header[0] !== MAGIC || header[1] !== fingerprint) return undefined;
+  const size = header[2];
+  const nSlots = header[3];
+  const nBytes = header[4];
+  const pad = (n: number): number => (n + 7) & ~7;
+  let at = buf.byteOffset + HEADER_INTS * 4;
+  const take = <T>(make: (offset: number) => T, byteLength: number): T => {
+    const v = make(at);
+    at += pad(byteLength);
+    return v;
+  };
+  const total = HEADER_INTS * 4 + pad(size * 4) + pad(nSlots * 4) + pad(65536 * 4) + pad(256 * 4) + pad(size * 2) + pad(nBytes);
+  if (buf.byteLength < total) return undefined;
+  const starts = take((o) => new Uint32Array(buf.buffer, o, size), size * 4);
+  const slots = take((o) => new Int32Array(buf.buffer, o, nSlots), nSlots * 4);
+  const pairs = take((o) => new Int32Array(buf.buffer, o, 65536), 65536 * 4);
+  const singles = take((o) => new Int32Array(buf.buffer, o, 256), 256 * 4);
+  const lengths = take((o) => new Uint16Array(buf.buffer, o, size), size * 2);
+  const bytes = take((o) => new Uint8Array(buf.buffer, o, nBytes), nBytes);
+  return new RankTable(bytes, starts, lengths, { slots, pairs, singles });
 }

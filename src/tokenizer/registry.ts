@@ -45,13 +45,16 @@ const P50K_EDIT_SPECIALS = { "<|endoftext|>": 50256, "<|fim_prefix|>": 50281, "<
 /** Names of the rank data sets (p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
 export type RankSource = keyof typeof RANK_MODULES;
 
-let rankLoader: ((source: RankSource) => RankTable | undefined) | undefined;
+/** A faster source of rank tables: gets the source name and js-tiktoken's rank data (for fingerprinting). */
+export type RankLoader = (source: RankSource, data: string) => RankTable | undefined;
+
+let rankLoader: RankLoader | undefined;
 
 /**
  * Installs a faster source of rank tables (e.g. the Node entry point's precomputed binary form,
  * read from disk); returning undefined falls back to parsing js-tiktoken's modules.
  */
-export function setRankLoader(loader: ((source: RankSource) => RankTable | undefined) | undefined): void {
+export function setRankLoader(loader: RankLoader | undefined): void {
   rankLoader = loader;
 }
 const rankTables = new Map<RankSource, RankTable>();
@@ -59,7 +62,8 @@ function loadRanks(source: RankSource): () => RankTable {
   return () => {
     let table = rankTables.get(source);
     if (!table) {
-      table = rankLoader?.(source) ?? parseRankData(RANK_MODULES[source].bpe_ranks);
+      const data = RANK_MODULES[source].bpe_ranks;
+      table = rankLoader?.(source, data) ?? parseRankData(data);
       rankTables.set(source, table);
     }
     return table;

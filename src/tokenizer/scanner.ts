@@ -16,7 +16,7 @@
  * The scanner is differential-tested against the regexes on random strings
  * (`test/tokenizer-scanner.test.ts`).
  */
-import { astralFlags, bmpFlags, F_CRLF, F_L, F_N, F_U, F_W, F_WIDE, F_WS } from "./unicode.js";
+import { astralFlags, bmpFlags, bmpFlagsOf, F_CRLF, F_L, F_N, F_U, F_W, F_WIDE, F_WS, UNKNOWN } from "./unicode.js";
 import type { PatternFamily } from "./patterns.js";
 
 let B: Uint8Array = new Uint8Array(0);
@@ -33,7 +33,10 @@ export function initScanner(): void {
 /** Flags of the character at i (with {@link F_WIDE} for surrogate pairs; lone surrogates: 0). */
 function fl(t: string, i: number, end: number): number {
   const c = t.charCodeAt(i);
-  if (c < 0xd800 || c >= 0xe000) return B[c];
+  if (c < 0xd800 || c >= 0xe000) {
+    const f = B[c];
+    return f !== UNKNOWN ? f : bmpFlagsOf(c);
+  }
   if (c < 0xdc00 && i + 1 < end) {
     const d = t.charCodeAt(i + 1);
     if (d >= 0xdc00 && d < 0xe000) return astralFlags(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) | F_WIDE;
@@ -109,7 +112,8 @@ function whitespace(t: string, i: number, end: number): number {
       continue;
     }
     if (c >= 0xd800 && c < 0xe000) break;
-    const g = B[c];
+    let g = B[c];
+    if (g === UNKNOWN) g = bmpFlagsOf(c);
     if ((g & F_WS) === 0) break;
     q++;
     if ((g & F_CRLF) !== 0) lastCr = q;
@@ -263,7 +267,9 @@ export function nextR50k(t: string, i: number, end: number): number {
   while (q < end) {
     const d = t.charCodeAt(q);
     if (d >= 0xd800 && d < 0xe000) break;
-    if ((B[d] & F_WS) === 0) break;
+    let g = B[d];
+    if (g === UNKNOWN) g = bmpFlagsOf(d);
+    if ((g & F_WS) === 0) break;
     q++;
   }
   if (q >= end || q - i < 2) return q;

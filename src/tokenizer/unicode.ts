@@ -2,11 +2,10 @@
  * Character classes the split patterns use, as bit flags per code point, for the hand-written
  * pre-tokenizer in `scanner.ts`.
  *
- * The tables are generated at first use from this JavaScript engine's own `\p{…}` regex
+ * Each code point is classified on first use with this JavaScript engine's own `\p{…}` regex
  * classes (the same ones the regex form of the patterns in `patterns.ts` uses), so the scanner
  * and the regexes agree by construction; both are checked against tiktoken in the tests.
- * The BMP is a 64 KiB table built from regex *runs* (a few hundred matches, ~1–2 ms);
- * astral code points are classified on demand and cached.
+ * BMP code points are cached in a 64 KiB table, astral ones in a map.
  */
 import { WHITE_SPACE } from "./patterns.js";
 
@@ -33,47 +32,51 @@ const CLASSES: ReadonlyArray<readonly [number, string]> = [
   [F_W, "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]"],
 ];
 
-function buildBmp(): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  // All BMP code points except surrogates, in order; index = code point for [0, 0xD800), and
-  // code point - 0x800 for [0xE000, 0x10000).
-  const codes: number[] = [];
-  for (let c = 0; c < 0xd800; c++) codes.push(c);
-  for (let c = 0xe000; c < 0x10000; c++) codes.push(c);
-  let all = "";
-  for (let i = 0; i < codes.length; i += 8192) all += String.fromCharCode.apply(null, codes.slice(i, i + 8192));
-  const toCode = (index: number): number => (index < 0xd800 ? index : index + 0x800);
-  for (const [flag, cls] of CLASSES) {
-    const runs = new RegExp(`${cls}+`, "gu");
-    let m: RegExpExecArray | null;
-    while ((m = runs.exec(all)) !== null) {
-      const end = m.index + m[0].length;
-      for (let i = m.index; i < end; i++) table[toCode(i)] |= flag;
-    }
-  }
-  table[0x0a] |= F_CRLF;
-  table[0x0d] |= F_CRLF;
-  return table;
+/** Table value of a BMP code point not classified yet. */
+export const UNKNOWN = 0xff;
+
+let tests: Array<readonly [number, RegExp]> | undefined;
+
+function classify(ch: string): number {
+  tests ??= CLASSES.map(([flag, cls]) => [flag, new RegExp(`^${cls}$`, "u")] as const);
+  let f = 0;
+  for (const [flag, re] of tests) if (re.test(ch)) f |= flag;
+  return f;
 }
 
 let bmp: Uint8Array | undefined;
 
-/** Flags of every BMP code point (surrogates: 0, i.e. "other", as a lone surrogate is). */
+/**
+ * Flags of BMP code points, filled lazily: ASCII up front, every other code point the first
+ * time it is looked up with {@link bmpFlagsOf} (so start-up costs nothing and a text pays only
+ * for the characters it uses). Surrogates: 0, i.e. "other", as a lone surrogate is.
+ */
 export function bmpFlags(): Uint8Array {
-  return (bmp ??= buildBmp());
+  if (!bmp) {
+    bmp = new Uint8Array(0x10000).fill(UNKNOWN);
+    for (let c = 0; c < 0x80; c++) bmp[c] = classify(String.fromCharCode(c));
+    bmp[0x0a] |= F_CRLF;
+    bmp[0x0d] |= F_CRLF;
+    bmp.fill(0, 0xd800, 0xe000);
+  }
+  return bmp;
+}
+
+/** Flags of a BMP code point (classifying it on first use). */
+export function bmpFlagsOf(c: number): number {
+  const table = bmpFlags();
+  const f = table[c];
+  if (f !== UNKNOWN) return f;
+  return (table[c] = classify(String.fromCharCode(c)));
 }
 
 const astralCache = new Map<number, number>();
-let astralTests: Array<readonly [number, RegExp]> | undefined;
 
 /** Flags of an astral code point (without {@link F_WIDE}). */
 export function astralFlags(cp: number): number {
   let f = astralCache.get(cp);
   if (f === undefined) {
-    astralTests ??= CLASSES.map(([flag, cls]) => [flag, new RegExp(`^${cls}$`, "u")] as const);
-    const ch = String.fromCodePoint(cp);
-    f = 0;
-    for (const [flag, re] of astralTests) if (re.test(ch)) f |= flag;
+    f = classify(String.fromCodePoint(cp));
     astralCache.set(cp, f);
   }
   return f;
