@@ -66,10 +66,10 @@ describe("convertLiteLLM", () => {
     expect(out.models[0].pricing.images).toEqual([{ size: "1024x1792", quality: "hd", usd: 0.12 }]);
   });
 
-  it("drops a first-party routing prefix but keeps it as an alias; hosts keep their keys", () => {
+  it("drops a first-party routing prefix but keeps it as an alias; hosts keep their keys (Azure's OpenAI models count exactly)", () => {
     const out = convertLiteLLM({ "xai/grok-4": { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6 }, "azure/gpt-4o": { litellm_provider: "azure", mode: "chat", input_cost_per_token: 2.5e-6 } }, opts);
     const ids = out.models.map((m) => [m.id, m.aliases, m.exactTokenizer]);
-    expect(ids).toEqual([["azure/gpt-4o", [], false], ["grok-4", ["xai/grok-4"], false]]);
+    expect(ids).toEqual([["azure/gpt-4o", [], true], ["grok-4", ["xai/grok-4"], false]]);
   });
 
   it("bills whisper by input minutes only and tts by characters", () => {

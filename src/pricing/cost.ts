@@ -136,7 +136,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
     if (direct !== undefined) return direct;
     if (tier === "batch" && model.batch && base[dimension] !== undefined && (dimension === "input" || dimension === "output" || base.batchInput === undefined)) {
       // Batch API: published as 50% of the standard rate for models that support it.
-      notes.push(`batch ${dimension} rate not listed for ${name}${where}: billed at 50% of the standard rate (Batch API rule)`);
+      notes.push(`batch rates not listed for ${name}${where}: billed at 50% of the standard rates (Batch API rule)`);
       return base[dimension]! / 2;
     }
     return undefined;
@@ -207,6 +207,11 @@ export interface ImageRequest {
   quality?: string;
 }
 
+/** Drops binary floating-point noise from a USD amount (1.5 × 0.006 = 0.009000000000000001 → 0.009). */
+function tidy(usd: number): number {
+  return Number(usd.toPrecision(12));
+}
+
 function checkQuantity(name: string, value: number, whole: boolean): number {
   if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) throw new UsageError(`${name} must be a non-negative ${whole ? "whole " : ""}number, got ${value}`);
   return value;
@@ -245,7 +250,7 @@ export function imageCost(model: Pick<ModelEntry, "id" | "pricing">, request: Im
     }
   }
   const detail = [match.size, match.quality].filter(Boolean).join(" ") || undefined;
-  return { currency: "USD", unit: "image", quantity: images, rate: match.usd, total: images * match.usd, ...(detail ? { detail } : {}) };
+  return { currency: "USD", unit: "image", quantity: images, rate: match.usd, total: tidy(images * match.usd), ...(detail ? { detail } : {}) };
 }
 
 /** Characters billed for text-to-speech: Unicode code points (an emoji is one character, not two UTF-16 units). */
@@ -260,14 +265,14 @@ export function speechCost(model: Pick<ModelEntry, "id" | "pricing">, characters
   const quantity = checkQuantity("characters", characters, true);
   const perMillion = model.pricing.characterInput;
   const rate = perMillion === undefined ? null : perMillion / PER_MILLION;
-  return { currency: "USD", unit: "character", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : quantity * rate };
+  return { currency: "USD", unit: "character", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
 }
 
 /** Cost of transcribing `minutes` of audio with a per-minute model (whisper-1). */
 export function transcriptionCost(model: Pick<ModelEntry, "id" | "pricing">, minutes: number): UnitCost {
   const quantity = checkQuantity("minutes", minutes, false);
   const rate = model.pricing.audioInputPerMinute ?? null;
-  return { currency: "USD", unit: "minute", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : quantity * rate };
+  return { currency: "USD", unit: "minute", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
 }
 
 /** Cost of fine-tuning on `trainingTokens` tokens for `epochs` epochs (billed tokens = tokens × epochs). */
@@ -275,7 +280,7 @@ export function trainingCost(model: Pick<ModelEntry, "id" | "pricing">, training
   const quantity = checkQuantity("trainingTokens", trainingTokens, true) * checkQuantity("epochs", epochs, true);
   const perMillion = model.pricing.training;
   const rate = perMillion === undefined ? null : perMillion / PER_MILLION;
-  return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : quantity * rate };
+  return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
 }
 
 /** How a model is priced: per text token, or per image / character / minute. */
