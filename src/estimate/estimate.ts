@@ -89,8 +89,10 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
     ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
   const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...(cost.notes ?? [])];
-  if (reasoningTokens) warnings.push(`${resolved.id}: ${reasoningTokens} reasoning tokens are billed as output and count against max_completion_tokens; the visible answer may be much shorter than what is billed`);
-  else if (resolved.entry?.reasoning) warnings.push(`${resolved.entry.id} is a reasoning model: its hidden reasoning tokens are billed as output on top of the visible answer (add --reasoning-tokens <n> to include them)`);
+  if (reasoningTokens) {
+    warnings.push(`${resolved.id}: ${reasoningTokens} reasoning tokens are billed as output and count against max_completion_tokens; the visible answer may be much shorter than what is billed`);
+    if (resolved.entry && !resolved.entry.reasoning) warnings.push(`${resolved.entry.id} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`);
+  } else if (resolved.entry?.reasoning) warnings.push(`${resolved.entry.id} is a reasoning model: its hidden reasoning tokens are billed as output on top of the visible answer (add --reasoning-tokens <n> to include them)`);
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   return {
     model: resolved.id,

@@ -8,11 +8,12 @@ import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, 
 import { inputsFrom, pricingFrom, printWarnings } from "../shared.js";
 import { EXIT } from "../render-error.js";
 import { estimateRequestFiles, parseImageSize } from "./estimate-requests.js";
+import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
 
 const FORMATS = ["table", "json", "markdown", "csv"] as const;
 type Format = (typeof FORMATS)[number];
 
-interface EstimateFlags {
+interface EstimateFlags extends UnitFlags {
   model?: string[];
   maxTokens?: number;
   encoding?: string;
@@ -27,7 +28,7 @@ interface EstimateFlags {
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command("estimate")
     .description("tokens, context-window fit and cost of prompt files (or stdin) for one or more models")
     .argument("[files...]", "prompt files; - or nothing for stdin")
@@ -42,10 +43,14 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--chat", "treat each plain text file as one user message of a chat request")
     .option("--image-size <WxH>", "size of remote images in requests (otherwise counted at their worst case, inexact)", parseImageSize)
     .option("--epochs <n>", "epochs for a fine-tuning file (default: OpenAI's default for its size)", parsePositive("--epochs"))
-    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown")
+    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
+  addUnitOptions(command)
     .action(async (files: string[], flags: EstimateFlags) => {
       const format: Format = flags.json ? "json" : flags.format;
       const table = await pricingFrom(flags.pricing);
+      // Image, speech and per-minute transcription models are priced in their own units.
+      if (await runUnitEstimate(files, flags, table, format, context)) return;
+      const billing = billingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
       const requests = await estimateRequestFiles(files, flags, table);
       const onlyRequests = files.length > 0 && requests.remaining.length === 0;
@@ -57,6 +62,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         table,
         jobs: flags.jobs,
         allowedSpecial: flags.allowSpecial ? "all" : undefined,
+        billing,
       });
       const color = useColor(process.stdout);
       const paint = painter(color);
@@ -77,6 +83,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
           }
         }
         printWarnings([...requests.results.flatMap((r) => r.warnings), ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
+        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
       for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${line}\n`);

@@ -1,0 +1,125 @@
+/**
+ * `tokcost estimate` for models that are not priced per text token (issue 7): image models per
+ * image (`--images`, `--size`, `--quality`), speech models per character of the input text,
+ * transcription models per minute (`--minutes`, or WAV/MP3 durations read from file headers).
+ * Also the billing flags shared with token estimates (`--tier`, `--cached-tokens`,
+ * `--cache-hit`, `--reasoning-tokens`).
+ */
+import type { Command } from "commander";
+import type { CommandContext } from "../main.js";
+import type { PricingTable } from "../../pricing/table.js";
+import { pricingUnitOf, stalePricingNotice, SERVICE_TIERS, type ServiceTier } from "../../pricing/cost.js";
+import type { BillingOptions } from "../../estimate/index.js";
+import { estimateUnits, type UnitEstimate } from "../../node/media.js";
+import { UsageError } from "../../errors.js";
+import { parseChoice, parseCount, parseHumanNumber } from "../options.js";
+import { formatInt, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
+import { inputsFrom, printWarnings } from "../shared.js";
+
+/** Flags this module adds to `tokcost estimate`. */
+export interface UnitFlags {
+  model?: string[];
+  tier?: ServiceTier;
+  cachedTokens?: number;
+  cacheHit?: number;
+  reasoningTokens?: number;
+  images?: number;
+  size?: string;
+  quality?: string;
+  minutes?: number;
+}
+
+/** A share 0–1, or a percentage ("80%"). */
+function parseRatio(value: string): number {
+  const percent = /^\s*([0-9.]+)\s*%\s*$/.exec(value);
+  const parsed = percent ? Number(percent[1]) / 100 : Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1 || value.trim() === "") throw new UsageError(`--cache-hit expects a share between 0 and 1 (or a percentage like 80%), got "${value}"`);
+  return parsed;
+}
+
+function parseMinutes(value: string): number {
+  const parsed = parseHumanNumber(value);
+  if (parsed === undefined || parsed < 0) throw new UsageError(`--minutes expects a non-negative number of minutes (e.g. --minutes 12.5), got "${value}"`);
+  return parsed;
+}
+
+function parseSize(value: string): string {
+  const size = value.toLowerCase().replace(/\s+/g, "");
+  if (!/^\d+x\d+$/.test(size)) throw new UsageError(`--size expects WIDTHxHEIGHT (e.g. --size 1024x1792), got "${value}"`);
+  return size;
+}
+
+/** Adds the billing and unit flags to the estimate command. */
+export function addUnitOptions(command: Command): Command {
+  return command
+    .option("--tier <tier>", `service tier to price: ${SERVICE_TIERS.join(", ")} (default standard)`, parseChoice("--tier", SERVICE_TIERS))
+    .option("--cached-tokens <n>", "prompt tokens served from the prompt cache (priced at the cached-input rate)", parseCount("--cached-tokens"))
+    .option("--cache-hit <ratio>", "share of the prompt served from the cache, 0–1 or a percentage (e.g. 80%)", parseRatio)
+    .option("--reasoning-tokens <n>", "hidden reasoning tokens: billed as output and counted against the completion budget", parseCount("--reasoning-tokens"))
+    .option("--images <n>", "image models: number of images to generate", parseCount("--images"))
+    .option("--size <WxH>", "image models: image size (default 1024x1024)", parseSize)
+    .option("--quality <quality>", "image models: standard or hd (dall-e-3), low, medium or high (gpt-image-1)")
+    .option("--minutes <n>", "transcription models priced per minute (whisper-1): audio length, instead of reading WAV/MP3 files", parseMinutes);
+}
+
+/** Billing options for token estimates from the flags. */
+export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
+  if (flags.cachedTokens !== undefined && flags.cacheHit !== undefined) throw new UsageError("pass either --cached-tokens or --cache-hit, not both");
+  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, reasoningTokens: flags.reasoningTokens };
+  return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
+}
+
+/** The stale-table notice for human output (printed once; never in --json). */
+export function printStaleNotice(table: PricingTable): void {
+  const notice = stalePricingNotice(table.asOf);
+  if (notice) printWarnings([notice]);
+}
+
+/**
+ * Runs the estimate when every requested model is priced per image, character or minute.
+ * Returns false (doing nothing) for token-priced models, so the normal estimate runs.
+ * @throws UsageError when per-unit and per-token models are mixed.
+ */
+export async function runUnitEstimate(files: string[], flags: UnitFlags, table: PricingTable, format: "table" | "json" | "markdown" | "csv", _context: CommandContext): Promise<boolean> {
+  const entries = (flags.model ?? []).map((id) => table.match(id)?.entry);
+  const unitModels = entries.filter((e) => e && pricingUnitOf(e) !== "token");
+  if (unitModels.length === 0) {
+    if (flags.images !== undefined || flags.minutes !== undefined || flags.quality !== undefined || flags.size !== undefined) {
+      throw new UsageError("--images, --size, --quality and --minutes apply to image and per-minute transcription models (e.g. -m dall-e-3, -m whisper-1)");
+    }
+    return false;
+  }
+  if (unitModels.length !== entries.length) throw new UsageError("estimate per-image, per-character and per-minute models (dall-e, tts, whisper) separately from per-token models");
+  if (flags.tier || flags.cachedTokens !== undefined || flags.cacheHit !== undefined || flags.reasoningTokens !== undefined) {
+    throw new UsageError("--tier, --cached-tokens, --cache-hit and --reasoning-tokens apply to per-token models only");
+  }
+  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
+  const inputs = needsInputs ? await inputsFrom(files) : [];
+  if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
+  const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
+  render(estimates, format);
+  if (format !== "json") printStaleNotice(table);
+  return true;
+}
+
+function unitJson(e: UnitEstimate) {
+  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
+}
+
+function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv"): void {
+  if (format === "json") {
+    process.stdout.write(JSON.stringify({ estimates: estimates.map(unitJson) }, null, 2) + "\n");
+    return;
+  }
+  const head = ["File", "Model", "Unit", "Quantity", "Rate", "Priced as", "Total"];
+  const numeric = [false, false, false, true, true, false, true];
+  const quantity = (e: UnitEstimate) => (e.cost.unit === "minute" ? e.cost.quantity.toFixed(2) : formatInt(e.cost.quantity));
+  const rate = (e: UnitEstimate) => (e.cost.rate === null ? "—" : e.cost.unit === "character" ? `${formatUsd(e.cost.rate * 1e6)}/1M chars` : `${formatUsd(e.cost.rate)}/${e.cost.unit}`);
+  if (format === "csv") {
+    process.stdout.write(renderCsv(["path", "model", "unit", "quantity", "rate_usd", "detail", "cost_total_usd"], estimates.map((e) => [e.path, e.model, e.cost.unit, e.cost.quantity, e.cost.rate, e.cost.detail ?? null, e.cost.total])) + "\n");
+    return;
+  }
+  const rows = estimates.map((e) => [e.path ?? "—", e.model, e.cost.unit, quantity(e), rate(e), e.cost.detail ?? "", formatUsd(e.cost.total)]);
+  process.stdout.write((format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, useColor(process.stdout))) + "\n");
+  printWarnings(estimates.flatMap((e) => e.warnings));
+}
