@@ -86,6 +86,14 @@ describe("bundled pricing table", () => {
   });
 });
 
+describe("PricingTable.match", () => {
+  it("prices an unknown dated snapshot as its family, OpenAI and Anthropic styles", () => {
+    expect(table.match("gpt-4o-2031-01-01")).toMatchObject({ via: "snapshot", entry: { id: "gpt-4o" } });
+    expect(table.match("claude-sonnet-4-5-20310101")).toMatchObject({ via: "snapshot", entry: { id: "claude-sonnet-4-5" } });
+    expect(table.match("claude-sonnet-4-5-20250929")).toMatchObject({ via: "alias", entry: { id: "claude-sonnet-4-5" } });
+  });
+});
+
 describe("parsePricingFile", () => {
   const good = { version: 1, asOf: "2026-08-01", models: [{ id: "m", provider: "p", mode: "chat", pricing: { input: 1 }, source: "x", asOf: "2026-08-01" }] };
 

@@ -79,7 +79,8 @@ export class PricingTable {
   /**
    * The entry for `id`: exact id, then alias, then (for ids the table does not list) the
    * fine-tune's own price (`ft:gpt-4o-mini-2024-07-18:org::x` → `ft:gpt-4o-mini-2024-07-18`), the
-   * fine-tune's base model, or an unknown dated snapshot's family (`gpt-4o-2031-01-01` → `gpt-4o`).
+   * fine-tune's base model, or an unknown dated snapshot's family (`gpt-4o-2031-01-01` → `gpt-4o`,
+   * `claude-sonnet-4-5-20310101` → `claude-sonnet-4-5`).
    */
   match(id: string): ModelMatch | undefined {
     const direct = this.byId.get(id);
@@ -94,7 +95,8 @@ export class PricingTable {
       if (baseMatch) return { entry: baseMatch.entry, via: "fine-tune", note: `fine-tuned model priced as its base model ${baseMatch.entry.id} (fine-tuned inference rates may be higher)` };
       return undefined;
     }
-    const snapshot = /^(.*?)-(\d{4}-\d{2}-\d{2}|\d{4})$/.exec(id);
+    // Dated snapshots: -2024-08-06 / -0613 (OpenAI), -20250929 (Anthropic).
+    const snapshot = /^(.*?)-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/.exec(id);
     if (snapshot) {
       const family = this.byId.get(snapshot[1]) ?? this.byAlias.get(snapshot[1]);
       if (family) return { entry: family, via: "snapshot", note: `unknown snapshot "${id}" priced as ${family.id}` };
