@@ -270,10 +270,33 @@ function lineError(line: number, error: unknown, customId?: string): LineError {
   return { line, customId, code: "INVALID_INPUT", message: (error as Error).message };
 }
 
-function addCost(total: Cost, cost: Cost): void {
-  total.prompt = total.prompt === null || cost.prompt === null ? null : total.prompt + cost.prompt;
-  total.completion = total.completion === null || cost.completion === null ? null : total.completion + cost.completion;
-  total.total = total.prompt === null || total.completion === null ? null : total.prompt + total.completion;
+/**
+ * Sums line costs with Neumaier compensation, so 200,000 lines of $0.00006 add up to what one
+ * multiplication would give (plain float addition drifts in the last cents digits).
+ */
+class CostSum {
+  private sums = { prompt: 0, completion: 0 };
+  private comp = { prompt: 0, completion: 0 };
+  private unknown = { prompt: false, completion: false };
+
+  add(cost: Cost): void {
+    for (const part of ["prompt", "completion"] as const) {
+      const value = cost[part];
+      if (value === null) {
+        this.unknown[part] = true;
+        continue;
+      }
+      const t = this.sums[part] + value;
+      this.comp[part] += Math.abs(this.sums[part]) >= Math.abs(value) ? this.sums[part] - t + value : value - t + this.sums[part];
+      this.sums[part] = t;
+    }
+  }
+
+  get total(): Cost {
+    const prompt = this.unknown.prompt ? null : this.sums.prompt + this.comp.prompt;
+    const completion = this.unknown.completion ? null : this.sums.completion + this.comp.completion;
+    return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : prompt + completion };
+  }
 }
 
 /** Options for {@link estimateBatchFile}. */
@@ -297,6 +320,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
   const seenIds = new Set<string>();
   const totals: BatchTotals = { requests: 0, invalid: 0, promptTokens: 0, completionTokens: 0, notFitting: 0, exact: true, cost: { currency: "USD", prompt: 0, completion: 0, total: 0 } };
   let omitted = 0;
+  const costs = new CostSum();
   const urls = new Set<string>();
   for await (const { line, text } of readJsonlLines(path)) {
     let customId: string | undefined;
@@ -324,7 +348,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       totals.completionTokens += e.breakdown.completionTokens;
       if (e.fits === false) totals.notFitting++;
       if (!e.exact) totals.exact = false;
-      addCost(totals.cost, e.cost);
+      costs.add(e.cost);
       if (lines.length < keep) lines.push(result);
       else omitted++;
       options.onLine?.(result);
@@ -335,6 +359,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
   }
   if (models.size > 1) warnings.add(`the batch mixes models (${[...models].join(", ")}); the Batch API runs one model per file`);
   if (urls.size > 1) warnings.add(`the batch mixes endpoints (${[...urls].join(", ")}); the Batch API runs one endpoint per file`);
+  totals.cost = costs.total;
   return { path, lines, linesOmitted: omitted, errors, models: [...models], totals, warnings: [...warnings] };
 }
 

@@ -183,6 +183,14 @@ function batchResult(b: BatchEstimate, encoding: string | null): RequestFileResu
   };
 }
 
+/** "≈12 / 40 / 95" — min, median and max of the listed examples. */
+function spread(values: number[]): string {
+  if (values.length === 0) return "—";
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return `≈${formatInt(sorted[0])} / ${formatInt(median)} / ${formatInt(sorted[sorted.length - 1])}`;
+}
+
 function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileResult {
   const t = f.totals;
   const json = {
@@ -208,7 +216,7 @@ function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileRes
     const rows = [
       ["examples", formatInt(t.examples) + (t.invalid ? ` (${t.invalid} invalid)` : "")],
       ["training tokens per epoch", `≈${formatInt(t.trainingTokens)}`],
-      ["largest example", `≈${formatInt(f.examples.reduce((m, e) => Math.max(m, e.tokens), 0))}`],
+      ["tokens per example (min / median / max)", spread(f.examples.map((e) => e.tokens))],
       ["examples over the limit", t.overLimit ? paint.red(`${t.overLimit} (limit ${formatInt(f.exampleLimit)})`) : `0 (limit ${formatInt(f.exampleLimit)})`],
       ["epochs", `${t.epochs}${t.epochsSource === "default" ? " (OpenAI's default)" : ""}`],
       ["billed training tokens", `≈${formatInt(t.billedTokens)}`],
