@@ -123,93 +123,97 @@ function mergeSimple(buf: Uint8Array, n: number, table: RankTable, out: Int32Arr
 }
 
 /**
- * Heap-based merge. Parts form a doubly linked list; the heap holds (rank, leftStart) candidates.
- * A candidate is stale when either side changed since it was pushed; stale entries are skipped.
- * Ordering by (rank, position) reproduces tiktoken's leftmost-lowest choice.
+ * Heap-based merge. Parts form a linked list (`next[start]` = start of the following part, -1
+ * for merged-away parts); the heap holds candidate merges keyed `rank * 2^32 + position` in one
+ * Float64Array, so the minimum is tiktoken's leftmost-lowest choice. Entries are never updated,
+ * only invalidated: a candidate (rank, pos) is still current iff the pair starting at pos spans
+ * exactly the token's length (the input bytes never change, so the same span means the same
+ * bytes and therefore the same rank). O(n log n) for a piece of n bytes.
  */
 function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32Array): number {
-  const next = new Int32Array(n + 1); // start of the next part; n = end
+  const next = new Int32Array(n + 1);
   const prev = new Int32Array(n + 1);
-  const version = new Uint32Array(n + 1); // bumped when the part starting here changes; dead parts get 0xffffffff
   for (let i = 0; i <= n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
   }
-  let cap = n;
-  let hRank = new Int32Array(cap);
-  let hPos = new Int32Array(cap);
-  let hVerL = new Uint32Array(cap);
-  let hVerR = new Uint32Array(cap);
+  const lengths = table.lengths;
+  let heap = new Float64Array(Math.max(16, n));
   let size = 0;
-  const push = (rank: number, pos: number): void => {
-    if (size === cap) {
-      cap *= 2;
-      const a = new Int32Array(cap); a.set(hRank); hRank = a;
-      const b = new Int32Array(cap); b.set(hPos); hPos = b;
-      const c = new Uint32Array(cap); c.set(hVerL); hVerL = c;
-      const d = new Uint32Array(cap); d.set(hVerR); hVerR = d;
+  const SHIFT = 4294967296; // 2^32: positions are < 2^32, ranks < 2^20
+  // 4-ary heap: half the levels of a binary heap, and siblings share a cache line
+  const push = (key: number): void => {
+    if (size === heap.length) {
+      const bigger = new Float64Array(heap.length * 2);
+      bigger.set(heap);
+      heap = bigger;
     }
-    const vl = version[pos];
-    const vr = version[next[pos]];
     let i = size++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pRank = hRank[parent];
-      if (pRank < rank || (pRank === rank && hPos[parent] < pos)) break;
-      hRank[i] = pRank; hPos[i] = hPos[parent]; hVerL[i] = hVerL[parent]; hVerR[i] = hVerR[parent];
+      const parent = (i - 1) >> 2;
+      const pk = heap[parent];
+      if (pk <= key) break;
+      heap[i] = pk;
       i = parent;
     }
-    hRank[i] = rank; hPos[i] = pos; hVerL[i] = vl; hVerR[i] = vr;
-  };
-  const popTop = (): void => {
-    size--;
-    if (size === 0) return;
-    const rank = hRank[size], pos = hPos[size], vl = hVerL[size], vr = hVerR[size];
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= size) break;
-      let m = l;
-      const r = l + 1;
-      if (r < size && (hRank[r] < hRank[l] || (hRank[r] === hRank[l] && hPos[r] < hPos[l]))) m = r;
-      if (rank < hRank[m] || (rank === hRank[m] && pos < hPos[m])) break;
-      hRank[i] = hRank[m]; hPos[i] = hPos[m]; hVerL[i] = hVerL[m]; hVerR[i] = hVerR[m];
-      i = m;
-    }
-    hRank[i] = rank; hPos[i] = pos; hVerL[i] = vl; hVerR[i] = vr;
+    heap[i] = key;
   };
   const pairs = table.pairs;
+  // initial candidates are in position order: build the heap bottom-up in O(n)
   for (let i = 0; i < n - 1; i++) {
     const r = pairs[(buf[i] << 8) | buf[i + 1]];
-    if (r >= 0) push(r, i);
+    if (r >= 0) heap[size++] = r * SHIFT + i;
   }
-  const DEAD = 0xffffffff;
+  for (let start = (size - 2) >> 2; start >= 0; start--) siftDown(heap, size, start, heap[start]);
   while (size > 0) {
-    const pos = hPos[0];
-    const verL = hVerL[0];
-    const verR = hVerR[0];
-    popTop();
-    if (version[pos] !== verL) continue;
+    const top = heap[0];
+    // pop
+    size--;
+    if (size > 0) siftDown(heap, size, 0, heap[size]);
+    const rank = Math.floor(top / SHIFT);
+    const pos = top - rank * SHIFT;
     const mid = next[pos];
-    if (mid >= n || version[mid] !== verR) continue;
-    // merge pos with mid
+    if (mid < 0 || mid >= n) continue; // merged away, or the last part
     const after = next[mid];
-    version[mid] = DEAD;
+    if (after - pos !== lengths[rank]) continue; // stale
+    // merge pos with mid
+    next[mid] = -1;
     next[pos] = after;
     prev[after] = pos;
-    version[pos]++;
     if (after < n) {
       const r = table.get(buf, pos, next[after]);
-      if (r >= 0) push(r, pos);
+      if (r >= 0) push(r * SHIFT + pos);
     }
     const before = prev[pos];
     if (before >= 0) {
       const r = table.get(buf, before, after);
-      if (r >= 0) push(r, before);
+      if (r >= 0) push(r * SHIFT + before);
     }
   }
   let k = 0;
   for (let i = 0; i < n; i = next[i]) out[k++] = i;
   out[k] = n;
   return k;
+}
+
+/** Moves `key` down from slot i of a 4-ary min-heap of `size` entries. */
+function siftDown(heap: Float64Array, size: number, i: number, key: number): void {
+  for (;;) {
+    const first = 4 * i + 1;
+    if (first >= size) break;
+    let m = first;
+    let mk = heap[first];
+    const last = first + 4 < size ? first + 4 : size;
+    for (let c = first + 1; c < last; c++) {
+      const ck = heap[c];
+      if (ck < mk) {
+        mk = ck;
+        m = c;
+      }
+    }
+    if (key <= mk) break;
+    heap[i] = mk;
+    i = m;
+  }
+  heap[i] = key;
 }
