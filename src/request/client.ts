@@ -14,7 +14,7 @@ import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
-import { Meter, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary, type UsageTokens } from "./meter.js";
+import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -298,21 +298,6 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   };
 }
 
-/** Text a stream event carries as output (for counting when a stream ends without usage). */
-function outputText(kind: RequestKind, data: ApiJson): string {
-  if (kind === "responses") return data.type === "response.output_text.delta" && typeof data.delta === "string" ? data.delta : "";
-  let text = "";
-  for (const choice of Array.isArray(data.choices) ? data.choices : []) {
-    if (kind === "chat") {
-      const delta = choice?.delta;
-      if (typeof delta?.content === "string") text += delta.content;
-      if (typeof delta?.refusal === "string") text += delta.refusal;
-      for (const call of Array.isArray(delta?.tool_calls) ? delta.tool_calls : []) if (typeof call?.function?.arguments === "string") text += call.function.arguments;
-    } else if (typeof choice?.text === "string") text += choice.text;
-  }
-  return text;
-}
-
 /**
  * A streamed response: an async iterator of the server-sent events' JSON (as the API sent them),
  * consumed once. The call is settled when the stream ends — from the final `usage` (tokcost adds
@@ -410,7 +395,7 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
           }
           const usage = kind === "responses" ? usageOf(data.response?.usage) : usageOf(data.usage);
           if (usage) this.usage = usage;
-          this.text += outputText(kind, data);
+          this.text += streamOutputText(kind, data);
           yield data;
         }
         if (chunk.done) {

@@ -15,7 +15,7 @@ import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
-import { Meter, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary } from "./meter.js";
+import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary } from "./meter.js";
 import { preflight, type PreflightOptions } from "./preflight.js";
 import { SseParser } from "./sse.js";
 
@@ -95,13 +95,6 @@ export function refusalResponse(error: TokcostError): Response {
   });
 }
 
-function outputText(kind: RequestKind, data: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
-  if (kind === "responses") return data.type === "response.output_text.delta" && typeof data.delta === "string" ? data.delta : "";
-  let text = "";
-  for (const choice of Array.isArray(data.choices) ? data.choices : []) text += typeof choice?.delta?.content === "string" ? choice.delta.content : typeof choice?.text === "string" ? choice.text : "";
-  return text;
-}
-
 /** Wraps an SSE body: passes every byte through unchanged, watching for usage; settles at the end or on cancel. */
 function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: MeteredCall): ReadableStream<Uint8Array> {
   const reader = body.getReader();
@@ -115,7 +108,7 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
         const data = JSON.parse(event.data) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         const u = kind === "responses" ? usageOf(data.response?.usage) : usageOf(data.usage);
         if (u) usage = u;
-        text += outputText(kind, data);
+        text += streamOutputText(kind, data);
       } catch {
         // not JSON: pass it through, nothing to meter
       }

@@ -252,3 +252,18 @@ export class Meter {
     return this.budget.status();
   }
 }
+
+/** Output text a stream event carries (content, refusals, tool-call arguments), for counting a stream that ended without usage. */
+export function streamOutputText(kind: RequestKind, data: { [key: string]: any }): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (kind === "responses") return data.type === "response.output_text.delta" && typeof data.delta === "string" ? data.delta : "";
+  let text = "";
+  for (const choice of Array.isArray(data.choices) ? data.choices : []) {
+    if (kind === "chat") {
+      const delta = choice?.delta;
+      if (typeof delta?.content === "string") text += delta.content;
+      if (typeof delta?.refusal === "string") text += delta.refusal;
+      for (const call of Array.isArray(delta?.tool_calls) ? delta.tool_calls : []) if (typeof call?.function?.arguments === "string") text += call.function.arguments;
+    } else if (typeof choice?.text === "string") text += choice.text;
+  }
+  return text;
+}
