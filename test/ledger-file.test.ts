@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileLedger } from "../src/node/ledger.js";
-import { createClient } from "../src/node/client.js";
+import OpenAI from "openai";
+import { createClient, guardFetch } from "../src/node/client.js";
 import { Budget, ledgerStateSchema } from "../src/request/budget.js";
 import { preflight } from "../src/request/preflight.js";
 import { FakeOpenAIServer, startFakeOpenAI } from "./helpers/fake-openai-server.js";
@@ -67,6 +68,16 @@ describe("FileLedger", () => {
     const status = await second.refresh();
     expect(status.spent.usd).toBeCloseTo(res.tokcost.record.actual!.usd!, 15);
     expect(JSON.parse(readFileSync(path, "utf8"))).toMatchObject({ period: new Date().toISOString().slice(0, 10), calls: 1, reservations: {} });
+  });
+
+  it("the Node guardFetch takes ledger: 'path.json' too (the official SDK, spend kept in the file)", async () => {
+    const path = join(tmp(), "sdk.json");
+    const guarded = guardFetch({ budget: { usd: 1 }, ledger: path });
+    const openai = new OpenAI({ apiKey: server.apiKey, baseURL: server.baseURL, fetch: guarded, maxRetries: 0 });
+    const res = await openai.embeddings.create({ model: "text-embedding-3-small", input: "persist me" });
+    const state = await new FileLedger(path).read();
+    expect(state).toMatchObject({ spentTokens: res.usage.total_tokens, calls: 1, reservations: {} });
+    expect(state.spentUsd).toBeCloseTo(guarded.spent().usd, 15);
   });
 
   it("a corrupt or foreign ledger is a LEDGER_ERROR, never silently reset", async () => {
