@@ -63,4 +63,30 @@ describe("fitMessages", () => {
   it("rejects a bad budget", () => {
     expect(() => fitMessages(history, { model: "gpt-4o", maxTokens: -1 })).toThrow(InputError);
   });
+
+  it("keeps the current turn's tool calls and results after the last user message", () => {
+    const current = [
+      ...history,
+      { role: "assistant", content: null, tool_calls: [{ id: "c2", type: "function", function: { name: "lookup", arguments: '{"q":"y"}' } }] },
+      { role: "tool", tool_call_id: "c2", content: long("t2") },
+    ];
+    const r = fitMessages(current, { model: "gpt-4o", maxTokens: 0, contextWindow: 10 });
+    expect(r.kept.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool"]);
+    expect(r.droppedIndexes).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("respects the model's input cap (gpt-5: 272,000 of 400,000)", () => {
+    const big = "hello ".repeat(100_000);
+    const convo = [
+      { role: "user", content: big },
+      { role: "assistant", content: "ok" },
+      { role: "user", content: big },
+      { role: "assistant", content: "ok" },
+      { role: "user", content: big },
+    ];
+    const r = fitMessages(convo, { model: "gpt-5", maxTokens: 1000 });
+    expect(r.fits).toBe(true);
+    expect(r.promptTokens).toBeLessThanOrEqual(272_000);
+    expect(r.droppedIndexes).toEqual([0, 1]);
+  });
 });
