@@ -24,6 +24,7 @@ export const fineTuningExampleSchema = z.strictObject({
   parallel_tool_calls: z.boolean().optional(),
 });
 
+/** A validated chat fine-tuning example. */
 export type FineTuningExample = z.infer<typeof fineTuningExampleSchema>;
 
 /** Does a parsed JSONL line look like a chat fine-tuning example (and not a request body)? */

@@ -15,6 +15,7 @@ interface TruncateFlags {
   encoding?: string;
 }
 
+/** Adds `tokcost truncate` to the program. */
 export function registerTruncate(program: Command, _context: CommandContext): void {
   program
     .command("truncate")

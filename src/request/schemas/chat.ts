@@ -122,8 +122,13 @@ export const chatRequestSchema = z.strictObject({
   web_search_options: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** A validated Chat Completions request body. */
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
+/** One chat message. */
 export type ChatMessage = z.infer<typeof chatMessage>;
+/** One entry of `tools`. */
 export type ChatTool = z.infer<typeof chatTool>;
+/** A function definition (tools[].function, functions[]). */
 export type FunctionDefinition = z.infer<typeof functionDefinition>;
+/** A part of a user message's content. */
 export type UserContentPart = z.infer<typeof userContentPart>;

@@ -43,4 +43,5 @@ export const completionsRequestSchema = z
 /** Default completion budget of the Completions endpoint. */
 export const COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
 
+/** A validated Completions request body. */
 export type CompletionsRequest = z.infer<typeof completionsRequestSchema>;

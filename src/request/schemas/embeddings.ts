@@ -14,4 +14,5 @@ export const embeddingsRequestSchema = z.strictObject({
   user: identifier.optional(),
 });
 
+/** A validated Embeddings request body. */
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;

@@ -132,5 +132,7 @@ export const responsesRequestSchema = z.strictObject({
   user: identifier.optional(),
 });
 
+/** A validated Responses request body. */
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+/** One Responses input item. */
 export type ResponseInputItem = z.infer<typeof responseInputItem>;
