@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectRequestFile, estimateBatchFile, estimateFineTuningFile, estimateRequestFile, readImageSize, imageUrlsOf, isLocalImageRef } from "../src/node/index.js";
-import { defaultEpochs, countChatTokens, InputError, PricingTable, parsePricingFile } from "../src/index.js";
+import { defaultEpochs, countChatTokens, getModel, InputError, PricingTable, parsePricingFile } from "../src/index.js";
 import { gif, jpeg, png, webpVp8x } from "./fixtures/requests/image-bytes.js";
 
 const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "requests", name);
@@ -108,9 +108,11 @@ describe("batch files", () => {
     const first = countChatTokens([{ role: "user", content: "Question number 0" }], { model: "gpt-4o-mini" }).total;
     expect(b.lines[0].promptTokens).toBe(first);
     expect(b.totals.completionTokens).toBe(3000 * 20);
-    // gpt-4o-mini batch rates from the bundled table are half the standard ones
-    const standard = b.lines[0].promptTokens * 0.15 + 20 * 0.6;
-    expect(b.lines[0].cost.total! * 1e6).toBeCloseTo(standard / 2, 6);
+    // priced at the bundled table's Batch API rates for gpt-4o-mini
+    const { pricing } = getModel("gpt-4o-mini");
+    expect(pricing.batchInput).toBeDefined();
+    expect(b.lines[0].cost.total! * 1e6).toBeCloseTo(b.lines[0].promptTokens * pricing.batchInput! + 20 * pricing.batchOutput!, 6);
+    expect(b.totals.cost.total! * 1e6).toBeCloseTo(b.totals.promptTokens * pricing.batchInput! + b.totals.completionTokens * pricing.batchOutput!, 4);
   });
 
   it("rejects an endpoint tokcost does not model", async () => {
