@@ -1,7 +1,7 @@
 /** `tokcost count <files...>`: tokens per file and a total, like `wc`. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { measureInputs } from "../../node/index.js";
+import { createProgressReporter, measureInputs } from "../../node/index.js";
 import { resolveModel } from "../../estimate/index.js";
 import { getEncoding } from "../../tokenizer/index.js";
 import { collectList, parsePositive } from "../options.js";
@@ -32,7 +32,8 @@ export function registerCount(program: Command, context: CommandContext): void {
       if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
       const encoding = flags.encoding ? getEncoding(flags.encoding).name : flags.model?.length ? resolveModel(flags.model[0]).encoding : "o200k_base";
       const inputs = await inputsFrom(files);
-      const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined });
+      const progress = createProgressReporter(); // stderr, only on a TTY and not under CI
+      const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined, onProgress: progress.onProgress }).finally(progress.done);
       const ok = measured.filter((m) => !m.error);
       const total = { tokens: ok.reduce((s, m) => s + m.tokens[encoding], 0), bytes: ok.reduce((s, m) => s + m.bytes, 0) };
       if (flags.json) {
