@@ -96,6 +96,16 @@ describe("tokcost estimate <request.json>", () => {
     expect(plain.kind).toBeUndefined();
   });
 
+  it("--chat on a JSON array of messages counts the conversation (the cookbook's 124 / 127)", () => {
+    const r = runCli(["estimate", fx("conversation.json"), "--chat", "-m", "gpt-4o,gpt-3.5-turbo-0301", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { estimates: Array<{ model: string; promptTokens: number; kind: string }> };
+    expect(out.estimates.map((e) => [e.model, e.promptTokens, e.kind])).toEqual([
+      ["gpt-4o", 124, "chat"],
+      ["gpt-3.5-turbo-0301", 127, "chat"],
+    ]);
+  });
+
   it("request files and text files together in one JSON document", () => {
     const r = runCli(["estimate", fx("cookbook-chat.json"), path.join(dir, "text.txt"), "-m", "gpt-4o", "--json"]);
     expect(r.code).toBe(0);

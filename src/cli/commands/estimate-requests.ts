@@ -235,6 +235,18 @@ function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileRes
   };
 }
 
+/** A JSON array of chat messages (a saved conversation), or undefined for plain text. */
+function messagesOf(content: string): unknown[] | undefined {
+  if (!/^\s*\[/.test(content)) return undefined;
+  try {
+    const value: unknown = JSON.parse(content);
+    const isMessage = (m: unknown) => typeof m === "object" && m !== null && typeof (m as { role?: unknown }).role === "string";
+    return Array.isArray(value) && value.length > 0 && value.every(isMessage) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A request's own budget governs: say so when --max-tokens was given too. */
 function withBudgetNote(result: RequestFileResult, flags: RequestFlags): RequestFileResult {
   if (flags.maxTokens !== undefined) result.warnings.unshift("--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used");
@@ -274,8 +286,9 @@ async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune"
     const content = await readFile(path, "utf8").catch((cause: Error) => {
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
+    const messages = messagesOf(content) ?? [{ role: "user", content }];
     const estimates = resolveModels(models, { table }).map((m) =>
-      estimateRequest({ model: m.id, messages: [{ role: "user", content }], ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
+      estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
     );
     return requestResult(path, estimates);
   } else if (kind === "batch") {
