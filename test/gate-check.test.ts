@@ -182,6 +182,19 @@ describe("baseline", () => {
   });
 });
 
+describe("tokcost's own files", () => {
+  it("the config, the baseline and the cache are never checked as prompts, even under **/*.json", async () => {
+    const root = copyFixture();
+    writeConfig(root, { model: "gpt-4o", rules: [{ files: ["**/*.json", "!requests/**"] }], baseline: { file: "tokcost-baseline.json" } });
+    await check(root, { updateBaseline: true, cache: "tokcost-cache.json" });
+    const report = await check(root, { cache: "tokcost-cache.json" });
+    expect(existsSync(path.join(root, "tokcost-baseline.json"))).toBe(true);
+    expect(existsSync(path.join(root, "tokcost-cache.json"))).toBe(true);
+    expect(report.results).toEqual([]);
+    expect(report.exitCode).toBe(0);
+  });
+});
+
 describe("cache", () => {
   it("serves unchanged files from the content-hash cache and recounts changed ones", async () => {
     const root = copyFixture();

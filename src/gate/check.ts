@@ -1,8 +1,8 @@
 /**
  * `runCheck`: evaluates every rule of a gate configuration over the files it matches and returns
- * a structured {@link CheckReport}. Text prompts are counted on worker threads (`countFiles`) and
- * optionally served from a content-hash cache; request and chat files are estimated with
- * `estimateRequest`. One bad file or rule never stops the others: it is reported and the run
+ * a structured {@link CheckReport}. Text prompts are counted on worker threads (`count-text.ts`:
+ * batched reads for small files, `countFiles` for big ones) and optionally served from a
+ * content-hash cache; request and chat files are estimated with `estimateRequest`. One bad file or rule never stops the others: it is reported and the run
  * exits 2.
  */
 import path from "node:path";
@@ -174,6 +174,11 @@ function fromRequests(result: FileResult, ctx: RuleContext, units: RequestUnit[]
   applyFileLimits(result, ctx, units.map((u) => ({ estimate: u.estimate, line: units.length > 1 || u.line !== 1 ? u.line : undefined })));
 }
 
+/** A path as reports show it: "/"-separated, relative to the root. */
+function toRelative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/") || file;
+}
+
 function rulePath(index: number, field: string): string {
   return `rules[${index}].${field}`;
 }
@@ -245,9 +250,15 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   });
 
   // 2. Discovery: one walk per directory, shared by every rule.
+  // tokcost's own files are never prompts, even under a broad glob such as "**/*.json"
+  const baselineOption = options.baseline ?? (config.baseline ? config.baseline.file : undefined);
+  const baselineFile = path.resolve(root, baselineOption ?? "tokcost-baseline.json");
+  const cacheFile = options.cache ? path.resolve(root, typeof options.cache === "string" ? options.cache : DEFAULT_CACHE_FILE) : undefined;
+  const ownFiles = new Set([loaded?.file, baselineFile, cacheFile].filter((f): f is string => f !== undefined && path.basename(f) !== "package.json").map((f) => toRelative(root, f)));
   const walker = new FileWalker(root);
   for (const ctx of contexts) {
     const found = await findFiles(root, ctx.rule.files, walker);
+    found.files = found.files.filter((f) => !ownFiles.has(f));
     for (const pattern of found.unmatched) {
       problems.push({ level: options.strict ? "error" : "warning", code: "NO_MATCH", message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`, path: configLabel, rule: ctx.index });
     }
@@ -261,7 +272,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
 
   // 3. Text prompts: each file read once, counted for every encoding its rules need, in parallel;
   //    with a cache, files whose content was counted before are not re-tokenized.
-  const cache = options.cache ? await CountCache.load(path.resolve(root, typeof options.cache === "string" ? options.cache : DEFAULT_CACHE_FILE)) : undefined;
+  const cache = cacheFile ? await CountCache.load(cacheFile) : undefined;
   const encodingsOf = new Map<string, Set<string>>();
   for (const ctx of active) {
     for (const f of ctx.files) {
@@ -345,10 +356,9 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
 
   // 5. Baseline: compare (or write), before statuses are settled, since growth can fail a file.
   let baselineSummary: CheckReport["baseline"] = null;
-  const baselineOption = options.baseline ?? (config.baseline ? config.baseline.file : undefined);
   if (baselineOption !== undefined || options.updateBaseline) {
-    const file = path.resolve(root, baselineOption ?? "tokcost-baseline.json");
-    const label = path.relative(root, file).split(path.sep).join("/") || file;
+    const file = baselineFile;
+    const label = toRelative(root, file);
     let previous;
     try {
       previous = await readBaseline(file, label);
