@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { audioDuration, mp3Duration, wavDuration } from "../src/index.js";
-import { readAudioDuration } from "../src/node/index.js";
+import { readAudioDuration } from "../src/node/media.js";
 
 /** A PCM WAV: `seconds` of silence at `rate` Hz, `channels` × 16-bit, with an extra LIST chunk before data. */
 function wav(seconds: number, rate = 16_000, channels = 1): Uint8Array {
