@@ -1,5 +1,5 @@
 /** CLI: `tokcost estimate` on request JSON, batch and fine-tuning JSONL, --chat, --image-size; `tokcost truncate`. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -104,6 +104,17 @@ describe("tokcost estimate <request.json>", () => {
       ["gpt-4o", 124, "chat"],
       ["gpt-3.5-turbo-0301", 127, "chat"],
     ]);
+  });
+
+  it("a request body piped on stdin is estimated as a request; plain text stays text", () => {
+    const piped = runCli(["estimate", "--json"], { input: readFileSync("examples/chat-request.json", "utf8") });
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout).estimates[0]).toMatchObject({ path: "<stdin>", kind: "chat", promptTokens: 101 });
+    const text = runCli(["estimate", "-", "-m", "gpt-4o", "--json"], { input: "hello world" });
+    expect(JSON.parse(text.stdout).estimates[0]).toMatchObject({ path: "<stdin>", promptTokens: o200k.encode("hello world").length });
+    const bad = runCli(["estimate", "-m", "gpt-4o"], { input: '{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"max_token":1}' });
+    expect(bad.code).toBe(2);
+    expect(errorLines(bad.stderr)).toEqual(["tokcost: <stdin>: Unrecognized request argument supplied: max_token (did you mean max_tokens?)"]);
   });
 
   it("request files and text files together in one JSON document", () => {

@@ -198,11 +198,29 @@ export interface RequestFileOptions {
 
 /** Estimates a JSON request body file (local image paths are measured from the files). */
 export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<RequestEstimate> {
-  const body = await readJsonFile(path);
-  const imageSizes = await localImageSizes(body, dirname(path));
+  return estimateRequestBody(await readJsonFile(path), { ...options, baseDir: dirname(path) });
+}
+
+/**
+ * Estimates a parsed request body, measuring the local image files it refers to (relative paths
+ * resolve against `baseDir`, default the working directory).
+ */
+export async function estimateRequestBody(body: unknown, options: RequestFileOptions & { baseDir?: string } = {}): Promise<RequestEstimate> {
+  const imageSizes = await localImageSizes(body, options.baseDir);
   const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, tier: options.tier });
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
+}
+
+/** Is this text (e.g. piped on stdin) a JSON request body? Returns the parsed body if so. */
+export function parseRequestText(text: string): Record<string, unknown> | undefined {
+  if (!/^\s*\{/.test(text.replace(/^\uFEFF/, ""))) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@
 import { readFile } from "node:fs/promises";
 import {
   detectRequestFile,
+  estimateRequestBody,
+  parseRequestText,
+  readAll,
+  type InputSource,
   estimateBatchFile,
   estimateFineTuningFile,
   estimateRequestFile,
@@ -247,6 +251,15 @@ function messagesOf(content: string): unknown[] | undefined {
   }
 }
 
+/** --chat: text as one user message (or a JSON array of messages as that conversation), on each model. */
+function chatResult(path: string, content: string, flags: RequestFlags, table: PricingTable): RequestFileResult {
+  const messages = messagesOf(content) ?? [{ role: "user", content }];
+  const estimates = resolveModels(flags.model, { table }).map((m) =>
+    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
+  );
+  return requestResult(path, estimates);
+}
+
 /** A request's own budget governs: say so when --max-tokens was given too. */
 function withBudgetNote(result: RequestFileResult, flags: RequestFlags): RequestFileResult {
   if (flags.maxTokens !== undefined) result.warnings.unshift("--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used");
@@ -257,10 +270,39 @@ function withBudgetNote(result: RequestFileResult, flags: RequestFlags): Request
  * Estimates the request-shaped files among `paths` (and, with --chat, text files as one user
  * message). Returns their results and the paths left for the plain-text estimator.
  */
-export async function estimateRequestFiles(paths: readonly string[], flags: RequestFlags, table: PricingTable): Promise<{ results: RequestFileResult[]; remaining: string[] }> {
+export async function estimateRequestFiles(
+  paths: readonly string[],
+  flags: RequestFlags,
+  table: PricingTable,
+): Promise<{ results: RequestFileResult[]; remaining: string[]; handledAll: boolean; inputs?: InputSource[] }> {
   const results: RequestFileResult[] = [];
   const remaining: string[] = [];
+  // Piped stdin (no files, or "-") may be a request body too: read it once and reuse it for text.
+  const wantsStdin = paths.length === 0 ? !process.stdin.isTTY : paths.includes("-");
+  let stdin: Uint8Array | undefined;
+  let stdinHandled = false;
+  if (wantsStdin) {
+    stdin = await readAll(process.stdin);
+    const text = new TextDecoder().decode(stdin);
+    const body = parseRequestText(text);
+    if (body || flags.chat) {
+      stdinHandled = true;
+      try {
+        const models = flags.model ?? [];
+        const options = { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier };
+        if (body) results.push(withBudgetNote(requestResult("<stdin>", models.length ? await Promise.all(models.map((model) => estimateRequestBody(body, { ...options, model }))) : [await estimateRequestBody(body, options)]), flags));
+        else results.push(chatResult("<stdin>", text, flags, table));
+      } catch (error) {
+        if (error instanceof TokcostError && !(error instanceof UsageError)) results.push(failureResult("<stdin>", error));
+        else throw error;
+      }
+    }
+  }
   for (const path of paths) {
+    if (path === "-") {
+      if (!stdinHandled) remaining.push(path);
+      continue;
+    }
     const kind = await kindOf(path, flags.chat ?? false);
     if (!kind) {
       remaining.push(path);
@@ -274,7 +316,10 @@ export async function estimateRequestFiles(paths: readonly string[], flags: Requ
       else throw error;
     }
   }
-  return { results, remaining };
+  const handledAll = paths.length === 0 ? stdinHandled : remaining.length === 0;
+  // Stdin was consumed here: hand its bytes to the text estimator instead of reading it again.
+  const inputs = stdin && !stdinHandled ? (paths.length === 0 ? [{ name: "<stdin>", bytes: stdin }] : remaining.map((p): InputSource => (p === "-" ? { name: "<stdin>", bytes: stdin! } : { path: p }))) : undefined;
+  return { results, remaining, handledAll, inputs };
 }
 
 async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
@@ -286,11 +331,7 @@ async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune"
     const content = await readFile(path, "utf8").catch((cause: Error) => {
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
-    const messages = messagesOf(content) ?? [{ role: "user", content }];
-    const estimates = resolveModels(models, { table }).map((m) =>
-      estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
-    );
-    return requestResult(path, estimates);
+    return chatResult(path, content, flags, table);
   } else if (kind === "batch") {
     const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
     const encoding = batch.models.length ? resolveModel(batch.models[0], { table, encoding: flags.encoding }).encoding : null;

@@ -53,8 +53,8 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       const billing = billingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
       const requests = await estimateRequestFiles(files, flags, table);
-      const onlyRequests = files.length > 0 && requests.remaining.length === 0;
-      const inputs = onlyRequests ? [] : await inputsFrom(requests.remaining);
+      const onlyRequests = requests.handledAll;
+      const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining)));
       const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
         models: flags.model,
         maxTokens: flags.maxTokens ?? null,
