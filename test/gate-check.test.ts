@@ -266,7 +266,7 @@ describe("bad input is reported per file; the other files are still checked", ()
     const report = await check(root);
     expect(report.exitCode).toBe(2);
     expect(report.problems[0]).toMatchObject({ level: "error", code: "INVALID_CONFIG", rule: 0 });
-    expect(report.problems[0].message).toMatch(/^tokcost\.config\.json: rules\[0\]\.model: unknown model "gtp-4o" \(did you mean gpt-4o/);
+    expect(report.problems[0].message).toMatch(/^tokcost\.config\.json: rules\[0\]\.model: unknown model "gtp-4o" \(did you mean gpt-4o.*\); fix the id/);
     expect(report.rules[0].status).toBe("error");
     expect(result(report, "prompts/system/support.txt").status).toBe("pass");
   });

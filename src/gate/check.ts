@@ -9,7 +9,7 @@ import path from "node:path";
 import { loadPricingTable } from "../node/pricing-file.js";
 import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import type { PricingTable } from "../pricing/table.js";
-import { InputError, isTokcostError, type TokcostError } from "../errors.js";
+import { InputError, UnknownEncodingError, UnknownModelError, isTokcostError, type TokcostError } from "../errors.js";
 import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
 import { FileWalker, findFiles } from "./glob.js";
 import { CountCache, DEFAULT_CACHE_FILE } from "./cache.js";
@@ -243,7 +243,11 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
         if (!priced && rule.limits.maxCostUsd !== undefined) fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
         else if (!priced && rule.limits.totalCostUsd !== undefined) fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
       } catch (error) {
-        fail(encoding !== undefined && /encoding/i.test(errorInfo(error).message) ? (rule.encoding ? rulePath(index, "encoding") : "encoding") : ctx.modelField, errorInfo(error).message);
+        if (error instanceof UnknownModelError) {
+          // the CLI-flag advice of the default message does not apply to a config file
+          const didYouMean = error.suggestions.length ? ` (did you mean ${error.suggestions.slice(0, 3).join(", ")}?)` : "";
+          fail(ctx.modelField, `unknown model "${error.model}"${didYouMean}; fix the id, set "encoding" to count it anyway, or add it with "pricing"`);
+        } else fail(encoding !== undefined && error instanceof UnknownEncodingError ? (rule.encoding ? rulePath(index, "encoding") : "encoding") : ctx.modelField, errorInfo(error).message);
       }
     }
     return ctx;

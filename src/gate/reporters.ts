@@ -57,6 +57,10 @@ function verdict(report: CheckReport): string {
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
   const parts = [`${fmtInt(s.checks)} check${s.checks === 1 ? "" : "s"} of ${fmtInt(s.files)} file${s.files === 1 ? "" : "s"}: ${fmtInt(s.passed)} passed, ${fmtInt(s.failed)} failed, ${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`];
+  const ruleFailures = report.rules.filter((r) => r.violations.length).length;
+  if (ruleFailures) parts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
+  const problems = report.problems.filter((p) => p.level === "error").length;
+  if (problems) parts.push(`${fmtInt(problems)} configuration or input problem${problems === 1 ? "" : "s"}`);
   parts.push(`${fmtInt(s.promptTokens)} prompt tokens`, `worst case ${fmtUsd(s.costUsd)}`);
   if (s.cached) parts.push(`${fmtInt(s.cached)} from cache`);
   return `tokcost check: ${parts.join(" · ")} — ${verdict(report)}`;
@@ -154,7 +158,12 @@ export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const out: string[] = [];
   const icon = report.exitCode === 0 ? "✅" : report.exitCode === 1 ? "❌" : "⚠️";
-  out.push(`## ${icon} tokcost check: ${report.exitCode === 0 ? `all ${fmtInt(s.checks)} checks passed` : `${fmtInt(s.failed)} failed, ${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`}`, "");
+  const problemCount = report.problems.filter((p) => p.level === "error").length;
+  const ruleFailures = report.rules.filter((r) => r.violations.length).length;
+  const counts = [`${fmtInt(s.failed)} failed`, `${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`];
+  if (ruleFailures) counts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
+  if (problemCount) counts.push(`${fmtInt(problemCount)} configuration or input problem${problemCount === 1 ? "" : "s"}`);
+  out.push(`## ${icon} tokcost check: ${report.exitCode === 0 ? `all ${fmtInt(s.checks)} checks passed` : counts.join(", ")}`, "");
   out.push(`${fmtInt(s.checks)} checks of ${fmtInt(s.files)} files · ${fmtInt(s.promptTokens)} prompt tokens · worst case ${fmtUsd(s.costUsd)}${s.cached ? ` · ${fmtInt(s.cached)} from cache` : ""}`, "");
   const failing = report.results.filter((r) => r.status !== "pass");
   if (failing.length) {
