@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { estimateRequest } from "../src/request/index.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -113,6 +114,36 @@ describe("runCheck on the fixture repo", () => {
     const report = await check(root);
     const r = result(report, "conversation.json");
     expect(r).toMatchObject({ kind: "chat", model: "gpt-4o", maxTokens: 10, promptTokens: 3 + 1 + o200k.encode("Hello there").length + 3, status: "fail" });
+  });
+});
+
+describe("request files with local images", () => {
+  function png(width: number, height: number): Buffer {
+    const ihdr = Buffer.alloc(25);
+    ihdr.writeUInt32BE(13, 0);
+    ihdr.write("IHDR", 4, "latin1");
+    ihdr.writeUInt32BE(width, 8);
+    ihdr.writeUInt32BE(height, 12);
+    ihdr[16] = 8;
+    ihdr[17] = 2;
+    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+  }
+
+  it("measures local image files (relative to the request file) as tokcost estimate does", async () => {
+    const root = copyFixture();
+    mkdirSync(path.join(root, "requests/img"));
+    writeFileSync(path.join(root, "requests/img/cat.png"), png(1024, 1024));
+    const body = { model: "gpt-4o", max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: "img/cat.png", detail: "high" } }] }] };
+    writeFileSync(path.join(root, "requests/vision.json"), JSON.stringify(body));
+    writeFileSync(path.join(root, "requests/missing-image.json"), JSON.stringify({ ...body, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "img/dog.png" } }] }] }));
+    const report = await check(root);
+    const vision = result(report, "requests/vision.json");
+    const expected = estimateRequest(body, { imageSizes: { "img/cat.png": { width: 1024, height: 1024 } } });
+    expect(vision.promptTokens).toBe(expected.promptTokens);
+    expect(expected.breakdown.images).toBeGreaterThan(0);
+    const missing = result(report, "requests/missing-image.json");
+    expect(missing.status).toBe("error");
+    expect(missing.error!.message).toMatch(/dog\.png/);
   });
 });
 

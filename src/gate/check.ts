@@ -16,7 +16,7 @@ import { CountCache, DEFAULT_CACHE_FILE } from "./cache.js";
 import { mapLimit, readTextFile } from "./read-files.js";
 import { countTextFiles } from "./count-text.js";
 import type { TextJob } from "./text-measure.js";
-import { estimateGateRequestFile, type RequestUnit } from "./requests.js";
+import { estimateGateRequestFile, localImageSizesOfFile, type RequestUnit } from "./requests.js";
 import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
 import { fmtInt, fmtPercent, fmtUsd } from "./format.js";
 import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
@@ -342,8 +342,12 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   }
   await mapLimit(requestJobs, IO_CONCURRENCY, async ({ ctx, result }) => {
     try {
-      const read = await readTextFile(path.resolve(root, result.path), result.path);
-      const units = estimateGateRequestFile(read.text, result.path, /\.jsonl$/i.test(result.path), {
+      const abs = path.resolve(root, result.path);
+      const read = await readTextFile(abs, result.path);
+      const jsonl = /\.jsonl$/i.test(result.path);
+      const imageSizes = await localImageSizesOfFile(read.text, jsonl, path.dirname(abs));
+      const units = estimateGateRequestFile(read.text, result.path, jsonl, {
+        imageSizes,
         kind: result.kind as Exclude<FileKind, "text">,
         model: ctx.rule.model,
         defaultModel: config.model,

@@ -7,6 +7,7 @@ import { InputError, isTokcostError } from "../errors.js";
 import { estimateRequest, kindOfUrl, detectRequestKind, isReasoningModel, type RequestEstimate, type RequestKind } from "../request/index.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { FileKind } from "./config.js";
+import { localImageSizes } from "../node/request-files.js";
 
 /** One request of a file, with the line it starts on. */
 export interface RequestUnit {
@@ -25,6 +26,8 @@ export interface GateRequestFileOptions {
   maxTokens?: number;
   encoding?: string;
   table?: PricingTable;
+  /** Sizes of local images the requests refer to, by URL as written (see {@link localImageSizesOfFile}). */
+  imageSizes?: Readonly<Record<string, { width: number; height: number }>>;
 }
 
 /** 1-based line of a character offset. */
@@ -80,7 +83,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
   const model = options.model ?? (typeof record.model === "string" ? record.model : options.defaultModel);
   const withModel = model !== undefined && record.model !== model ? { ...record, model } : record;
   const budgeted = withBudget(withModel, kind ?? detectRequestKind(withModel), options.maxTokens, model);
-  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch });
+  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes });
 }
 
 /**
@@ -124,4 +127,25 @@ export function estimateGateRequestFile(text: string, label: string, jsonl: bool
   }
   if (units.length === 0) throw new InputError(`${label}: no requests (the JSONL file is empty)`);
   return units;
+}
+
+/**
+ * Sizes of the local image files the requests in a request file refer to (relative paths resolve
+ * against the file's directory), measured as `tokcost estimate` measures them. Lines that are not
+ * JSON are skipped here; {@link estimateGateRequestFile} reports them.
+ * @throws InputError when a referenced local image is missing or not an image.
+ */
+export async function localImageSizesOfFile(text: string, jsonl: boolean, baseDir: string): Promise<Record<string, { width: number; height: number }>> {
+  if (!/"(?:image_url|input_image)"/.test(text)) return {};
+  const values: unknown[] = [];
+  for (const chunk of jsonl ? text.split("\n") : [text]) {
+    try {
+      if (chunk.trim()) values.push(JSON.parse(chunk));
+    } catch {
+      // reported with its line number by estimateGateRequestFile
+    }
+  }
+  const sizes: Record<string, { width: number; height: number }> = {};
+  for (const value of values) Object.assign(sizes, await localImageSizes(value, baseDir));
+  return sizes;
 }
