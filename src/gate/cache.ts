@@ -50,6 +50,7 @@ export class CountCache {
     return `${kind}:${encoding}:${sha256}`;
   }
 
+  /** The stored count for `key` (and marks it used, so it is kept); undefined on a miss. */
   get(key: string): number | undefined {
     const value = this.used.get(key) ?? this.old.get(key);
     if (value === undefined) this.misses++;
@@ -60,6 +61,7 @@ export class CountCache {
     return value;
   }
 
+  /** Stores a fresh count. */
   set(key: string, tokens: number): void {
     this.used.set(key, tokens);
   }

@@ -371,7 +371,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     try {
       previous = await readBaseline(file, label);
     } catch (error) {
-      if (!options.updateBaseline) problems.push({ level: "error", code: errorInfo(error).code, message: errorInfo(error).message });
+      if (!options.updateBaseline) problems.push({ level: "error", code: errorInfo(error).code, message: errorInfo(error).message, path: label });
     }
     const maxGrowth = config.baseline?.maxGrowth;
     if (options.updateBaseline) {
@@ -381,7 +381,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
       baselineSummary = compareWithBaseline(results, previous, { file: label, maxGrowth });
     } else if (!problems.some((p) => p.message.startsWith(`baseline ${label}`))) {
       const explicit = options.baseline !== undefined;
-      problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline` });
+      problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline`, ...(explicit ? {} : { path: configLabel }) });
       baselineSummary = { file: label, maxGrowth: null, compared: false, updated: false, new: [], removed: [], grown: [], shrunk: [] };
     }
   }
