@@ -443,6 +443,7 @@ export async function estimateFineTuningFile(path: string, options: FineTuningFi
   const resolved = resolveModel(options.model, { table: options.table });
   const limit = options.exampleLimit ?? limitsOf(resolved.entry).contextWindow ?? null;
   const warnings = new Set<string>(resolved.warnings);
+  if (options.exampleLimit === undefined && limit !== null) warnings.add(`examples are checked against ${resolved.entry?.id ?? options.model}'s ${limit}-token context window; OpenAI's per-example training limit can be lower`);
   warnings.add("training tokens are counted with the chat rule, as OpenAI's data-preparation cookbook does; OpenAI publishes no exact training-token rule");
   const examples: TrainingExampleEstimate[] = [];
   const errors: LineError[] = [];
