@@ -8,6 +8,7 @@
  * BMP code points are cached in a 64 KiB table, astral ones in a map.
  */
 import { WHITE_SPACE } from "./patterns.js";
+import { TIKTOKEN_UNICODE_OVERRIDES } from "./unicode-overrides.js";
 
 /** `\p{L}` */
 export const F_L = 1;
@@ -37,7 +38,26 @@ export const UNKNOWN = 0xff;
 
 let tests: Array<readonly [number, RegExp]> | undefined;
 
+/** tiktoken's flags for `cp` when they differ from this engine's tables, else -1. */
+function overrideOf(cp: number): number {
+  const o = TIKTOKEN_UNICODE_OVERRIDES;
+  let lo = 0;
+  let hi = o.length / 3 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < o[mid * 3]) hi = mid - 1;
+    else if (cp > o[mid * 3 + 1]) lo = mid + 1;
+    else return o[mid * 3 + 2];
+  }
+  return -1;
+}
+
 function classify(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  if (cp >= 0x80) {
+    const o = overrideOf(cp);
+    if (o >= 0) return o;
+  }
   tests ??= CLASSES.map(([flag, cls]) => [flag, new RegExp(`^${cls}$`, "u")] as const);
   let f = 0;
   for (const [flag, re] of tests) if (re.test(ch)) f |= flag;
@@ -79,5 +99,20 @@ export function astralFlags(cp: number): number {
     f = classify(String.fromCodePoint(cp));
     astralCache.set(cp, f);
   }
+  return f;
+}
+
+/** Sets the flags of one code point (used by the generator of `unicode-overrides.ts`). */
+export function setFlagsForTesting(cp: number, flags: number): void {
+  if (cp < 0x10000) bmpFlags()[cp] = flags;
+  else astralCache.set(cp, flags);
+}
+
+/** This engine's own flags for a code point, ignoring the overrides. */
+export function engineFlags(cp: number): number {
+  tests ??= CLASSES.map(([flag, cls]) => [flag, new RegExp(`^${cls}$`, "u")] as const);
+  const ch = String.fromCodePoint(cp);
+  let f = 0;
+  for (const [flag, re] of tests) if (re.test(ch)) f |= flag;
   return f;
 }
