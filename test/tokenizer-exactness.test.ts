@@ -93,3 +93,18 @@ describe("long pieces (heap merge) match tiktoken", () => {
     });
   }
 });
+
+describe("code points where V8's Unicode tables are newer than tiktoken's", () => {
+  it("split as tiktoken does (one probe per override range)", async () => {
+    const { TIKTOKEN_UNICODE_OVERRIDES: o } = await import("../src/tokenizer/unicode-overrides.js");
+    const probe = (ch: string): string => `a${ch}1 ${ch}${ch}!${ch}\nA${ch}b ${ch}'s\u0301${ch}9${ch} x${ch}\u0301 Ab${ch}Cd`;
+    for (const name of ["r50k_base", "cl100k_base", "o200k_base"] as const) {
+      for (let i = 0; i < o.length; i += 3) {
+        for (const cp of [o[i], o[i + 1]]) {
+          const t = probe(String.fromCodePoint(cp));
+          expect(getEncoding(name).encode(t)).toEqual(Array.from(ref(name).encode(t, [], [])));
+        }
+      }
+    }
+  });
+});
