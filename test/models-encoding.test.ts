@@ -34,6 +34,8 @@ describe("model → encoding", () => {
     expect(encodingForModel("curie:ft-acme-2023-01-01")).toBe("r50k_base");
     expect(baseModelOf("ft:gpt-4o-mini-2024-07-18:org::abc123")).toBe("gpt-4o-mini-2024-07-18");
     expect(encodingForModel("text-embedding-3-large")).toBe("cl100k_base");
+    // tiktoken's raw "ft:gpt-4" prefix would say cl100k_base; the base model says o200k_base.
+    expect(encodingForModel("ft:gpt-4.1-mini-2025-04-14:acme::x1")).toBe("o200k_base");
   });
 
   it("names the closest known models for an unknown one", () => {

@@ -16,7 +16,7 @@ export async function readPricingFile(path: string): Promise<ReturnType<typeof p
   try {
     data = JSON.parse(text);
   } catch (cause) {
-    throw new PricingError(`pricing file ${path}: not valid JSON (${(cause as Error).message})`);
+    throw new PricingError(`pricing file ${path}: not valid JSON (${(cause as Error).message.split("\n")[0]})`);
   }
   return parsePricingFile(data, `pricing file ${path}`);
 }

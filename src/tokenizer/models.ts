@@ -97,7 +97,9 @@ export function baseModelOf(model: string): string {
 /** The encoding of `model`, or undefined when tiktoken's rules do not know it. */
 export function tryEncodingForModel(model: string): EncodingName | undefined {
   const raw = model.trim();
-  for (const id of raw.startsWith("ft:") || raw.includes(":ft-") ? [raw, baseModelOf(raw)] : [raw]) {
+  // A fine-tune resolves through its base model first: tiktoken's raw "ft:gpt-4" prefix would
+  // also catch "ft:gpt-4.1-…" (an o200k_base model). The raw id is the fallback.
+  for (const id of raw.startsWith("ft:") || raw.includes(":ft-") ? [baseModelOf(raw), raw] : [raw]) {
     const exact = MODEL_TO_ENCODING[id];
     if (exact) return exact;
     for (const [prefix, encoding] of MODEL_PREFIX_TO_ENCODING) if (id.startsWith(prefix)) return encoding;
