@@ -123,19 +123,20 @@ function mergeSimple(buf: Uint8Array, n: number, table: RankTable, out: Int32Arr
 }
 
 /**
- * Heap-based merge. Parts form a linked list (`next[start]` = start of the following part, -1
- * for merged-away parts); the heap holds candidate merges keyed `rank * 2^32 + position` in one
+ * Heap-based merge. Parts form a doubly linked list over their start offsets (-1 for
+ * merged-away parts); the heap holds candidate merges keyed `rank * 2^32 + position` in one
  * Float64Array, so the minimum is tiktoken's leftmost-lowest choice. Entries are never updated,
  * only invalidated: a candidate (rank, pos) is still current iff the pair starting at pos spans
  * exactly the token's length (the input bytes never change, so the same span means the same
  * bytes and therefore the same rank). O(n log n) for a piece of n bytes.
  */
 function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32Array): number {
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
+  // links[2i] = start of the part after the part starting at i (-1: merged away), links[2i+1] =
+  // start of the part before it; interleaved so one cache line serves both
+  const links = new Int32Array(2 * (n + 1));
   for (let i = 0; i <= n; i++) {
-    next[i] = i + 1;
-    prev[i] = i - 1;
+    links[2 * i] = i + 1;
+    links[2 * i + 1] = i - 1;
   }
   const lengths = table.lengths;
   let heap = new Float64Array(Math.max(16, n));
@@ -172,26 +173,26 @@ function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32A
     if (size > 0) siftDown(heap, size, 0, heap[size]);
     const rank = Math.floor(top / SHIFT);
     const pos = top - rank * SHIFT;
-    const mid = next[pos];
+    const mid = links[2 * pos];
     if (mid < 0 || mid >= n) continue; // merged away, or the last part
-    const after = next[mid];
+    const after = links[2 * mid];
     if (after - pos !== lengths[rank]) continue; // stale
     // merge pos with mid
-    next[mid] = -1;
-    next[pos] = after;
-    prev[after] = pos;
+    links[2 * mid] = -1;
+    links[2 * pos] = after;
+    links[2 * after + 1] = pos;
     if (after < n) {
-      const r = table.get(buf, pos, next[after]);
+      const r = table.get(buf, pos, links[2 * after]);
       if (r >= 0) push(r * SHIFT + pos);
     }
-    const before = prev[pos];
+    const before = links[2 * pos + 1];
     if (before >= 0) {
       const r = table.get(buf, before, after);
       if (r >= 0) push(r * SHIFT + before);
     }
   }
   let k = 0;
-  for (let i = 0; i < n; i = next[i]) out[k++] = i;
+  for (let i = 0; i < n; i = links[2 * i]) out[k++] = i;
   out[k] = n;
   return k;
 }

@@ -8,6 +8,7 @@ import type { AllowedSpecial, Encoding } from "./encoding.js";
 
 export { Encoding, type AllowedSpecial, type EncodeOptions, utf8BinaryString } from "./encoding.js";
 export { getEncoding, extendEncoding, ENCODING_NAMES, isEncodingName, type EncodingName } from "./registry.js";
+export { StreamingCounter } from "./stream.js";
 export { encodingForModel, tryEncodingForModel, baseModelOf, MODEL_TO_ENCODING, MODEL_PREFIX_TO_ENCODING } from "./models.js";
 
 /** Which encoding to use: a model id (resolved as tiktoken does) or an encoding name. */
