@@ -15,40 +15,7 @@ export function painter(enabled: boolean) {
 }
 export type Painter = ReturnType<typeof painter>;
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** 1234567 → "1,234,567"; null → "—". */
-export function formatInt(value: number | null | undefined): string {
-  return value === null || value === undefined ? "—" : integer.format(value);
-}
-
-/**
- * USD for people. Never prints a misleading "$0.00" for a small non-zero cost: below one cent it
- * shows two significant digits ("$0.00042"). null (price unknown) → "—".
- */
-export function formatUsd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "—";
-  if (value === 0) return "$0";
-  const abs = Math.abs(value);
-  const sign = value < 0 ? "-" : "";
-  if (abs >= 100) return `${sign}$${abs.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  if (abs >= 0.01) return `${sign}$${trimZeros(abs.toFixed(4))}`;
-  return `${sign}$${trimZeros(abs.toPrecision(2).includes("e") ? abs.toFixed(12) : abs.toPrecision(2))}`;
-}
-
-function trimZeros(text: string): string {
-  if (!text.includes(".")) return text;
-  const trimmed = text.replace(/0+$/, "").replace(/\.$/, "");
-  // keep at least two decimals for cents-scale amounts: $0.5 → $0.50
-  const [whole, frac = ""] = trimmed.split(".");
-  return frac.length < 2 ? `${whole}.${frac.padEnd(2, "0")}` : trimmed;
-}
-
-/** A price in USD per 1M tokens ("$2.50"). */
-export function formatPerMillion(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "—";
-  return `$${value >= 1 ? trimZeros(value.toFixed(3)) : trimZeros(value.toPrecision(3))}`;
-}
+export { formatInt, formatUsd, formatPerMillion, formatPercent } from "../util/format.js";
 
 /** An aligned table (cli-table3) with right-aligned numeric columns. */
 export function renderTable(head: string[], rows: string[][], numeric: boolean[], color: boolean): string {

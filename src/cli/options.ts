@@ -1,5 +1,8 @@
 /** Option parsers shared by commands. Each throws UsageError with a fix, never a stack trace. */
 import { UsageError } from "../errors.js";
+import { parseHumanNumber } from "../util/format.js";
+
+export { parseHumanNumber };
 
 /** Collects a repeatable, comma-separable option (`-m a,b -m c` → [a, b, c]). */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -24,16 +27,6 @@ export function parsePositive(flag: string): (value: string) => number {
     if (parsed === undefined || !Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag} expects a whole number of at least 1, got "${value}"`);
     return parsed;
   };
-}
-
-/** "8k" → 8000, "1.5M" → 1500000, "1,000" → 1000; undefined when not a number. */
-export function parseHumanNumber(value: string): number | undefined {
-  const match = /^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(value);
-  if (!match) return undefined;
-  const base = Number(match[1].replace(/[_,]/g, ""));
-  const scale = match[2] === "" ? 1 : match[2].toLowerCase() === "k" ? 1_000 : 1_000_000;
-  const result = Math.round(base * scale * 1e6) / 1e6;
-  return Number.isFinite(result) ? result : undefined;
 }
 
 /** One of a fixed set of choices. */

@@ -3,3 +3,4 @@ export { estimate, estimateFromTokens, validateMaxTokens, type BillingOptions, t
 export { resolveModel, type ResolvedModel, type ResolveOptions } from "./model.js";
 export { DEFAULT_COMPARISON_MODELS } from "./defaults.js";
 export { checkLimits, limitsOf, roomAdvice, type LimitCheck, type LimitProblem, type ModelLimits, type PromptKind } from "./limits.js";
+export { estimateJson } from "./json.js";

@@ -18,7 +18,7 @@ import { countTextFiles } from "./count-text.js";
 import type { TextJob } from "./text-measure.js";
 import { estimateGateRequestFile, localImageSizesOfFile, type RequestUnit } from "./requests.js";
 import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
-import { fmtInt, fmtPercent, fmtUsd } from "./format.js";
+import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
 import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
 
 /** Options for {@link runCheck}. Relative paths are resolved against `cwd`. */

@@ -2,6 +2,7 @@
  * Limits written for people: "8k" tokens, "$0.05", "10%". Kept in the gate (not the CLI) because
  * the config file, not only flags, is written in this notation.
  */
+import { parseHumanNumber } from "../util/format.js";
 
 /**
  * "8k" → 8000, "1.5M" → 1500000, "1,000" / "1_000" → 1000, 250 → 250; undefined when not a
@@ -9,13 +10,7 @@
  */
 export function parseTokenCount(value: string | number): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  const match = /^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(value);
-  if (!match) return undefined;
-  const base = Number(match[1].replace(/[_,]/g, ""));
-  const scale = match[2] === "" ? 1 : match[2].toLowerCase() === "k" ? 1_000 : 1_000_000;
-  // round away float noise so "1.1k" is 1100, not 1100.0000000000002
-  const result = Math.round(base * scale * 1e6) / 1e6;
-  return Number.isFinite(result) ? result : undefined;
+  return parseHumanNumber(value);
 }
 
 /** 0.05, "0.05", "$0.05", "$1,200" → USD; undefined when not an amount. */

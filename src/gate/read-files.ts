@@ -5,9 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
-import { InputError, TokcostError } from "../errors.js";
-import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { InputError } from "../errors.js";
+import { checkInputFile, invalidUtf8Warning, looksBinary } from "../node/inputs.js";
 
 /** A text file that passed inspection. */
 export interface Inspected {
@@ -17,61 +16,20 @@ export interface Inspected {
   sha256?: string;
 }
 
-const CHUNK = 256 * 1024;
-
 function statError(label: string, cause: NodeJS.ErrnoException): InputError {
   if (cause.code === "ENOENT") return new InputError(`${label}: no such file`, { code: "FILE_NOT_FOUND" });
   return new InputError(`${label}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
 }
 
 /**
- * Checks `file` is readable text and optionally hashes it. `label` is the path shown to people.
+ * Checks `file` is readable text and optionally hashes it in the same pass. `label` is the path
+ * shown to people.
  * @throws InputError when it is missing, unreadable, or binary.
  */
 export async function inspectFile(file: string, label: string, options: { hash?: boolean } = {}): Promise<Inspected> {
-  const info = await stat(file).catch((cause: NodeJS.ErrnoException) => {
-    throw statError(label, cause);
-  });
-  if (!info.isFile()) throw new InputError(`${label} is not a regular file`, { code: "FILE_UNREADABLE" });
-  const handle = await open(file, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw statError(label, cause);
-  });
   const hash = options.hash ? createHash("sha256") : undefined;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let valid = true;
-  let bytes = 0;
-  try {
-    // +1 so a file that fits is read in one call and the next read sees its end
-    const buffer = new Uint8Array(Math.min(CHUNK, info.size + 1));
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
-      if (bytes === 0 && looksBinary(chunk)) throw new InputError(`${label} looks like a binary file (it contains NUL bytes); skipped`);
-      bytes += bytesRead;
-      hash?.update(chunk);
-      if (valid) {
-        try {
-          decoder.decode(chunk, { stream: true });
-        } catch {
-          valid = false;
-        }
-      }
-    }
-    if (valid) {
-      try {
-        decoder.decode();
-      } catch {
-        valid = false;
-      }
-    }
-  } catch (error) {
-    if (error instanceof TokcostError) throw error;
-    throw new InputError(`${label}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { code: "FILE_UNREADABLE" });
-  } finally {
-    await handle.close();
-  }
-  return { bytes, warnings: valid ? [] : [invalidUtf8Warning(label)], sha256: hash?.digest("hex") };
+  const check = await checkInputFile(file, { label, onChunk: hash ? (chunk) => hash.update(chunk) : undefined });
+  return { bytes: check.bytes, warnings: check.warnings, sha256: hash?.digest("hex") };
 }
 
 /** Reads a whole text file (request JSON, JSONL). @throws InputError when missing, unreadable or binary. */

@@ -4,7 +4,7 @@
  */
 import Table from "cli-table3";
 import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
-import { fmtInt, fmtPercent, fmtUsd } from "./format.js";
+import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
 
 /** Output formats of `tokcost check`. */
 export const CHECK_FORMATS = ["table", "json", "markdown", "github", "junit"] as const;

@@ -14,7 +14,7 @@ export interface InputCheck {
 }
 
 const SNIFF_BYTES = 8192;
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 256 * 1024;
 
 /** Does this buffer look binary (a NUL byte in the first 8 KiB, as git and grep decide)? */
 export function looksBinary(bytes: Uint8Array): boolean {
@@ -38,32 +38,47 @@ export function invalidUtf8Warning(path: string): string {
   return `${path} is not valid UTF-8: invalid bytes were counted as U+FFFD, as a client that decodes it sends them`;
 }
 
+/** Options for {@link checkInputFile}. */
+export interface CheckInputOptions {
+  /** The name shown to people in messages (default: the path). */
+  label?: string;
+  /** Sees every chunk of the file as it is read (e.g. to hash it in the same pass). */
+  onChunk?: (chunk: Uint8Array) => void;
+}
+
+function fileError(label: string, cause: NodeJS.ErrnoException): InputError {
+  if (cause.code === "ENOENT") return new InputError(`${label}: no such file`, { code: "FILE_NOT_FOUND" });
+  return new InputError(`${label}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
+}
+
 /**
- * Checks that `path` is a readable text file.
+ * Checks that `path` is a readable text file, in one bounded-memory pass: not a directory, not
+ * binary, and valid UTF-8 (invalid UTF-8 is a warning, not an error).
  * @throws InputError (missing, a directory, unreadable, or binary).
  */
-export async function checkInputFile(path: string): Promise<InputCheck> {
+export async function checkInputFile(path: string, options: CheckInputOptions = {}): Promise<InputCheck> {
+  const label = options.label ?? path;
   const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
-    if (cause.code === "ENOENT") throw new InputError(`${path}: no such file`, { code: "FILE_NOT_FOUND" });
-    throw new InputError(`${path}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
+    throw fileError(label, cause);
   });
-  if (info.isDirectory()) throw new InputError(`${path} is a directory; pass the files in it (e.g. "${path.replace(/\/$/, "")}/*.txt")`);
-  if (!info.isFile()) throw new InputError(`${path} is not a regular file`, { code: "FILE_UNREADABLE" });
-  const warnings: string[] = [];
+  if (info.isDirectory()) throw new InputError(`${label} is a directory; pass the files in it (e.g. "${label.replace(/\/$/, "")}/*.txt")`);
+  if (!info.isFile()) throw new InputError(`${label} is not a regular file`, { code: "FILE_UNREADABLE" });
   const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw new InputError(`${path}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
+    throw fileError(label, cause);
   });
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let valid = true;
+  let bytes = 0;
   try {
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    const buffer = new Uint8Array(Math.min(READ_CHUNK, Math.max(info.size, 1)));
-    let first = true;
-    let valid = true;
+    // +1 so a file that fits is read in one call and the next read sees its end
+    const buffer = new Uint8Array(Math.min(READ_CHUNK, info.size + 1));
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
-      if (first && looksBinary(chunk)) throw new InputError(`${path} looks like a binary file (it contains NUL bytes); skipped`);
-      first = false;
+      if (bytes === 0 && looksBinary(chunk)) throw new InputError(`${label} looks like a binary file (it contains NUL bytes); skipped`);
+      bytes += bytesRead;
+      options.onChunk?.(chunk);
       if (valid) {
         try {
           decoder.decode(chunk, { stream: true });
@@ -79,11 +94,13 @@ export async function checkInputFile(path: string): Promise<InputCheck> {
         valid = false;
       }
     }
-    if (!valid) warnings.push(invalidUtf8Warning(path));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw fileError(label, error as NodeJS.ErrnoException);
   } finally {
     await handle.close();
   }
-  return { path, bytes: info.size, warnings };
+  return { path, bytes, warnings: valid ? [] : [invalidUtf8Warning(label)] };
 }
 
 /** Reads all of a stream (e.g. stdin) into one buffer. */

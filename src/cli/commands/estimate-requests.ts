@@ -18,7 +18,7 @@ import {
   type FineTuningEstimate,
 } from "../../node/index.js";
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
-import { resolveModel, roomAdvice } from "../../estimate/index.js";
+import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
 import type { ServiceTier } from "../../pricing/cost.js";
 import { InputError, TokcostError, UsageError } from "../../errors.js";
@@ -76,25 +76,7 @@ async function kindOf(path: string, chat: boolean): Promise<"request" | "batch" 
 
 /** The JSON entry of a request estimate: the contract's fields, then the additions. */
 function requestJson(path: string, e: RequestEstimate): Record<string, unknown> {
-  return {
-    path,
-    model: e.model,
-    encoding: e.encoding,
-    exact: e.exact,
-    promptTokens: e.promptTokens,
-    maxTokens: e.maxTokens,
-    contextWindow: e.contextWindow,
-    maxInputTokens: e.maxInputTokens,
-    maxOutputTokens: e.maxOutputTokens,
-    fits: e.fits,
-    room: e.room,
-    cost: e.cost,
-    problems: e.problems,
-    warnings: e.warnings,
-    kind: e.kind,
-    maxTokensParam: e.maxTokensParam,
-    breakdown: e.breakdown,
-  };
+  return { ...estimateJson(path, e), kind: e.kind, maxTokensParam: e.maxTokensParam, breakdown: e.breakdown };
 }
 
 function renderRequests(path: string, estimates: RequestEstimate[], format: Exclude<Format, "json">, color: boolean): string {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { estimateInputs, type FileEstimate } from "../../node/index.js";
-import { roomAdvice } from "../../estimate/index.js";
+import { estimateJson, roomAdvice } from "../../estimate/index.js";
 import { collectList, parseChoice, parseCount, parsePositive } from "../options.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings } from "../shared.js";
@@ -68,7 +68,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       const paint = painter(color);
       if (format === "json") {
         const out = {
-          estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map(toJson)],
+          estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))],
           ...(failures.length || requests.results.some((r) => r.failure) ? { errors: [...requests.results.flatMap((r) => (r.failure ? [r.failure] : [])), ...failures.map(({ path, code, message }) => ({ path, code, message }))] } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
@@ -93,25 +93,6 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     });
 }
 
-/** The JSON contract (docs/json-output.md): stable field order. */
-function toJson(e: FileEstimate) {
-  return {
-    path: e.path,
-    model: e.model,
-    encoding: e.encoding,
-    exact: e.exact,
-    promptTokens: e.promptTokens,
-    maxTokens: e.maxTokens,
-    contextWindow: e.contextWindow,
-    maxInputTokens: e.maxInputTokens,
-    maxOutputTokens: e.maxOutputTokens,
-    fits: e.fits,
-    room: e.room,
-    cost: e.cost,
-    problems: e.problems,
-    warnings: e.warnings,
-  };
-}
 
 function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean): string {
   const paint = painter(color);
