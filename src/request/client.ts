@@ -11,10 +11,10 @@
 import { InvalidRequestError, TokcostError, redactSecrets } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
-import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
+import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
-import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary, type UsageTokens } from "./meter.js";
+import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -101,25 +101,13 @@ export interface Endpoint {
 }
 
 /** The client returned by {@link createClient}. */
-export interface TokcostClient {
+export interface TokcostClient extends BudgetReporter {
   chat: { completions: Endpoint };
   completions: Endpoint;
   responses: Endpoint;
   embeddings: Endpoint;
   /** Pre-flights a body with this client's pricing and budget, without sending it. */
   preflight(body: unknown): PreflightResult;
-  /** Settled spend (of this budget window). */
-  spent(): Spend;
-  /** What is left: limit − spent − reserved, per dimension (null = no limit). */
-  remaining(): { usd: number | null; tokens: number | null };
-  /** Full budget status (spent, reserved, remaining, calls). */
-  status(): BudgetStatus;
-  /** Re-reads a shared ledger (other processes may have spent). */
-  refresh(): Promise<BudgetStatus>;
-  /** Estimate vs actual, per call (most recent first kept). */
-  calls(): CallRecord[];
-  /** Estimate vs actual totals. */
-  summary(): MeterSummary;
   /** The base URL in use. */
   readonly baseURL: string;
 }

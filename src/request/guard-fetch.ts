@@ -13,9 +13,9 @@
 import { ContextLimitError, isTokcostError, type TokcostError } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
-import type { BudgetLimits, BudgetStatus, Ledger, Spend } from "./budget.js";
+import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
-import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type MeterSummary } from "./meter.js";
+import { Meter, streamOutputText, usageOf, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions } from "./preflight.js";
 import { SseParser } from "./sse.js";
 
@@ -42,17 +42,8 @@ export interface GuardFetchOptions extends MeterHooks {
 }
 
 /** The guarded fetch: a fetch function with the budget and the records attached. */
-export interface GuardedFetch {
+export interface GuardedFetch extends BudgetReporter {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** Settled spend. */
-  spent(): Spend;
-  /** limit − spent − reserved (null = no limit). */
-  remaining(): { usd: number | null; tokens: number | null };
-  status(): BudgetStatus;
-  refresh(): Promise<BudgetStatus>;
-  /** Estimate vs actual per call. */
-  calls(): CallRecord[];
-  summary(): MeterSummary;
 }
 
 const ENDPOINTS: Array<[RegExp, RequestKind]> = [

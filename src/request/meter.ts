@@ -98,6 +98,22 @@ export interface MeterSummary {
 }
 
 /** Hooks of a client / guarded fetch. */
+/** What a client and a guarded fetch report about their shared budget and calls. */
+export interface BudgetReporter {
+  /** Settled spend (of this budget window). */
+  spent(): Spend;
+  /** What is left: limit − spent − reserved, per dimension (null = no limit). */
+  remaining(): { usd: number | null; tokens: number | null };
+  /** Full budget status (spent, reserved, remaining, calls). */
+  status(): BudgetStatus;
+  /** Re-reads a shared ledger (other processes may have spent). */
+  refresh(): Promise<BudgetStatus>;
+  /** Estimate vs actual, per call (most recent kept). */
+  calls(): CallRecord[];
+  /** Estimate vs actual totals. */
+  summary(): MeterSummary;
+}
+
 export interface MeterHooks {
   /** Called with every estimate before the call is sent. Throwing from it refuses the call. */
   onEstimate?: (estimate: PreflightResult) => void;
