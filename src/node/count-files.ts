@@ -77,14 +77,17 @@ function fileError(path: string, error: unknown): TokcostError {
 }
 
 /** Counts tokens of one file (or of its byte range [start, end)), streaming. */
-export async function countFile(path: string, options: CountStreamOptions & { start?: number; end?: number }, onBytes?: (bytes: number) => void): Promise<{ tokens: number; bytes: number }> {
+export async function countFile(path: string, options: CountStreamOptions & { start?: number; end?: number; size?: number }, onBytes?: (bytes: number) => void): Promise<{ tokens: number; bytes: number }> {
   let size: number;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
-    size = info.size;
-  } catch (error) {
-    throw fileError(path, error);
+  if (options.size !== undefined) size = options.size; // known from an earlier stat (countFiles)
+  else {
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
+      size = info.size;
+    } catch (error) {
+      throw fileError(path, error);
+    }
   }
   const start = options.start ?? 0;
   const end = Math.min(options.end ?? size, size);
@@ -247,7 +250,7 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
     for (const index of order) {
       const t = tasks[index];
       try {
-        const { tokens, bytes } = await countFile(t.path, { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end }, (n) => {
+        const { tokens, bytes } = await countFile(t.path, { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end, size: sizes[t.file], bufferChars: options.bufferChars }, (n) => {
           progress.bytesDone += n;
           report();
         });
@@ -280,7 +283,7 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
           const task = tasks[id];
           inflight.set(id, { task, bytes: 0 });
           running++;
-          worker.postMessage({ id, path: task.path, start: task.start, end: task.end, bufferChars: options.bufferChars });
+          worker.postMessage({ id, path: task.path, start: task.start, end: task.end, size: sizes[task.file], bufferChars: options.bufferChars });
         }
         if (inflight.size === 0 && running === 0 && next >= order.length) done();
       };

@@ -14,6 +14,7 @@ interface Task {
   path: string;
   start?: number;
   end?: number;
+  size?: number;
   bufferChars?: number;
 }
 
@@ -23,7 +24,7 @@ let busy = false;
 async function run(task: Task): Promise<void> {
   let pending = 0;
   try {
-    const { tokens, bytes } = await countFile(task.path, { encoding, allowedSpecial, start: task.start, end: task.end, bufferChars: task.bufferChars }, (n) => {
+    const { tokens, bytes } = await countFile(task.path, { encoding, allowedSpecial, start: task.start, end: task.end, size: task.size, bufferChars: task.bufferChars }, (n) => {
       pending += n;
       if (pending >= 1 << 20) {
         parentPort!.postMessage({ id: task.id, type: "bytes", bytes: pending });
