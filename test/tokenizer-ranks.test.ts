@@ -6,13 +6,21 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RANK_MODULES } from "../src/tokenizer/ranks.js";
 import { deserializeRankTable, parseRankData, rankDataFingerprint, serializeRankTable } from "../src/tokenizer/rank-table.js";
+import { CL100K_SPECIAL_TOKENS, O200K_SPECIAL_TOKENS, RANK_SOURCES } from "../src/tokenizer/registry.js";
+import { installedRankFingerprint, parseInstalledRanks } from "../src/node/ranks-loader.js";
 
 /** Byte-wise equality of two typed arrays (vitest's deep equality is far too slow for megabytes). */
 function same(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
-const sources = Object.keys(RANK_MODULES) as Array<keyof typeof RANK_MODULES>;
+const sources = RANK_SOURCES;
+
+it("every js-tiktoken rank module is a rank source, and the special tokens tokcost ships are js-tiktoken's", () => {
+  expect(Object.keys(RANK_MODULES).sort()).toEqual([...RANK_SOURCES].sort());
+  expect(CL100K_SPECIAL_TOKENS).toEqual(RANK_MODULES.cl100k_base.special_tokens);
+  expect(O200K_SPECIAL_TOKENS).toEqual(RANK_MODULES.o200k_base.special_tokens);
+});
 
 describe.each(sources)("%s rank table", (source) => {
   const data = RANK_MODULES[source].bpe_ranks;
@@ -47,10 +55,18 @@ describe.each(sources)("%s rank table", (source) => {
   });
 
   const built = new URL(`../dist/ranks/${source}.bin`, import.meta.url);
-  it("the build's binary table (if built) equals a fresh parse", () => {
-    if (!existsSync(built)) return; // not built yet: the loader falls back to parsing
+  it("the Node entry's fallback (require + parse of the CommonJS module) equals the ES module's parse", () => {
+    const fallback = parseInstalledRanks(source);
+    expect(same(fallback.bytes, table.bytes)).toBe(true);
+    expect(same(fallback.slots, table.slots)).toBe(true);
+  });
+
+  it("the build's binary table equals a fresh parse and is stamped with the installed rank file's fingerprint", () => {
+    expect(existsSync(built)).toBe(true); // npm test builds first
     const buf = readFileSync(built);
-    const loaded = deserializeRankTable(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), rankDataFingerprint(data));
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    expect(deserializeRankTable(bytes, installedRankFingerprint(source) ^ 1)).toBeUndefined();
+    const loaded = deserializeRankTable(bytes, installedRankFingerprint(source));
     expect(loaded).toBeDefined();
     expect(same(loaded!.bytes, table.bytes)).toBe(true);
     expect(same(loaded!.starts, table.starts)).toBe(true);

@@ -5,12 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { reportError, EXIT } from "./render-error.js";
-import { registerEstimate } from "./commands/estimate.js";
-import { registerCount } from "./commands/count.js";
-import { registerModels } from "./commands/models.js";
-import { registerCheck } from "./commands/check.js";
-import { registerTruncate } from "./commands/truncate.js";
-import { registerPricing } from "./commands/pricing.js";
+import { installFastRanks } from "../node/ranks-loader.js";
 
 /** A command's action reports its exit code here. */
 export interface CommandContext {
@@ -25,8 +20,34 @@ function version(): string {
   }
 }
 
-/** Builds the program (exported for tests and embedding). */
-export function buildProgram(context: CommandContext): Command {
+type Register = (program: Command, context: CommandContext) => void;
+
+/**
+ * The commands, in help order, each loaded only when needed: `tokcost count` should not pay for
+ * zod, the request schemas or the gate (start-up time is a measured target, docs/benchmarks.md).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  estimate: async () => (await import("./commands/estimate.js")).registerEstimate,
+  count: async () => (await import("./commands/count.js")).registerCount,
+  models: async () => (await import("./commands/models.js")).registerModels,
+  check: async () => (await import("./commands/check.js")).registerCheck,
+  truncate: async () => (await import("./commands/truncate.js")).registerTruncate,
+  pricing: async () => (await import("./commands/pricing.js")).registerPricing,
+};
+
+/**
+ * Which commands `argv` needs: the one it names first, or all of them (for help, a typo's
+ * suggestion, or no command at all).
+ */
+function commandsFor(argv: readonly string[]): string[] {
+  const args = argv.slice(2);
+  const first = args.find((arg) => !arg.startsWith("-"));
+  if (first === undefined && args.length > 0 && args.every((arg) => arg === "-V" || arg === "--version")) return [];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
+
+/** Builds the program with all commands, or only `only` (exported for tests and embedding). */
+export async function buildProgram(context: CommandContext, only: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
   const program = new Command("tokcost")
     .description("Exact OpenAI token counts, context-window fit and cost — before you send the request.")
     .version(version(), "-V, --version")
@@ -36,12 +57,8 @@ export function buildProgram(context: CommandContext): Command {
       // Commander's own usage errors ("unknown option") become one tokcost line.
       outputError: (text, write) => write(`tokcost: ${text.replace(/^error: /, "").trimEnd()}\n`),
     });
-  registerEstimate(program, context);
-  registerCount(program, context);
-  registerModels(program, context);
-  registerCheck(program, context);
-  registerTruncate(program, context);
-  registerPricing(program, context);
+  const registers = await Promise.all(only.map((name) => COMMANDS[name]()));
+  for (const register of registers) register(program, context);
   for (const command of program.commands) command.exitOverride().showHelpAfterError(`(run "tokcost ${command.name()} --help" for usage)`);
   return program;
 }
@@ -55,7 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
   try {
-    await buildProgram(context).parseAsync(argv);
+    installFastRanks();
+    await (await buildProgram(context, commandsFor(argv))).parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,5 +1,7 @@
 /** Pieces several commands share: reading inputs and the pricing table from flags. */
-import { readAll, loadPricingTable, type InputSource } from "../node/index.js";
+import { readAll } from "../node/inputs.js";
+import { loadPricingTable } from "../node/pricing-file.js";
+import type { InputSource } from "../node/measure.js";
 import type { PricingTable } from "../pricing/table.js";
 import { UsageError } from "../errors.js";
 

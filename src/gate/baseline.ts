@@ -6,7 +6,7 @@
 import { readFile, writeFile, rename } from "node:fs/promises";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { formatIssuePath } from "../pricing/table.js";
+import { formatIssuePath } from "../pricing/parse.js";
 import { describeGrowth, type Growth } from "./human.js";
 import type { BaselineComparison, BaselineSummary, FileResult, GrowthEntry, Violation } from "./report.js";
 

@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { formatIssuePath } from "../pricing/table.js";
+import { formatIssuePath } from "../pricing/parse.js";
 import { closestMatches } from "../util/suggest.js";
 import { parseGrowth, parseTokenCount, parseUsd, type Growth } from "./human.js";
 

@@ -7,6 +7,9 @@ import { createClient as createCoreClient, type ClientOptions, type TokcostClien
 import { guardFetch as coreGuardFetch, type GuardFetchOptions, type GuardedFetch } from "../request/guard-fetch.js";
 import type { Ledger } from "../request/budget.js";
 import { FileLedger } from "./ledger.js";
+import { installFastRanks } from "./ranks-loader.js";
+
+installFastRanks();
 
 /** A ledger object, or the path of a JSON ledger file. */
 export type LedgerOption = Ledger | string;

@@ -1,4 +1,10 @@
 /** Node-only entry point (file system, worker threads). */
+import { installFastRanks } from "./ranks-loader.js";
+
+// Encodings load from the build's precomputed binary rank tables (see ranks-loader.ts).
+installFastRanks();
+
+export { installFastRanks };
 export * from "./count-files.js";
 export * from "./inputs.js";
 export * from "./pricing-file.js";

@@ -1,10 +1,11 @@
 /** Loading user pricing files (`--pricing <file>`, `TOKCOST_PRICING`) from disk. */
 import { readFile } from "node:fs/promises";
 import { PricingError } from "../errors.js";
-import { bundledPricingTable, parsePricingFile, type PricingTable } from "../pricing/table.js";
+import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
+import type { PricingFile } from "../pricing/schema.js";
 
 /** Reads and validates a pricing file. @throws PricingError naming the file and the field path. */
-export async function readPricingFile(path: string): Promise<ReturnType<typeof parsePricingFile>> {
+export async function readPricingFile(path: string): Promise<PricingFile> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -18,6 +19,8 @@ export async function readPricingFile(path: string): Promise<ReturnType<typeof p
   } catch (cause) {
     throw new PricingError(`pricing file ${path}: not valid JSON (${(cause as Error).message.split("\n")[0]})`);
   }
+  // zod is loaded only when there is a file to validate (it is a large part of start-up time).
+  const { parsePricingFile } = await import("../pricing/parse.js");
   return parsePricingFile(data, `pricing file ${path}`);
 }
 

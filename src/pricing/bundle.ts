@@ -6,7 +6,7 @@
  */
 import { PricingError } from "../errors.js";
 import { BUNDLED_PROVIDERS, convertLiteLLM, sortModels } from "./litellm.js";
-import { parsePricingFile } from "./table.js";
+import { parsePricingFile } from "./parse.js";
 import type { PricingFile } from "./schema.js";
 
 /** Inputs of {@link buildBundledPricing}. */

@@ -21,7 +21,7 @@
  */
 import { PricingError } from "../errors.js";
 import { tryEncodingForModel } from "../tokenizer/models.js";
-import { parsePricingFile } from "./table.js";
+import { parsePricingFile } from "./parse.js";
 import type { ImagePrice, LongContextRates, ModelEntryInput, PricingFile } from "./schema.js";
 
 /** One LiteLLM entry (only the fields tokcost reads are typed). */

@@ -1,34 +1,14 @@
 /**
  * The pricing table: the bundled `data/models.json` plus any user-supplied files layered on top
  * (later files override earlier ones by model id). Pure data and lookups — no I/O, so it runs in
- * browsers too; reading a `--pricing` file from disk is the CLI's / Node entry's job.
+ * browsers too; reading a `--pricing` file from disk is the CLI's / Node entry's job. It does not
+ * import zod (validation lives in `parse.ts`), so `tokcost count -m …` starts fast.
  */
 import bundled from "../../data/models.json" with { type: "json" };
-import { pricingFileSchema, type ModelEntry, type PricingFile } from "./schema.js";
-import { PricingError, UnknownModelError } from "../errors.js";
+import type { ModelEntry, PricingFile } from "./schema.js";
+import { UnknownModelError } from "../errors.js";
 import { closestMatches } from "../util/suggest.js";
 import { baseModelOf } from "../tokenizer/models.js";
-
-/** Formats a zod issue path as `models[3].pricing.input`. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out || "(root)";
-}
-
-/**
- * Validates a parsed pricing file. `origin` names it in errors ("pricing.json").
- * @throws PricingError naming the first failing field path.
- */
-export function parsePricingFile(data: unknown, origin = "pricing file"): PricingFile {
-  const result = pricingFileSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = formatIssuePath(issue.path);
-    throw new PricingError(`${origin}: ${where}: ${issue.message}`, { origin, path: where });
-  }
-  return result.data;
-}
 
 /** How a model id was matched to a table entry. */
 export interface ModelMatch {

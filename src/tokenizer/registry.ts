@@ -1,6 +1,5 @@
 import { Encoding, type EncodingSpec } from "./encoding.js";
-import { RANK_MODULES } from "./ranks.js";
-import { parseRankData, type RankTable } from "./rank-table.js";
+import type { RankTable } from "./rank-table.js";
 import type { PatternFamily } from "./patterns.js";
 import { UnknownEncodingError } from "../errors.js";
 
@@ -42,33 +41,52 @@ function harmonySpecialTokens(): Record<string, number> {
 
 const P50K_EDIT_SPECIALS = { "<|endoftext|>": 50256, "<|fim_prefix|>": 50281, "<|fim_middle|>": 50282, "<|fim_suffix|>": 50283 };
 
-/** Names of the rank data sets (p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
-export type RankSource = keyof typeof RANK_MODULES;
-
-/** A faster source of rank tables: gets the source name and js-tiktoken's rank data (for fingerprinting). */
-export type RankLoader = (source: RankSource, data: string) => RankTable | undefined;
-
-let rankLoader: RankLoader | undefined;
+/** The rank data sets (js-tiktoken's files; p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
+export const RANK_SOURCES = ["gpt2", "r50k_base", "p50k_base", "cl100k_base", "o200k_base"] as const;
+export type RankSource = (typeof RANK_SOURCES)[number];
 
 /**
- * Installs a faster source of rank tables (e.g. the Node entry point's precomputed binary form,
- * read from disk); returning undefined falls back to parsing js-tiktoken's modules.
+ * Where rank tables come from. The library entry (`ranks.ts`) installs js-tiktoken's ES modules,
+ * which run anywhere; the Node entry installs a provider that reads the precomputed binary tables
+ * and `require`s js-tiktoken's data only as a fallback, so the CLI never evaluates megabytes of
+ * rank modules it does not use.
  */
-export function setRankLoader(loader: RankLoader | undefined): void {
-  rankLoader = loader;
+export type RankProvider = (source: RankSource) => RankTable;
+
+let rankProvider: RankProvider | undefined;
+
+/**
+ * Installs the source of rank tables. With `ifUnset`, only when none is installed yet (the
+ * portable default yields to the Node entry's faster one, whichever is imported first).
+ */
+export function setRankProvider(provider: RankProvider, options: { ifUnset?: boolean } = {}): void {
+  if (options.ifUnset && rankProvider) return;
+  rankProvider = provider;
 }
+
 const rankTables = new Map<RankSource, RankTable>();
 function loadRanks(source: RankSource): () => RankTable {
   return () => {
     let table = rankTables.get(source);
     if (!table) {
-      const data = RANK_MODULES[source].bpe_ranks;
-      table = rankLoader?.(source, data) ?? parseRankData(data);
+      // A wiring bug, not a user error: both package entries install a provider.
+      if (!rankProvider) throw new Error(`no rank data installed for ${source}: import tokcost from its package entry ("tokcost" or "tokcost/node")`);
+      table = rankProvider(source);
       rankTables.set(source, table);
     }
     return table;
   };
 }
+
+/** cl100k_base's and o200k_base's special tokens (tiktoken_ext/openai_public.py; a test compares them with js-tiktoken's). */
+export const CL100K_SPECIAL_TOKENS: Readonly<Record<string, number>> = {
+  "<|endoftext|>": 100257,
+  "<|fim_prefix|>": 100258,
+  "<|fim_middle|>": 100259,
+  "<|fim_suffix|>": 100260,
+  "<|endofprompt|>": 100276,
+};
+export const O200K_SPECIAL_TOKENS: Readonly<Record<string, number>> = { "<|endoftext|>": 199999, "<|endofprompt|>": 200018 };
 
 function spec(name: EncodingName, family: PatternFamily, source: RankSource, specialTokens: Record<string, number>): EncodingSpec {
   return { name, family, specialTokens, loadRanks: loadRanks(source) };
@@ -79,8 +97,8 @@ const SPECS: Record<EncodingName, () => EncodingSpec> = {
   r50k_base: () => spec("r50k_base", "r50k", "r50k_base", { "<|endoftext|>": 50256 }),
   p50k_base: () => spec("p50k_base", "r50k", "p50k_base", { "<|endoftext|>": 50256 }),
   p50k_edit: () => spec("p50k_edit", "r50k", "p50k_base", P50K_EDIT_SPECIALS),
-  cl100k_base: () => spec("cl100k_base", "cl100k", "cl100k_base", RANK_MODULES.cl100k_base.special_tokens),
-  o200k_base: () => spec("o200k_base", "o200k", "o200k_base", RANK_MODULES.o200k_base.special_tokens),
+  cl100k_base: () => spec("cl100k_base", "cl100k", "cl100k_base", { ...CL100K_SPECIAL_TOKENS }),
+  o200k_base: () => spec("o200k_base", "o200k", "o200k_base", { ...O200K_SPECIAL_TOKENS }),
   o200k_harmony: () => spec("o200k_harmony", "o200k", "o200k_base", harmonySpecialTokens()),
 };
 

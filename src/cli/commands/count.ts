@@ -1,11 +1,13 @@
 /** `tokcost count <files...>`: tokens per file and a total, like `wc`. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { createProgressReporter, measureInputs } from "../../node/index.js";
-import { resolveModel } from "../../estimate/index.js";
-import { getEncoding } from "../../tokenizer/index.js";
+// Narrow imports, not the barrels: this is the command whose start-up time is measured.
+import { createProgressReporter } from "../../node/progress.js";
+import { measureInputs } from "../../node/measure.js";
+import { resolveModel } from "../../estimate/model.js";
+import { getEncoding } from "../../tokenizer/registry.js";
 import { collectList, parsePositive } from "../options.js";
-import { formatInt } from "../format.js";
+import { formatInt } from "../../util/format.js";
 import { inputsFrom, printWarnings } from "../shared.js";
 import { EXIT } from "../render-error.js";
 import { UsageError } from "../../errors.js";
