@@ -36,3 +36,12 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
     throw new UsageError(`${flag} must be one of ${choices.join(", ")}, got "${value}"`);
   };
 }
+
+/** `--image-size 1024x768` → { width, height }. */
+export function parseImageSize(value: string): { width: number; height: number } {
+  const match = /^\s*(\d+)\s*[x×X]\s*(\d+)\s*$/.exec(value);
+  const width = match ? Number(match[1]) : 0;
+  const height = match ? Number(match[2]) : 0;
+  if (!match || width < 1 || height < 1) throw new UsageError(`--image-size expects WIDTHxHEIGHT in pixels (e.g. --image-size 1024x768), got "${value}"`);
+  return { width, height };
+}

@@ -25,6 +25,11 @@ export async function inputsFrom(paths: readonly string[]): Promise<InputSource[
   return inputs;
 }
 
+/** Do these positional args read stdin (`-`, or nothing while stdin is piped)? */
+export function readsStdin(paths: readonly string[]): boolean {
+  return paths.length === 0 ? !process.stdin.isTTY : paths.includes("-");
+}
+
 /** The pricing table for `--pricing` (and `TOKCOST_PRICING`). */
 export function pricingFrom(flag: string | undefined): Promise<PricingTable> {
   return loadPricingTable([process.env.TOKCOST_PRICING, flag]);

@@ -46,7 +46,8 @@ export interface CheckInputOptions {
   onChunk?: (chunk: Uint8Array) => void;
 }
 
-function fileError(label: string, cause: NodeJS.ErrnoException): InputError {
+/** The InputError for a file that cannot be opened or read (missing, permissions, …). */
+export function fileError(label: string, cause: NodeJS.ErrnoException): InputError {
   if (cause.code === "ENOENT") return new InputError(`${label}: no such file`, { code: "FILE_NOT_FOUND" });
   return new InputError(`${label}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
 }

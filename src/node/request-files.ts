@@ -15,77 +15,20 @@ import type { Cost, ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
-import { detectRequestKind, kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
+import { kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
+import { isPlainObject } from "../request/shape.js";
+import { fileError } from "./inputs.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
-import { countTrainingTokens, defaultEpochs, isFineTuningExample, validateFineTuningExample } from "../request/fine-tuning.js";
+import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
 
-/** What a file holds. */
-export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
-
-const PEEK_BYTES = 1 << 20;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function notFound(path: string, cause: NodeJS.ErrnoException): InputError {
-  if (cause.code === "ENOENT") return new InputError(`${path}: no such file`, { code: "FILE_NOT_FOUND" });
-  return new InputError(`${path}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
-}
-
-/** Is this parsed JSON value a Batch API input line? */
-export function isBatchLine(value: unknown): boolean {
-  return isPlainObject(value) && "custom_id" in value && "body" in value && ("url" in value || "method" in value);
-}
-
-/** Classifies one parsed JSON value (a whole file or a JSONL line). */
-function classify(value: unknown): RequestFileKind | undefined {
-  if (isBatchLine(value)) return "batch";
-  if (isFineTuningExample(value)) return "fine-tune";
-  if (detectRequestKind(value)) return "request";
-  return undefined;
-}
-
-/**
- * Recognises a file by its shape: a JSON request body, a Batch API JSONL file, a chat
- * fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
- * file is one pretty-printed JSON document.
- */
-export async function detectRequestFile(path: string): Promise<RequestFileKind> {
-  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw notFound(path, cause);
-  });
-  let head: string;
-  try {
-    const buffer = new Uint8Array(PEEK_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = new TextDecoder().decode(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-  const trimmed = head.replace(/^\uFEFF/, "").trimStart();
-  if (!trimmed.startsWith("{")) return "text";
-  const firstLine = trimmed.split(/\r?\n/, 1)[0];
-  try {
-    const kind = classify(JSON.parse(firstLine));
-    if (kind) return kind;
-  } catch {
-    // Not one object per line: maybe a pretty-printed document.
-  }
-  try {
-    const info = await stat(path);
-    if (info.size > 64 * PEEK_BYTES) return "text";
-    return classify(JSON.parse(await readFile(path, "utf8"))) === "request" ? "request" : "text";
-  } catch {
-    return "text";
-  }
-}
+export { detectRequestFile, parseRequestText, type RequestFileKind } from "./request-file-kind.js";
+export { isBatchLine } from "../request/shape.js";
 
 /** Reads a JSON file. @throws InputError naming the file when it is missing or not JSON. */
 export async function readJsonFile(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8").catch((cause: NodeJS.ErrnoException) => {
-    throw notFound(path, cause);
+    throw fileError(path, cause);
   });
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -104,7 +47,7 @@ export interface JsonlLine {
 /** The non-blank lines of a file, one at a time (bounded memory). */
 export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
   await stat(path).catch((cause: NodeJS.ErrnoException) => {
-    throw notFound(path, cause);
+    throw fileError(path, cause);
   });
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let n = 0;
@@ -147,7 +90,7 @@ export function imageUrlsOf(body: unknown): string[] {
  */
 export async function readImageSize(path: string): Promise<ImageSize> {
   const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw cause.code === "ENOENT" ? new InputError(`image ${path}: no such file`, { code: "FILE_NOT_FOUND" }) : notFound(path, cause);
+    throw cause.code === "ENOENT" ? new InputError(`image ${path}: no such file`, { code: "FILE_NOT_FOUND" }) : fileError(path, cause);
   });
   try {
     const info = await handle.stat();
@@ -212,16 +155,6 @@ export async function estimateRequestBody(body: unknown, options: RequestFileOpt
   return estimate;
 }
 
-/** Is this text (e.g. piped on stdin) a JSON request body? Returns the parsed body if so. */
-export function parseRequestText(text: string): Record<string, unknown> | undefined {
-  if (!/^\s*\{/.test(text.replace(/^\uFEFF/, ""))) return undefined;
-  try {
-    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
-    return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Batch files

@@ -27,10 +27,7 @@ export const fineTuningExampleSchema = z.strictObject({
 /** A validated chat fine-tuning example. */
 export type FineTuningExample = z.infer<typeof fineTuningExampleSchema>;
 
-/** Does a parsed JSONL line look like a chat fine-tuning example (and not a request body)? */
-export function isFineTuningExample(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "messages" in value && !("model" in value);
-}
+export { isFineTuningExample } from "./shape.js";
 
 /**
  * Validates one example.

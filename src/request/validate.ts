@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
 import { closestMatches } from "../util/suggest.js";
 import { parameterRulesFor, type RequestKind } from "./capabilities.js";
+import { detectRequestKind, isPlainObject } from "./shape.js";
 import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
@@ -36,42 +37,7 @@ const SCHEMAS = {
   embeddings: embeddingsRequestSchema,
 } as const satisfies Record<RequestKind, z.ZodType>;
 
-/** The URL path of each endpoint (as in a Batch API line's `url`). */
-export const ENDPOINT_URLS: Readonly<Record<RequestKind, string>> = {
-  chat: "/v1/chat/completions",
-  completions: "/v1/completions",
-  responses: "/v1/responses",
-  embeddings: "/v1/embeddings",
-};
-
-/** The endpoint of a Batch API `url`, or undefined for an endpoint tokcost does not model. */
-export function kindOfUrl(url: string): RequestKind | undefined {
-  const path = url.split("?")[0].replace(/\/+$/, "");
-  for (const [kind, endpoint] of Object.entries(ENDPOINT_URLS)) if (path === endpoint) return kind as RequestKind;
-  return undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Recognises the endpoint of a request body by its shape: `messages` → chat, `prompt` →
- * completions, `input` with an embedding model or embedding-only fields → embeddings, `input` or
- * `instructions` → responses. Returns undefined when the body looks like none of them.
- */
-export function detectRequestKind(body: unknown): RequestKind | undefined {
-  if (!isPlainObject(body)) return undefined;
-  if ("messages" in body) return "chat";
-  if ("prompt" in body && !("input" in body)) return "completions";
-  if ("input" in body || "instructions" in body) {
-    const model = typeof body.model === "string" ? body.model : "";
-    if ("dimensions" in body || "encoding_format" in body || /embedding/i.test(model)) return "embeddings";
-    return "responses";
-  }
-  if ("suffix" in body || "best_of" in body || "echo" in body) return "completions";
-  return undefined;
-}
+export { ENDPOINT_URLS, kindOfUrl, detectRequestKind } from "./shape.js";
 
 /** Formats a path in the API's notation: `messages[2].content`. */
 export function formatParam(path: ReadonlyArray<PropertyKey>): string {

@@ -8,15 +8,16 @@ import {
   detectRequestFile,
   estimateRequestBody,
   parseRequestText,
-  readAll,
-  type InputSource,
   estimateBatchFile,
   estimateFineTuningFile,
   estimateRequestFile,
-  resolveModels,
   type BatchEstimate,
   type FineTuningEstimate,
-} from "../../node/index.js";
+} from "../../node/request-files.js";
+import { readAll } from "../../node/inputs.js";
+import type { InputSource } from "../../node/measure.js";
+import { resolveModels } from "../../node/estimate-files.js";
+import { readsStdin } from "../shared.js";
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
 import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
@@ -57,14 +58,6 @@ function failureResult(path: string, error: TokcostError): RequestFileResult {
   return { json: [], render: () => "", errors: [message], warnings: [], exitCode: 2, failure: { path, code: error.code, message } };
 }
 
-/** `--image-size 1024x768` → { width, height }. */
-export function parseImageSize(value: string): { width: number; height: number } {
-  const match = /^\s*(\d+)\s*[x×X]\s*(\d+)\s*$/.exec(value);
-  const width = match ? Number(match[1]) : 0;
-  const height = match ? Number(match[2]) : 0;
-  if (!match || width < 1 || height < 1) throw new UsageError(`--image-size expects WIDTHxHEIGHT in pixels (e.g. --image-size 1024x768), got "${value}"`);
-  return { width, height };
-}
 
 /** Is `path` a file this module handles (request JSON, batch or fine-tuning JSONL; any text with --chat)? */
 async function kindOf(path: string, chat: boolean): Promise<"request" | "batch" | "fine-tune" | "chat" | undefined> {
@@ -260,7 +253,7 @@ export async function estimateRequestFiles(
   const results: RequestFileResult[] = [];
   const remaining: string[] = [];
   // Piped stdin (no files, or "-") may be a request body too: read it once and reuse it for text.
-  const wantsStdin = paths.length === 0 ? !process.stdin.isTTY : paths.includes("-");
+  const wantsStdin = readsStdin(paths);
   let stdin: Uint8Array | undefined;
   let stdinHandled = false;
   if (wantsStdin) {

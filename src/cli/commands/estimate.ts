@@ -1,13 +1,16 @@
 /** `tokcost estimate <files...>`: tokens, context-window fit and worst-case cost per model. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { estimateInputs, type FileEstimate } from "../../node/index.js";
-import { estimateJson, roomAdvice } from "../../estimate/index.js";
-import { collectList, parseChoice, parseCount, parsePositive } from "../options.js";
+import { estimateInputs, type FileEstimate } from "../../node/estimate-files.js";
+import { detectRequestFile } from "../../node/request-file-kind.js";
+import { estimateJson } from "../../estimate/json.js";
+import { roomAdvice } from "../../estimate/limits.js";
+import type { PricingTable } from "../../pricing/table.js";
+import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } from "../options.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, pricingFrom, printWarnings } from "../shared.js";
+import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
-import { estimateRequestFiles, parseImageSize } from "./estimate-requests.js";
+import type { RequestFileResult } from "./estimate-requests.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
 
 const FORMATS = ["table", "json", "markdown", "csv"] as const;
@@ -52,7 +55,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
-      const requests = await estimateRequestFiles(files, flags, table);
+      const requests = await estimateRequests(files, flags, table);
       const onlyRequests = requests.handledAll;
       const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining)));
       const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
@@ -93,6 +96,21 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     });
 }
 
+/**
+ * Request bodies, batch and fine-tuning files, --chat text, and piped stdin (which may be a
+ * request body) go to the request estimator, which is loaded only when there is such an input:
+ * plain text estimates never pay for the request schemas (start-up time).
+ */
+async function estimateRequests(
+  files: string[],
+  flags: EstimateFlags,
+  table: PricingTable,
+): Promise<{ results: RequestFileResult[]; remaining: string[]; handledAll: boolean; inputs?: Awaited<ReturnType<typeof inputsFrom>> }> {
+  const kinds = await Promise.all(files.map((file) => (file === "-" ? "text" : detectRequestFile(file).catch(() => "text"))));
+  if (!flags.chat && !readsStdin(files) && kinds.every((kind) => kind === "text")) return { results: [], remaining: files, handledAll: false };
+  const { estimateRequestFiles } = await import("./estimate-requests.js");
+  return estimateRequestFiles(files, flags, table);
+}
 
 function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean): string {
   const paint = painter(color);

@@ -1,0 +1,67 @@
+/**
+ * What a file holds — a request body, a Batch API file, a fine-tuning file, or plain text —
+ * recognised by shape from its first line (or the whole file when it is one pretty-printed JSON
+ * document). Light on purpose: no schemas, so `tokcost estimate` on plain text never loads zod.
+ */
+import { open, readFile, stat } from "node:fs/promises";
+import { detectRequestKind, isBatchLine, isFineTuningExample } from "../request/shape.js";
+import { fileError } from "./inputs.js";
+
+/** What a file holds. */
+export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
+
+const PEEK_BYTES = 1 << 20;
+
+/** Classifies one parsed JSON value (a whole file or a JSONL line). */
+function classify(value: unknown): RequestFileKind | undefined {
+  if (isBatchLine(value)) return "batch";
+  if (isFineTuningExample(value)) return "fine-tune";
+  if (detectRequestKind(value)) return "request";
+  return undefined;
+}
+
+/**
+ * Recognises a file by its shape: a JSON request body, a Batch API JSONL file, a chat
+ * fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
+ * file is one pretty-printed JSON document.
+ */
+export async function detectRequestFile(path: string): Promise<RequestFileKind> {
+  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
+    throw fileError(path, cause);
+  });
+  let head: string;
+  try {
+    const buffer = new Uint8Array(PEEK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = new TextDecoder().decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+  const trimmed = head.replace(/^\uFEFF/, "").trimStart();
+  if (!trimmed.startsWith("{")) return "text";
+  const firstLine = trimmed.split(/\r?\n/, 1)[0];
+  try {
+    const kind = classify(JSON.parse(firstLine));
+    if (kind) return kind;
+  } catch {
+    // Not one object per line: maybe a pretty-printed document.
+  }
+  try {
+    const info = await stat(path);
+    if (info.size > 64 * PEEK_BYTES) return "text";
+    return classify(JSON.parse(await readFile(path, "utf8"))) === "request" ? "request" : "text";
+  } catch {
+    return "text";
+  }
+}
+
+/** Is this text (e.g. piped on stdin) a JSON request body? Returns the parsed body if so. */
+export function parseRequestText(text: string): Record<string, unknown> | undefined {
+  if (!/^\s*\{/.test(text.replace(/^\uFEFF/, ""))) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
