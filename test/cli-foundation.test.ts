@@ -80,6 +80,16 @@ describe("tokcost estimate", () => {
     expect(JSON.parse(piped.stdout).total.tokens).toBe(2);
   });
 
+  it("a byte-order mark is text: counted the same from a file and from stdin, as tiktoken counts it", () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("Hello world")]);
+    writeFileSync(f("bom.txt"), withBom);
+    const expected = o200k.encode("\ufeffHello world").length;
+    expect(expected).toBe(3);
+    expect(JSON.parse(runCli(["count", f("bom.txt"), "--json"]).stdout).total.tokens).toBe(expected);
+    expect(JSON.parse(runCli(["count", "--json"], { input: withBom }).stdout).total.tokens).toBe(expected);
+    expect(JSON.parse(runCli(["estimate", "-", "-m", "gpt-4o", "--json"], { input: withBom }).stdout).estimates[0].promptTokens).toBe(expected);
+  });
+
   it("never prints $0.00 for a small non-zero cost", () => {
     const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o-mini"]);
     expect(r.stdout).not.toMatch(/\$0\.00(?![0-9])/);

@@ -85,6 +85,12 @@ describe("loadConfig", () => {
     expect(loaded.root).toBe(d);
   });
 
+  it("reads a config saved with a UTF-8 byte-order mark (as some Windows editors save JSON)", async () => {
+    const d = dir();
+    writeFileSync(path.join(d, "tokcost.config.json"), "\uFEFF" + JSON.stringify(rules("with-bom")));
+    expect((await loadConfig(d)).config.rules[0].files).toEqual(["with-bom"]);
+  });
+
   it("skips a package.json without a tokcost key and looks in parents up to the repository root", async () => {
     const d = dir();
     mkdirSync(path.join(d, ".git"));

@@ -62,6 +62,18 @@ describe.each(NAMES)("%s matches tiktoken", (name) => {
       { numRuns: 300, seed: 99 },
     );
   });
+
+  it("decodes as tiktoken does (its bytes as UTF-8, a leading byte-order mark kept)", () => {
+    const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+    fc.assert(
+      fc.property(text, (s) => {
+        const ids = Array.from(ref(name).encode(s, "all", []));
+        expect(enc.decode(ids)).toBe(utf8.decode(ref(name).decode(Uint32Array.from(ids))));
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+    expect(enc.decode(enc.encode("\ufeffHello"))).toBe("\ufeffHello");
+  });
 });
 
 describe("o200k_harmony", () => {

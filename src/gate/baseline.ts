@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import { formatIssuePath } from "../pricing/parse.js";
 import { describeGrowth, type Growth } from "./human.js";
 import type { BaselineComparison, BaselineSummary, FileResult, GrowthEntry, Violation } from "./report.js";
+import { parseJsonText } from "../util/json.js";
 
 /** The stored count of one file. */
 export interface BaselineEntry {
@@ -45,7 +46,7 @@ export async function readBaseline(file: string, label: string): Promise<Baselin
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text);
   } catch (cause) {
     throw new InputError(`baseline ${label}: not valid JSON (${(cause as Error).message}); regenerate it with --update-baseline`);
   }

@@ -10,6 +10,7 @@ import { ConfigError } from "../errors.js";
 import { formatIssuePath } from "../pricing/parse.js";
 import { closestMatches } from "../util/suggest.js";
 import { parseGrowth, parseTokenCount, parseUsd, type Growth } from "./human.js";
+import { parseJsonText } from "../util/json.js";
 
 const COUNT_HELP = 'expected a token count such as 8000 or "8k"';
 const USD_HELP = 'expected a USD amount such as 0.05 or "$0.05"';
@@ -172,7 +173,7 @@ async function readJson(file: string, label: string): Promise<unknown | undefine
     throw new ConfigError(`${label}: cannot read (${code ?? (cause as Error).message})`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text);
   } catch (cause) {
     throw new ConfigError(`${label}: not valid JSON (${(cause as Error).message})`);
   }

@@ -45,10 +45,10 @@ export async function readTextFile(file: string, label: string): Promise<{ text:
   const warnings: string[] = [];
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
   } catch {
     warnings.push(invalidUtf8Warning(label));
-    text = new TextDecoder("utf-8").decode(data);
+    text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(data);
   }
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bytes: data.length, warnings };
 }

@@ -8,6 +8,7 @@ import { estimateRequest, kindOfUrl, detectRequestKind, isReasoningModel, type R
 import type { PricingTable } from "../pricing/table.js";
 import type { FileKind } from "./config.js";
 import { localImageSizes } from "../node/request-files.js";
+import { parseJsonText } from "../util/json.js";
 
 /** One request of a file, with the line it starts on. */
 export interface RequestUnit {
@@ -40,7 +41,7 @@ export function lineOf(text: string, offset: number): number {
 /** JSON.parse with the failing line in the error ("line 3: Expected ',' or '}' …"). */
 export function parseJsonAt(text: string, label: string, firstLine = 1): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text);
   } catch (cause) {
     const message = (cause as Error).message;
     const at = /at position (\d+)/.exec(message);
@@ -140,7 +141,7 @@ export async function localImageSizesOfFile(text: string, jsonl: boolean, baseDi
   const values: unknown[] = [];
   for (const chunk of jsonl ? text.split("\n") : [text]) {
     try {
-      if (chunk.trim()) values.push(JSON.parse(chunk));
+      if (chunk.trim()) values.push(parseJsonText(chunk));
     } catch {
       // reported with its line number by estimateGateRequestFile
     }

@@ -44,7 +44,7 @@ export async function measureInputs(inputs: readonly InputSource[], encodings: r
       if (looksBinary(input.bytes)) result.error = new InputError(`${input.name} looks like binary data (it contains NUL bytes); skipped`);
       else {
         if (!isValidUtf8(input.bytes)) result.warnings.push(invalidUtf8Warning(input.name));
-        const text = new TextDecoder("utf-8").decode(input.bytes);
+        const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(input.bytes);
         for (const encoding of encodings) result.tokens[encoding] = getEncoding(encoding).count(text, { allowedSpecial: options.allowedSpecial });
       }
       results.push(result);

@@ -81,7 +81,7 @@ export async function estimateUnits(models: readonly ModelEntry[], inputs: reado
       if (inputs.length === 0) throw new UsageError(`${model.id} is priced per character: pass the text to speak as a file or on stdin`);
       for (const input of inputs) {
         const { name, bytes } = await load(input);
-        const text = new TextDecoder().decode(bytes);
+        const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
         out.push({ path: name, model: model.id, cost: speechCost(model, countCharacters(text)), warnings: [] });
       }
     } else if (unit === "minute") {

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { PricingError } from "../errors.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { PricingFile } from "../pricing/schema.js";
+import { parseJsonText } from "../util/json.js";
 
 /** Reads and validates a pricing file. @throws PricingError naming the file and the field path. */
 export async function readPricingFile(path: string): Promise<PricingFile> {
@@ -15,7 +16,7 @@ export async function readPricingFile(path: string): Promise<PricingFile> {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text);
   } catch (cause) {
     throw new PricingError(`pricing file ${path}: not valid JSON (${(cause as Error).message.split("\n")[0]})`);
   }

@@ -6,6 +6,7 @@
 import { open, readFile, stat } from "node:fs/promises";
 import { detectRequestKind, isBatchLine, isFineTuningExample } from "../request/shape.js";
 import { fileError } from "./inputs.js";
+import { parseJsonText } from "../util/json.js";
 
 /** What a file holds. */
 export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
@@ -41,7 +42,7 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
   if (!trimmed.startsWith("{")) return "text";
   const firstLine = trimmed.split(/\r?\n/, 1)[0];
   try {
-    const kind = classify(JSON.parse(firstLine));
+    const kind = classify(parseJsonText(firstLine));
     if (kind) return kind;
   } catch {
     // Not one object per line: maybe a pretty-printed document.
@@ -49,7 +50,7 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
   try {
     const info = await stat(path);
     if (info.size > 64 * PEEK_BYTES) return "text";
-    return classify(JSON.parse(await readFile(path, "utf8"))) === "request" ? "request" : "text";
+    return classify(parseJsonText(await readFile(path, "utf8"))) === "request" ? "request" : "text";
   } catch {
     return "text";
   }
@@ -59,7 +60,7 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
 export function parseRequestText(text: string): Record<string, unknown> | undefined {
   if (!/^\s*\{/.test(text.replace(/^\uFEFF/, ""))) return undefined;
   try {
-    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
+    const value = parseJsonText(text);
     return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

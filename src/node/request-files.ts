@@ -21,6 +21,7 @@ import { fileError } from "./inputs.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
 import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
+import { parseJsonText } from "../util/json.js";
 
 export { detectRequestFile, parseRequestText, type RequestFileKind } from "./request-file-kind.js";
 export { isBatchLine } from "../request/shape.js";
@@ -31,7 +32,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
     throw fileError(path, cause);
   });
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ""));
+    return parseJsonText(text);
   } catch (cause) {
     throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
   }
@@ -278,7 +279,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
     try {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        parsed = parseJsonText(text);
       } catch (cause) {
         throw new InputError(`not valid JSON (${(cause as Error).message})`);
       }
@@ -389,7 +390,7 @@ export async function estimateFineTuningFile(path: string, options: FineTuningFi
     try {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        parsed = parseJsonText(text);
       } catch (cause) {
         throw new InputError(`not valid JSON (${(cause as Error).message})`);
       }

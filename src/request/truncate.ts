@@ -26,7 +26,7 @@ export interface TruncateResult {
   encoding: string;
 }
 
-const decoder = new TextDecoder("utf-8");
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Length of `bytes` without a trailing incomplete UTF-8 sequence. */
 function completePrefix(bytes: Uint8Array): number {

@@ -29,7 +29,8 @@ export interface EncodingSpec {
 
 
 const textEncoder = /* @__PURE__ */ new TextEncoder();
-const textDecoder = /* @__PURE__ */ new TextDecoder("utf-8");
+// ignoreBOM: a leading U+FEFF is text like any other (tiktoken keeps it); TextDecoder drops it by default.
+const textDecoder = /* @__PURE__ */ new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * UTF-8 bytes of a JS string as a binary string (one char per byte). Lone surrogates become

@@ -258,7 +258,7 @@ export async function estimateRequestFiles(
   let stdinHandled = false;
   if (wantsStdin) {
     stdin = await readAll(process.stdin);
-    const text = new TextDecoder().decode(stdin);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(stdin);
     const body = parseRequestText(text);
     if (body || flags.chat) {
       stdinHandled = true;

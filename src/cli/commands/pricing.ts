@@ -10,6 +10,7 @@ import type { CommandContext } from "../main.js";
 import { convertLiteLLM, canonicalJson } from "../../pricing/litellm.js";
 import { InputError, PricingError, UsageError } from "../../errors.js";
 import { collectList } from "../options.js";
+import { parseJsonText } from "../../util/json.js";
 
 interface ImportFlags {
   output?: string;
@@ -46,7 +47,7 @@ export function registerPricing(program: Command, _context: CommandContext): voi
       }
       let data: unknown;
       try {
-        data = JSON.parse(text);
+        data = parseJsonText(text);
       } catch (cause) {
         throw new PricingError(`${file}: not valid JSON (${(cause as Error).message.replace(/\s+/g, " ")})`);
       }

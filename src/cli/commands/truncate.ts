@@ -31,7 +31,7 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
       let text: string;
       if (file === undefined || file === "-") {
         if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a file, or pipe text on stdin");
-        text = new TextDecoder().decode(await readAll(process.stdin));
+        text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readAll(process.stdin));
       } else {
         text = await readFile(file, "utf8").catch((cause: NodeJS.ErrnoException) => {
           throw new InputError(cause.code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${cause.code ?? cause.message})`, { code: cause.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE" });
