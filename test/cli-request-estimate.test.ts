@@ -5,6 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
 import { runCli } from "./helpers/cli.js";
+import { getModel } from "../src/index.js";
 import { png } from "./fixtures/requests/image-bytes.js";
 
 /** The error lines of stderr (warnings such as stale prices are other lines). */
@@ -115,6 +116,22 @@ describe("tokcost estimate <request.json>", () => {
     const bad = runCli(["estimate", "-m", "gpt-4o"], { input: '{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"max_token":1}' });
     expect(bad.code).toBe(2);
     expect(errorLines(bad.stderr)).toEqual(["tokcost: <stdin>: Unrecognized request argument supplied: max_token (did you mean max_tokens?)"]);
+  });
+
+  it("--tier, --cached-tokens, --cache-hit and --reasoning-tokens price a request body as they price text", () => {
+    const { pricing } = getModel("gpt-4o");
+    const run = (...flags: string[]) => JSON.parse(runCli(["estimate", "examples/chat-request.json", "--json", ...flags]).stdout).estimates[0];
+    const plain = run();
+    expect(plain.promptTokens).toBe(101);
+    expect(plain.cost.prompt).toBeCloseTo((101 * pricing.input!) / 1e6, 12);
+    expect(run("--cached-tokens", "50").cost.prompt).toBeCloseTo((51 * pricing.input! + 50 * pricing.cachedInput!) / 1e6, 12);
+    expect(run("--cache-hit", "50%").cost.prompt).toBeCloseTo((51 * pricing.input! + 50 * pricing.cachedInput!) / 1e6, 12);
+    expect(run("--tier", "batch").cost.total).toBeCloseTo(plain.cost.total / 2, 12);
+    const reasoning = run("--reasoning-tokens", "1000");
+    expect(reasoning.cost.completion).toBeCloseTo(plain.cost.completion + (1000 * pricing.output!) / 1e6, 12);
+    expect(reasoning.warnings.join(" ")).toMatch(/1000 reasoning tokens are billed as output/);
+    const batch = runCli(["estimate", "examples/batch.jsonl", "--cached-tokens", "10"]);
+    expect(batch.stderr).toContain("--tier, --cached-tokens, --cache-hit and --reasoning-tokens do not apply here: batch files are billed at Batch API rates");
   });
 
   it("request files and text files together in one JSON document", () => {

@@ -18,7 +18,7 @@ const table = new PricingTable([
     version: 1,
     asOf: "2026-01-01",
     models: [
-      { id: "gpt-4o", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, maxOutputTokens: 16384, pricing: { input: 2.5, output: 10, batchInput: 1.25, batchOutput: 5, flexInput: 1, flexOutput: 4 }, source: "test", asOf: "2026-01-01" },
+      { id: "gpt-4o", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, maxOutputTokens: 16384, pricing: { input: 2.5, cachedInput: 1.25, output: 10, batchInput: 1.25, batchOutput: 5, flexInput: 1, flexOutput: 4 }, source: "test", asOf: "2026-01-01" },
       { id: "gpt-4", provider: "openai", mode: "chat", encoding: "cl100k_base", contextWindow: 8192, maxOutputTokens: 8192, pricing: { input: 30, output: 60 }, source: "test", asOf: "2026-01-01" },
       { id: "davinci-002", provider: "openai", mode: "completion", encoding: "cl100k_base", contextWindow: 16384, pricing: { input: 2, output: 2 }, source: "test", asOf: "2026-01-01" },
       { id: "text-davinci-003", provider: "openai", mode: "completion", encoding: "p50k_base", contextWindow: 4097, pricing: { input: 20, output: 20 }, source: "test", asOf: "2026-01-01" },
@@ -79,6 +79,24 @@ describe("chat requests", () => {
     const body = { model: "gpt-4o", messages: cookbook, max_tokens: 100 };
     expect(estimateRequest(body, { table, batch: true }).cost.total).toBeCloseTo((124 * 1.25 + 100 * 5) / 1e6, 12);
     expect(estimateRequest({ ...body, service_tier: "flex" }, { table }).cost.total).toBeCloseTo((124 * 1 + 100 * 4) / 1e6, 12);
+  });
+
+  it("cached input (tokens or a hit ratio) and reasoning tokens, as for text estimates", () => {
+    const body = { model: "gpt-4o", messages: cookbook, max_tokens: 100 };
+    expect(estimateRequest(body, { table, cachedInputTokens: 100 }).cost.prompt).toBeCloseTo((24 * 2.5 + 100 * 1.25) / 1e6, 12);
+    expect(estimateRequest(body, { table, cacheHitRatio: 0.5 }).cost.prompt).toBeCloseTo((62 * 2.5 + 62 * 1.25) / 1e6, 12);
+    const reasoning = { model: "o3", messages: [{ role: "user", content: "Prove it." }], max_completion_tokens: 5000, n: 2 };
+    const e = estimateRequest(reasoning, { table, reasoningTokens: 2000 });
+    // billed once per choice: (2 × 5,000 visible + 2 × 2,000 reasoning) × $8 / 1M
+    expect(e.cost.completion).toBeCloseTo(((2 * 5000 + 2 * 2000) * 8) / 1e6, 12);
+    expect(e.cost.reasoning).toBeCloseTo((2 * 2000 * 8) / 1e6, 12);
+    expect(e.fits).toBe(true);
+    expect(e.warnings.join(" ")).toMatch(/2000 reasoning tokens are billed as output and count against max_completion_tokens/);
+    // reasoning counts against max_completion_tokens: 5,000 + 96,000 > o3's 100,000 output cap
+    const over = estimateRequest(reasoning, { table, reasoningTokens: 96_000 });
+    expect(over.fits).toBe(false);
+    // room is the largest max_completion_tokens the model takes, and that parameter includes reasoning
+    expect(over.room).toBe(100_000);
   });
 
   it("a model the table does not know: tokens only, cost null", () => {

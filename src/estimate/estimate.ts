@@ -66,10 +66,25 @@ export interface EstimateOptions {
   promptKind?: PromptKind;
 }
 
+/**
+ * What to tell people about hidden reasoning tokens (text and request estimates alike): with
+ * `reasoningTokens` given, that they are billed as output and count against the completion
+ * budget; without, for a reasoning model, that the estimate leaves them out.
+ */
+export function reasoningWarnings(model: string, reasoningTokens: number | undefined, options: { isReasoning: boolean; known: boolean; param?: string }): string[] {
+  const param = options.param ?? "max_completion_tokens";
+  if (reasoningTokens) {
+    const out = [`${model}: ${reasoningTokens} reasoning tokens are billed as output and count against ${param}; the visible answer may be much shorter than what is billed`];
+    if (options.known && !options.isReasoning) out.push(`${model} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`);
+    return out;
+  }
+  return options.isReasoning ? [`${model} is a reasoning model: its hidden reasoning tokens are billed as output and count against ${param}, on top of the visible answer (add --reasoning-tokens <n>, or reasoningTokens, to include them)`] : [];
+}
+
 /** Checks a completion budget: a non-negative integer, or null. */
-export function validateMaxTokens(maxTokens: number | null | undefined): number | null {
+export function validateMaxTokens(maxTokens: number | null | undefined, name = "maxTokens"): number | null {
   if (maxTokens === undefined || maxTokens === null) return null;
-  if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new UsageError(`maxTokens must be a non-negative whole number, got ${maxTokens}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new UsageError(`${name} must be a non-negative whole number, got ${maxTokens}`);
   return maxTokens;
 }
 
@@ -79,7 +94,7 @@ export function validateMaxTokens(maxTokens: number | null | undefined): number 
 export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number, options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[]; billing?: BillingOptions } = {}): Estimate {
   const maxTokens = validateMaxTokens(options.maxTokens);
   const billing = options.billing ?? {};
-  const reasoningTokens = billing.reasoningTokens === undefined ? undefined : validateMaxTokens(billing.reasoningTokens) ?? undefined;
+  const reasoningTokens = billing.reasoningTokens === undefined ? undefined : validateMaxTokens(billing.reasoningTokens, "reasoningTokens") ?? undefined;
   const cachedInputTokens = billing.cachedInputTokens ?? (billing.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, billing.cacheHitRatio));
   const limits = limitsOf(resolved.entry);
   // Reasoning tokens count against the completion budget (max_completion_tokens).
@@ -89,10 +104,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
     ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
   const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...(cost.notes ?? [])];
-  if (reasoningTokens) {
-    warnings.push(`${resolved.id}: ${reasoningTokens} reasoning tokens are billed as output and count against max_completion_tokens; the visible answer may be much shorter than what is billed`);
-    if (resolved.entry && !resolved.entry.reasoning) warnings.push(`${resolved.entry.id} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`);
-  } else if (resolved.entry?.reasoning) warnings.push(`${resolved.entry.id} is a reasoning model: its hidden reasoning tokens are billed as output on top of the visible answer (add --reasoning-tokens <n> to include them)`);
+  warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined }));
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   return {
     model: resolved.id,

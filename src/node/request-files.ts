@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
 import type { Cost, ServiceTier } from "../pricing/cost.js";
+import type { BillingOptions } from "../estimate/estimate.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
@@ -127,8 +128,8 @@ export async function localImageSizes(body: unknown, baseDir = process.cwd()): P
 // ---------------------------------------------------------------------------------------------
 // Request files
 
-/** Options shared by the request-file estimators. */
-export interface RequestFileOptions {
+/** Options shared by the request-file estimators (billing options apply to request bodies; batch files bill at Batch API rates). */
+export interface RequestFileOptions extends BillingOptions {
   table?: PricingTable;
   /** Size to assume for remote images. */
   imageSize?: { width: number; height: number };
@@ -151,7 +152,8 @@ export async function estimateRequestFile(path: string, options: RequestFileOpti
  */
 export async function estimateRequestBody(body: unknown, options: RequestFileOptions & { baseDir?: string } = {}): Promise<RequestEstimate> {
   const imageSizes = await localImageSizes(body, options.baseDir);
-  const estimate = estimateRequest(body, { table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, tier: options.tier });
+  const { baseDir: _baseDir, ...requestOptions } = options;
+  const estimate = estimateRequest(body, { ...requestOptions, imageSizes });
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
 }

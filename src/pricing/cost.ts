@@ -72,7 +72,7 @@ const PER_MILLION = 1_000_000;
 export function priceTokens(tokens: number, usdPerMillion: number | undefined): number | null {
   if (tokens === 0) return 0;
   if (usdPerMillion === undefined) return null;
-  return (tokens * usdPerMillion) / PER_MILLION;
+  return tidy((tokens * usdPerMillion) / PER_MILLION);
 }
 
 /** Adds USD amounts; any unknown (null) makes the sum unknown. */
@@ -82,7 +82,7 @@ function sum(...parts: (number | null)[]): number | null {
     if (part === null) return null;
     total += part;
   }
-  return total;
+  return tidy(total);
 }
 
 type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "output";

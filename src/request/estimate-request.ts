@@ -5,11 +5,11 @@
  *
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
-import { costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
+import { cachedTokensForRatio, costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
-import type { Estimate } from "../estimate/estimate.js";
+import { reasoningWarnings, validateMaxTokens, type Estimate } from "../estimate/estimate.js";
 import { getEncoding } from "../tokenizer/index.js";
 import { isReasoningModel, type RequestKind } from "./capabilities.js";
 import { CountState, chatFormatFor, countChatTokens, type ImageSizeOptions } from "./chat.js";
@@ -63,6 +63,15 @@ export interface EstimateRequestOptions extends ImageSizeOptions {
   batch?: boolean;
   /** Service tier to bill; default: the body's `service_tier` (flex, priority), else standard. */
   tier?: ServiceTier;
+  /** Prompt tokens served from the prompt cache (billed at the cached-input rate). */
+  cachedInputTokens?: number;
+  /** Share of the prompt served from the cache, 0–1 (used when cachedInputTokens is not given). */
+  cacheHitRatio?: number;
+  /**
+   * Hidden reasoning tokens per completion: billed as output (once per choice and prompt) and
+   * counted against the completion budget in the limit check.
+   */
+  reasoningTokens?: number;
   /** An already validated request (skips validation). */
   validated?: ValidatedRequest;
 }
@@ -281,16 +290,21 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   const warnings = [...resolved.warnings, ...counted.warnings];
   const limits = limitsOf(resolved.entry);
   const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
-  const check = checkLimits(limits, counted.largestPrompt, counted.maxTokens, counted.promptKind, param);
-  const completionTokens = (counted.maxTokens ?? 0) * counted.choices * counted.prompts;
+  const reasoningTokens = validated.kind === "embeddings" ? undefined : (validateMaxTokens(options.reasoningTokens, "reasoningTokens") ?? undefined);
+  // Reasoning tokens count against the completion budget (max_completion_tokens / max_output_tokens).
+  const completionBudget = reasoningTokens ? (counted.maxTokens ?? 0) + reasoningTokens : counted.maxTokens;
+  const check = checkLimits(limits, counted.largestPrompt, completionBudget, counted.promptKind, param);
+  const completions = counted.choices * counted.prompts;
+  const completionTokens = (counted.maxTokens ?? 0) * completions;
   const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
+  const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(counted.promptTokens, options.cacheHitRatio));
   let cost: Cost;
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
-  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, outputTokens: completionTokens }, { tier });
+  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
   warnings.push(...(cost.notes ?? []));
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
-  if (isReasoningModel(model) && validated.kind !== "embeddings") {
-    warnings.push(`${model} is a reasoning model: its reasoning tokens are billed as output and count against ${param}`);
+  if (validated.kind !== "embeddings") {
+    warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   }
   if (counted.maxTokens === null && validated.kind !== "embeddings") {
     const bound = check.room !== null ? ` (up to ${check.room} tokens)` : "";

@@ -21,7 +21,7 @@ import { readsStdin } from "../shared.js";
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
 import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
-import type { ServiceTier } from "../../pricing/cost.js";
+import type { BillingOptions } from "../../estimate/estimate.js";
 import { InputError, TokcostError, UsageError } from "../../errors.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable } from "../format.js";
 
@@ -33,8 +33,8 @@ export interface RequestFlags {
   imageSize?: { width: number; height: number };
   epochs?: number;
   encoding?: string;
-  /** --tier (standard, batch, flex, priority) for request bodies and --chat text. */
-  tier?: ServiceTier;
+  /** --tier, --cached-tokens, --cache-hit, --reasoning-tokens: for request bodies and --chat text. */
+  billing?: BillingOptions;
 }
 
 type Format = "table" | "json" | "markdown" | "csv";
@@ -230,7 +230,7 @@ function messagesOf(content: string): unknown[] | undefined {
 function chatResult(path: string, content: string, flags: RequestFlags, table: PricingTable): RequestFileResult {
   const messages = messagesOf(content) ?? [{ role: "user", content }];
   const estimates = resolveModels(flags.model, { table }).map((m) =>
-    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier }),
+    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding }),
   );
   return requestResult(path, estimates);
 }
@@ -238,6 +238,12 @@ function chatResult(path: string, content: string, flags: RequestFlags, table: P
 /** A request's own budget governs: say so when --max-tokens was given too. */
 function withBudgetNote(result: RequestFileResult, flags: RequestFlags): RequestFileResult {
   if (flags.maxTokens !== undefined) result.warnings.unshift("--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used");
+  return result;
+}
+
+/** Says that billing flags (--tier, --cached-tokens, --cache-hit, --reasoning-tokens) were not applied to this file, and why. */
+function withBillingNote(result: RequestFileResult, flags: RequestFlags, why: string): RequestFileResult {
+  if (flags.billing) result.warnings.unshift(`--tier, --cached-tokens, --cache-hit and --reasoning-tokens do not apply here: ${why}`);
   return result;
 }
 
@@ -264,7 +270,7 @@ export async function estimateRequestFiles(
       stdinHandled = true;
       try {
         const models = flags.model ?? [];
-        const options = { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier };
+        const options = { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding };
         if (body) results.push(withBudgetNote(requestResult("<stdin>", models.length ? await Promise.all(models.map((model) => estimateRequestBody(body, { ...options, model }))) : [await estimateRequestBody(body, options)]), flags));
         else results.push(chatResult("<stdin>", text, flags, table));
       } catch (error) {
@@ -300,7 +306,7 @@ export async function estimateRequestFiles(
 async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { table, imageSize: flags.imageSize, model, encoding: flags.encoding, tier: flags.tier }))) : [await estimateRequestFile(path, { table, imageSize: flags.imageSize, encoding: flags.encoding, tier: flags.tier })];
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding })];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
     const content = await readFile(path, "utf8").catch((cause: Error) => {
@@ -310,10 +316,10 @@ async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune"
   } else if (kind === "batch") {
     const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
     const encoding = batch.models.length ? resolveModel(batch.models[0], { table, encoding: flags.encoding }).encoding : null;
-    return withBudgetNote(batchResult(batch, encoding), flags);
+    return withBillingNote(withBudgetNote(batchResult(batch, encoding), flags), flags, "batch files are billed at Batch API rates, each line as written");
   } else {
     if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
     const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });
-    return fineTuneResult(estimate, resolveModel(models[0], { table }).encoding);
+    return withBillingNote(fineTuneResult(estimate, resolveModel(models[0], { table }).encoding), flags, "fine-tuning files are billed as training tokens");
   }
 }

@@ -10,7 +10,7 @@ import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } f
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
-import type { RequestFileResult } from "./estimate-requests.js";
+import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
 
 const FORMATS = ["table", "json", "markdown", "csv"] as const;
@@ -55,7 +55,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
-      const requests = await estimateRequests(files, flags, table);
+      const requests = await estimateRequests(files, { ...flags, billing }, table);
       const onlyRequests = requests.handledAll;
       const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining)));
       const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
@@ -103,7 +103,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
  */
 async function estimateRequests(
   files: string[],
-  flags: EstimateFlags,
+  flags: EstimateFlags & RequestFlags,
   table: PricingTable,
 ): Promise<{ results: RequestFileResult[]; remaining: string[]; handledAll: boolean; inputs?: Awaited<ReturnType<typeof inputsFrom>> }> {
   const kinds = await Promise.all(files.map((file) => (file === "-" ? "text" : detectRequestFile(file).catch(() => "text"))));
