@@ -131,7 +131,7 @@ describe("tokcost estimate <request.json>", () => {
     expect(reasoning.cost.completion).toBeCloseTo(plain.cost.completion + (1000 * pricing.output!) / 1e6, 12);
     expect(reasoning.warnings.join(" ")).toMatch(/1000 reasoning tokens are billed as output/);
     const batch = runCli(["estimate", "examples/batch.jsonl", "--cached-tokens", "10"]);
-    expect(batch.stderr).toContain("--tier, --cached-tokens, --cache-hit and --reasoning-tokens do not apply here: batch files are billed at Batch API rates");
+    expect(batch.stderr).toContain("--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort do not apply here: batch files are billed at Batch API rates");
   });
 
   it("request files and text files together in one JSON document", () => {

@@ -8,6 +8,7 @@ import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
 import { UsageError } from "../errors.js";
 import { checkLimits, limitsOf, type PromptKind } from "./limits.js";
 import { resolveModel, type ResolvedModel } from "./model.js";
+import { reasoningTokensForEffort, requireReasoningTokensForEffort } from "../pricing/reasoning-effort.js";
 
 /** The estimate of one request (or prompt) on one model. Field names are the JSON contract. */
 export interface Estimate {
@@ -46,6 +47,28 @@ export interface BillingOptions {
    * completion budget (`max_completion_tokens`) in the limit check.
    */
   reasoningTokens?: number;
+  /**
+   * A reasoning effort level (`none`, `low`, `medium`, `high`, …) standing for `reasoningTokens`
+   * where the provider publishes the number (`data/reasoning-effort.json`); otherwise a
+   * UsageError asks for `reasoningTokens`.
+   */
+  reasoningEffort?: string;
+}
+
+/**
+ * The reasoning tokens to bill: `reasoningTokens`, or what `reasoningEffort` stands for (an
+ * explicit effort without a published number is an error; `implicitEffort` — one read from a
+ * request body — is used only when its number is published). Notes say where a number came from.
+ * @throws UsageError for a bad count, both options at once, or an unknown explicit effort.
+ */
+export function reasoningTokensOf(model: string, billing: Pick<BillingOptions, "reasoningTokens" | "reasoningEffort">, implicitEffort?: string): { tokens?: number; notes: string[] } {
+  if (billing.reasoningTokens !== undefined && billing.reasoningEffort !== undefined) throw new UsageError("pass either reasoning tokens (--reasoning-tokens) or an effort level (--reasoning-effort), not both");
+  if (billing.reasoningTokens !== undefined) return { tokens: validateMaxTokens(billing.reasoningTokens, "reasoningTokens") ?? undefined, notes: [] };
+  const effort = billing.reasoningEffort ?? implicitEffort;
+  if (effort === undefined) return { notes: [] };
+  const found = billing.reasoningEffort !== undefined ? requireReasoningTokensForEffort(model, effort) : reasoningTokensForEffort(model, effort);
+  if (!found) return { notes: [] };
+  return { tokens: found.tokens, notes: [`reasoning effort "${effort}" on ${model} counted as ${found.tokens} reasoning tokens: ${found.meaning} (${found.source})`] };
 }
 
 /** Options shared by every estimate. */
@@ -73,6 +96,7 @@ export interface EstimateOptions {
  */
 export function reasoningWarnings(model: string, reasoningTokens: number | undefined, options: { isReasoning: boolean; known: boolean; param?: string }): string[] {
   const param = options.param ?? "max_completion_tokens";
+  if (reasoningTokens === 0) return []; // reasoning explicitly off
   if (reasoningTokens) {
     const out = [`${model}: ${reasoningTokens} reasoning tokens are billed as output and count against ${param}; the visible answer may be much shorter than what is billed`];
     if (options.known && !options.isReasoning) out.push(`${model} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`);
@@ -94,7 +118,8 @@ export function validateMaxTokens(maxTokens: number | null | undefined, name = "
 export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number, options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[]; billing?: BillingOptions } = {}): Estimate {
   const maxTokens = validateMaxTokens(options.maxTokens);
   const billing = options.billing ?? {};
-  const reasoningTokens = billing.reasoningTokens === undefined ? undefined : validateMaxTokens(billing.reasoningTokens, "reasoningTokens") ?? undefined;
+  const reasoning = reasoningTokensOf(resolved.entry?.id ?? resolved.id, billing);
+  const reasoningTokens = reasoning.tokens;
   const cachedInputTokens = billing.cachedInputTokens ?? (billing.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, billing.cacheHitRatio));
   const limits = limitsOf(resolved.entry);
   // Reasoning tokens count against the completion budget (max_completion_tokens).
@@ -103,7 +128,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
   const cost: Cost = resolved.entry
     ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
-  const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...(cost.notes ?? [])];
+  const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...reasoning.notes, ...(cost.notes ?? [])];
   warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined }));
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   return {

@@ -9,7 +9,7 @@ import { cachedTokensForRatio, costOf, type Cost, type ServiceTier } from "../pr
 import type { PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
-import { reasoningWarnings, validateMaxTokens, type Estimate } from "../estimate/estimate.js";
+import { reasoningTokensOf, reasoningWarnings, type Estimate } from "../estimate/estimate.js";
 import { getEncoding } from "../tokenizer/index.js";
 import { isReasoningModel, type RequestKind } from "./capabilities.js";
 import { CountState, chatFormatFor, countChatTokens, type ImageSizeOptions } from "./chat.js";
@@ -72,6 +72,11 @@ export interface EstimateRequestOptions extends ImageSizeOptions {
    * counted against the completion budget in the limit check.
    */
   reasoningTokens?: number;
+  /**
+   * A reasoning effort level standing for `reasoningTokens` where its number is published
+   * (default: the body's own `reasoning_effort` / `reasoning.effort`, when published).
+   */
+  reasoningEffort?: string;
   /** An already validated request (skips validation). */
   validated?: ValidatedRequest;
 }
@@ -245,6 +250,13 @@ function countResponsesRequest(body: ResponsesRequest, resolved: ResolvedModel, 
   };
 }
 
+/** The reasoning effort a body asks for (chat `reasoning_effort`, Responses `reasoning.effort`). */
+function effortOfBody(validated: ValidatedRequest): string | undefined {
+  if (validated.kind === "chat") return validated.body.reasoning_effort ?? undefined;
+  if (validated.kind === "responses") return validated.body.reasoning?.effort ?? undefined;
+  return undefined;
+}
+
 /** The tier a body asks for: service_tier "flex" or "priority" bill at those rates. */
 function tierOfBody(validated: ValidatedRequest): ServiceTier {
   const requested = validated.kind === "chat" || validated.kind === "responses" ? validated.body.service_tier : undefined;
@@ -290,7 +302,9 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   const warnings = [...resolved.warnings, ...counted.warnings];
   const limits = limitsOf(resolved.entry);
   const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
-  const reasoningTokens = validated.kind === "embeddings" ? undefined : (validateMaxTokens(options.reasoningTokens, "reasoningTokens") ?? undefined);
+  const reasoning = validated.kind === "embeddings" ? { notes: [] } : reasoningTokensOf(resolved.entry?.id ?? model, options, effortOfBody(validated));
+  const reasoningTokens = reasoning.tokens;
+  warnings.push(...reasoning.notes);
   // Reasoning tokens count against the completion budget (max_completion_tokens / max_output_tokens).
   const completionBudget = reasoningTokens ? (counted.maxTokens ?? 0) + reasoningTokens : counted.maxTokens;
   const check = checkLimits(limits, counted.largestPrompt, completionBudget, counted.promptKind, param);

@@ -33,7 +33,7 @@ export interface RequestFlags {
   imageSize?: { width: number; height: number };
   epochs?: number;
   encoding?: string;
-  /** --tier, --cached-tokens, --cache-hit, --reasoning-tokens: for request bodies and --chat text. */
+  /** --tier, --cached-tokens, --cache-hit, --reasoning-tokens, --reasoning-effort: for request bodies and --chat text. */
   billing?: BillingOptions;
 }
 
@@ -243,7 +243,7 @@ function withBudgetNote(result: RequestFileResult, flags: RequestFlags): Request
 
 /** Says that billing flags (--tier, --cached-tokens, --cache-hit, --reasoning-tokens) were not applied to this file, and why. */
 function withBillingNote(result: RequestFileResult, flags: RequestFlags, why: string): RequestFileResult {
-  if (flags.billing) result.warnings.unshift(`--tier, --cached-tokens, --cache-hit and --reasoning-tokens do not apply here: ${why}`);
+  if (flags.billing) result.warnings.unshift(`--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort do not apply here: ${why}`);
   return result;
 }
 

@@ -23,6 +23,7 @@ export interface UnitFlags {
   cachedTokens?: number;
   cacheHit?: number;
   reasoningTokens?: number;
+  reasoningEffort?: string;
   images?: number;
   size?: string;
   quality?: string;
@@ -56,6 +57,7 @@ export function addUnitOptions(command: Command): Command {
     .option("--cached-tokens <n>", "prompt tokens served from the prompt cache (priced at the cached-input rate)", parseCount("--cached-tokens"))
     .option("--cache-hit <ratio>", "share of the prompt served from the cache, 0–1 or a percentage (e.g. 80%)", parseRatio)
     .option("--reasoning-tokens <n>", "hidden reasoning tokens: billed as output and counted against the completion budget", parseCount("--reasoning-tokens"))
+    .option("--reasoning-effort <level>", "reasoning effort (none, low, medium, high) as reasoning tokens, where the provider publishes the number (Gemini 2.5); otherwise use --reasoning-tokens")
     .option("--images <n>", "image models: number of images to generate", parseCount("--images"))
     .option("--size <WxH>", "image models: image size (default 1024x1024)", parseSize)
     .option("--quality <quality>", "image models: standard or hd (dall-e-3), low, medium or high (gpt-image-1)")
@@ -65,7 +67,7 @@ export function addUnitOptions(command: Command): Command {
 /** Billing options for token estimates from the flags. */
 export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
   if (flags.cachedTokens !== undefined && flags.cacheHit !== undefined) throw new UsageError("pass either --cached-tokens or --cache-hit, not both");
-  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, reasoningTokens: flags.reasoningTokens };
+  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
   return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
 }
 
@@ -90,8 +92,8 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
     return false;
   }
   if (unitModels.length !== entries.length) throw new UsageError("estimate per-image, per-character and per-minute models (dall-e, tts, whisper) separately from per-token models");
-  if (flags.tier || flags.cachedTokens !== undefined || flags.cacheHit !== undefined || flags.reasoningTokens !== undefined) {
-    throw new UsageError("--tier, --cached-tokens, --cache-hit and --reasoning-tokens apply to per-token models only");
+  if (billingFrom(flags)) {
+    throw new UsageError("--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort apply to per-token models only");
   }
   const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
   const inputs = needsInputs ? await inputsFrom(files) : [];
