@@ -115,6 +115,15 @@ describe("tokcost estimate: price dimensions", () => {
     expect(notAudio.stderr).toContain("only WAV and MP3");
   });
 
+  it("gpt-4o-transcribe is priced per audio token: minutes are refused with the reason, not guessed", () => {
+    for (const args of [["-m", "gpt-4o-transcribe", "--minutes", "3"], [file("talk2.wav", wav(60)), "-m", "gpt-4o-mini-transcribe"]]) {
+      const r = runCli(["estimate", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/is billed per audio token \(\$\d+\.\d\d\/1M\), and OpenAI publishes no audio tokens per minute/);
+    }
+  });
+
   it("mixing unit and token models, or image flags on a text model, is a usage error", () => {
     expect(runCli(["estimate", prompt, "-m", "gpt-4o,dall-e-3", "--images", "1"]).stderr).toContain("separately");
     expect(runCli(["estimate", prompt, "-m", "gpt-4o", "--images", "1"]).stderr).toContain("apply to image and per-minute transcription models");

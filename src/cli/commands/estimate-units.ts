@@ -13,7 +13,7 @@ import type { BillingOptions } from "../../estimate/index.js";
 import { estimateUnits, type UnitEstimate } from "../../node/media.js";
 import { UsageError } from "../../errors.js";
 import { parseChoice, parseCount, parseHumanNumber } from "../options.js";
-import { formatInt, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
+import { formatInt, formatPerMillion, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, printWarnings } from "../shared.js";
 
 /** Flags this module adds to `tokcost estimate`. */
@@ -86,6 +86,11 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   const entries = (flags.model ?? []).map((id) => table.match(id)?.entry);
   const unitModels = entries.filter((e) => e && pricingUnitOf(e) !== "token");
   if (unitModels.length === 0) {
+    const perAudioToken = entries.find((e) => e?.mode === "audio_transcription" && e.pricing.audioInput !== undefined);
+    if (perAudioToken && (flags.minutes !== undefined || files.some((f) => /\.(wav|mp3)$/i.test(f)))) {
+      // OpenAI bills these per audio token and publishes no tokens-per-minute rate: tokcost will not guess one.
+      throw new UsageError(`${perAudioToken.id} is billed per audio token (${formatPerMillion(perAudioToken.pricing.audioInput)}/1M), and OpenAI publishes no audio tokens per minute, so minutes cannot be priced; price the usage.input_token_details.audio_tokens of a real call with costOf(model, { audioInputTokens })`);
+    }
     if (flags.images !== undefined || flags.minutes !== undefined || flags.quality !== undefined || flags.size !== undefined) {
       throw new UsageError("--images, --size, --quality and --minutes apply to image and per-minute transcription models (e.g. -m dall-e-3, -m whisper-1)");
     }
