@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import { estimateRequest } from "../dist/src/index.js";
 
-const port = Number(process.argv[2] ?? 8787);
+const port = Number(process.argv[2] ?? 8787); // 0: any free port (the URL line says which)
 const server = createServer(async (req, res) => {
   let text = "";
   for await (const chunk of req) text += chunk;
@@ -26,4 +26,4 @@ const server = createServer(async (req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   res.end(JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: words.join("") }, finish_reason: "stop" }], usage }));
 });
-server.listen(port, "127.0.0.1", () => console.log(`fake OpenAI API on http://127.0.0.1:${port}/v1 (Ctrl-C to stop)`));
+server.listen(port, "127.0.0.1", () => console.log(`fake OpenAI API on http://127.0.0.1:${server.address().port}/v1 (Ctrl-C to stop)`));

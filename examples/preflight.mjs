@@ -15,7 +15,7 @@ const requests = {
 for (const [name, body] of Object.entries(requests)) {
   try {
     const e = preflight(body, { budget: { usd: 0.01 } });
-    const usd = e.worstCase.usd === null ? "unpriced" : `$${e.worstCase.usd.toFixed(6)}`;
+    const usd = e.worstCase.usd === null ? "unpriced" : `$${e.worstCase.usd.toPrecision(2)}`;
     console.log(`ok      ${name}: ${e.kind}, ${e.promptTokens} prompt tokens${e.exact ? " (exact)" : ""}, worst case ${e.worstCase.tokens} tokens / ${usd}`);
   } catch (error) {
     if (!isTokcostError(error)) throw error;

@@ -1,0 +1,67 @@
+/**
+ * The runnable examples in examples/ (docs/preflight.md points at them) keep working: the offline
+ * pre-flight script, and the request helper and the official SDK against the bundled local
+ * stand-in for the API, started on a free port on 127.0.0.1.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let server: ChildProcess;
+let baseURL: string;
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ["examples/local-openai-server.mjs", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  baseURL = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out)?.[1];
+      if (url) resolve(url);
+    });
+    server.on("exit", (code) => reject(new Error(`local server exited with ${code}`)));
+  });
+});
+
+afterAll(() => {
+  server?.kill();
+});
+
+const run = (script: string, env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [script], { encoding: "utf8", env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "", ...env }, timeout: 30_000 });
+
+describe("examples/", () => {
+  it("preflight.mjs: one passes, each bad request is refused with its code, offline", () => {
+    const r = run("examples/preflight.mjs");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok {6}fits: chat, 20 prompt tokens \(exact\)/m);
+    for (const code of ["INVALID_REQUEST", "CONTEXT_LIMIT", "MAX_OUTPUT", "BUDGET_EXCEEDED"]) expect(r.stdout).toContain(`[${code}]`);
+  });
+
+  it("client.mjs: a call and a stream through the helper, metered in a ledger, the key never printed", () => {
+    const key = "sk-example-key-0123456789abcdef";
+    const ledger = path.join(mkdtempSync(path.join(tmpdir(), "tokcost-examples-")), "spend.json");
+    const r = run("examples/client.mjs", { OPENAI_API_KEY: key, OPENAI_BASE_URL: baseURL, TOKCOST_LEDGER: ledger });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/prompt tokens: estimated (\d+), billed \1/);
+    expect(r.stdout).toMatch(/stream: \d+ completion tokens/);
+    expect(r.stdout + r.stderr).not.toContain(key);
+  });
+
+  it("guard-fetch.mjs: the official SDK through guardFetch; a typo and an over-budget call refused before sending", () => {
+    const r = run("examples/guard-fetch.mjs", { OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: baseURL });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/metered chat gpt-4o-mini: \d+ tokens/);
+    expect(r.stdout).toMatch(/refused: BadRequestError 400 .*max_token \(did you mean max_tokens\?\)/);
+    expect(r.stdout).toMatch(/refused: RateLimitError 429 tokcost_budget_exceeded: .*budget exceeded/);
+  });
+
+  it("without a key, client.mjs says what to set and exits 1", () => {
+    const r = run("examples/client.mjs");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("OPENAI_API_KEY");
+  });
+});
