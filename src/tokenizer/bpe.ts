@@ -154,22 +154,8 @@ function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32A
   let heap = new Float64Array(Math.max(16, n));
   let size = 0;
   const SHIFT = 4294967296; // 2^32: positions are < 2^32, ranks < 2^20
-  // 4-ary heap: half the levels of a binary heap, and siblings share a cache line
   const push = (key: number): void => {
-    if (size === heap.length) {
-      const bigger = new Float64Array(heap.length * 2);
-      bigger.set(heap);
-      heap = bigger;
-    }
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pk = heap[parent];
-      if (pk <= key) break;
-      heap[i] = pk;
-      i = parent;
-    }
-    heap[i] = key;
+    heap = heapPush(heap, size++, key);
   };
   const pairs = table.pairs;
   // initial candidates are in position order: build the heap bottom-up in O(n)
@@ -207,6 +193,28 @@ function mergeWithHeap(buf: Uint8Array, n: number, table: RankTable, out: Int32A
   for (let i = 0; i < n; i = links[2 * i]) out[k++] = i;
   out[k] = n;
   return k;
+}
+
+/**
+ * Inserts `key` into a 4-ary min-heap (half the levels of a binary heap, and siblings share a
+ * cache line) that holds `size` keys; returns the heap, grown when it was full.
+ */
+function heapPush(heap: Float64Array<ArrayBuffer>, size: number, key: number): Float64Array<ArrayBuffer> {
+  if (size === heap.length) {
+    const bigger = new Float64Array(heap.length * 2);
+    bigger.set(heap);
+    heap = bigger;
+  }
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 2;
+    const pk = heap[parent];
+    if (pk <= key) break;
+    heap[i] = pk;
+    i = parent;
+  }
+  heap[i] = key;
+  return heap;
 }
 
 /** Moves `key` down from slot i of a 4-ary min-heap of `size` entries. */
@@ -306,20 +314,7 @@ export function mergeWithSortedPairs(buf: Uint8Array, n: number, table: RankTabl
   let size = 0;
   const SHIFT = 4294967296; // 2^32: positions are < 2^32, ranks < 2^20
   const push = (key: number): void => {
-    if (size === heap.length) {
-      const bigger = new Float64Array(heap.length * 2);
-      bigger.set(heap);
-      heap = bigger;
-    }
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pk = heap[parent];
-      if (pk <= key) break;
-      heap[i] = pk;
-      i = parent;
-    }
-    heap[i] = key;
+    heap = heapPush(heap, size++, key);
   };
   let next = 0; // next initial candidate: sorted[next], two-byte token t
   let t = 0;
