@@ -2,7 +2,8 @@
 // node_modules): prose (markdown), source code, JSON, and CJK text generated from a fixed
 // pseudo-random sequence over common CJK ideographs, kana and punctuation.
 // Output: bench/.corpus/{prose,code,json,cjk,mixed}.txt  (bench/.corpus is gitignored)
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,8 +47,8 @@ function collect(files, test, quota) {
   return parts.join("\n");
 }
 
-function cjk(bytes) {
-  let s = 12345;
+function cjk(bytes, seed = 12345) {
+  let s = seed;
   const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) / 0x1000000;
   const punct = "，。、！？：；「」（）";
   let out = "";
@@ -92,6 +93,37 @@ export function buildCorpus(mb = 20) {
     writeFileSync(marker, "");
   }
   return { dir: corpusDir, mixed };
+}
+
+/**
+ * A directory of many files with distinct content, as a repository has: every text file of
+ * node_modules (and ../shared) between 2 and 400 KB, duplicates removed by content hash, plus
+ * 200 CJK files of 50 KB, each from its own seed. Returns the directory.
+ */
+export function buildDistinctFiles() {
+  const dir = join(corpusDir, "distinct");
+  if (existsSync(join(dir, "done"))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  walk(join(root, "node_modules"), files);
+  walk(join(root, "..", "shared"), files);
+  const seen = new Set();
+  let n = 0;
+  const write = (text) => writeFileSync(join(dir, `f${String(n++).padStart(4, "0")}.txt`), text);
+  for (const f of files) {
+    if (!/\.(md|markdown|txt|ts|js|mjs|cjs|json)$/i.test(f) || /\.min\.|ranks|encoders/.test(f)) continue;
+    const size = statSync(f).size;
+    if (size < 2_000 || size > 400_000) continue;
+    const text = readFileSync(f);
+    const hash = createHash("sha1").update(text).digest("hex");
+    if (seen.has(hash)) continue;
+    seen.add(hash);
+    write(text);
+  }
+  for (let i = 0; i < 200; i++) write(cjk(50_000, 1000 + i));
+  writeFileSync(join(dir, "done"), "");
+  return dir;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
