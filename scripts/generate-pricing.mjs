@@ -4,7 +4,7 @@
  *
  *   npm run build && node scripts/generate-pricing.mjs [snapshot.json] [--as-of YYYY-MM-DD]
  *
- * The snapshot path defaults to ../shared/reference/litellm-model-prices-2026-08-01.json; its
+ * The snapshot path defaults to test/reference/litellm-model-prices-2026-08-01.json; its
  * date defaults to the YYYY-MM-DD in the file name. The conversion rules live in
  * src/pricing/litellm.ts (documented in docs/pricing.md); in short:
  * - prices USD/token → USD per 1M tokens; per-pixel image rates → per image (rounded to $0.001);
@@ -27,7 +27,7 @@ const { canonicalJson } = await import(resolve(root, "dist/src/pricing/litellm.j
 const args = process.argv.slice(2);
 const asOfFlag = args.indexOf("--as-of");
 const asOfArg = asOfFlag >= 0 ? args.splice(asOfFlag, 2)[1] : undefined;
-const snapshotPath = resolve(root, args[0] ?? "../shared/reference/litellm-model-prices-2026-08-01.json");
+const snapshotPath = resolve(root, args[0] ?? "test/reference/litellm-model-prices-2026-08-01.json");
 const snapshotAsOf = asOfArg ?? /(\d{4}-\d{2}-\d{2})/.exec(basename(snapshotPath))?.[1];
 if (!snapshotAsOf) {
   console.error("generate-pricing: cannot tell the snapshot's date from its file name; pass --as-of YYYY-MM-DD");

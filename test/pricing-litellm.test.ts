@@ -7,7 +7,7 @@ import { PricingError } from "../src/errors.js";
 
 const root = new URL("../", import.meta.url);
 const read = (rel: string) => readFileSync(fileURLToPath(new URL(rel, root)), "utf8");
-const snapshotPath = "../shared/reference/litellm-model-prices-2026-08-01.json";
+const snapshotPath = "test/reference/litellm-model-prices-2026-08-01.json";
 const snapshot = JSON.parse(read(snapshotPath));
 
 describe("data/models.json", () => {

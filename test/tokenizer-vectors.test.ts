@@ -11,7 +11,7 @@ interface Vector {
   note?: string;
 }
 
-const file = new URL("../../shared/reference/encoding-vectors.json", import.meta.url);
+const file = new URL("./reference/encoding-vectors.json", import.meta.url);
 const { vectors } = JSON.parse(readFileSync(file, "utf8")) as { vectors: Vector[] };
 
 /** The reference's free-text `allowed_special` descriptions → tokcost's option. */
@@ -27,7 +27,7 @@ function encodingOf(v: Vector): Encoding {
   return getEncoding(v.encoding);
 }
 
-describe("reference vectors (../shared/reference/encoding-vectors.json)", () => {
+describe("reference vectors (test/reference/encoding-vectors.json)", () => {
   it("has vectors for every shipped encoding", () => {
     expect(new Set(vectors.map((v) => v.encoding))).toEqual(new Set(["gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base", "o200k_harmony"]));
   });

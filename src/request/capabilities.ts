@@ -3,7 +3,7 @@
  * source of every rule. {@link validateRequest} reads these rows; nothing else in tokcost
  * hard-codes model names for parameter checks.
  *
- * Sources (copied into /work/shared/reference/openai-api-facts.json → parameter_compatibility):
+ * Sources (also in test/reference/openai-api-facts.json → parameter_compatibility):
  * - OpenAI's max_tokens docstring: deprecated for max_completion_tokens, "not compatible with
  *   o-series models" (openai/openai-python completion_create_params.py).
  * - Reasoning models "will only work with the `max_completion_tokens` parameter"; unsupported:

@@ -1,7 +1,7 @@
 /**
  * Image input tokens, by the model's method, and image sizes from file headers.
  *
- * Rules copied from /work/shared/reference/image-tokens.json (OpenAI's vision guide, all
+ * Rules copied from test/reference/image-tokens.json (OpenAI's vision guide, all
  * revisions). Two methods:
  * - tile (gpt-4o, gpt-4.1, gpt-4.5, gpt-4o-mini, o1, o3, gpt-5, gpt-5.1, computer-use-preview):
  *   fit within 2048×2048, shortest side down to 768, count 512-px tiles;

@@ -26,7 +26,11 @@ export function runCli(args: string[], options: { input?: string | Uint8Array; e
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Path of a file in the shared reference folder (beside the repo). */
+/**
+ * Path of a reference fact file (test/reference/: copied from the project's shared reference
+ * facts — tiktoken vectors, OpenAI's counting rules and error texts, a LiteLLM price snapshot —
+ * so the suite runs from any clone).
+ */
 export function referencePath(name: string): string {
-  return path.join(repoRoot, "..", "shared", "reference", name);
+  return path.join(repoRoot, "test", "reference", name);
 }

@@ -3,7 +3,7 @@
  * like the API where tokcost cares: usage in every response (prompt tokens counted the way the
  * API bills them, cached and reasoning tokens when asked), SSE streams for chat, completions and
  * responses (usage chunk only with stream_options.include_usage), and errors in the API's shape
- * (texts from /work/shared/reference/openai-api-facts.json): 400 context_length_exceeded, 401
+ * (texts from test/reference/openai-api-facts.json): 400 context_length_exceeded, 401
  * invalid/missing key, 429 with Retry-After, 500. Scripted scenarios make the next requests fail,
  * stall or drop the connection.
  */
