@@ -1,0 +1,52 @@
+/**
+ * The package's entry points as a user imports them (from a project with tokcost in its
+ * node_modules): `tokcost` in Node (binary rank tables), the portable entry (js-tiktoken's rank
+ * modules, what browsers and edge workers get), and `tokcost/node`. They must count the same.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { get_encoding } from "tiktoken";
+import { describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+describe("package entry points", () => {
+  it("tokcost (Node), the portable entry and tokcost/node resolve and count identically", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "tokcost-entries-"));
+    mkdirSync(path.join(project, "node_modules"));
+    symlinkSync(repoRoot, path.join(project, "node_modules", "tokcost"), "dir");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ type: "module" }));
+    const text = "Héllo wörld, 你好 — count me exactly. <|endoftext|>";
+    writeFileSync(
+      path.join(project, "main.js"),
+      `import { countTokens, encode } from "tokcost";
+import { countFiles } from "tokcost/node";
+const text = ${JSON.stringify(text)};
+console.log(JSON.stringify({ counts: [countTokens(text, { model: "gpt-4o" }), countTokens(text, { encoding: "cl100k_base" })], ids: encode(text, { encoding: "o200k_base" }), countFiles: typeof countFiles }));`,
+    );
+    // the portable entry on its own process, so its rank provider (js-tiktoken's modules) is the one used
+    writeFileSync(
+      path.join(project, "portable.js"),
+      `import { countTokens } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, "dist", "src", "index.js")).href)};
+const text = ${JSON.stringify(text)};
+console.log(JSON.stringify({ counts: [countTokens(text, { model: "gpt-4o" }), countTokens(text, { encoding: "cl100k_base" })] }));`,
+    );
+    const run = (file: string) => {
+      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout) as { counts: number[]; ids?: number[]; countFiles?: string };
+    };
+    const out = run("main.js");
+    const portable = run("portable.js");
+    const o200k = get_encoding("o200k_base");
+    const cl100k = get_encoding("cl100k_base");
+    const expected = [o200k.encode(text, [], []).length, cl100k.encode(text, [], []).length];
+    expect(out.counts).toEqual(expected);
+    expect(portable.counts).toEqual(expected);
+    expect(out.ids).toEqual(Array.from(o200k.encode(text, [], [])));
+    expect(out.countFiles).toBe("function");
+  });
+});
