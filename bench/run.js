@@ -1,6 +1,7 @@
 // tokcost benchmark: `npm run bench` (builds first), or `node bench/run.js [sections...]`.
 // Sections: throughput adversarial cold workers big (default: all). Options: --big-mb=<n>
-// (size of the streamed file, default 1000), --passes=<n> (timed passes per tokenizer, default 2).
+// (size of the streamed file, default 1000), --passes=<n> (timed passes per tokenizer, default 2),
+// --worker-runs=<n> (fresh processes per --jobs value in the workers section, default 5).
 // Everything runs in this one process or in child processes it starts, on a corpus it builds
 // from files on this machine (bench/corpus.js → bench/.corpus/, gitignored).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -21,6 +22,7 @@ const sections = args.filter((a) => !a.startsWith("--"));
 const want = (s) => sections.length === 0 || sections.includes(s);
 const PASSES = opt("passes", 2);
 const BIG_MB = opt("big-mb", 1000);
+const WORKER_RUNS = opt("worker-runs", 5);
 
 const { getEncoding } = await import("../dist/src/tokenizer/index.js");
 const { installFastRanks } = await import("../dist/src/node/ranks-loader.js");
@@ -182,15 +184,18 @@ function workers(mixed) {
     const child = (jobs) => JSON.parse(timeRun(process.execPath, [join(root, "bench", "count-child.js"), "o200k_base", String(jobs), dir]).out);
     const one = [];
     const two = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < WORKER_RUNS; i++) {
       one.push(child(1));
       two.push(child(2));
     }
     const t1 = median(one.map((r) => r.seconds));
     const t2 = median(two.map((r) => r.seconds));
-    console.log(`- ${what} (${files} files, ${fmt(one[0].bytes / 1e6, 1)} MB): --jobs 1: ${fmt(t1)} s (${one[0].tokens} tokens); --jobs 2: ${fmt(t2)} s (${two[0].tokens} tokens) → ${fmt(t1 / t2)}× (goal ≥ 1.7×) ${t1 / t2 >= 1.7 ? "✓" : "✗"}${one[0].tokens === two[0].tokens ? "" : " (TOTALS DIFFER!)"}`);
+    const c1 = median(one.map((r) => r.cpuSeconds));
+    const c2 = median(two.map((r) => r.cpuSeconds));
+    const same = one.every((r) => r.tokens === one[0].tokens) && two.every((r) => r.tokens === one[0].tokens);
+    console.log(`- ${what} (${files} files, ${fmt(one[0].bytes / 1e6, 1)} MB): --jobs 1: ${fmt(t1)} s (${one[0].tokens} tokens; ${fmt(c1)} CPU-s); --jobs 2: ${fmt(t2)} s (${two[0].tokens} tokens; ${fmt(c2)} CPU-s) → ${fmt(t1 / t2)}× (goal ≥ 1.7×) ${t1 / t2 >= 1.7 ? "✓" : "✗"}${same ? "" : " (TOTALS DIFFER!)"}`);
   };
-  console.log(`\n## Worker threads (o200k_base; median of 3 fresh processes each, interleaved)\n`);
+  console.log(`\n## Worker threads (o200k_base; median of ${WORKER_RUNS} fresh processes each, interleaved; time of countFiles, CPU of the whole process)\n`);
   measure(buildDistinctFiles(), "distinct files (node_modules text files, deduplicated, + CJK)");
   // The corpus four times over: one thread's piece cache sees every piece four times, two workers split those hits.
   measure(dir, "the mixed corpus four times over, cut into files");

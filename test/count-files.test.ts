@@ -3,8 +3,9 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countFile, countFiles } from "../src/node/count-files.js";
+import { countFile, countFiles, type FileCount } from "../src/node/count-files.js";
 import { getEncoding } from "../src/tokenizer/index.js";
+import { deserializeRankTable } from "../src/tokenizer/rank-table.js";
 
 let dir: string;
 const files: string[] = [];
@@ -65,6 +66,71 @@ describe("countFiles", () => {
       }
     }
     expect(progress.at(-1)).toBe(paths.length);
+  });
+
+  it("this thread and the workers together give the same per-file results and errors as one thread", async () => {
+    // Enough bytes for the parallel path (> 2 MiB), files of equal size (copies, handed out
+    // together) and of distinct sizes, a file cut into parts, unreadable entries, bad UTF-8.
+    const many = join(dir, "many");
+    mkdirSync(many, { recursive: true });
+    const paths: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const p = join(many, `m${i}.txt`);
+      const body = i % 3 === 0 ? "shared copy: naïve café — 東京 😀\n".repeat(4000) : `file ${i} ${"word ".repeat(i)}\n`.repeat(1500 + i * 400);
+      writeFileSync(p, body);
+      paths.push(p);
+    }
+    paths.splice(5, 0, join(many, "missing.txt"), many, files.at(-1)!, files[1]);
+    const big = join(many, "big.txt");
+    writeFileSync(big, Array.from({ length: 60_000 }, (_, i) => `row ${i}: ${"αβγ ".repeat(i % 5)}value\n`).join(""));
+    paths.push(big);
+    const special = join(many, "special.txt");
+    writeFileSync(special, "before <|endoftext|> after\n".repeat(5000));
+    paths.push(special);
+    type Progress = { bytesDone: number; bytesTotal: number; filesDone: number; filesTotal: number };
+    const run = async (jobs: number, allowedSpecial?: "all" | string[]): Promise<{ results: FileCount[]; last: Progress | undefined }> => {
+      let last: Progress | undefined;
+      const results = await countFiles(paths, { encoding: "o200k_base", jobs, allowedSpecial, partBytes: 256 * 1024, onProgress: (p) => (last = p) });
+      return { results, last };
+    };
+    const summary = (rs: FileCount[]) => rs.map((r) => ({ path: r.path, tokens: r.tokens, bytes: r.bytes, code: r.error?.code, message: r.error?.message }));
+    const one = await run(1);
+    for (const r of one.results) if (!r.error) expect(r.tokens).toBe(expected(r.path));
+    expect(one.results.filter((r) => r.error).map((r) => r.error!.code)).toEqual(["FILE_NOT_FOUND", "FILE_UNREADABLE"]);
+    const oneAll = await run(1, "all");
+    expect(oneAll.results.at(-1)!.tokens).toBe(enc.count(readFileSync(special, "utf8"), { allowedSpecial: "all" }));
+    expect(oneAll.results.at(-1)!.tokens).toBeLessThan(one.results.at(-1)!.tokens);
+    // an unknown special token: an error for every non-empty file, the same whichever thread counts it
+    const oneBad = await run(1, ["<|nope|>"]);
+    expect(oneBad.results.filter((r) => r.error?.code === "INVALID_INPUT").length).toBeGreaterThan(20);
+    for (const jobs of [2, 3]) {
+      const { results, last } = await run(jobs);
+      expect(summary(results)).toEqual(summary(one.results));
+      expect(last).toEqual({ bytesDone: last!.bytesTotal, bytesTotal: one.last!.bytesTotal, filesDone: paths.length, filesTotal: paths.length });
+      expect(summary((await run(jobs, "all")).results)).toEqual(summary(oneAll.results));
+      expect(summary((await run(jobs, ["<|nope|>"])).results)).toEqual(summary(oneBad.results));
+    }
+  });
+
+  it("as built, shares its rank table with the workers (shared memory, no copy) and counts the same", async () => {
+    // the build, as the CLI runs it: the binary rank tables are found next to dist/src
+    const dist = { ...(await import("../dist/src/node/count-files.js")), ...(await import("../dist/src/node/ranks-loader.js")), ...(await import("../dist/src/tokenizer/index.js")) };
+    const table = dist.getEncoding("o200k_base").ranks;
+    const entry = dist.sharedRankData().find(([source]) => source === "o200k_base");
+    expect(entry).toBeDefined();
+    const [, bytes] = entry!;
+    expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(table.slots.buffer).toBe(bytes.buffer);
+    const copy = deserializeRankTable(bytes, new Uint32Array(bytes.buffer, bytes.byteOffset, 2)[1])!;
+    expect(copy.size).toBe(table.size);
+    for (const rank of [0, 1000, 50_000, 150_000, table.size - 1]) expect(copy.tokenBytes(rank)).toEqual(table.tokenBytes(rank));
+    dist.adoptSharedRankData([["o200k_base", new Uint8Array(8)]]); // already loaded: kept
+    expect(dist.sharedRankData().find(([source]) => source === "o200k_base")![1]).toBe(bytes);
+    const paths = [...files, join(dir, "missing.txt")];
+    const one = await dist.countFiles(paths, { encoding: "o200k_base", jobs: 1 });
+    const two = await dist.countFiles(paths, { encoding: "o200k_base", jobs: 2, partBytes: 64 * 1024 });
+    expect(two.map((r) => [r.tokens, r.bytes, r.error?.code])).toEqual(one.map((r) => [r.tokens, r.bytes, r.error?.code]));
+    for (const r of one.slice(0, -1)) expect(r.tokens).toBe(expected(r.path));
   });
 
   it("splits a big file across workers and the total equals the single-pass count", async () => {

@@ -1,15 +1,16 @@
 /**
  * Node-only counting of files: streaming with bounded memory, many files (or one big file cut
- * at safe points) on worker threads, progress callbacks.
+ * at safe points) on this thread and worker threads, progress callbacks.
  */
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { getEncoding, type AllowedSpecial, type Encoding } from "../tokenizer/index.js";
+import type { RankSource } from "../tokenizer/registry.js";
 import { StreamingCounter } from "../tokenizer/stream.js";
 import { InputError, TokcostError, UsageError } from "../errors.js";
-import { installFastRanks } from "./ranks-loader.js";
+import { installFastRanks, sharedRankData } from "./ranks-loader.js";
 
 installFastRanks();
 
@@ -33,7 +34,7 @@ export interface CountProgress {
 
 /** Options for {@link countFiles}. */
 export interface CountFilesOptions extends CountStreamOptions {
-  /** Worker threads to use (default: number of cores; 1 = count in this thread). */
+  /** Threads to count on: this one and `jobs` - 1 workers (default: number of cores; 1 = this thread only). */
   jobs?: number;
   /** Called as files and parts of files finish (at most every ~100 ms, and at the end). */
   onProgress?: (progress: CountProgress) => void;
@@ -122,7 +123,10 @@ export function countSmallFile(path: string, options: CountStreamOptions, onByte
 /** Files up to this size are read in one piece rather than streamed. */
 const SMALL_FILE_BYTES = 1 << 20;
 
-/** Files at least this big are cut into parts for several workers. */
+/** At most this many files of one size are handed to one thread together (see countFiles). */
+const BATCH_FILES = 4;
+
+/** Files at least this big are cut into parts for several threads. */
 const SPLIT_BYTES = 8 << 20;
 /** Below this many bytes in total, worker start-up costs more than it saves. */
 const MIN_PARALLEL_BYTES = 2 << 20;
@@ -164,6 +168,35 @@ interface Task {
   end?: number;
 }
 
+/** A task as a worker gets it. */
+export interface WorkerTask {
+  id: number;
+  path: string;
+  start?: number;
+  end?: number;
+  size: number;
+  bufferChars?: number;
+}
+
+/** What {@link countFiles} passes to a worker when it starts. */
+export interface CountWorkerData {
+  encoding: string;
+  allowedSpecial?: AllowedSpecial;
+}
+
+/** The work, posted to each worker once the tasks are known. */
+export interface CountWorkerRun {
+  /** rank tables in shared memory (see `sharedRankData`) */
+  ranks: Array<[RankSource, Uint8Array]>;
+  /** number of batches of {@link work} claimed so far by all threads (shared memory) */
+  claimed: Int32Array;
+  /** batches of tasks, in the order they are to be claimed */
+  work: WorkerTask[][];
+}
+
+/** Messages from a worker: progress (every MiB read), then a result or a per-file error. */
+export type WorkerMessage = { id: number } & ({ type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" });
+
 /** Worker script (the compiled one when running from TypeScript sources, e.g. under vitest). */
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -171,10 +204,66 @@ function workerUrl(): URL {
 }
 
 /**
+ * The worker threads of one {@link countFiles} run. They are started before the tasks are known
+ * (a worker takes ~100 ms to start, which overlaps with building the tasks and loading the rank
+ * table) and given the work with {@link run}. A worker that fails or exits fails the run.
+ */
+class CountWorkers {
+  private readonly workers: Worker[] = [];
+  private closed = false;
+  private failure: { error: unknown } | undefined;
+  private onFailure: ((error: unknown) => void) | undefined;
+  private onMessage: ((msg: WorkerMessage) => void) | undefined;
+
+  constructor(private readonly data: CountWorkerData) {}
+
+  /** Starts workers until there are `n`. */
+  ensure(n: number): void {
+    while (!this.closed && this.workers.length < n) {
+      // a small young generation keeps each worker's memory low (counting allocates short-lived strings)
+      const worker = new Worker(workerUrl(), { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      worker.on("message", (msg: WorkerMessage) => this.onMessage?.(msg));
+      worker.on("error", (error) => this.fail(error));
+      worker.on("exit", (code) => this.fail(new Error(`a counting worker exited early (exit code ${code})`)));
+      this.workers.push(worker);
+    }
+  }
+
+  /** Gives the work to `n` workers (starting or stopping some to have `n`). */
+  run(n: number, work: CountWorkerRun, onMessage: (msg: WorkerMessage) => void, onFailure: (error: unknown) => void): void {
+    this.onMessage = onMessage;
+    this.onFailure = onFailure;
+    if (this.failure) {
+      onFailure(this.failure.error);
+      return;
+    }
+    this.ensure(n);
+    for (const extra of this.workers.splice(n)) {
+      extra.removeAllListeners("exit");
+      void extra.terminate();
+    }
+    for (const worker of this.workers) worker.postMessage(work);
+  }
+
+  private fail(error: unknown): void {
+    if (this.closed) return;
+    this.close();
+    if (this.onFailure) this.onFailure(error);
+    else this.failure = { error };
+  }
+
+  /** Stops all workers (their exit is then not a failure). */
+  close(): void {
+    this.closed = true;
+    for (const worker of this.workers) void worker.terminate();
+  }
+}
+
+/**
  * Counts many files; results are in input order, and a file that cannot be read gets an
- * `error` instead of failing the run. With `jobs` > 1 files are counted on worker threads, and
- * big files are cut at safe points into parts counted in parallel (totals are identical to a
- * single pass).
+ * `error` instead of failing the run. With `jobs` > 1 files are counted by this thread and
+ * `jobs` - 1 worker threads, and big files are cut at safe points into parts counted in
+ * parallel (totals are identical to a single pass).
  */
 export async function countFiles(paths: readonly string[], options: CountFilesOptions): Promise<FileCount[]> {
   const jobs = options.jobs ?? availableParallelism();
@@ -182,18 +271,17 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
   const encodingName = typeof options.encoding === "string" ? options.encoding : options.encoding.name;
   if (typeof options.encoding === "string") getEncoding(options.encoding); // validate the name early
   const results: FileCount[] = paths.map((path) => ({ path, tokens: 0, bytes: 0 }));
-  const sizes = await Promise.all(
-    paths.map(async (path, i) => {
-      try {
-        const info = await stat(path);
-        if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
-        return info.size;
-      } catch (error) {
-        results[i].error = fileError(path, error);
-        return -1;
-      }
-    }),
-  );
+  // Sizes first (synchronously: for thousands of files, several times faster than as promises).
+  const sizes = paths.map((path, i) => {
+    try {
+      const info = statSync(path);
+      if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
+      return info.size;
+    } catch (error) {
+      results[i].error = fileError(path, error);
+      return -1;
+    }
+  });
   const bytesTotal = sizes.reduce((a, s) => a + Math.max(0, s), 0);
   const progress: CountProgress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: paths.length };
   let lastReport = 0;
@@ -208,116 +296,139 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
 
   const partBytes = options.partBytes ?? SPLIT_BYTES;
   const parallel = jobs > 1 && bytesTotal >= Math.min(MIN_PARALLEL_BYTES, partBytes) && typeof options.encoding === "string";
-  // Build tasks: whole files, or parts of big files when running in parallel.
-  const tasks: Task[] = [];
-  const partsLeft = new Array<number>(paths.length).fill(0);
-  for (let i = 0; i < paths.length; i++) {
-    const size = sizes[i];
-    if (size < 0) continue;
-    if (parallel && size >= partBytes) {
-      const parts = Math.min(Math.ceil(size / partBytes), jobs * 4);
-      const step = Math.ceil(size / parts);
-      let start = 0;
-      for (let k = 1; k < parts && start < size; k++) {
-        const cut = await findByteCut(paths[i], Math.max(start + 1, k * step), Math.min(size, k * step + step));
-        if (cut < 0 || cut >= size) continue;
-        tasks.push({ file: i, path: paths[i], start, end: cut });
-        start = cut;
-      }
-      tasks.push({ file: i, path: paths[i], start, end: size });
-    } else tasks.push({ file: i, path: paths[i] });
-  }
-  for (const t of tasks) partsLeft[t.file]++;
-  // Biggest first keeps workers busy until the end.
-  const taskSize = (t: Task): number => (t.end ?? sizes[t.file]) - (t.start ?? 0);
-  const order = tasks.map((_, i) => i).sort((a, b) => taskSize(tasks[b]) - taskSize(tasks[a]));
-
-  const finishTask = (t: Task, tokens: number, bytes: number, error?: TokcostError): void => {
-    const r = results[t.file];
-    if (error) {
-      r.error ??= error;
-      r.tokens = 0;
-      r.bytes = 0;
-    } else if (!r.error) {
-      r.tokens += tokens;
-      r.bytes += bytes;
+  const partsOf = (size: number): number => (parallel && size >= partBytes ? Math.min(Math.ceil(size / partBytes), jobs * 4) : size >= 0 ? 1 : 0);
+  // Workers start now (~100 ms each), while this thread builds the tasks and loads the rank table.
+  const workers = parallel ? new CountWorkers({ encoding: encodingName, allowedSpecial: options.allowedSpecial }) : undefined;
+  try {
+    workers?.ensure(Math.min(jobs, sizes.reduce((a, s) => a + partsOf(s), 0)) - 1);
+    // Build tasks: whole files, or parts of big files when running in parallel.
+    const tasks: Task[] = [];
+    const partsLeft = new Array<number>(paths.length).fill(0);
+    for (let i = 0; i < paths.length; i++) {
+      const size = sizes[i];
+      const parts = partsOf(size);
+      if (parts > 1) {
+        const step = Math.ceil(size / parts);
+        let start = 0;
+        for (let k = 1; k < parts && start < size; k++) {
+          const cut = await findByteCut(paths[i], Math.max(start + 1, k * step), Math.min(size, k * step + step));
+          if (cut < 0 || cut >= size) continue;
+          tasks.push({ file: i, path: paths[i], start, end: cut });
+          start = cut;
+        }
+        tasks.push({ file: i, path: paths[i], start, end: size });
+      } else if (parts === 1) tasks.push({ file: i, path: paths[i] });
     }
-    if (--partsLeft[t.file] === 0) progress.filesDone++;
-    report();
-  };
+    for (const t of tasks) partsLeft[t.file]++;
+    // Biggest first keeps all threads busy until the end.
+    const taskSize = (t: Task): number => (t.end ?? sizes[t.file]) - (t.start ?? 0);
+    const order = tasks.map((_, i) => i).sort((a, b) => taskSize(tasks[b]) - taskSize(tasks[a]));
 
-  if (!parallel) {
-    for (const index of order) {
-      const t = tasks[index];
+    const finishTask = (t: Task, tokens: number, bytes: number, error?: TokcostError): void => {
+      const r = results[t.file];
+      if (error) {
+        r.error ??= error;
+        r.tokens = 0;
+        r.bytes = 0;
+      } else if (!r.error) {
+        r.tokens += tokens;
+        r.bytes += bytes;
+      }
+      if (--partsLeft[t.file] === 0) progress.filesDone++;
+      report();
+    };
+
+    /** Counts a task in this thread (progress per chunk read; a failure becomes the file's error). */
+    const countHere = async (t: Task): Promise<void> => {
+      let read = 0;
       try {
         const { tokens, bytes } = await countFile(t.path, { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end, size: sizes[t.file], bufferChars: options.bufferChars }, (n) => {
+          read += n;
           progress.bytesDone += n;
           report();
         });
         finishTask(t, tokens, bytes);
       } catch (error) {
+        progress.bytesDone += taskSize(t) - read;
         finishTask(t, 0, 0, fileError(t.path, error));
       }
-    }
-    report(true);
-    return results;
-  }
-
-  await new Promise<void>((resolveAll, rejectAll) => {
-    let next = 0;
-    let running = 0;
-    const workers: Worker[] = [];
-    const done = (): void => {
-      for (const w of workers) void w.terminate();
-      resolveAll();
     };
-    const startWorker = (): void => {
-      // a small young generation keeps each worker's memory low (counting allocates short-lived strings)
-      const worker = new Worker(workerUrl(), { workerData: { encoding: encodingName, allowedSpecial: options.allowedSpecial }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      workers.push(worker);
-      const inflight = new Map<number, { task: Task; bytes: number }>();
-      const feed = (): void => {
-        // keep two tasks queued per worker so it never waits for this thread
-        while (inflight.size < 2 && next < order.length) {
-          const id = order[next++];
-          const task = tasks[id];
-          inflight.set(id, { task, bytes: 0 });
-          running++;
-          worker.postMessage({ id, path: task.path, start: task.start, end: task.end, size: sizes[task.file], bufferChars: options.bufferChars });
-        }
-        if (inflight.size === 0 && running === 0 && next >= order.length) done();
+
+    if (!parallel) {
+      for (const index of order) await countHere(tasks[index]);
+      report(true);
+      return results;
+    }
+
+    // This thread and jobs - 1 workers claim batches of tasks from one queue, biggest first:
+    // this thread starts at once, and its rank table (in shared memory) serves the workers too.
+    // The queue is a counter in shared memory, so no worker ever waits for this thread (which
+    // counts a small file without returning to the event loop).
+    // A batch is a task with the following whole files of the same size (often copies of one
+    // file: in one thread, the piece cache makes the copies nearly free).
+    const batches: number[][] = [];
+    for (let k = 0; k < order.length; ) {
+      const t = tasks[order[k]];
+      const batch = [order[k++]];
+      if (t.start === undefined) {
+        while (batch.length < BATCH_FILES && k < order.length && tasks[order[k]].start === undefined && sizes[tasks[order[k]].file] === sizes[t.file]) batch.push(order[k++]);
+      }
+      batches.push(batch);
+    }
+    const claimed = new Int32Array(new SharedArrayBuffer(4));
+    void getEncoding(encodingName).ranks; // loaded here, and shared with the workers
+    const ranks = sharedRankData();
+    const work: WorkerTask[][] = batches.map((batch) => batch.map((id) => ({ id, path: tasks[id].path, start: tasks[id].start, end: tasks[id].end, size: sizes[tasks[id].file], bufferChars: options.bufferChars })));
+    const workerBytes = new Array<number>(tasks.length).fill(0);
+    await new Promise<void>((resolveAll, rejectAll) => {
+      let unfinished = tasks.length;
+      let failed = false;
+      const taskDone = (): void => {
+        if (--unfinished === 0) resolveAll();
       };
-      worker.on("message", (msg: { id: number } & ({ type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" })) => {
-        const entry = inflight.get(msg.id)!;
+      const fail = (error: unknown): void => {
+        if (failed || unfinished === 0) return;
+        failed = true;
+        rejectAll(error);
+      };
+      const onMessage = (msg: WorkerMessage): void => {
+        if (failed) return;
+        const t = tasks[msg.id];
         if (msg.type === "bytes") {
           progress.bytesDone += msg.bytes;
-          entry.bytes += msg.bytes;
+          workerBytes[msg.id] += msg.bytes;
           report();
           return;
         }
-        inflight.delete(msg.id);
-        running--;
-        const t = entry.task;
+        progress.bytesDone += taskSize(t) - workerBytes[msg.id];
         if (msg.type === "done") finishTask(t, msg.tokens, msg.bytes);
-        else {
-          progress.bytesDone += taskSize(t) - entry.bytes;
-          finishTask(t, 0, 0, new InputError(msg.message, { code: msg.code }));
+        else finishTask(t, 0, 0, new InputError(msg.message, { code: msg.code }));
+        taskDone();
+      };
+      if (tasks.length === 0) {
+        resolveAll();
+        return;
+      }
+      workers!.run(Math.min(jobs, batches.length) - 1, { ranks, claimed, work }, onMessage, fail);
+      void (async () => {
+        let lastYield = performance.now();
+        for (let b; !failed && (b = Atomics.add(claimed, 0, 1)) < batches.length; ) {
+          for (const id of batches[b]) {
+            await countHere(tasks[id]);
+            if (failed) return;
+            taskDone();
+            // now and then, let the workers' results and progress in
+            if (performance.now() - lastYield > 20) {
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              lastYield = performance.now();
+            }
+          }
         }
-        feed();
-      });
-      worker.on("error", (error) => {
-        for (const w of workers) void w.terminate();
-        rejectAll(error);
-      });
-      feed();
-    };
-    const n = Math.min(jobs, order.length);
-    if (n === 0) {
-      resolveAll();
-      return;
-    }
-    for (let i = 0; i < n; i++) startWorker();
-  });
-  report(true);
-  return results;
+      })().catch(fail);
+    });
+    report(true);
+    return results;
+  } finally {
+    workers?.close();
+  }
 }

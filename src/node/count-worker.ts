@@ -1,51 +1,51 @@
 /**
- * Worker thread of {@link countFiles}: counts files or byte ranges of files, one task at a
- * time in arrival order (the main thread keeps two queued), and posts progress and results.
+ * Worker thread of {@link countFiles}: once given the work, claims batches of tasks (files or
+ * byte ranges of files) from the queue it shares with the other threads, counts them, and posts
+ * progress and results.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { countFile } from "./count-files.js";
+import { countFile, type CountWorkerData, type CountWorkerRun, type WorkerMessage, type WorkerTask } from "./count-files.js";
+import { adoptSharedRankData } from "./ranks-loader.js";
 import { TokcostError } from "../errors.js";
-import type { AllowedSpecial } from "../tokenizer/index.js";
 
-const { encoding, allowedSpecial } = workerData as { encoding: string; allowedSpecial?: AllowedSpecial };
+const { encoding, allowedSpecial } = workerData as CountWorkerData;
 
-interface Task {
-  id: number;
-  path: string;
-  start?: number;
-  end?: number;
-  size?: number;
-  bufferChars?: number;
-}
+const post = (msg: WorkerMessage): void => parentPort!.postMessage(msg);
 
-const queue: Task[] = [];
-let busy = false;
-
-async function run(task: Task): Promise<void> {
+async function run(task: WorkerTask): Promise<void> {
   let pending = 0;
   try {
     const { tokens, bytes } = await countFile(task.path, { encoding, allowedSpecial, start: task.start, end: task.end, size: task.size, bufferChars: task.bufferChars }, (n) => {
       pending += n;
       if (pending >= 1 << 20) {
-        parentPort!.postMessage({ id: task.id, type: "bytes", bytes: pending });
+        post({ id: task.id, type: "bytes", bytes: pending });
         pending = 0;
       }
     });
-    if (pending > 0) parentPort!.postMessage({ id: task.id, type: "bytes", bytes: pending });
-    parentPort!.postMessage({ id: task.id, type: "done", tokens, bytes });
+    post({ id: task.id, type: "done", tokens, bytes }); // the bytes not reported yet included
   } catch (error) {
-    const code = error instanceof TokcostError && (error.code === "FILE_NOT_FOUND" || error.code === "FILE_UNREADABLE") ? error.code : "FILE_UNREADABLE";
-    parentPort!.postMessage({ id: task.id, type: "error", message: (error as Error).message, code });
+    // the code countFiles gives the file when counting it in its own thread (see fileError)
+    const code = error instanceof TokcostError && (error.code === "FILE_NOT_FOUND" || error.code === "INVALID_INPUT") ? error.code : "FILE_UNREADABLE";
+    post({ id: task.id, type: "error", message: (error as Error).message, code });
   }
 }
 
-async function drain(): Promise<void> {
-  busy = true;
-  while (queue.length > 0) await run(queue.shift()!);
-  busy = false;
+async function runAll({ ranks, claimed, work }: CountWorkerRun): Promise<void> {
+  // the main thread's rank tables, in shared memory: no copy of ~10 MB per worker
+  adoptSharedRankData(ranks);
+  for (let b; (b = Atomics.add(claimed, 0, 1)) < work.length; ) for (const task of work[b]) await run(task);
 }
 
-parentPort!.on("message", (task: Task) => {
-  queue.push(task);
-  if (!busy) void drain();
+// One run per worker. The listener also keeps the worker alive until the main thread
+// terminates it, so every message posted is delivered.
+let started = false;
+parentPort!.on("message", (msg: CountWorkerRun) => {
+  if (started) return;
+  started = true;
+  runAll(msg).catch((error: unknown) => {
+    // thrown outside the promise: an uncaught exception, the main thread's "error" event
+    setImmediate(() => {
+      throw error;
+    });
+  });
 });

@@ -1,12 +1,12 @@
 /**
  * The Node entry's rank provider: the precomputed binary rank tables that the build writes to
  * `dist/ranks/` (`scripts/build-ranks.mjs`, generated from js-tiktoken's ranks, never edited),
- * read with one `readFileSync` and used without parsing. A table is trusted only if its
+ * read in one piece into shared memory and used without parsing. A table is trusted only if its
  * fingerprint matches the installed js-tiktoken rank file; a missing or stale table falls back
  * to `require`-ing and parsing js-tiktoken's data. Either way nothing is loaded until an encoding
  * is used, which keeps `tokcost count` starting fast.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { deserializeRankTable, parseRankData, rankDataFingerprint, type RankTable } from "../tokenizer/rank-table.js";
 import { setRankProvider, type RankSource } from "../tokenizer/registry.js";
@@ -38,16 +38,56 @@ export function parseInstalledRanks(source: RankSource): RankTable {
   return parseRankData((require(rankModulePath(source)) as RankModule).bpe_ranks);
 }
 
-function loadBinary(source: RankSource): RankTable | undefined {
-  let buf: Buffer;
+/**
+ * Bytes of the binary tables in use, by source. They live in `SharedArrayBuffer`s, so worker
+ * threads can view the very same memory instead of loading copies ({@link sharedRankData}).
+ */
+const binaries = new Map<RankSource, Uint8Array>();
+
+/** Reads a whole file into a new `SharedArrayBuffer` (offset 0, so typed-array views fit). */
+function readShared(url: URL): Uint8Array {
+  const fd = openSync(url, "r");
   try {
-    buf = readFileSync(rankFileUrl(source));
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, bytes, at, size - at, at);
+      if (n === 0) throw new Error(`${url.pathname}: unexpected end of file`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function loadBinary(source: RankSource): RankTable | undefined {
+  const adopted = binaries.get(source);
+  // checked against js-tiktoken's data by the thread that loaded it: trust its fingerprint
+  if (adopted) return deserializeRankTable(adopted, new Uint32Array(adopted.buffer, adopted.byteOffset, 2)[1]);
+  let bytes: Uint8Array;
+  try {
+    bytes = readShared(rankFileUrl(source));
   } catch {
     return undefined;
   }
-  // typed-array views need an 8-byte aligned offset; copy in the (unlikely) other case
-  const bytes = buf.byteOffset % 8 === 0 ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(buf);
-  return deserializeRankTable(bytes, installedRankFingerprint(source));
+  const table = deserializeRankTable(bytes, installedRankFingerprint(source));
+  if (table) binaries.set(source, bytes);
+  return table;
+}
+
+/**
+ * The binary rank tables this thread has loaded (shared memory), for {@link adoptSharedRankData}
+ * in worker threads: a worker then uses the same bytes, already checked against js-tiktoken's
+ * data, instead of reading and holding its own copy.
+ */
+export function sharedRankData(): Array<[RankSource, Uint8Array]> {
+  return [...binaries];
+}
+
+/** Uses rank tables loaded by another thread of this process (see {@link sharedRankData}). */
+export function adoptSharedRankData(data: ReadonlyArray<[RankSource, Uint8Array]>): void {
+  for (const [source, bytes] of data) if (!binaries.has(source)) binaries.set(source, bytes);
 }
 
 /** Makes encodings load from the precomputed binary tables (falling back to js-tiktoken's data). */
