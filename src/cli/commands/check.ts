@@ -29,7 +29,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("--update-baseline", "write this run's counts to the baseline file instead of comparing")
     .option("--cache [file]", "skip re-tokenizing unchanged files (content-hash cache; default file node_modules/.cache/tokcost/check-cache.json)")
     .option("--strict", "a glob that matches no files is an error, not a warning")
-    .option("-j, --jobs <n>", "worker threads for counting (default: number of cores)", parsePositive("--jobs"))
+    .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--all", "list passing files too, however many there are")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .addHelpText(
