@@ -87,6 +87,14 @@ describe("estimate", () => {
     expect(e.warnings.join(" ")).toContain("priced as gpt-4o");
   });
 
+  it("names the reasoning budget in each provider's terms", () => {
+    const openai = estimate({ model: "o3", prompt: "hi" }).warnings.join(" ");
+    expect(openai).toMatch(/count against max_completion_tokens/);
+    const anthropic = estimate({ model: "claude-sonnet-4-5", prompt: "hi" }).warnings.join(" ");
+    expect(anthropic).toMatch(/count against the output token limit/);
+    expect(anthropic).not.toContain("max_completion_tokens");
+  });
+
   it("counts an unknown model with an explicit encoding, marked inexact, no price", () => {
     const e = estimate({ model: "my-local-model", encoding: "cl100k_base", prompt: "hello world" });
     expect(e.promptTokens).toBe(2);

@@ -129,7 +129,9 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
     ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
   const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...reasoning.notes, ...(cost.notes ?? [])];
-  warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined }));
+  // max_completion_tokens is OpenAI's name; other providers cap reasoning + answer under their own parameter.
+  const param = resolved.entry && resolved.entry.provider !== "openai" ? "the output token limit" : undefined;
+  warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
   return {
     model: resolved.id,
