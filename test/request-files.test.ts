@@ -115,6 +115,18 @@ describe("batch files", () => {
     expect(b.totals.cost.total! * 1e6).toBeCloseTo(b.totals.promptTokens * pricing.batchInput! + b.totals.completionTokens * pricing.batchOutput!, 4);
   });
 
+  it("names the lines a warning comes from, once per warning", async () => {
+    const file = path.join(dir, "warn.jsonl");
+    const line = (id: string, extra: object) => JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5, ...extra } });
+    const rows = [line("a", {}), line("b", { n: 2 }), ...Array.from({ length: 7 }, (_, i) => line(`c${i}`, { n: 3 }))];
+    writeFileSync(file, rows.join("\n") + "\n");
+    const b = await estimateBatchFile(file);
+    expect(b.warnings).toContain("line 2: 2 choices per prompt: the completion budget is billed 2 times");
+    expect(b.warnings).toContain("lines 3, 4, 5, 6, 7 and 2 more: 3 choices per prompt: the completion budget is billed 3 times");
+    writeFileSync(file, [line("x", { n: 2 }), line("y", { n: 2 })].join("\n") + "\n");
+    expect((await estimateBatchFile(file)).warnings).toContain("2 choices per prompt: the completion budget is billed 2 times");
+  });
+
   it("rejects an endpoint tokcost does not model", async () => {
     const file = path.join(dir, "moderations.jsonl");
     writeFileSync(file, JSON.stringify({ custom_id: "m", method: "POST", url: "/v1/moderations", body: { input: "x" } }) + "\n");

@@ -261,6 +261,14 @@ export interface BatchFileOptions extends RequestFileOptions {
   onLine?: (line: BatchLineEstimate) => void;
 }
 
+/** "line 3", "lines 3, 5 and 8", "lines 3, 5, 8, 9, 12 and 40 more". */
+function linesLabel(lines: readonly number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  const shown = 5;
+  if (lines.length <= shown) return `lines ${lines.slice(0, -1).join(", ")} and ${lines[lines.length - 1]}`;
+  return `lines ${lines.slice(0, shown).join(", ")} and ${lines.length - shown} more`;
+}
+
 /**
  * Estimates an OpenAI Batch API input file: every line validated and estimated at Batch API
  * rates; a bad line is reported with its line number and reason and the rest are still counted.
@@ -270,6 +278,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
   const lines: BatchLineEstimate[] = [];
   const errors: LineError[] = [];
   const warnings = new Set<string>();
+  const lineWarnings = new Map<string, number[]>(); // warning → lines it came from (kept once, not once per line)
   const models = new Set<string>();
   const seenIds = new Set<string>();
   const totals: BatchTotals = { requests: 0, invalid: 0, promptTokens: 0, completionTokens: 0, notFitting: 0, exact: true, cost: { currency: "USD", prompt: 0, completion: 0, total: 0 } };
@@ -296,7 +305,11 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       const e = estimateRequest(entry.body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
       const result: BatchLineEstimate = { line, customId: entry.custom_id, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
       models.add(e.model);
-      for (const w of e.warnings) warnings.add(w);
+      for (const w of e.warnings) {
+        const at = lineWarnings.get(w);
+        if (at) at.push(line);
+        else lineWarnings.set(w, [line]);
+      }
       totals.requests++;
       totals.promptTokens += e.promptTokens;
       totals.completionTokens += e.breakdown.completionTokens;
@@ -311,6 +324,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       if (errors.length < keep) errors.push(lineError(line, error, customId));
     }
   }
+  for (const [warning, at] of lineWarnings) warnings.add(at.length === totals.requests ? warning : `${linesLabel(at)}: ${warning}`);
   if (models.size > 1) warnings.add(`the batch mixes models (${[...models].join(", ")}); the Batch API runs one model per file`);
   if (urls.size > 1) warnings.add(`the batch mixes endpoints (${[...urls].join(", ")}); the Batch API runs one endpoint per file`);
   totals.cost = costs.total;
