@@ -29,7 +29,7 @@ export function registerCount(program: Command, context: CommandContext): void {
     .option("--encoding <name>", "count with this encoding (gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony)")
     .option("--json", "JSON output: { files: [{ path, tokens, bytes }], total: { tokens, bytes } }")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
-    .option("-j, --jobs <n>", "threads to count on, this one included (default: number of cores)", parsePositive("--jobs"))
+    .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .action(async (files: string[], flags: CountFlags) => {
       if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
       const encoding = flags.encoding ? getEncoding(flags.encoding).name : flags.model?.length ? resolveModel(flags.model[0]).encoding : "o200k_base";

@@ -42,7 +42,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--format <format>", "table, json, markdown or csv", parseChoice("--format", FORMATS), "table")
     .option("--json", "same as --format json")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
-    .option("-j, --jobs <n>", "threads to count on, this one included (default: number of cores)", parsePositive("--jobs"))
+    .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--chat", "treat each plain text file as one user message of a chat request")
     .option("--image-size <WxH>", "size of remote images in requests (otherwise counted at their worst case, inexact)", parseImageSize)
     .option("--epochs <n>", "epochs for a fine-tuning file (default: OpenAI's default for its size)", parsePositive("--epochs"))
