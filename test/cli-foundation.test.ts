@@ -184,6 +184,22 @@ describe("tokcost count", () => {
     const out = JSON.parse(runCli(["count", f("hello.txt"), "--encoding", "cl100k_base", "--json"]).stdout);
     expect(out.files[0]).toEqual({ path: f("hello.txt"), tokens: get_encoding("cl100k_base").encode("Hello, world! This is a prompt.\n").length, bytes: 32 });
     expect(out.total).toEqual({ tokens: out.files[0].tokens, bytes: 32 });
+    expect(out).toMatchObject({ encoding: "cl100k_base", exact: true });
+    expect(out).not.toHaveProperty("model");
+  });
+
+  it("another vendor's model is counted with the closest public encoding, marked approximate", () => {
+    const json = JSON.parse(runCli(["count", f("hello.txt"), "-m", "claude-sonnet-4-5", "--json"]).stdout);
+    expect(json).toMatchObject({ model: "claude-sonnet-4-5", encoding: "o200k_base", exact: false });
+    expect(json.files[0].tokens).toBe(o200k.encode("Hello, world! This is a prompt.\n").length);
+    const human = runCli(["count", f("hello.txt"), "-m", "claude-sonnet-4-5"]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`≈${json.files[0].tokens}\\s+32\\s+.*hello\\.txt`));
+    expect(human.stderr).toMatch(/does not publish claude-sonnet-4-5's tokenizer/);
+    // an OpenAI model counted with an encoding that is not its own is approximate too
+    const other = JSON.parse(runCli(["count", f("hello.txt"), "-m", "gpt-4o", "--encoding", "cl100k_base", "--json"]).stdout);
+    expect(other).toMatchObject({ model: "gpt-4o", encoding: "cl100k_base", exact: false });
+    expect(JSON.parse(runCli(["count", f("hello.txt"), "-m", "gpt-4o", "--json"]).stdout).exact).toBe(true);
   });
 });
 

@@ -15,6 +15,8 @@ export interface ResolvedModel {
   encoding: EncodingName;
   /** true when `encoding` is the model's own tokenizer, so counts are exact. */
   exact: boolean;
+  /** Why counts are approximate (also in `warnings`); present exactly when `exact` is false. */
+  approximation?: string;
   warnings: string[];
 }
 
@@ -41,17 +43,19 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   const modelEncoding = entry?.encoding && isEncodingName(entry.encoding) ? entry.encoding : tryEncodingForModel(id);
   let encoding: EncodingName;
   let exact: boolean;
+  let approximation: string | undefined;
   if (options.encoding !== undefined) {
     encoding = options.encoding as EncodingName;
     exact = modelEncoding === encoding && entry?.exactTokenizer !== false;
-    if (!exact) warnings.push(modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`);
+    if (!exact && entry?.exactTokenizer !== false) approximation = modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`;
   } else if (modelEncoding) {
     encoding = modelEncoding;
     exact = entry?.exactTokenizer !== false;
   } else {
     throw new UnknownModelError(id, table.suggest(id));
   }
-  if (entry && entry.exactTokenizer === false) warnings.push(`${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`);
+  if (entry && entry.exactTokenizer === false) approximation = `${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`;
+  if (approximation) warnings.push(approximation);
   if (!entry) {
     // A prefix rule (tiktoken's) accepted the id, but the table does not list it: a new snapshot, or a typo.
     const near = table.suggest(id);
@@ -62,5 +66,5 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   } else if (entry?.status.state === "deprecated") {
     warnings.push(`${entry.id} is deprecated${entry.status.date ? ` and shuts down on ${entry.status.date}` : ""}${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);
   }
-  return { id, entry, encoding, exact, warnings };
+  return { id, entry, encoding, exact, ...(approximation ? { approximation } : {}), warnings };
 }

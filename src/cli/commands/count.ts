@@ -27,12 +27,17 @@ export function registerCount(program: Command, context: CommandContext): void {
     .argument("[files...]", "files; - or nothing for stdin")
     .option("-m, --model <id>", "count with this model's encoding", collectList)
     .option("--encoding <name>", "count with this encoding (gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony)")
-    .option("--json", "JSON output: { files: [{ path, tokens, bytes }], total: { tokens, bytes } }")
+    .option("--json", "JSON output: { model?, encoding, exact, files: [{ path, tokens, bytes }], total: { tokens, bytes } }")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .action(async (files: string[], flags: CountFlags) => {
       if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
-      const encoding = flags.encoding ? getEncoding(flags.encoding).name : flags.model?.length ? resolveModel(flags.model[0]).encoding : "o200k_base";
+      // One tokenizer per run: an encoding is exact by definition; a model's count is exact only when
+      // the encoding is that model's own tokenizer (not for another vendor's model).
+      const model = flags.model?.[0];
+      const resolved = model ? resolveModel(model, { encoding: flags.encoding }) : undefined;
+      const encoding = resolved?.encoding ?? (flags.encoding ? getEncoding(flags.encoding).name : "o200k_base");
+      const exact = resolved?.exact ?? true;
       const inputs = await inputsFrom(files);
       const progress = createProgressReporter(); // stderr, only on a TTY and not under CI
       const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined, onProgress: progress.onProgress }).finally(progress.done);
@@ -40,20 +45,23 @@ export function registerCount(program: Command, context: CommandContext): void {
       const total = { tokens: ok.reduce((s, m) => s + m.tokens[encoding], 0), bytes: ok.reduce((s, m) => s + m.bytes, 0) };
       if (flags.json) {
         const out = {
+          ...(model ? { model } : {}),
           encoding,
+          exact,
           files: ok.map((m) => ({ path: m.path, tokens: m.tokens[encoding], bytes: m.bytes })),
           total,
           ...(measured.length > ok.length ? { errors: measured.filter((m) => m.error).map((m) => ({ path: m.path, code: m.error!.code, message: m.error!.message })) } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else {
-        const rows = ok.map((m) => [formatInt(m.tokens[encoding]), formatInt(m.bytes), m.path]);
-        if (ok.length > 1) rows.push([formatInt(total.tokens), formatInt(total.bytes), "total"]);
+        const approx = exact ? "" : "≈";
+        const rows = ok.map((m) => [approx + formatInt(m.tokens[encoding]), formatInt(m.bytes), m.path]);
+        if (ok.length > 1) rows.push([approx + formatInt(total.tokens), formatInt(total.bytes), "total"]);
         const width0 = Math.max(...rows.map((r) => r[0].length), 6);
         const width1 = Math.max(...rows.map((r) => r[1].length), 5);
-        if (rows.length) process.stdout.write(`${"tokens".padStart(width0)}  ${"bytes".padStart(width1)}  file (${encoding})\n`);
+        if (rows.length) process.stdout.write(`${"tokens".padStart(width0)}  ${"bytes".padStart(width1)}  file (${approx}${encoding})\n`);
         for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${row[2]}\n`);
-        printWarnings(measured.flatMap((m) => m.warnings));
+        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
       }
       for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${m.error.message}\n`);
       if (ok.length < measured.length) context.setExitCode(EXIT.usage);
