@@ -46,6 +46,8 @@ describe("runCheck on the fixture repo", () => {
     const gpt4o = getModel("gpt-4o").pricing;
     expect(support).toMatchObject({ status: "pass", model: "gpt-4o", encoding: "o200k_base", promptTokens: supportTokens, maxTokens: 1000, exact: true, violations: [] });
     expect(support.costUsd).toBeCloseTo((supportTokens * gpt4o.input! + 1000 * gpt4o.output!) / 1e6, 12);
+    // the sum of the six costs, without binary floating-point noise (this fixture summed to 0.028002199999999998)
+    expect(report.summary.costUsd).toBe(Number(report.results.reduce((sum, r) => sum + r.costUsd!, 0).toPrecision(12)));
 
     const long = result(report, "prompts/system/long-context.md");
     const longTokens = tokensOf(root, "prompts/system/long-context.md");
@@ -105,6 +107,8 @@ describe("runCheck on the fixture repo", () => {
     expect(total.status).toBe("fail");
     expect(total.violations[0]).toMatchObject({ limit: "totalCostUsd", allowed: 0.0001 });
     expect(total.violations[0].over).toBeCloseTo(total.costUsd! - 0.0001, 12);
+    // sums are reported without binary floating-point noise (0.0280022, not 0.028002199999999998)
+    for (const usd of [report.summary.costUsd!, total.costUsd!, total.violations[0].over, cost.over]) expect(usd).toBe(Number(usd.toPrecision(12)));
   });
 
   it("reads chat files (an array of messages) with the rule's model and budget", async () => {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { loadPricingTable } from "../node/pricing-file.js";
 import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import type { PricingTable } from "../pricing/table.js";
+import { tidyUsd } from "../pricing/cost.js";
 import { InputError, UnknownEncodingError, UnknownModelError, isTokcostError, type TokcostError } from "../errors.js";
 import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
 import { FileWalker, findFiles } from "./glob.js";
@@ -107,7 +108,7 @@ function applyFileLimits(result: FileResult, ctx: RuleContext, estimates: { esti
   if (limits.maxCostUsd !== undefined) {
     if (result.costUsd === null) result.warnings.push(`maxCostUsd not checked: no price for ${result.model}`);
     else if (result.costUsd > limits.maxCostUsd + 1e-12) {
-      const over = result.costUsd - limits.maxCostUsd;
+      const over = tidyUsd(result.costUsd - limits.maxCostUsd);
       const budget = result.maxTokens !== null ? ` (prompt + ${fmtInt(result.maxTokens)} max tokens${result.requests > 1 ? ` per request, ${result.requests} requests` : ""})` : "";
       result.violations.push({ limit: "maxCostUsd", unit: "usd", actual: result.costUsd, allowed: limits.maxCostUsd, over, message: `worst-case cost ${fmtUsd(result.costUsd)}${budget} > maxCostUsd ${fmtUsd(limits.maxCostUsd)} (+${fmtUsd(over)}${pct(over, limits.maxCostUsd)})` });
     }
@@ -393,13 +394,13 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     const own = results.filter((r) => r.rule === ctx.index);
     rr.fileCount = own.length;
     rr.promptTokens = own.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0);
-    rr.costUsd = own.some((r) => r.costUsd === null && !r.error) ? null : own.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    rr.costUsd = own.some((r) => r.costUsd === null && !r.error) ? null : tidyUsd(own.reduce((sum, r) => sum + (r.costUsd ?? 0), 0));
     rr.warnings = [...ctx.modelWarnings];
     const limit = ctx.rule.limits.totalCostUsd;
     if (limit !== undefined && !ctx.failed) {
       if (rr.costUsd === null) rr.warnings.push("totalCostUsd not checked: the cost of some files is unknown");
       else if (rr.costUsd > limit + 1e-12) {
-        const over = rr.costUsd - limit;
+        const over = tidyUsd(rr.costUsd - limit);
         rr.violations.push({ limit: "totalCostUsd", unit: "usd", actual: rr.costUsd, allowed: limit, over, message: `worst-case cost of ${fmtInt(own.length)} files ${fmtUsd(rr.costUsd)} > totalCostUsd ${fmtUsd(limit)} (+${fmtUsd(over)}${pct(over, limit)})` });
       }
     }
@@ -425,7 +426,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
       errors: results.filter((r) => r.status === "error").length,
       warnings: problems.filter((p) => p.level === "warning").length + results.reduce((n, r) => n + r.warnings.length, 0) + rules.reduce((n, r) => n + r.warnings.length, 0),
       promptTokens: results.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0),
-      costUsd: results.some((r) => r.costUsd === null && !r.error) ? null : results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+      costUsd: results.some((r) => r.costUsd === null && !r.error) ? null : tidyUsd(results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)),
       cached: results.filter((r) => r.cached).length,
     },
     rules,

@@ -11,7 +11,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
-import type { Cost, ServiceTier } from "../pricing/cost.js";
+import { tidyUsd, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { BillingOptions } from "../estimate/estimate.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
@@ -247,9 +247,9 @@ class CostSum {
   }
 
   get total(): Cost {
-    const prompt = this.unknown.prompt ? null : this.sums.prompt + this.comp.prompt;
-    const completion = this.unknown.completion ? null : this.sums.completion + this.comp.completion;
-    return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : prompt + completion };
+    const prompt = this.unknown.prompt ? null : tidyUsd(this.sums.prompt + this.comp.prompt);
+    const completion = this.unknown.completion ? null : tidyUsd(this.sums.completion + this.comp.completion);
+    return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : tidyUsd(prompt + completion) };
   }
 }
 

@@ -72,7 +72,7 @@ const PER_MILLION = 1_000_000;
 export function priceTokens(tokens: number, usdPerMillion: number | undefined): number | null {
   if (tokens === 0) return 0;
   if (usdPerMillion === undefined) return null;
-  return tidy((tokens * usdPerMillion) / PER_MILLION);
+  return tidyUsd((tokens * usdPerMillion) / PER_MILLION);
 }
 
 /** Adds USD amounts; any unknown (null) makes the sum unknown. */
@@ -82,7 +82,7 @@ function sum(...parts: (number | null)[]): number | null {
     if (part === null) return null;
     total += part;
   }
-  return tidy(total);
+  return tidyUsd(total);
 }
 
 type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "output";
@@ -208,7 +208,7 @@ export interface ImageRequest {
 }
 
 /** Drops binary floating-point noise from a USD amount (1.5 × 0.006 = 0.009000000000000001 → 0.009). */
-function tidy(usd: number): number {
+export function tidyUsd(usd: number): number {
   return Number(usd.toPrecision(12));
 }
 
@@ -250,7 +250,7 @@ export function imageCost(model: Pick<ModelEntry, "id" | "pricing">, request: Im
     }
   }
   const detail = [match.size, match.quality].filter(Boolean).join(" ") || undefined;
-  return { currency: "USD", unit: "image", quantity: images, rate: match.usd, total: tidy(images * match.usd), ...(detail ? { detail } : {}) };
+  return { currency: "USD", unit: "image", quantity: images, rate: match.usd, total: tidyUsd(images * match.usd), ...(detail ? { detail } : {}) };
 }
 
 /** Characters billed for text-to-speech: Unicode code points (an emoji is one character, not two UTF-16 units). */
@@ -265,14 +265,14 @@ export function speechCost(model: Pick<ModelEntry, "id" | "pricing">, characters
   const quantity = checkQuantity("characters", characters, true);
   const perMillion = model.pricing.characterInput;
   const rate = perMillion === undefined ? null : perMillion / PER_MILLION;
-  return { currency: "USD", unit: "character", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
+  return { currency: "USD", unit: "character", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidyUsd(quantity * rate) };
 }
 
 /** Cost of transcribing `minutes` of audio with a per-minute model (whisper-1). */
 export function transcriptionCost(model: Pick<ModelEntry, "id" | "pricing">, minutes: number): UnitCost {
   const quantity = checkQuantity("minutes", minutes, false);
   const rate = model.pricing.audioInputPerMinute ?? null;
-  return { currency: "USD", unit: "minute", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
+  return { currency: "USD", unit: "minute", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidyUsd(quantity * rate) };
 }
 
 /** Cost of fine-tuning on `trainingTokens` tokens for `epochs` epochs (billed tokens = tokens × epochs). */
@@ -280,7 +280,7 @@ export function trainingCost(model: Pick<ModelEntry, "id" | "pricing">, training
   const quantity = checkQuantity("trainingTokens", trainingTokens, true) * checkQuantity("epochs", epochs, true);
   const perMillion = model.pricing.training;
   const rate = perMillion === undefined ? null : perMillion / PER_MILLION;
-  return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidy(quantity * rate) };
+  return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidyUsd(quantity * rate) };
 }
 
 /** How a model is priced: per text token, or per image / character / minute. */
