@@ -5,7 +5,7 @@
 // Everything runs in this one process or in child processes it starts, on a corpus it builds
 // from files on this machine (bench/corpus.js → bench/.corpus/, gitignored).
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,6 +199,31 @@ function workers(mixed) {
   measure(buildDistinctFiles(), "distinct files (node_modules text files, deduplicated, + CJK)");
   // The corpus four times over: one thread's piece cache sees every piece four times, two workers split those hits.
   measure(dir, "the mixed corpus four times over, cut into files");
+  // A bigger directory: each extra thread has a fixed cost (its own JIT warm-up and optimizing compiles), which
+  // more text amortizes.
+  measure(buildLargeDir(mixed), "the mixed corpus ~16 times over, 1,000 files of ~250 KB");
+}
+
+/** ~250 MB in 1,000 files of ~250 KB, cut at line ends from the mixed corpus repeated. */
+function buildLargeDir(mixed) {
+  const dir = join(corpusDir, "large");
+  if (existsSync(join(dir, "done"))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const lines = readFileSync(mixed, "utf8").split("\n");
+  let next = 0;
+  for (let file = 0; file < 1000; file++) {
+    const chunk = [];
+    let size = 0;
+    while (size < 250_000) {
+      const line = lines[next++ % lines.length];
+      chunk.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    writeFileSync(join(dir, `f${String(file).padStart(4, "0")}.txt`), chunk.join("\n"));
+  }
+  closeSync(openSync(join(dir, "done"), "w"));
+  return dir;
 }
 
 function big(mixed) {
