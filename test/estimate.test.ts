@@ -73,6 +73,13 @@ describe("estimate", () => {
     expect(e.warnings.join(" ")).toContain("no published per-token price");
   });
 
+  it("a model billed per search is not priced as free tokens", () => {
+    const e = estimate({ model: "rerank-v3.5", prompt: "which document answers the question?" });
+    expect(e.cost.total).toBeNull();
+    expect(e.exact).toBe(false);
+    expect(e.warnings).toContain("rerank-v3.5 is billed per search ($0.002 per query), not per token: tokens and fit only");
+  });
+
   it("warns for retired models but still estimates", () => {
     const e = estimate({ model: "text-davinci-003", prompt: "Say this is a test", maxTokens: 16 });
     expect(e.contextWindow).toBe(4097);

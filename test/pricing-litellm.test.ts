@@ -78,6 +78,22 @@ describe("convertLiteLLM", () => {
     expect(out.models.find((m) => m.id === "tts-1")!.pricing).toEqual({ characterInput: 15 });
   });
 
+  it("a zero token price is unknown, not free, when the model is billed in another unit or outputs no text", () => {
+    const out = convertLiteLLM(
+      {
+        "rerank-v3.5": { litellm_provider: "cohere", mode: "rerank", input_cost_per_query: 0.002, input_cost_per_token: 0, output_cost_per_token: 0, max_input_tokens: 4096 },
+        "gemini/lyria-x": { litellm_provider: "gemini", mode: "chat", input_cost_per_token: 0, output_cost_per_token: 0, supported_output_modalities: ["audio"], max_input_tokens: 1000 },
+        "omni-moderation-latest": { litellm_provider: "openai", mode: "moderation", input_cost_per_token: 0, output_cost_per_token: 0 },
+      },
+      opts,
+    );
+    const byId = (id: string) => out.models.find((m) => m.id === id)!;
+    expect(byId("rerank-v3.5").pricing).toEqual({ perQuery: 0.002 });
+    expect(byId("rerank-v3.5").encoding).toBe("o200k_base"); // its input is still text, counted approximately
+    expect(byId("lyria-x").pricing).toEqual({});
+    expect(byId("omni-moderation-latest").pricing).toEqual({ input: 0, output: 0 }); // moderation is free
+  });
+
   it("filters by provider", () => {
     const out = convertLiteLLM({ a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 }, b: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } }, { ...opts, providers: ["anthropic"] });
     expect(out.models.map((m) => m.id)).toEqual(["b"]);

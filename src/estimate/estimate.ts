@@ -2,7 +2,7 @@
  * Estimate: prompt tokens, completion budget, context-window fit and worst-case cost for one
  * model.
  */
-import { cachedTokensForRatio, costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
+import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
 import { UsageError } from "../errors.js";
@@ -132,7 +132,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
   // max_completion_tokens is OpenAI's name; other providers cap reasoning + answer under their own parameter.
   const param = resolved.entry && resolved.entry.provider !== "openai" ? "the output token limit" : undefined;
   warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
-  if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
+  if (resolved.entry && cost.total === null) warnings.push(unpricedWarning(resolved.entry));
   return {
     model: resolved.id,
     encoding: resolved.encoding,

@@ -294,6 +294,12 @@ export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): Pric
   return "token";
 }
 
+/** Why a model has no token cost: the warning for an estimate whose cost is unknown. */
+export function unpricedWarning(model: Pick<ModelEntry, "id" | "pricing">): string {
+  if (model.pricing.perQuery !== undefined) return `${model.id} is billed per search ($${model.pricing.perQuery} per query), not per token: tokens and fit only`;
+  return `${model.id} has no published per-token price in the table`;
+}
+
 /** Days between an ISO date and `today`. */
 export function daysSince(asOf: string, today: Date = new Date()): number {
   const then = Date.parse(`${asOf}T00:00:00Z`);

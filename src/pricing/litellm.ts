@@ -18,6 +18,9 @@
  * - Dated snapshots (`gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`) become aliases of their
  *   family entry when every converted field is identical; otherwise they keep their own entry.
  * - Sized image entries (`hd/1024-x-1792/dall-e-3`) fold into their model's `images` list.
+ * - A per-token price of 0 is dropped (unknown, not free) when the entry is billed in another unit
+ *   (`input_cost_per_query`, `output_cost_per_image`) or outputs no text; `input_cost_per_query`
+ *   becomes `perQuery`.
  */
 import { PricingError } from "../errors.js";
 import { tryEncodingForModel } from "../tokenizer/models.js";
@@ -151,7 +154,7 @@ function imagePrice(entry: LiteLLMEntry, width: number, height: number): number 
 /** Dated snapshot suffixes: -2024-08-06, -0613 / -2411 (MMDD / YYMM), -20250929. */
 const SNAPSHOT = /^(.*?)-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/;
 
-const TEXT_MODES = new Set(["chat", "completion", "responses", "embedding", "moderation", "realtime"]);
+const TEXT_MODES = new Set(["chat", "completion", "responses", "embedding", "moderation", "realtime", "rerank"]);
 
 /** The tokcost entry for one LiteLLM entry, or undefined when it carries no price and no limit (nothing to estimate with). */
 function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: ConvertLiteLLMOptions): ModelEntryInput | undefined {
@@ -166,7 +169,14 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
     delete rates.output;
     delete rates.batchOutput;
   }
+  // A zero per-token price is LiteLLM's placeholder, not "free", when the model is billed in another
+  // unit (rerank: per search; Lyria: per generated clip) or produces no text at all.
+  const perQuery = num(entry, "input_cost_per_query");
+  const outputModalities = Array.isArray(entry.supported_output_modalities) ? entry.supported_output_modalities : undefined;
+  const billedOtherwise = perQuery !== undefined || num(entry, "output_cost_per_image") !== undefined || (outputModalities !== undefined && !outputModalities.includes("text"));
+  if (billedOtherwise) for (const [name, value] of Object.entries(rates)) if (value === 0) delete rates[name];
   const pricing: Record<string, unknown> = { ...rates };
+  if (perQuery !== undefined) pricing.perQuery = clean(perQuery);
   const reasoningOutput = perMillion(entry, "output_cost_per_reasoning_token");
   if (reasoningOutput !== undefined) pricing.reasoningOutput = reasoningOutput;
   const longContext = longContextRates(entry);

@@ -85,6 +85,8 @@ export const tokenPricingSchema = z.object({
   audioInputPerMinute: usd.optional(),
   /** USD per minute of output audio (where a speech model publishes a per-minute price). */
   audioOutputPerMinute: usd.optional(),
+  /** USD per search (rerank models: Cohere bills each query, not its tokens). */
+  perQuery: usd.optional(),
 }).passthrough();
 
 export const modelStatusSchema = z.object({

@@ -5,7 +5,7 @@
  *
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
-import { cachedTokensForRatio, costOf, type Cost, type ServiceTier } from "../pricing/cost.js";
+import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
@@ -316,7 +316,7 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
   else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
   warnings.push(...(cost.notes ?? []));
-  if (resolved.entry && cost.total === null) warnings.push(`${resolved.entry.id} has no published per-token price in the table`);
+  if (resolved.entry && cost.total === null) warnings.push(unpricedWarning(resolved.entry));
   if (validated.kind !== "embeddings") {
     warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   }

@@ -29,6 +29,7 @@ function inputPrice(m: ModelEntry): string {
   }
   if (unit === "character") return `${formatPerMillion(m.pricing.characterInput)}/1M chars`;
   if (unit === "minute") return `$${m.pricing.audioInputPerMinute}/min`;
+  if (m.pricing.input === undefined && m.pricing.perQuery !== undefined) return `$${m.pricing.perQuery}/query`;
   return formatPerMillion(m.pricing.input);
 }
 
@@ -54,6 +55,12 @@ export function registerModels(program: Command, _context: CommandContext): void
       const table = await pricingFrom(flags.pricing);
       const today = new Date();
       const providers = flags.provider?.map((p) => p.toLowerCase());
+      // A misspelt provider or mode would otherwise just list nothing.
+      const known = (values: string[]) => [...new Set(values)].sort();
+      const knownProviders = known(table.list().map((m) => m.provider.toLowerCase()));
+      const knownModes = known(table.list().map((m) => m.mode));
+      for (const p of providers ?? []) if (!knownProviders.includes(p)) throw new UsageError(`unknown provider "${p}"; the table has: ${knownProviders.join(", ")}`);
+      for (const m of flags.mode ?? []) if (!knownModes.includes(m)) throw new UsageError(`unknown mode "${m}"; the table has: ${knownModes.join(", ")}`);
       const models = table
         .list()
         .filter((m) => matchesFilter(m, filter))
