@@ -5,6 +5,7 @@
  */
 import type { CountProgress } from "./count-files.js";
 
+/** A progress display for long counts: pass `onProgress` to the counter, call `done` at the end. */
 export interface ProgressReporter {
   /** Pass as `onProgress`. */
   onProgress: (progress: CountProgress) => void;
@@ -12,6 +13,7 @@ export interface ProgressReporter {
   done: () => void;
 }
 
+/** Where and when progress is shown (default: stderr, only when it is a TTY and not under CI). */
 export interface ProgressOptions {
   /** Where to draw (default: process.stderr). */
   stream?: NodeJS.WriteStream;

@@ -17,6 +17,7 @@ import type { ImagePrice, LongContextRates, ModelEntry } from "./schema.js";
 
 /** Service tiers. `standard` is the default API rate. */
 export const SERVICE_TIERS = ["standard", "batch", "flex", "priority"] as const;
+/** The API's service tiers, each with its own published rates. */
 export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 /** Token usage to price. */

@@ -89,6 +89,7 @@ export const tokenPricingSchema = z.object({
   perQuery: usd.optional(),
 }).passthrough();
 
+/** A model's lifecycle: active, deprecated (with its shutdown date) or retired (with the date it was). */
 export const modelStatusSchema = z.object({
   state: z.enum(["active", "deprecated", "retired"]),
   /** Shutdown date for deprecated models, retirement date for retired ones. */
@@ -97,8 +98,10 @@ export const modelStatusSchema = z.object({
   replacement: z.string().optional(),
 });
 
+/** What a model does, in LiteLLM's vocabulary (decides how it is priced: tokens, images, characters, minutes). */
 export const modelModeSchema = z.enum(["chat", "completion", "responses", "embedding", "moderation", "image_generation", "image_edit", "audio_speech", "audio_transcription", "realtime", "rerank", "ocr", "search", "video_generation", "other"]);
 
+/** One model in the pricing table: limits, prices, encoding, status, and where each fact comes from. */
 export const modelEntrySchema = z.object({
   id: z.string().min(1),
   provider: z.string().min(1),
@@ -122,6 +125,7 @@ export const modelEntrySchema = z.object({
   asOf: isoDate,
 }).passthrough();
 
+/** A whole pricing file (`data/models.json`, or one given with `--pricing` / `TOKCOST_PRICING`). */
 export const pricingFileSchema = z.object({
   /** Schema version of the file format. */
   version: z.literal(1),
@@ -131,10 +135,17 @@ export const pricingFileSchema = z.object({
   models: z.array(modelEntrySchema),
 });
 
+/** A validated model entry (see {@link modelEntrySchema}). */
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
+/** A model entry as written in a pricing file, before defaults are applied. */
 export type ModelEntryInput = z.input<typeof modelEntrySchema>;
+/** A model's prices (see {@link tokenPricingSchema}). */
 export type TokenPricing = z.infer<typeof tokenPricingSchema>;
+/** Rates above a long-context threshold (see {@link longContextRatesSchema}). */
 export type LongContextRates = z.infer<typeof longContextRatesSchema>;
+/** A per-image price for one size and quality. */
 export type ImagePrice = z.infer<typeof imagePriceSchema>;
+/** A model's lifecycle state and date. */
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
+/** A validated pricing file. */
 export type PricingFile = z.infer<typeof pricingFileSchema>;

@@ -114,6 +114,7 @@ export interface BudgetReporter {
   summary(): MeterSummary;
 }
 
+/** Callbacks for each metered call: its estimate before sending, its usage and cost after. */
 export interface MeterHooks {
   /** Called with every estimate before the call is sent. Throwing from it refuses the call. */
   onEstimate?: (estimate: PreflightResult) => void;

@@ -14,6 +14,7 @@ const POOL_CHARS = 1 << 20;
 /** Longest piece (UTF-16 units) the cache stores. */
 export const PIECE_CACHE_MAX_LENGTH = 64;
 
+/** Piece → token count, bounded (see the module comment). One per encoding and thread. */
 export class PieceCache {
   private readonly slots = new Int32Array(SLOTS); // entry index + 1; 0 = empty
   private readonly hashes = new Int32Array(MAX_ENTRIES);

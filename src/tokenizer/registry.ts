@@ -5,6 +5,7 @@ import { UnknownEncodingError } from "../errors.js";
 
 /** Names of the encodings tokcost ships (all of OpenAI's public tiktoken encodings). */
 export const ENCODING_NAMES = ["gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base", "o200k_harmony"] as const;
+/** The encodings tokcost implements (tiktoken's names). */
 export type EncodingName = (typeof ENCODING_NAMES)[number];
 
 /** Is `name` one of {@link ENCODING_NAMES}? */
@@ -43,6 +44,7 @@ const P50K_EDIT_SPECIALS = { "<|endoftext|>": 50256, "<|fim_prefix|>": 50281, "<
 
 /** The rank data sets (js-tiktoken's files; p50k_edit and o200k_harmony share p50k_base's and o200k_base's). */
 export const RANK_SOURCES = ["gpt2", "r50k_base", "p50k_base", "cl100k_base", "o200k_base"] as const;
+/** Which rank table an encoding is built from (several encodings share one). */
 export type RankSource = (typeof RANK_SOURCES)[number];
 
 /**
@@ -86,6 +88,7 @@ export const CL100K_SPECIAL_TOKENS: Readonly<Record<string, number>> = {
   "<|fim_suffix|>": 100260,
   "<|endofprompt|>": 100276,
 };
+/** o200k_base's special tokens (tested equal to js-tiktoken's), so they need no rank module to load. */
 export const O200K_SPECIAL_TOKENS: Readonly<Record<string, number>> = { "<|endoftext|>": 199999, "<|endofprompt|>": 200018 };
 
 function spec(name: EncodingName, family: PatternFamily, source: RankSource, specialTokens: Record<string, number>): EncodingSpec {
