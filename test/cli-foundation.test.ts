@@ -142,7 +142,7 @@ describe("bad input: one line, exit 2, other files still reported", () => {
   });
 
   it("negative or non-numeric --max-tokens, unknown flag, unknown encoding", () => {
-    for (const bad of ["-5", "lots", "1.5"]) {
+    for (const bad of ["-5", "lots", "1.5", "99999999999999999999"]) {
       const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", `--max-tokens=${bad}`]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("--max-tokens expects a non-negative whole number");

@@ -23,6 +23,12 @@ describe("text tokens", () => {
     close(c.prompt, (2_000 * 2.5 + 8_000 * 1.25) / 1e6);
   });
 
+  it("more cached tokens than the prompt has: the whole prompt billed as cached, with a note", () => {
+    const c = costOf(getModel("gpt-4o"), { inputTokens: 320, cachedInputTokens: 400, outputTokens: 0 });
+    close(c.prompt, (320 * 1.25) / 1e6);
+    expect(c.notes).toEqual(["400 cached tokens is more than the prompt's 320: the whole prompt is billed as cached"]);
+  });
+
   it("a cache-hit ratio becomes whole cached tokens", () => {
     expect(cachedTokensForRatio(1001, 0.5)).toBe(500);
     expect(() => cachedTokensForRatio(10, 1.5)).toThrow(UsageError);

@@ -13,7 +13,8 @@ export function collectList(value: string, previous: string[] = []): string[] {
 export function parseCount(flag: string): (value: string) => number {
   return (value: string) => {
     const parsed = parseHumanNumber(value);
-    if (parsed === undefined || !Number.isInteger(parsed) || parsed < 0) {
+    // Beyond 2^53 a number is no longer a whole number of tokens in JavaScript (and no model comes close).
+    if (parsed === undefined || !Number.isSafeInteger(parsed) || parsed < 0) {
       throw new UsageError(`${flag} expects a non-negative whole number (e.g. ${flag} 1000), got "${value}"`);
     }
     return parsed;
@@ -24,7 +25,7 @@ export function parseCount(flag: string): (value: string) => number {
 export function parsePositive(flag: string): (value: string) => number {
   return (value: string) => {
     const parsed = parseHumanNumber(value);
-    if (parsed === undefined || !Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag} expects a whole number of at least 1, got "${value}"`);
+    if (parsed === undefined || !Number.isSafeInteger(parsed) || parsed < 1) throw new UsageError(`${flag} expects a whole number of at least 1, got "${value}"`);
     return parsed;
   };
 }

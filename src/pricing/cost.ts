@@ -126,6 +126,9 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   const written = Math.min(checkCount("cacheWriteInputTokens", usage.cacheWriteInputTokens), inputTokens - cached);
   const name = model.id ?? "this model";
   const notes: string[] = [];
+  if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > inputTokens) {
+    notes.push(`${usage.cachedInputTokens.toLocaleString("en-US")} cached tokens is more than the prompt's ${inputTokens.toLocaleString("en-US")}: the whole prompt is billed as cached`);
+  }
   const pricing = model.pricing as Rates & typeof model.pricing;
   const long = longContextRatesFor(model, inputTokens, options.longContext ?? "auto");
   const base: Rates = long ? (long as Rates) : pricing;
