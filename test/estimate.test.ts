@@ -113,6 +113,7 @@ describe("estimate", () => {
   it("rejects bad input with typed errors", () => {
     expect(() => estimate({ model: "gpt-4o", prompt: "x", maxTokens: -1 })).toThrow(UsageError);
     expect(() => estimate({ model: "gpt-4o", prompt: "x", maxTokens: 1.5 })).toThrow(UsageError);
+    expect(() => estimate({ model: "gpt-4o", prompt: "x", maxTokens: 1e20 })).toThrow(UsageError); // not a whole number of tokens any more
     expect(() => estimate({ model: "gtp-4o", prompt: "x" })).toThrow(UnknownModelError);
   });
 });

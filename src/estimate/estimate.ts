@@ -108,7 +108,7 @@ export function reasoningWarnings(model: string, reasoningTokens: number | undef
 /** Checks a completion budget: a non-negative integer, or null. */
 export function validateMaxTokens(maxTokens: number | null | undefined, name = "maxTokens"): number | null {
   if (maxTokens === undefined || maxTokens === null) return null;
-  if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new UsageError(`${name} must be a non-negative whole number, got ${maxTokens}`);
+  if (!Number.isSafeInteger(maxTokens) || maxTokens < 0) throw new UsageError(`${name} must be a non-negative whole number, got ${maxTokens}`);
   return maxTokens;
 }
 

@@ -21,7 +21,7 @@ const tokenCount = z
   .union([z.number().int({ error: COUNT_HELP }).nonnegative({ error: COUNT_HELP }), z.string().regex(/^\s*[0-9][0-9_,]*(?:\.[0-9]+)?\s*[kKmM]?\s*$/, { error: COUNT_HELP })], { error: COUNT_HELP })
   .transform((value, ctx) => {
     const parsed = parseTokenCount(value);
-    if (parsed === undefined || !Number.isInteger(parsed) || parsed < 0) {
+    if (parsed === undefined || !Number.isSafeInteger(parsed) || parsed < 0) {
       ctx.addIssue({ code: "custom", message: `${COUNT_HELP} (a non-negative whole number), got ${JSON.stringify(value)}` });
       return z.NEVER;
     }

@@ -105,7 +105,7 @@ export function longContextRatesFor(model: Pick<ModelEntry, "pricing">, inputTok
 
 function checkCount(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
-  if (!Number.isFinite(value) || value < 0 || !Number.isInteger(value)) throw new UsageError(`${name} must be a non-negative whole number of tokens, got ${value}`);
+  if (!Number.isFinite(value) || value < 0 || !Number.isSafeInteger(value)) throw new UsageError(`${name} must be a non-negative whole number of tokens, got ${value}`);
   return value;
 }
 

@@ -55,7 +55,7 @@ const isSystem = (m: ChatMessageLike) => m.role === "system" || m.role === "deve
  * const { kept, dropped } = fitMessages(history, { model: "gpt-4o", maxTokens: 1000 });
  */
 export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], options: FitOptions): FitResult<M> {
-  if (!Number.isInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
+  if (!Number.isSafeInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
   const limits = limitsOf(resolved.entry);
   const window = options.contextWindow ?? limits.contextWindow;

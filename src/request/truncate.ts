@@ -58,7 +58,7 @@ function completeSuffixStart(bytes: Uint8Array): number {
  * truncateText("one two three four", { tokens: 2, encoding: "o200k_base" }).text; // "one two"
  */
 export function truncateText(text: string, options: TruncateOptions): TruncateResult {
-  if (!Number.isInteger(options.tokens) || options.tokens < 0) throw new InputError(`the token budget must be a non-negative whole number, got ${options.tokens}`);
+  if (!Number.isSafeInteger(options.tokens) || options.tokens < 0) throw new InputError(`the token budget must be a non-negative whole number, got ${options.tokens}`);
   const enc = resolveEncoding({ model: options.model, encoding: options.encoding });
   const ids = enc.encode(text);
   if (ids.length <= options.tokens) return { text, tokens: ids.length, originalTokens: ids.length, truncated: false, encoding: enc.name };
