@@ -58,6 +58,10 @@ describe("tokcost estimate <request.json>", () => {
     const reasoning = runCli(["estimate", fx("reasoning-max-tokens.json")]);
     expect(reasoning.code).toBe(2);
     expect(reasoning.stderr).toContain("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
+    // where the API's words do not name the field, the line adds it (the API returns it as "param")
+    const role = runCli(["estimate", "-"], { input: JSON.stringify({ model: "gpt-4o", messages: [{ role: "robot", content: "hi" }] }) });
+    expect(role.code).toBe(2);
+    expect(errorLines(role.stderr)).toEqual(["tokcost: <stdin>: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)"]);
   });
 
   it("a request that does not fit exits 1 with the API's message", () => {

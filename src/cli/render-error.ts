@@ -7,11 +7,25 @@ import { isTokcostError, redactSecrets } from "../errors.js";
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, limit: 1, usage: 2 } as const;
 
+/**
+ * An error's message for people, with the request field it is about when the message does not
+ * name it already (the API's JSON carries it apart as `param`: `messages[0].role`).
+ */
+export function withParam(message: string, param: string | null | undefined): string {
+  return param && !message.includes(param) ? `${message} (at ${param})` : message;
+}
+
 /** One human line for an error (no trailing newline). */
 export function errorLine(error: unknown): string {
-  if (isTokcostError(error)) return redactSecrets(`tokcost: ${error.message}`);
+  if (isTokcostError(error)) return redactSecrets(`tokcost: ${withParam(error.message, paramOf(error))}`);
   if (error instanceof Error) return redactSecrets(`tokcost: unexpected error: ${error.message} (set TOKCOST_DEBUG=1 for details and please report it)`);
   return redactSecrets(`tokcost: unexpected error: ${String(error)}`);
+}
+
+/** The request field an error is about, if any. */
+export function paramOf(error: unknown): string | null {
+  const param = (error as { param?: unknown } | null)?.param;
+  return typeof param === "string" ? param : null;
 }
 
 /** The exit code an error maps to. */

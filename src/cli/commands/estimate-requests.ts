@@ -18,6 +18,7 @@ import { readAll } from "../../node/inputs.js";
 import type { InputSource } from "../../node/measure.js";
 import { resolveModels } from "../../node/estimate-files.js";
 import { readsStdin } from "../shared.js";
+import { paramOf, withParam } from "../render-error.js";
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
 import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
@@ -54,7 +55,8 @@ export interface RequestFileResult {
 
 /** A file that could not be estimated: one line on stderr, an `errors` entry in JSON, exit 2. */
 function failureResult(path: string, error: TokcostError): RequestFileResult {
-  const message = error.message.startsWith(path) ? error.message : `${path}: ${error.message}`;
+  const text = withParam(error.message, paramOf(error));
+  const message = text.startsWith(path) ? text : `${path}: ${text}`;
   return { json: [], render: () => "", errors: [message], warnings: [], exitCode: 2, failure: { path, code: error.code, message } };
 }
 
@@ -156,7 +158,7 @@ function batchResult(b: BatchEstimate, encoding: string | null): RequestFileResu
   return {
     json: [json],
     render,
-    errors: b.errors.map((e) => `${b.path}:${e.line}: ${e.customId ? `(${e.customId}) ` : ""}${e.message}`),
+    errors: b.errors.map((e) => `${b.path}:${e.line}: ${e.customId ? `(${e.customId}) ` : ""}${withParam(e.message, e.param)}`),
     warnings: b.warnings,
     exitCode: t.invalid > 0 || t.notFitting > 0 ? 1 : 0,
   };
@@ -208,7 +210,7 @@ function fineTuneResult(f: FineTuningEstimate, encoding: string): RequestFileRes
   return {
     json: [json],
     render,
-    errors: f.errors.map((e) => `${f.path}:${e.line}: ${e.message}`),
+    errors: f.errors.map((e) => `${f.path}:${e.line}: ${withParam(e.message, e.param)}`),
     warnings: f.warnings,
     exitCode: t.invalid > 0 || t.overLimit > 0 ? 1 : 0,
   };
