@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { get_encoding } from "tiktoken";
 
-const { getEncoding } = await import("../dist/src/tokenizer/index.js");
+const { getEncoding } = await import("../dist/src/index.node.js");
 const { setFlagsForTesting, F_L, F_N, F_WS, F_U, F_W } = await import("../dist/src/tokenizer/unicode.js");
 const write = process.argv.includes("--write");
 const names = ["r50k_base", "cl100k_base", "o200k_base"];
