@@ -3,7 +3,7 @@
  * nightly job with a daily budget, several workers with one budget).
  *
  * - Every transaction (reserve, settle, release) runs under a lock file (`<path>.lock`, created
- *   with O_EXCL), so a reservation is checked against the spend and reservations of every
+ *   atomically with its owner inside), so a reservation is checked against the spend and reservations of every
  *   process — the budget holds across processes.
  * - Writes are atomic: the new state goes to a temporary file in the same directory, is fsynced,
  *   and renamed over the ledger. A crash mid-write leaves the previous state intact (and a stray
@@ -141,17 +141,9 @@ export class FileLedger implements Ledger {
     let wait = 1;
     for (;;) {
       try {
-        const handle = await fs.open(this.lockPath, "wx");
-        try {
-          await handle.writeFile(JSON.stringify({ owner: this.owner, token, at: Date.now() }));
-        } finally {
-          await handle.close();
-        }
-        return token;
+        if (await this.createLock(JSON.stringify({ owner: this.owner, token, at: Date.now() }))) return token;
       } catch (error) {
-        if (errno(error) !== "EEXIST") {
-          throw new LedgerError(`cannot create the ledger lock ${this.lockPath}: ${(error as Error).message}`, { details: { path: this.lockPath } });
-        }
+        throw new LedgerError(`cannot create the ledger lock ${this.lockPath}: ${(error as Error).message}`, { details: { path: this.lockPath } });
       }
       if (await this.breakIfStale()) continue;
       if (Date.now() > deadline) {
@@ -159,6 +151,39 @@ export class FileLedger implements Ledger {
       }
       await delay(wait + Math.random() * wait);
       wait = Math.min(wait * 2, 25);
+    }
+  }
+
+  /**
+   * Creates the lock file with its content in one step: the content goes to a temporary file that
+   * is then hard-linked to the lock path (which fails if the lock exists). A process killed at any
+   * moment thus leaves either no lock or one that names its owner — never an empty lock that only
+   * its age (`staleLockMs`) could clear. Where hard links are not supported, falls back to an
+   * exclusive create followed by a write. false when another process holds the lock.
+   */
+  private async createLock(content: string): Promise<boolean> {
+    const tmp = `${this.lockPath}.${randomBytes(6).toString("hex")}.tmp`;
+    await fs.writeFile(tmp, content);
+    try {
+      await fs.link(tmp, this.lockPath);
+      return true;
+    } catch (error) {
+      if (errno(error) === "EEXIST") return false;
+      if (errno(error) !== "EPERM" && errno(error) !== "ENOTSUP" && errno(error) !== "ENOSYS") throw error;
+    } finally {
+      await fs.unlink(tmp).catch(() => undefined);
+    }
+    try {
+      const handle = await fs.open(this.lockPath, "wx");
+      try {
+        await handle.writeFile(content);
+      } finally {
+        await handle.close();
+      }
+      return true;
+    } catch (error) {
+      if (errno(error) === "EEXIST") return false;
+      throw error;
     }
   }
 
