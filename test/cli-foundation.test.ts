@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
 import { runCli } from "./helpers/cli.js";
 import { readFileSync } from "node:fs";
+import { groupWarnings } from "../src/cli/shared.js";
 
 let dir: string;
 const o200k = get_encoding("o200k_base");
@@ -217,5 +218,27 @@ describe("tokcost models", () => {
   it("help and version exit 0", () => {
     expect(runCli(["--help"]).code).toBe(0);
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe("warnings for people", () => {
+  it("one line per note: the same note about several models or files is grouped, in first-seen order", () => {
+    expect(
+      groupWarnings([
+        "o4-mini: hidden reasoning tokens are billed as output",
+        "prices are old",
+        "gpt-5: hidden reasoning tokens are billed as output",
+        "prices are old",
+        "a.txt: invalid UTF-8",
+        "ft:gpt-4o:org::x: a colon in the id is never split",
+      ]),
+    ).toEqual(["o4-mini, gpt-5: hidden reasoning tokens are billed as output", "prices are old", "a.txt: invalid UTF-8", "ft:gpt-4o:org::x: a colon in the id is never split"]);
+  });
+
+  it("the default comparison names its reasoning models in one warning", () => {
+    const r = runCli(["estimate", f("hello.txt")]);
+    expect(r.code).toBe(0);
+    const reasoning = r.stderr.split("\n").filter((line) => line.includes("hidden reasoning tokens"));
+    expect(reasoning).toEqual(["warning: o4-mini, gpt-5-mini, gpt-5: hidden reasoning tokens are billed as output and count against max_completion_tokens, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them"]);
   });
 });

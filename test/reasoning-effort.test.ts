@@ -43,7 +43,7 @@ describe("estimates with an effort level", () => {
     expect(() => estimate({ model: "o3", prompt: "x", billing: { reasoningEffort: "low", reasoningTokens: 10 } })).toThrow(/not both/);
     const off = estimate({ model: "o3", prompt: "x", maxTokens: 100, billing: { reasoningEffort: "none" } });
     expect(off.cost.completion).toBeCloseTo((100 * getModel("o3").pricing.output!) / 1e6, 12);
-    expect(off.warnings.join(" ")).not.toMatch(/is a reasoning model/);
+    expect(off.warnings.join(" ")).not.toMatch(/hidden reasoning tokens/);
   });
 
   it("requests: a body's own reasoning_effort counts where its number is published, and is left out (with the usual note) where not", () => {
@@ -51,7 +51,7 @@ describe("estimates with an effort level", () => {
     expect(gemini.cost.reasoning).toBeCloseTo((1024 * (getModel("gemini-2.5-flash").pricing.reasoningOutput ?? getModel("gemini-2.5-flash").pricing.output!)) / 1e6, 12);
     const o3 = estimateRequest({ model: "o3", messages: [{ role: "user", content: "Prove it." }], max_completion_tokens: 1000, reasoning_effort: "high" });
     expect(o3.cost.reasoning).toBeUndefined();
-    expect(o3.warnings.join(" ")).toMatch(/o3 is a reasoning model/);
+    expect(o3.warnings.join(" ")).toMatch(/o3: hidden reasoning tokens are billed as output/);
   });
 
   it("CLI: --reasoning-effort, and a one-line error where no number is published", () => {

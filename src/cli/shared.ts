@@ -37,10 +37,32 @@ export function pricingFrom(flag: string | undefined): Promise<PricingTable> {
 
 /** Writes warnings once each to stderr. */
 export function printWarnings(warnings: Iterable<string>, paint: (s: string) => string = (s) => s): void {
+  for (const warning of groupWarnings(warnings)) process.stderr.write(`${paint("warning:")} ${warning}\n`);
+}
+
+/**
+ * Each warning once, and one line for the same note about several models or files:
+ * "o4-mini: X", "gpt-5: X" → "o4-mini, gpt-5: X" (at the place of the first).
+ */
+export function groupWarnings(warnings: Iterable<string>): string[] {
+  const lines: Array<{ subjects: string[]; text: string } | string> = [];
+  const byText = new Map<string, { subjects: string[]; text: string }>();
   const seen = new Set<string>();
   for (const warning of warnings) {
     if (seen.has(warning)) continue;
     seen.add(warning);
-    process.stderr.write(`${paint("warning:")} ${warning}\n`);
+    const match = /^([^\s:]+): (.+)$/s.exec(warning);
+    if (!match) {
+      lines.push(warning);
+      continue;
+    }
+    const group = byText.get(match[2]);
+    if (group) group.subjects.push(match[1]);
+    else {
+      const entry = { subjects: [match[1]], text: match[2] };
+      byText.set(match[2], entry);
+      lines.push(entry);
+    }
   }
+  return lines.map((line) => (typeof line === "string" ? line : `${line.subjects.join(", ")}: ${line.text}`));
 }

@@ -102,7 +102,7 @@ export function reasoningWarnings(model: string, reasoningTokens: number | undef
     if (options.known && !options.isReasoning) out.push(`${model} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`);
     return out;
   }
-  return options.isReasoning ? [`${model} is a reasoning model: its hidden reasoning tokens are billed as output and count against ${param}, on top of the visible answer (add --reasoning-tokens <n>, or reasoningTokens, to include them)`] : [];
+  return options.isReasoning ? [`${model}: hidden reasoning tokens are billed as output and count against ${param}, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them`] : [];
 }
 
 /** Checks a completion budget: a non-negative integer, or null. */
