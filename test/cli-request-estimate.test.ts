@@ -64,6 +64,15 @@ describe("tokcost estimate <request.json>", () => {
     expect(errorLines(role.stderr)).toEqual(["tokcost: <stdin>: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)"]);
   });
 
+  it("JSON lines that are neither batch nor fine-tuning lines: one line saying what to do; other files still estimated", () => {
+    const file = path.join(dir, "bodies.jsonl");
+    writeFileSync(file, '{"prompt": "hello"}\n{"prompt": "world"}\n');
+    const r = runCli(["estimate", file, fx("cookbook-chat.json"), "--json"]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([`tokcost: ${file}: one JSON object per line, but not Batch API requests ({"custom_id", "method", "url", "body"}) or chat fine-tuning examples ({"messages"}); write each request body to its own .json file, or wrap the lines as a Batch API input file`]);
+    expect(JSON.parse(r.stdout).estimates.map((e: { path: string }) => e.path)).toContain(fx("cookbook-chat.json"));
+  });
+
   it("a request that does not fit exits 1 with the API's message", () => {
     const r = runCli(["estimate", fx("too-long.json")]);
     expect(r.code).toBe(1);

@@ -35,7 +35,22 @@ export async function readJsonFile(path: string): Promise<unknown> {
   try {
     return parseJsonText(text);
   } catch (cause) {
+    if (isJsonLines(text)) {
+      throw new InputError(`${path}: one JSON object per line, but not Batch API requests ({"custom_id", "method", "url", "body"}) or chat fine-tuning examples ({"messages"}); write each request body to its own .json file, or wrap the lines as a Batch API input file`, { cause });
+    }
     throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
+  }
+}
+
+/** Does `text` hold several JSON values, one per line (JSONL)? */
+function isJsonLines(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  if (lines.length < 2) return false;
+  try {
+    for (const line of lines.slice(0, 2)) parseJsonText(line);
+    return true;
+  } catch {
+    return false;
   }
 }
 
