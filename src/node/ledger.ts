@@ -3,8 +3,8 @@
  * nightly job with a daily budget, several workers with one budget).
  *
  * - Every transaction (reserve, settle, release) runs under a lock file (`<path>.lock`, created
- *   atomically with its owner inside), so a reservation is checked against the spend and reservations of every
- *   process — the budget holds across processes.
+ *   atomically with its owner inside), so a reservation is checked against the spend and
+ *   reservations of every process — the budget holds across processes.
  * - Writes are atomic: the new state goes to a temporary file in the same directory, is fsynced,
  *   and renamed over the ledger. A crash mid-write leaves the previous state intact (and a stray
  *   `.tmp` file, which is ignored).
@@ -159,7 +159,8 @@ export class FileLedger implements Ledger {
    * is then hard-linked to the lock path (which fails if the lock exists). A process killed at any
    * moment thus leaves either no lock or one that names its owner — never an empty lock that only
    * its age (`staleLockMs`) could clear. Where hard links are not supported, falls back to an
-   * exclusive create followed by a write. false when another process holds the lock.
+   * exclusive create followed by a write. false when another process holds the lock. (A process
+   * killed between writing and removing the temporary file leaves that file behind; it is inert.)
    */
   private async createLock(content: string): Promise<boolean> {
     const tmp = `${this.lockPath}.${randomBytes(6).toString("hex")}.tmp`;
