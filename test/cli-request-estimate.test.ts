@@ -5,7 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
 import { runCli } from "./helpers/cli.js";
-import { getModel } from "../src/index.js";
+import { countChatTokens, getModel } from "../src/index.js";
 import { png } from "./fixtures/requests/image-bytes.js";
 
 /** The error lines of stderr (warnings such as stale prices are other lines). */
@@ -64,13 +64,35 @@ describe("tokcost estimate <request.json>", () => {
     expect(errorLines(role.stderr)).toEqual(["tokcost: <stdin>: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)"]);
   });
 
-  it("JSON lines that are neither batch nor fine-tuning lines: one line saying what to do; other files still estimated", () => {
+  it("a JSONL of bare request bodies: a line each at standard rates, bad lines named; other files still estimated", () => {
     const file = path.join(dir, "bodies.jsonl");
-    writeFileSync(file, '{"prompt": "hello"}\n{"prompt": "world"}\n');
+    const lines = [
+      { model: "gpt-4o", messages: [{ role: "user", content: "hello" }], max_tokens: 50 },
+      { model: "gpt-4o", messages: [{ role: "robot", content: "x" }] },
+      { foo: 1 },
+      { model: "gpt-4o-mini", prompt: "Say this is a test", max_tokens: 7 },
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     const r = runCli(["estimate", file, fx("cookbook-chat.json"), "--json"]);
-    expect(r.code).toBe(2);
-    expect(errorLines(r.stderr)).toEqual([`tokcost: ${file}: one JSON object per line, but not Batch API requests ({"custom_id", "method", "url", "body"}) or chat fine-tuning examples ({"messages"}); write each request body to its own .json file, or wrap the lines as a Batch API input file`]);
-    expect(JSON.parse(r.stdout).estimates.map((e: { path: string }) => e.path)).toContain(fx("cookbook-chat.json"));
+    expect(r.code).toBe(1); // invalid lines, as for a batch file
+    const out = JSON.parse(r.stdout);
+    const bodies = out.estimates.find((e: { path: string }) => e.path === file);
+    expect(bodies.kind).toBe("requests");
+    expect(bodies.requests.lines.map((l: { line: number; kind: string; customId: null }) => [l.line, l.kind, l.customId])).toEqual([
+      [1, "chat", null],
+      [4, "completions", null],
+    ]);
+    const chat = countChatTokens([{ role: "user", content: "hello" }], { model: "gpt-4o" }).total;
+    const gpt4o = getModel("gpt-4o").pricing;
+    expect(bodies.requests.lines[0].cost.total).toBeCloseTo((chat * gpt4o.input! + 50 * gpt4o.output!) / 1e6, 12); // standard, not batch, rates
+    expect(out.estimates.map((e: { path: string }) => e.path)).toContain(fx("cookbook-chat.json"));
+    expect(errorLines(r.stderr)).toEqual([
+      `tokcost: ${file}:2: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)`,
+      `tokcost: ${file}:3: not a request body: expected messages (chat), prompt (completions) or input (responses, embeddings)`,
+    ]);
+    const table = runCli(["estimate", file]);
+    expect(table.stdout).toContain(`${file}: request bodies, one per line`);
+    expect(table.stdout).toMatch(/│\s*Cost │/);
   });
 
   it("a request that does not fit exits 1 with the API's message", () => {

@@ -80,6 +80,13 @@ describe("estimate", () => {
     expect(e.warnings).toContain("rerank-v3.5 is billed per search ($0.002 per query), not per token: tokens and fit only");
   });
 
+  it("a missing tier price is named once, not also as a missing per-token price", () => {
+    const e = estimate({ model: "gpt-4o", prompt: "hi", maxTokens: 10, billing: { tier: "flex" } });
+    expect(e.cost.total).toBeNull();
+    expect(e.warnings).toContain("gpt-4o has no published flex price");
+    expect(e.warnings.join(" ")).not.toContain("per-token price");
+  });
+
   it("warns for retired models but still estimates", () => {
     const e = estimate({ model: "text-davinci-003", prompt: "Say this is a test", maxTokens: 16 });
     expect(e.contextWindow).toBe(4097);

@@ -52,6 +52,16 @@ describe("recognising files by shape", () => {
   it("a missing file is one clear error", async () => {
     await expect(detectRequestFile(path.join(dir, "nope.json"))).rejects.toThrow(/no such file/);
   });
+
+  it("request bodies one per line are a JSONL of requests; one body and a trailing newline is a request", async () => {
+    const body = JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    writeFileSync(path.join(dir, "bodies.jsonl"), `${body}\n${body}\n`);
+    writeFileSync(path.join(dir, "one.json"), `${body}\n\n`);
+    expect(await detectRequestFile(path.join(dir, "bodies.jsonl"))).toBe("requests");
+    expect(await detectRequestFile(path.join(dir, "one.json"))).toBe("request");
+    // read as one request body, such a file says how to read it instead of where JSON.parse stopped
+    await expect(estimateRequestFile(path.join(dir, "bodies.jsonl"))).rejects.toThrow(/one JSON value per line \(JSONL\), not one request body/);
+  });
 });
 
 describe("request files", () => {
@@ -125,6 +135,22 @@ describe("batch files", () => {
     expect(b.warnings).toContain("lines 3, 4, 5, 6, 7 and 2 more: 3 choices per prompt: the completion budget is billed 3 times");
     writeFileSync(file, [line("x", { n: 2 }), line("y", { n: 2 })].join("\n") + "\n");
     expect((await estimateBatchFile(file)).warnings).toContain("2 choices per prompt: the completion budget is billed 2 times");
+  });
+
+  it("lines: \"requests\" reads bare request bodies at standard rates, with the billing options", async () => {
+    const file = path.join(dir, "bodies-billing.jsonl");
+    const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Question number 0" }], max_tokens: 20 };
+    writeFileSync(file, [body, body, { nothing: true }].map((l) => JSON.stringify(l)).join("\n") + "\n");
+    const b = await estimateBatchFile(file, { lines: "requests" });
+    expect(b.format).toBe("requests");
+    expect(b.totals).toMatchObject({ requests: 2, invalid: 1 });
+    expect(b.lines.map((l) => l.customId)).toEqual([null, null]);
+    const { pricing } = getModel("gpt-4o-mini");
+    const prompt = countChatTokens(body.messages, { model: "gpt-4o-mini" }).total;
+    expect(b.lines[0].cost.total! * 1e6).toBeCloseTo(prompt * pricing.input! + 20 * pricing.output!, 6);
+    const cached = await estimateBatchFile(file, { lines: "requests", cachedInputTokens: prompt });
+    expect(cached.lines[0].cost.prompt! * 1e6).toBeCloseTo(prompt * pricing.cachedInput!, 6);
+    expect(b.errors[0]).toMatchObject({ line: 3, message: "not a request body: expected messages (chat), prompt (completions) or input (responses, embeddings)" });
   });
 
   it("rejects an endpoint tokcost does not model", async () => {

@@ -8,8 +8,8 @@ import { detectRequestKind, isBatchLine, isFineTuningExample } from "../request/
 import { fileError } from "./inputs.js";
 import { parseJsonText } from "../util/json.js";
 
-/** What a file holds. */
-export type RequestFileKind = "request" | "batch" | "fine-tune" | "text";
+/** What a file holds (`requests`: bare request bodies, one per line). */
+export type RequestFileKind = "request" | "requests" | "batch" | "fine-tune" | "text";
 
 const PEEK_BYTES = 1 << 20;
 
@@ -22,8 +22,8 @@ function classify(value: unknown): RequestFileKind | undefined {
 }
 
 /**
- * Recognises a file by its shape: a JSON request body, a Batch API JSONL file, a chat
- * fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
+ * Recognises a file by its shape: a JSON request body, a JSONL of request bodies, a Batch API
+ * JSONL file, a chat fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
  * file is one pretty-printed JSON document.
  */
 export async function detectRequestFile(path: string): Promise<RequestFileKind> {
@@ -40,9 +40,11 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
   }
   const trimmed = head.replace(/^\uFEFF/, "").trimStart();
   if (!trimmed.startsWith("{")) return "text";
-  const firstLine = trimmed.split(/\r?\n/, 1)[0];
+  const [firstLine, ...rest] = trimmed.split(/\r?\n/);
   try {
     const kind = classify(parseJsonText(firstLine));
+    // A request body on the first line and more after it: a JSONL of request bodies.
+    if (kind === "request" && rest.some((line) => line.trim() !== "")) return "requests";
     if (kind) return kind;
   } catch {
     // Not one object per line: maybe a pretty-printed document.

@@ -17,7 +17,7 @@ import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
 import { kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
-import { isPlainObject } from "../request/shape.js";
+import { detectRequestKind, isPlainObject } from "../request/shape.js";
 import { fileError } from "./inputs.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
@@ -36,7 +36,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
     return parseJsonText(text);
   } catch (cause) {
     if (isJsonLines(text)) {
-      throw new InputError(`${path}: one JSON object per line, but not Batch API requests ({"custom_id", "method", "url", "body"}) or chat fine-tuning examples ({"messages"}); write each request body to its own .json file, or wrap the lines as a Batch API input file`, { cause });
+      throw new InputError(`${path}: one JSON value per line (JSONL), not one request body; estimate it line by line (tokcost estimate does; in code, estimateBatchFile(path, { lines: "requests" }))`, { cause });
     }
     throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
   }
@@ -187,7 +187,8 @@ const batchLineSchema = z.strictObject({
 /** One estimated line of a batch file. */
 export interface BatchLineEstimate {
   line: number;
-  customId: string;
+  /** The Batch API line's `custom_id` (null for a file of bare request bodies). */
+  customId: string | null;
   kind: RequestKind;
   model: string;
   promptTokens: number;
@@ -225,6 +226,8 @@ export interface BatchTotals {
 /** Result of {@link estimateBatchFile}. */
 export interface BatchEstimate {
   path: string;
+  /** `batch`: Batch API input lines, at Batch API rates; `requests`: bare request bodies, one per line, at standard rates. */
+  format: "batch" | "requests";
   /** Estimated lines (the first `keepLines`; see `linesOmitted`). */
   lines: BatchLineEstimate[];
   linesOmitted: number;
@@ -270,6 +273,12 @@ class CostSum {
 
 /** Options for {@link estimateBatchFile}. */
 export interface BatchFileOptions extends RequestFileOptions {
+  /**
+   * What each line is: a Batch API request (`batch`, the default: billed at Batch API rates, the
+   * billing options do not apply) or a bare request body (`requests`: one call each, billed as
+   * a request file is, billing options included).
+   */
+  lines?: "batch" | "requests";
   /** Keep at most this many per-line results (totals always cover every line). Default 10,000. */
   keepLines?: number;
   /** Called for each line as it is estimated (for streaming output). */
@@ -287,8 +296,10 @@ function linesLabel(lines: readonly number[]): string {
 /**
  * Estimates an OpenAI Batch API input file: every line validated and estimated at Batch API
  * rates; a bad line is reported with its line number and reason and the rest are still counted.
+ * With `lines: "requests"`, each line is a bare request body instead (a JSONL of calls to make).
  */
 export async function estimateBatchFile(path: string, options: BatchFileOptions = {}): Promise<BatchEstimate> {
+  const format = options.lines ?? "batch";
   const keep = options.keepLines ?? 10_000;
   const lines: BatchLineEstimate[] = [];
   const errors: LineError[] = [];
@@ -309,16 +320,28 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       } catch (cause) {
         throw new InputError(`not valid JSON (${(cause as Error).message})`);
       }
-      if (isPlainObject(parsed) && typeof parsed.custom_id === "string") customId = parsed.custom_id;
-      const entry = parseWithSchema(batchLineSchema, parsed);
-      if (seenIds.has(entry.custom_id)) throw new InvalidRequestError(`duplicate custom_id '${entry.custom_id}': each line needs a unique custom_id`, { param: "custom_id" });
-      seenIds.add(entry.custom_id);
-      const kind = kindOfUrl(entry.url);
-      if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings"].join(", ")})`, { param: "url" });
-      urls.add(entry.url);
-      const imageSizes = await localImageSizes(entry.body, dirname(path));
-      const e = estimateRequest(entry.body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
-      const result: BatchLineEstimate = { line, customId: entry.custom_id, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
+      let body: unknown;
+      let kind: RequestKind | undefined;
+      if (format === "requests") {
+        body = parsed;
+        kind = detectRequestKind(parsed);
+        if (!kind) throw new InputError("not a request body: expected messages (chat), prompt (completions) or input (responses, embeddings)");
+      } else {
+        if (isPlainObject(parsed) && typeof parsed.custom_id === "string") customId = parsed.custom_id;
+        const entry = parseWithSchema(batchLineSchema, parsed);
+        if (seenIds.has(entry.custom_id)) throw new InvalidRequestError(`duplicate custom_id '${entry.custom_id}': each line needs a unique custom_id`, { param: "custom_id" });
+        seenIds.add(entry.custom_id);
+        kind = kindOfUrl(entry.url);
+        if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings"].join(", ")})`, { param: "url" });
+        urls.add(entry.url);
+        body = entry.body;
+      }
+      const imageSizes = await localImageSizes(body, dirname(path));
+      const e =
+        format === "requests"
+          ? estimateRequest(body, { ...options, kind, imageSizes })
+          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
+      const result: BatchLineEstimate = { line, customId: customId ?? null, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
       models.add(e.model);
       for (const w of e.warnings) {
         const at = lineWarnings.get(w);
@@ -340,10 +363,10 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
     }
   }
   for (const [warning, at] of lineWarnings) warnings.add(at.length === totals.requests ? warning : `${linesLabel(at)}: ${warning}`);
-  if (models.size > 1) warnings.add(`the batch mixes models (${[...models].join(", ")}); the Batch API runs one model per file`);
+  if (format === "batch" && models.size > 1) warnings.add(`the batch mixes models (${[...models].join(", ")}); the Batch API runs one model per file`);
   if (urls.size > 1) warnings.add(`the batch mixes endpoints (${[...urls].join(", ")}); the Batch API runs one endpoint per file`);
   totals.cost = costs.total;
-  return { path, lines, linesOmitted: omitted, errors, models: [...models], totals, warnings: [...warnings] };
+  return { path, format, lines, linesOmitted: omitted, errors, models: [...models], totals, warnings: [...warnings] };
 }
 
 // ---------------------------------------------------------------------------------------------

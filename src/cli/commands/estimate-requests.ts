@@ -62,7 +62,7 @@ function failureResult(path: string, error: TokcostError): RequestFileResult {
 
 
 /** Is `path` a file this module handles (request JSON, batch or fine-tuning JSONL; any text with --chat)? */
-async function kindOf(path: string, chat: boolean): Promise<"request" | "batch" | "fine-tune" | "chat" | undefined> {
+async function kindOf(path: string, chat: boolean): Promise<"request" | "requests" | "batch" | "fine-tune" | "chat" | undefined> {
   if (path === "-") return undefined;
   const kind = await detectRequestFile(path).catch(() => undefined);
   if (kind && kind !== "text") return kind;
@@ -133,11 +133,12 @@ function batchResult(b: BatchEstimate, encoding: string | null): RequestFileResu
     fits: t.notFitting === 0,
     room: null,
     cost: t.cost,
-    problems: b.lines.flatMap((l) => l.problems.map((p) => `line ${l.line} (${l.customId}): ${p}`)),
+    problems: b.lines.flatMap((l) => l.problems.map((p) => `line ${l.line}${l.customId === null ? "" : ` (${l.customId})`}: ${p}`)),
     warnings: b.warnings,
-    kind: "batch",
-    batch: { requests: t.requests, invalid: t.invalid, notFitting: t.notFitting, completionTokens: t.completionTokens, lines: b.lines, linesOmitted: b.linesOmitted, errors: b.errors },
+    kind: b.format,
+    [b.format]: { requests: t.requests, invalid: t.invalid, notFitting: t.notFitting, completionTokens: t.completionTokens, lines: b.lines, linesOmitted: b.linesOmitted, errors: b.errors },
   };
+  const isBatch = b.format === "batch";
   const render = (format: Exclude<Format, "json">, color: boolean): string => {
     const paint = painter(color);
     if (format === "csv") {
@@ -146,14 +147,14 @@ function batchResult(b: BatchEstimate, encoding: string | null): RequestFileResu
         b.lines.map((l) => [b.path, l.line, l.customId, l.kind, l.model, l.exact, l.promptTokens, l.maxTokens, l.completionTokens, l.fits, l.cost.total]),
       );
     }
-    const head = ["Line", "custom_id", "Model", "Tokens", "Max output", "Fits", "Batch cost"];
+    const head = ["Line", isBatch ? "custom_id" : "Kind", "Model", "Tokens", "Max output", "Fits", isBatch ? "Batch cost" : "Cost"];
     const numeric = [true, false, false, true, true, false, true];
-    const rows = b.lines.map((l) => [String(l.line), l.customId, l.model, `${l.exact ? "" : "≈"}${formatInt(l.promptTokens)}`, formatInt(l.completionTokens), l.fits === null ? "?" : l.fits ? paint.green("yes") : paint.red("no"), formatUsd(l.cost.total)]);
+    const rows = b.lines.map((l) => [String(l.line), l.customId ?? l.kind, l.model, `${l.exact ? "" : "≈"}${formatInt(l.promptTokens)}`, formatInt(l.completionTokens), l.fits === null ? "?" : l.fits ? paint.green("yes") : paint.red("no"), formatUsd(l.cost.total)]);
     rows.push(["", paint.bold(`total (${t.requests} requests${t.invalid ? `, ${t.invalid} invalid` : ""})`), b.models.join(", "), `${t.exact ? "" : "≈"}${formatInt(t.promptTokens)}`, formatInt(t.completionTokens), t.notFitting ? paint.red(`${t.notFitting} no`) : paint.green("yes"), formatUsd(t.cost.total)]);
     const table = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
     const omitted = b.linesOmitted ? `\n(${b.linesOmitted} more lines counted in the total, not listed)` : "";
     const problems = format === "table" ? json.problems.map((p) => `\n${paint.red("✗")} ${b.path} ${p}`).join("") : "";
-    return `${b.path}: Batch API input file\n${table}${omitted}${problems}`;
+    return `${b.path}: ${isBatch ? "Batch API input file" : "request bodies, one per line"}\n${table}${omitted}${problems}`;
   };
   return {
     json: [json],
@@ -305,7 +306,7 @@ export async function estimateRequestFiles(
   return { results, remaining, handledAll, inputs };
 }
 
-async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
+async function estimateOne(path: string, kind: "request" | "requests" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
     const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding })];
@@ -315,6 +316,10 @@ async function estimateOne(path: string, kind: "request" | "batch" | "fine-tune"
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
     return chatResult(path, content, flags, table);
+  } else if (kind === "requests") {
+    const bodies = await estimateBatchFile(path, { ...flags.billing, lines: "requests", table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
+    const encoding = bodies.models.length ? resolveModel(bodies.models[0], { table, encoding: flags.encoding }).encoding : null;
+    return withBudgetNote(batchResult(bodies, encoding), flags);
   } else if (kind === "batch") {
     const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
     const encoding = batch.models.length ? resolveModel(batch.models[0], { table, encoding: flags.encoding }).encoding : null;
