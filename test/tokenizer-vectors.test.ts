@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { extendEncoding, getEncoding, type AllowedSpecial, type Encoding } from "../src/tokenizer/index.js";
+import { countTokens, decode, encode, estimate, InputError } from "../src/index.js";
 
 interface Vector {
   encoding: string;
@@ -47,5 +48,18 @@ describe("reference vectors (test/reference/encoding-vectors.json)", () => {
     expect(enc.encode("\ud83d\udc4d")).toEqual([9468, 239, 235]);
     expect(enc.encode("\ud83d")).toEqual(enc.encode("\ufffd"));
     expect(enc.count("a\udc00b")).toBe(enc.count("a\ufffdb"));
+  });
+});
+
+describe("arguments from JavaScript callers", () => {
+  it("text that is not a string and ids that are not an array are one clear InputError", () => {
+    for (const bad of [5, null, undefined, ["a"], { text: "a" }]) {
+      expect(() => countTokens(bad as unknown as string)).toThrow(InputError);
+      expect(() => encode(bad as unknown as string)).toThrow(/text must be a string, got/);
+      expect(() => estimate({ model: "gpt-4o", prompt: bad as unknown as string })).toThrow(InputError);
+    }
+    expect(() => countTokens(5 as unknown as string)).toThrow("text must be a string, got a number");
+    expect(() => decode("abc" as unknown as number[], { encoding: "cl100k_base" })).toThrow("token ids must be an array of numbers, got a string");
+    expect(decode(new Uint32Array([9906]) as unknown as number[], { encoding: "cl100k_base" })).toBe("Hello");
   });
 });

@@ -5,6 +5,19 @@ import { scannerFor } from "./scanner.js";
 import { PieceCache, PIECE_CACHE_MAX_LENGTH } from "./piece-cache.js";
 import { InputError } from "../errors.js";
 
+/** What a wrong argument is, for an error message ("a number", "null", "an array"). */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "undefined" ? "undefined" : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
+/** Text from JavaScript callers (no compiler to check them) must be a string. */
+function checkText(text: unknown): asserts text is string {
+  if (typeof text !== "string") throw new InputError(`text must be a string, got ${describe(text)}`);
+}
+
 /** Which special-token strings in the text are encoded as special tokens. */
 export type AllowedSpecial = "all" | readonly string[];
 
@@ -130,6 +143,7 @@ export class Encoding {
 
   /** Token ids of `text`. */
   encode(text: string, options: EncodeOptions = {}): number[] {
+    checkText(text);
     const out: number[] = [];
     this.forEachSegment(text, options.allowedSpecial, (segment) => this.encodeOrdinaryInto(segment, out), (rank) => out.push(rank));
     return out;
@@ -137,6 +151,7 @@ export class Encoding {
 
   /** Token ids of `text` with no special tokens recognised (tiktoken's `encode_ordinary`). */
   encodeOrdinary(text: string): number[] {
+    checkText(text);
     const out: number[] = [];
     this.encodeOrdinaryInto(text, out);
     return out;
@@ -144,6 +159,7 @@ export class Encoding {
 
   /** Number of tokens `encode(text)` would return, without building the token array. */
   count(text: string, options: EncodeOptions = {}): number {
+    checkText(text);
     const allowed = options.allowedSpecial;
     if (allowed === undefined || (Array.isArray(allowed) && allowed.length === 0)) return this.countOrdinary(text);
     let total = 0;
@@ -153,6 +169,7 @@ export class Encoding {
 
   /** Text of token ids (invalid UTF-8 sequences, e.g. a cut multi-byte character, become U+FFFD). */
   decode(ids: readonly number[]): string {
+    if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) throw new InputError(`token ids must be an array of numbers, got ${describe(ids)}`);
     return textDecoder.decode(this.decodeBytes(ids));
   }
 
@@ -182,6 +199,7 @@ export class Encoding {
 
   /** Count of text with no special tokens recognised (tiktoken's `encode_ordinary`). */
   countOrdinary(text: string): number {
+    checkText(text);
     return this.countRange(text, 0, text.length);
   }
 
