@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
-import { countChatTokens, countFunctionDefinitions, chatFormatFor, getEncoding } from "../src/index.js";
+import { countChatTokens, countFunctionDefinitions, chatFormatFor, getEncoding, InputError } from "../src/index.js";
 import { referencePath } from "./helpers/cli.js";
 
 interface MessageCount {
@@ -75,6 +75,16 @@ describe("countChatTokens reproduces the API-measured cookbook counts", () => {
     const onePart = countChatTokens([{ role: "user", content: [{ type: "text", text: "Hello there" }] }], { model: "gpt-4o" });
     expect(onePart.exact).toBe(true);
     expect(onePart.total).toBe(countChatTokens([{ role: "user", content: "Hello there" }], { model: "gpt-4o" }).total);
+  });
+});
+
+describe("messages that cannot be counted", () => {
+  it("content that is not text or parts, and a text part without text, are errors that name the field (never a made-up count)", () => {
+    const bad = (messages: unknown) => () => countChatTokens(messages as never, { model: "gpt-4o" });
+    expect(bad([{ role: "user", content: 5 }])).toThrow(InputError);
+    expect(bad([{ role: "user", content: 5 }])).toThrow("messages[0].content must be a string or an array of content parts, got number");
+    expect(bad([{ role: "system", content: "ok" }, { role: "user", content: [{ type: "text" }] }])).toThrow("messages[1].content[0].text must be a string, got undefined");
+    expect(countChatTokens([{ role: "user", content: [{ type: "text", text: "hi" }] }], { model: "gpt-4o" }).total).toBe(countChatTokens([{ role: "user", content: "hi" }], { model: "gpt-4o" }).total);
   });
 });
 

@@ -131,6 +131,13 @@ export class CountState {
   }
 }
 
+/** The string field of a content part (counting `String(undefined)` would invent a token). */
+function partText(part: Record<string, unknown>, field: string, where: string): string {
+  const value = part[field];
+  if (typeof value !== "string") throw new InputError(`${where}.${field} must be a string, got ${value === null ? "null" : typeof value}`);
+  return value;
+}
+
 /** Counts one Chat Completions message (framing excluded). Adds image tokens to `state.images`. */
 function countMessageBody(message: ChatMessageLike, index: number, format: ChatFormat, state: CountState): { text: number; images: number } {
   const enc = state.encoding;
@@ -144,17 +151,18 @@ function countMessageBody(message: ChatMessageLike, index: number, format: ChatF
       if (key === "name") text += format.tokensPerName;
     } else if (key === "content") {
       if (typeof value === "string") text += enc.count(value);
-      else if (Array.isArray(value)) {
+      else if (!Array.isArray(value)) throw new InputError(`${param} must be a string or an array of content parts, got ${typeof value}`);
+      else {
         const textParts = value.filter((p) => (p as { type?: string }).type === "text").length;
         if (textParts > 1) state.inexact("a message with several text parts: OpenAI has not published how parts are joined, so their count may differ slightly");
         value.forEach((part: Record<string, unknown>, j: number) => {
           const where = `${param}[${j}]`;
           switch (part.type) {
             case "text":
-              text += enc.count(String(part.text));
+              text += enc.count(partText(part, "text", where));
               break;
             case "refusal":
-              text += enc.count(String(part.refusal));
+              text += enc.count(partText(part, "refusal", where));
               break;
             case "image_url": {
               const img = part.image_url as { url: string; detail?: ImageDetail };
