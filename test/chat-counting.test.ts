@@ -86,6 +86,20 @@ describe("messages that cannot be counted", () => {
     expect(bad([{ role: "system", content: "ok" }, { role: "user", content: [{ type: "text" }] }])).toThrow("messages[1].content[0].text must be a string, got undefined");
     expect(countChatTokens([{ role: "user", content: [{ type: "text", text: "hi" }] }], { model: "gpt-4o" }).total).toBe(countChatTokens([{ role: "user", content: "hi" }], { model: "gpt-4o" }).total);
   });
+
+  it("a function tool without a function definition or a name, and tools that are not an array, are errors", () => {
+    const messages = [{ role: "user", content: "hi" }];
+    const bad = (options: object) => () => countChatTokens(messages, { model: "gpt-4o", ...options } as never);
+    expect(bad({ tools: [{ type: "function" }] })).toThrow("tools[0].function must be a function definition with a name ({ name, description?, parameters? })");
+    expect(bad({ tools: [{ type: "function", function: { description: "no name" } }] })).toThrow(InputError);
+    expect(bad({ functions: [{ description: "no name" }] })).toThrow("functions[0] must be a function definition with a name");
+    expect(bad({ tools: "get_weather" })).toThrow("tools must be an array of tool definitions");
+    expect(() => countFunctionDefinitions([{ description: "x" } as never], { model: "gpt-4o", encoding: getEncoding("o200k_base") })).toThrow(InputError);
+    // a built-in tool is not an error: it is not counted, and the result says so
+    const builtIn = countChatTokens(messages, { model: "gpt-4o", tools: [{ type: "web_search" }] } as never);
+    expect(builtIn.exact).toBe(false);
+    expect(builtIn.warnings.join(" ")).toContain('tools of type "web_search" are not counted');
+  });
 });
 
 describe("tool definitions reproduce the API-measured weather example", () => {

@@ -234,12 +234,21 @@ export function countChatTokens(messages: readonly ChatMessageLike[], options: C
   messageText += format.replyPriming;
 
   const functions: FunctionLike[] = [];
-  for (const tool of options.tools ?? []) {
-    if (tool.type === "function" && tool.function) functions.push(tool.function);
-    else state.inexact(`tools of type "${tool.type}" are not counted: OpenAI publishes no rule for them`);
-  }
+  const definition = (value: unknown, where: string): FunctionLike => {
+    if (typeof value !== "object" || value === null || typeof (value as FunctionLike).name !== "string") {
+      throw new InputError(`${where} must be a function definition with a name ({ name, description?, parameters? })`);
+    }
+    return value as FunctionLike;
+  };
+  if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InputError("tools must be an array of tool definitions");
+  (options.tools ?? []).forEach((tool, i) => {
+    if (typeof tool !== "object" || tool === null) throw new InputError(`tools[${i}] must be a tool definition object`);
+    if (tool.type === "function") functions.push(definition(tool.function, `tools[${i}].function`));
+    else state.inexact(`tools of type "${String(tool.type)}" are not counted: OpenAI publishes no rule for them`);
+  });
+  if (options.functions !== undefined && !Array.isArray(options.functions)) throw new InputError("functions must be an array of function definitions");
   if (options.functions?.length) {
-    functions.push(...options.functions);
+    options.functions.forEach((fn, i) => functions.push(definition(fn, `functions[${i}]`)));
     state.inexact("legacy `functions` are counted by the `tools` rule; OpenAI measured only `tools`");
   }
   const toolCount = countFunctionDefinitions(functions, { model: options.model, encoding });

@@ -10,6 +10,7 @@
  */
 import type { Encoding } from "../tokenizer/index.js";
 import { matchFamily, normaliseModelId } from "./family.js";
+import { InputError } from "../errors.js";
 
 /** The per-model constants of the cookbook's rule. */
 export interface ToolCountingConstants {
@@ -124,6 +125,7 @@ export function countFunctionDefinitions(functions: readonly FunctionLike[], opt
 
   let tokens = 0;
   for (const fn of functions) {
+    if (typeof fn?.name !== "string") throw new InputError("a function definition needs a name (a string): counting `undefined` would invent tokens");
     tokens += c.funcInit;
     if (typeof fn.description !== "string") extended = true;
     tokens += enc.count(`${fn.name}:${stripPeriod(fn.description ?? "")}`);
