@@ -124,6 +124,29 @@ describe("createClient: the four endpoints", () => {
   });
 });
 
+describe("createClient: options are checked when the client is made", () => {
+  it("a malformed option is one UsageError naming it (and never echoing a key); a good call still works", async () => {
+    const bad = (options: object) => () => createClient(options as never);
+    expect(bad({ apiKey: "sk-x", baseURL: "api.openai.com/v1" })).toThrow("createClient: baseURL: must be an absolute http(s) URL such as https://api.openai.com/v1");
+    expect(bad({ apiKey: "sk-x", timeoutMs: -5 })).toThrow(/^createClient: timeoutMs: /);
+    expect(bad({ apiKey: "sk-x", maxRetries: 1.5 })).toThrow(/^createClient: maxRetries: /);
+    expect(bad({ apiKey: "sk-x", headers: { "x-trace": 1 } })).toThrow(/^createClient: headers\.x-trace: /);
+    const keyError = (() => {
+      try {
+        createClient({ apiKey: "sk-secret-123", timeoutMs: "soon" } as never);
+      } catch (error) {
+        return error as Error & { code: string };
+      }
+    })();
+    expect(keyError?.code).toBe("INVALID_ARGUMENT");
+    expect(keyError?.message).not.toContain("sk-secret-123");
+    const c = client();
+    await expect(c.chat.completions.create(chatBody, { timeoutMs: 0 })).rejects.toThrow(/^create: timeoutMs: /);
+    const ok = await c.chat.completions.create(chatBody, { timeoutMs: 5_000 });
+    expect(ok.tokcost.record.actual?.usd).toBeGreaterThan(0);
+  });
+});
+
 describe("createClient: pre-flight refuses before sending", () => {
   it("invalid request: InvalidRequestError with the field path and suggestion, nothing sent", async () => {
     const c = client();

@@ -72,6 +72,13 @@ describe("preflight()", () => {
     expect(e.details).toMatchObject({ maxOutputTokens: 16384, maxTokens: 20480 });
   });
 
+  it("a malformed budget is a usage error naming the field, not a budget that is already exceeded", () => {
+    const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
+    expect(() => preflight(body, { budget: { usd: -1 } })).toThrow(/^invalid budget: usd: /);
+    expect(() => preflight(body, { budget: { dollars: 5 } as never })).toThrow(/^invalid budget: /);
+    expect(() => preflight(body, { budget: { usd: 1 } })).not.toThrow();
+  });
+
   it("BudgetExceededError when the worst case does not fit a budget", () => {
     const e = thrown(() => preflight({ model: "gpt-4o", messages: msgs, max_tokens: 16000 }, { budget: { usd: 0.01 } }));
     expect(e).toBeInstanceOf(BudgetExceededError);

@@ -182,6 +182,16 @@ export interface BudgetOptions {
   isOwnerAlive?: (owner: string) => boolean;
 }
 
+/** Checks budget limits (`{ usd?, tokens? }`, non-negative). @throws UsageError naming the field. */
+export function parseBudgetLimits(limits: unknown): BudgetLimits {
+  const parsed = budgetLimitsSchema.safeParse(limits);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`invalid budget: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 /**
  * A budget shared by every call of a client (or of a `guardFetch`). `reserve` is atomic with
  * respect to every other reserve/settle/release on the same ledger.
@@ -194,12 +204,7 @@ export class Budget {
   private last: LedgerState = emptyLedgerState();
 
   constructor(limits: BudgetLimits = {}, options: BudgetOptions = {}) {
-    const parsed = budgetLimitsSchema.safeParse(limits);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new UsageError(`invalid budget: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    }
-    this.limits = parsed.data;
+    this.limits = parseBudgetLimits(limits);
     this.ledger = options.ledger ?? new MemoryLedger();
     this.staleMs = options.staleReservationMs ?? 3_600_000;
     this.isOwnerAlive = options.isOwnerAlive ?? (this.ledger.isOwnerAlive ? (owner: string) => this.ledger.isOwnerAlive!(owner) : undefined);

@@ -8,7 +8,8 @@
  * `globalThis.process?.env`, so the same code runs in browsers and edge workers (pass `apiKey`
  * there). For a file ledger (`ledger: "spend.json"`) use `createClient` from `tokcost/node`.
  */
-import { InvalidRequestError, TokcostError, redactSecrets } from "../errors.js";
+import { z } from "zod";
+import { InvalidRequestError, TokcostError, UsageError, redactSecrets } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
@@ -150,6 +151,32 @@ function attach<T extends ApiJson>(json: T, report: CallReport): Metered<T> {
   return json as Metered<T>;
 }
 
+// Options come from JavaScript callers too: scalars are checked once, so a typo fails at once
+// with the field's name instead of at the first request (functions, ledgers and tables pass).
+const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), "must be an absolute http(s) URL such as https://api.openai.com/v1");
+const timeout = z.number().positive().finite();
+const retries = z.number().int().nonnegative();
+const stringRecord = z.record(z.string(), z.string());
+const clientOptionsSchema = z.looseObject({
+  apiKey: z.string().min(1).optional(),
+  baseURL: httpUrl.optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  headers: stringRecord.optional(),
+  timeoutMs: timeout.optional(),
+  maxRetries: retries.optional(),
+  retry: z.looseObject({ initialDelayMs: z.number().nonnegative().optional(), maxDelayMs: z.number().nonnegative().optional(), maxRetryAfterMs: z.number().nonnegative().optional() }).optional(),
+});
+const callOptionsSchema = z.looseObject({ timeoutMs: timeout.optional(), maxRetries: retries.optional(), headers: stringRecord.optional() });
+
+/** @throws UsageError naming the option (`createClient: timeoutMs: …`); never echoes values (an API key could be one). */
+function checkOptions(schema: z.ZodType, options: unknown, where: string): void {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  throw new UsageError(`${where}: ${issue.path.join(".") || "options"}: ${issue.message}`);
+}
+
 /**
  * Creates a request helper for the OpenAI API (or any compatible proxy).
  *
@@ -161,7 +188,9 @@ function attach<T extends ApiJson>(json: T, report: CallReport): Metered<T> {
  * client.remaining();               // { usd: 0.99…, tokens: null }
  */
 export function createClient(options: ClientOptions = {}): TokcostClient {
+  checkOptions(clientOptionsSchema, options, "createClient");
   const baseURL = (options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  checkOptions(z.object({ baseURL: httpUrl }), { baseURL }, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient");
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
@@ -173,6 +202,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   };
 
   async function call(kind: RequestKind, body: Body, callOptions: CallOptions = {}): Promise<Metered | TokcostStream> {
+    checkOptions(callOptionsSchema, callOptions, "create");
     const apiKey = apiKeyNow();
     const secrets = [apiKey];
     if (callOptions.signal?.aborted) throw new RequestAbortedError();

@@ -8,7 +8,7 @@ import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { roomAdvice } from "../estimate/limits.js";
 import { estimateRequest, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
-import type { Budget, BudgetLimits, Spend } from "./budget.js";
+import { parseBudgetLimits, type Budget, type BudgetLimits, type Spend } from "./budget.js";
 
 /** The most a call can cost: what a budget reserves before sending it. */
 export interface WorstCase {
@@ -133,7 +133,7 @@ export function preflight(body: unknown, options: PreflightOptions = {}): Prefli
   assertFits(estimate);
   const worstCase = worstCaseOf(estimate, table);
   if (budget) {
-    const limits = isBudget(budget) ? budget.limits : budget;
+    const limits = isBudget(budget) ? budget.limits : parseBudgetLimits(budget);
     assertBoundable(estimate, worstCase, limits);
     const amount = reservationOf(worstCase);
     const left = isBudget(budget) ? budget.status().remaining : { usd: limits.usd ?? null, tokens: limits.tokens ?? null };
