@@ -130,6 +130,11 @@ describe("tokcost check (CLI)", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^tokcost: tokcost\.config\.json: rules\[0\]\.limits\.maxPromptTokens: expected a token count/);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    // a config that is not JSON: JSON.parse quotes the text around the error, line breaks included
+    writeFileSync(path.join(dir, "tokcost.config.json"), "not json\n{\n");
+    const broken = check(dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^tokcost: tokcost\.config\.json: not valid JSON \(.+\)$/)]);
   });
 
   it("no config at all is exit 2 with a pointer to the docs", () => {

@@ -17,7 +17,8 @@ export function withParam(message: string, param: string | null | undefined): st
 
 /** One human line for an error (no trailing newline). */
 export function errorLine(error: unknown): string {
-  if (isTokcostError(error)) return redactSecrets(`tokcost: ${withParam(error.message, paramOf(error))}`);
+  // One line, whatever a message quotes (file contents, server replies).
+  if (isTokcostError(error)) return redactSecrets(`tokcost: ${withParam(error.message, paramOf(error))}`.replace(/\s*[\r\n]+\s*/g, " "));
   if (error instanceof Error) return redactSecrets(`tokcost: unexpected error: ${error.message} (set TOKCOST_DEBUG=1 for details and please report it)`);
   return redactSecrets(`tokcost: unexpected error: ${String(error)}`);
 }
