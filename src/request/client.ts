@@ -158,7 +158,7 @@ const timeout = z.number().positive().finite();
 const retries = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
 const clientOptionsSchema = z.looseObject({
-  apiKey: z.string().min(1).optional(),
+  apiKey: z.string().optional(), // "" is a missing key: the first call says to set OPENAI_API_KEY
   baseURL: httpUrl.optional(),
   organization: z.string().optional(),
   project: z.string().optional(),
