@@ -117,6 +117,9 @@ describe("createClient: the four endpoints", () => {
       const before = server.requests.length;
       const c = createClient({ baseURL: server.baseURL });
       await expect(c.chat.completions.create(chatBody)).rejects.toMatchObject({ code: "MISSING_API_KEY", message: expect.stringContaining("OPENAI_API_KEY") });
+      // an empty key (e.g. an unset variable passed through) is a missing key too, not a bad option
+      const empty = createClient({ baseURL: server.baseURL, apiKey: "" });
+      await expect(empty.chat.completions.create(chatBody)).rejects.toMatchObject({ code: "MISSING_API_KEY" });
       expect(server.requests.length).toBe(before);
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
