@@ -125,3 +125,10 @@ describe("image headers", () => {
     expect(() => estimateRequest(body)).toThrow(/messages\[0\]\.content\[0\]\.image_url\.url/);
   });
 });
+
+describe("countImageTokens arguments", () => {
+  it("an unknown detail level is an error, not counted as auto", () => {
+    expect(() => countImageTokens({ model: "gpt-4o", width: 1024, height: 1024, detail: "ultra" as never })).toThrow('image detail must be one of auto, low, high, original, got "ultra"');
+    expect(countImageTokens({ model: "gpt-4o", width: 1024, height: 1024, detail: "high" }).tokens).toBe(765);
+  });
+});

@@ -19,6 +19,7 @@ import { matchFamily } from "./family.js";
 
 /** The `detail` of an image part. */
 export type ImageDetail = "auto" | "low" | "high" | "original";
+const IMAGE_DETAILS: readonly ImageDetail[] = ["auto", "low", "high", "original"];
 
 /** Pixel limit and patch budget for one detail level of a patch model. */
 export interface PatchSizing {
@@ -171,6 +172,7 @@ export function countImageTokens(options: ImageTokenOptions): ImageTokenCount {
   const { model, width, height } = options;
   checkSize(width, height);
   const detail = options.detail ?? "auto";
+  if (!IMAGE_DETAILS.includes(detail)) throw new InputError(`image detail must be one of ${IMAGE_DETAILS.join(", ")}, got ${JSON.stringify(detail)}`);
   const rule = imageRuleFor(model);
   if (!rule) throw new InputError(`no image token rule for "${model}": OpenAI's vision guide does not list it`);
   const warnings: string[] = [];
