@@ -132,8 +132,8 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
   // max_completion_tokens is OpenAI's name; other providers cap reasoning + answer under their own parameter.
   const param = resolved.entry && resolved.entry.provider !== "openai" ? "the output token limit" : undefined;
   warnings.push(...reasoningWarnings(resolved.id, reasoningTokens, { isReasoning: resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
-  // A missing tier or long-context rate is already explained in the cost notes.
-  if (resolved.entry && cost.total === null && cost.tier === undefined && cost.longContextAbove === undefined) warnings.push(unpricedWarning(resolved.entry));
+  const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
+  if (unpriced) warnings.push(unpriced);
   return {
     model: resolved.id,
     encoding: resolved.encoding,

@@ -23,8 +23,8 @@ function classify(value: unknown): RequestFileKind | undefined {
 
 /**
  * Recognises a file by its shape: a JSON request body, a JSONL of request bodies, a Batch API
- * JSONL file, a chat fine-tuning JSONL file, or plain text (anything else). Reads at most the first MiB unless the
- * file is one pretty-printed JSON document.
+ * JSONL file, a chat fine-tuning JSONL file, or plain text (anything else). Reads at most the
+ * first MiB unless the file is one pretty-printed JSON document.
  */
 export async function detectRequestFile(path: string): Promise<RequestFileKind> {
   const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
@@ -40,11 +40,11 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
   }
   const trimmed = head.replace(/^\uFEFF/, "").trimStart();
   if (!trimmed.startsWith("{")) return "text";
-  const [firstLine, ...rest] = trimmed.split(/\r?\n/);
+  const firstLine = trimmed.split(/\r?\n/, 1)[0];
   try {
     const kind = classify(parseJsonText(firstLine));
     // A request body on the first line and more after it: a JSONL of request bodies.
-    if (kind === "request" && rest.some((line) => line.trim() !== "")) return "requests";
+    if (kind === "request" && /\S/.test(trimmed.slice(firstLine.length))) return "requests";
     if (kind) return kind;
   } catch {
     // Not one object per line: maybe a pretty-printed document.

@@ -298,8 +298,12 @@ export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): Pric
   return "token";
 }
 
-/** Why a model has no token cost: the warning for an estimate whose cost is unknown. */
-export function unpricedWarning(model: Pick<ModelEntry, "id" | "pricing">): string {
+/**
+ * Why a cost is unknown, when its notes do not already say (a missing tier or long-context rate
+ * is a note of {@link costOf}); undefined when the cost is known or explained.
+ */
+export function unpricedWarning(model: Pick<ModelEntry, "id" | "pricing">, cost: Cost): string | undefined {
+  if (cost.total !== null || cost.tier !== undefined || cost.longContextAbove !== undefined) return undefined;
   if (model.pricing.perQuery !== undefined) return `${model.id} is billed per search ($${model.pricing.perQuery} per query), not per token: tokens and fit only`;
   return `${model.id} has no published per-token price in the table`;
 }

@@ -153,13 +153,13 @@ function attach<T extends ApiJson>(json: T, report: CallReport): Metered<T> {
 
 // Options come from JavaScript callers too: scalars are checked once, so a typo fails at once
 // with the field's name instead of at the first request (functions, ledgers and tables pass).
-const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), "must be an absolute http(s) URL such as https://api.openai.com/v1");
+const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 const timeout = z.number().positive().finite();
 const retries = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
 const clientOptionsSchema = z.looseObject({
   apiKey: z.string().optional(), // "" is a missing key: the first call says to set OPENAI_API_KEY
-  baseURL: httpUrl.optional(),
+  baseURL: z.string().optional(),
   organization: z.string().optional(),
   project: z.string().optional(),
   headers: stringRecord.optional(),
@@ -190,7 +190,7 @@ function checkOptions(schema: z.ZodType, options: unknown, where: string): void 
 export function createClient(options: ClientOptions = {}): TokcostClient {
   checkOptions(clientOptionsSchema, options, "createClient");
   const baseURL = (options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-  checkOptions(z.object({ baseURL: httpUrl }), { baseURL }, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient");
+  if (!HTTP_URL.test(baseURL)) throw new UsageError(`${options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL"}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;

@@ -316,8 +316,8 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
   else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
   warnings.push(...(cost.notes ?? []));
-  // A missing tier or long-context rate is already explained in the cost notes.
-  if (resolved.entry && cost.total === null && cost.tier === undefined && cost.longContextAbove === undefined) warnings.push(unpricedWarning(resolved.entry));
+  const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
+  if (unpriced) warnings.push(unpriced);
   if (validated.kind !== "embeddings") {
     warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   }

@@ -18,8 +18,9 @@ import { InputError } from "../errors.js";
 import { matchFamily } from "./family.js";
 
 /** The `detail` of an image part. */
-export type ImageDetail = "auto" | "low" | "high" | "original";
-const IMAGE_DETAILS: readonly ImageDetail[] = ["auto", "low", "high", "original"];
+/** Image detail levels: auto/low/high, and "original" for the models that support it (GPT-5.4+). */
+export const IMAGE_DETAILS = ["auto", "low", "high", "original"] as const;
+export type ImageDetail = (typeof IMAGE_DETAILS)[number];
 
 /** Pixel limit and patch budget for one detail level of a patch model. */
 export interface PatchSizing {

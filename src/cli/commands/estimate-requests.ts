@@ -316,14 +316,13 @@ async function estimateOne(path: string, kind: "request" | "requests" | "batch" 
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
     return chatResult(path, content, flags, table);
-  } else if (kind === "requests") {
-    const bodies = await estimateBatchFile(path, { ...flags.billing, lines: "requests", table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
-    const encoding = bodies.models.length ? resolveModel(bodies.models[0], { table, encoding: flags.encoding }).encoding : null;
-    return withBudgetNote(batchResult(bodies, encoding), flags);
-  } else if (kind === "batch") {
-    const batch = await estimateBatchFile(path, { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding });
-    const encoding = batch.models.length ? resolveModel(batch.models[0], { table, encoding: flags.encoding }).encoding : null;
-    return withBillingNote(withBudgetNote(batchResult(batch, encoding), flags), flags, "batch files are billed at Batch API rates, each line as written");
+  } else if (kind === "requests" || kind === "batch") {
+    // Bare request bodies are billed like request files (billing flags apply); Batch API lines at batch rates.
+    const common = { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding };
+    const file = await estimateBatchFile(path, kind === "requests" ? { ...flags.billing, ...common, lines: "requests" } : common);
+    const encoding = file.models.length ? resolveModel(file.models[0], { table, encoding: flags.encoding }).encoding : null;
+    const result = withBudgetNote(batchResult(file, encoding), flags);
+    return kind === "batch" ? withBillingNote(result, flags, "batch files are billed at Batch API rates, each line as written") : result;
   } else {
     if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);
     const estimate = await estimateFineTuningFile(path, { model: models[0], epochs: flags.epochs, table });

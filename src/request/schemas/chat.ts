@@ -3,10 +3,11 @@
  * Modelled on the current API reference (openai/openai-python `completion_create_params.py`).
  */
 import { z } from "zod";
+import { IMAGE_DETAILS } from "../images.js";
 import { choices, identifier, int, jsonSchemaObject, logitBias, metadata, penalty, reasoningEffort, serviceTier, stop, streamOptions, temperature, topP } from "./common.js";
 
-/** Image detail levels: auto/low/high, and "original" for the models that support it (GPT-5.4+). */
-export const imageDetail = z.enum(["auto", "low", "high", "original"]);
+/** Image detail levels (see IMAGE_DETAILS). */
+export const imageDetail = z.enum(IMAGE_DETAILS);
 
 export const textPart = z.strictObject({ type: z.literal("text"), text: z.string() });
 export const imageUrlPart = z.strictObject({
