@@ -9,7 +9,7 @@ const example = (kind: string) => facts.api_error_examples.find((e) => e.kind.st
 
 const chat = (extra: Record<string, unknown> = {}, model = "gpt-4o") => ({ model, messages: [{ role: "user", content: "Hi" }], ...extra });
 
-function rejection(body: unknown, options?: { model?: string }): InvalidRequestError {
+function rejection(body: unknown, options?: { model?: string; strict?: boolean }): InvalidRequestError {
   try {
     validateRequest(body, options);
   } catch (error) {
@@ -39,11 +39,32 @@ describe("unknown parameters", () => {
     expect(err.suggestion).toBeUndefined();
   });
 
-  it("nested unknown fields use the current 'Unknown parameter' wording with the path", () => {
+  it("nested unknown fields are accepted with a notice naming the path (the API accepts or ignores many)", () => {
+    const body = { model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png", detal: "low" } }] }] };
+    const validated = validateRequest(body);
+    expect(validated.notices).toEqual([expect.objectContaining({ code: "UNKNOWN_FIELD", param: "messages[0].content[0].image_url.detal" })]);
+    // The accepted body does not carry the undeclared field (it is not counted).
+    expect(JSON.stringify(validated.body)).not.toContain("detal");
+  });
+
+  it("strict mode refuses them in the API's 'Unknown parameter' wording with the path", () => {
     const template = example("unknown_parameter").template!;
-    const err = rejection({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png", detal: "low" } }] }] });
-    expect(err.message).toBe(`${template.replace("{param}", "messages[0].content[0].image_url.detal")} (did you mean detail?)`);
+    const err = rejection({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png", detal: "low" } }] }] }, { strict: true });
+    expect(err.message.startsWith(`${template.replace("{param}", "messages[0].content[0].image_url.detal")} (did you mean detail?)`)).toBe(true);
     expect(err.param).toBe("messages[0].content[0].image_url.detal");
+  });
+
+  it("the echo-back pattern: an assistant message as the API returned it is accepted without notices", () => {
+    const body = {
+      model: "gpt-4o",
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "Hello!", refusal: null, annotations: [], audio: null, function_call: null, tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: "{}", parsed_arguments: {} } }], parsed: null },
+        { role: "tool", tool_call_id: "call_1", name: "f", content: "ok" },
+        { role: "user", content: "again" },
+      ],
+    };
+    expect(validateRequest(body).notices).toEqual([]);
   });
 
   it("every endpoint rejects unknown arguments", () => {
@@ -198,10 +219,11 @@ describe("Responses input items and tools", () => {
   it("each item is checked against the schema its type selects", () => {
     expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f" }] }).message).toBe("Missing required parameter: 'input[0].arguments'.");
     expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call_output", call_id: "c" }] }).message).toBe("Missing required parameter: 'input[0].output'.");
-    expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }).param).toBe("input[0].foo");
+    expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }, { strict: true }).param).toBe("input[0].foo");
+    expect(validateRequest({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }).notices.map((n) => n.param)).toEqual(["input[0].foo"]);
     expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: [{ type: "input_txt", text: "x" }] }] }).param).toBe("input[0].content[0].type");
-    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }).message).toBe("Unknown parameter: 'tools[0].strictt'. (did you mean strict?)");
-    expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}", argumentz: 1 }] }).suggestion).toBe("arguments");
+    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }, { strict: true }).message).toMatch(/^Unknown parameter: 'tools\[0\]\.strictt'\. \(did you mean strict\?\)/);
+    expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}", argumentz: 1 }] }, { strict: true }).suggestion).toBe("arguments");
   });
 
   it("accepts other item types and built-in tools by type", () => {

@@ -195,6 +195,8 @@ function countMessageBody(message: ChatMessageLike, index: number, format: ChatF
       if (fn.arguments) text += enc.count(fn.arguments);
     } else if (key === "tool_call_id") {
       state.inexact("tool results: OpenAI has not published how they are framed, so their count may differ slightly");
+    } else if (key === "annotations" || key === "parsed") {
+      continue;
     } else if (typeof value === "string") {
       // The cookbook rule encodes every string value of a message (e.g. refusal).
       text += enc.count(value);
@@ -202,6 +204,7 @@ function countMessageBody(message: ChatMessageLike, index: number, format: ChatF
     } else if (key === "audio") {
       state.inexact("a reference to earlier audio output is not counted");
     }
+    // `annotations` and `parsed` (echoed from a response) are accepted by the API and not counted.
   }
   return { text, images };
 }

@@ -79,6 +79,8 @@ export interface EstimateRequestOptions extends ImageSizeOptions {
   reasoningEffort?: string;
   /** An already validated request (skips validation). */
   validated?: ValidatedRequest;
+  /** Refuse nested fields the API does not document instead of accepting them with a warning. */
+  strict?: boolean;
 }
 
 interface Counted {
@@ -281,7 +283,7 @@ function defaultParam(kind: RequestKind, model: string): string {
  * e.breakdown.messages; // 8
  */
 export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
-  const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind });
+  const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind, strict: options.strict });
   const model = validated.body.model;
   const resolved = resolveModel(model, { table: options.table, encoding: options.encoding });
   let counted: Counted;
@@ -299,7 +301,9 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
       counted = countResponsesRequest(validated.body, resolved, options);
       break;
   }
-  const warnings = [...resolved.warnings, ...counted.warnings];
+  const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];
+  // Undocumented fields are not counted; whether the API counts them is not known.
+  if (validated.notices.some((n) => n.code === "UNKNOWN_FIELD")) counted.exact = false;
   const limits = limitsOf(resolved.entry);
   const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
   const reasoning = validated.kind === "embeddings" ? { notes: [] } : reasoningTokensOf(resolved.entry?.id ?? model, options, effortOfBody(validated));

@@ -8,19 +8,36 @@ import { InvalidRequestError } from "../errors.js";
 import { closestMatches } from "../util/suggest.js";
 import { parameterRulesFor, type RequestKind } from "./capabilities.js";
 import { detectRequestKind, isPlainObject } from "./shape.js";
+import { findUnknownFields, knownKeys } from "./schema-walk.js";
 import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
-import { responsesRequestSchema, TYPE_DISPATCH, type ResponsesRequest } from "./schemas/responses.js";
+import { responsesRequestSchema, type ResponsesRequest } from "./schemas/responses.js";
 
 export type { RequestKind } from "./capabilities.js";
 
+/**
+ * Something about an accepted request worth telling the user: a stable `code` to branch on, the
+ * field it concerns, and the words. Codes: `UNKNOWN_FIELD` (a nested field the API does not
+ * document; accepted, not counted).
+ */
+export interface RequestNotice {
+  code: "UNKNOWN_FIELD";
+  /** The field path in the API's notation (`messages[1].foo`). */
+  param: string;
+  text: string;
+}
+
 /** A request body that passed validation, tagged with its endpoint. */
-export type ValidatedRequest =
+export type ValidatedRequest = (
   | { kind: "chat"; body: ChatRequest }
   | { kind: "completions"; body: CompletionsRequest }
   | { kind: "responses"; body: ResponsesRequest }
-  | { kind: "embeddings"; body: EmbeddingsRequest };
+  | { kind: "embeddings"; body: EmbeddingsRequest }
+) & {
+  /** Accepted, but worth knowing (e.g. nested fields the API does not document). */
+  notices: RequestNotice[];
+};
 
 /** Options for {@link validateRequest}. */
 export interface ValidateOptions {
@@ -28,6 +45,12 @@ export interface ValidateOptions {
   model?: string;
   /** Endpoint, when known (e.g. from a batch line's `url`); otherwise recognised from the body's shape. */
   kind?: RequestKind;
+  /**
+   * Refuse nested fields the API does not document (default false: they are accepted with a
+   * notice, because the API accepts or ignores many of them — an echoed assistant message's
+   * `annotations`, a streamed tool call's `index`).
+   */
+  strict?: boolean;
 }
 
 const SCHEMAS = {
@@ -91,53 +114,6 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
 function listValues(values: readonly unknown[]): string {
   const quoted = values.map((v) => `'${String(v)}'`);
   return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")}, and ${quoted[quoted.length - 1]}` : quoted.join("");
-}
-
-/** Known parameter names at `path` of `schema` (for "did you mean …?"). */
-function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): string[] {
-  // Walk the schema along the path; for discriminated unions pick the branch the value selects.
-  let node: unknown = schema;
-  let value: unknown = body;
-  const unwrap = (s: unknown): unknown => {
-    let cur = s as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[]; element?: unknown; shape?: unknown } };
-    for (let i = 0; i < 10 && cur?.def; i++) {
-      const t = cur.def.type;
-      if (t === "optional" || t === "nullable" || t === "default") cur = cur.def.innerType as typeof cur;
-      else if (t === "pipe") cur = cur.def.in as typeof cur;
-      else break;
-    }
-    return cur;
-  };
-  const pickBranch = (s: unknown, v: unknown): unknown => {
-    const dispatch = typeof s === "object" && s !== null ? TYPE_DISPATCH.get(s) : undefined;
-    if (dispatch) return unwrap(dispatch(isPlainObject(v) ? v.type : undefined));
-    const cur = unwrap(s) as { def?: { type?: string; options?: unknown[] } };
-    if (cur?.def?.type !== "union") return cur;
-    for (const option of cur.def.options ?? []) {
-      const o = unwrap(option) as z.ZodType;
-      if (o.safeParse(v).success) return o;
-    }
-    // No branch fits as a whole: an array value takes the array branch, an object the object
-    // branch whose literal fields (type, role) match.
-    if (Array.isArray(v)) for (const option of cur.def.options ?? []) if ((unwrap(option) as { def?: { type?: string } })?.def?.type === "array") return unwrap(option);
-    for (const option of cur.def.options ?? []) {
-      const o = unwrap(option) as { def?: { type?: string; shape?: Record<string, { def?: { type?: string; values?: unknown[] } }> } };
-      if (o?.def?.type !== "object" || !isPlainObject(v)) continue;
-      const literalsMatch = Object.entries(o.def.shape ?? {}).every(([k, f]) => f?.def?.type !== "literal" || (f.def.values ?? []).includes(v[k]));
-      if (literalsMatch) return o;
-    }
-    return cur;
-  };
-  node = pickBranch(node, value);
-  for (const key of path) {
-    const cur = unwrap(node) as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } };
-    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
-    if (cur?.def?.type === "object" && typeof key === "string") node = pickBranch(cur.def.shape?.[key], value);
-    else if (cur?.def?.type === "array" && typeof key === "number") node = pickBranch(cur.def.element, value);
-    else return [];
-  }
-  const last = unwrap(node) as { def?: { type?: string; shape?: Record<string, unknown> } };
-  return last?.def?.type === "object" ? Object.keys(last.def.shape ?? {}) : [];
 }
 
 /** Converts the first zod issue to an InvalidRequestError in the API's wording. */
@@ -264,5 +240,24 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   const result = schema.safeParse(input);
   if (!result.success) throw toRequestError(result.error.issues, input, schema);
   checkModelRules(kind, input, (result.data as { model: string }).model);
-  return { kind, body: result.data } as ValidatedRequest;
+  const notices = unknownFieldNotices(schema, input, options.strict === true);
+  return { kind, body: result.data, notices } as ValidatedRequest;
+}
+
+/**
+ * Nested fields no schema declares: notices, or under `strict` the API's "Unknown parameter"
+ * error for the first one. Top-level unknowns never get here: the root schemas refuse them.
+ */
+export function unknownFieldNotices(schema: z.ZodType, body: unknown, strict: boolean): RequestNotice[] {
+  const unknown = findUnknownFields(schema, body);
+  if (unknown.length > 0 && strict) {
+    const { path, key } = unknown[0];
+    const param = formatParam([...path, key]);
+    const suggestion = closestMatches(key, knownKeys(schema, body, path), 1)[0];
+    throw new InvalidRequestError(`Unknown parameter: '${param}'.${suggestion ? ` (did you mean ${suggestion}?)` : ""} (refused because strict mode is on; the API may accept or ignore it)`, { param, suggestion });
+  }
+  return unknown.map(({ path, key }) => {
+    const param = formatParam([...path, key]);
+    return { code: "UNKNOWN_FIELD", param, text: `'${param}' is not a documented field: accepted and not counted (the API ignores fields it does not use); --strict refuses it` };
+  });
 }

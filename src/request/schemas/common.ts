@@ -1,7 +1,8 @@
 /**
  * Building blocks shared by the endpoint schemas: the API's numeric ranges, stop sequences,
- * metadata, token arrays. Objects are strict (`z.strictObject`) because the API rejects
- * parameters it does not know, and so does tokcost.
+ * metadata, token arrays. Request roots are `z.strictObject` (the API refuses unknown top-level
+ * parameters); nested shapes are `z.object`, whose undeclared fields are accepted with a notice
+ * (see schema-walk.ts).
  */
 import { z } from "zod";
 
@@ -26,7 +27,7 @@ export const tokenId = int().min(0);
 /** A prompt or input given as token ids. */
 export const tokenArray = z.array(tokenId).min(1);
 /** stream_options. */
-export const streamOptions = z.strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullable();
+export const streamOptions = z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullable();
 /** reasoning effort levels across model generations. */
 export const reasoningEffort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
 /** service_tier. */

@@ -5,29 +5,30 @@
 import { z } from "zod";
 import { identifier, int, jsonSchemaObject, metadata, reasoningEffort, serviceTier, streamOptions, temperature, topP } from "./common.js";
 import { imageDetail } from "./chat.js";
+import { TYPE_DISPATCH } from "../schema-walk.js";
 
-export const inputTextPart = z.strictObject({ type: z.literal("input_text"), text: z.string() });
-export const inputImagePart = z.strictObject({
+export const inputTextPart = z.object({ type: z.literal("input_text"), text: z.string() });
+export const inputImagePart = z.object({
   type: z.literal("input_image"),
   image_url: z.string().nullable().optional(),
   file_id: z.string().nullable().optional(),
   detail: imageDetail.optional(),
 });
-export const inputFilePart = z.strictObject({
+export const inputFilePart = z.object({
   type: z.literal("input_file"),
   file_id: z.string().nullable().optional(),
   file_data: z.string().optional(),
   file_url: z.string().optional(),
   filename: z.string().optional(),
 });
-export const inputAudioPart = z.strictObject({ type: z.literal("input_audio"), input_audio: z.strictObject({ data: z.string(), format: z.enum(["wav", "mp3"]) }) });
-export const outputTextPart = z.strictObject({ type: z.literal("output_text"), text: z.string(), annotations: z.array(z.unknown()).optional(), logprobs: z.array(z.unknown()).optional() });
-export const refusalPart = z.strictObject({ type: z.literal("refusal"), refusal: z.string() });
+export const inputAudioPart = z.object({ type: z.literal("input_audio"), input_audio: z.object({ data: z.string(), format: z.enum(["wav", "mp3"]) }) });
+export const outputTextPart = z.object({ type: z.literal("output_text"), text: z.string(), annotations: z.array(z.unknown()).optional(), logprobs: z.array(z.unknown()).optional() });
+export const refusalPart = z.object({ type: z.literal("refusal"), refusal: z.string() });
 
 export const responseContentPart = z.discriminatedUnion("type", [inputTextPart, inputImagePart, inputFilePart, inputAudioPart, outputTextPart, refusalPart]);
 
 /** A message item (`type: "message"` may be omitted for the easy-input form). */
-export const responseMessageItem = z.strictObject({
+export const responseMessageItem = z.object({
   type: z.literal("message").optional(),
   id: z.string().optional(),
   status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
@@ -36,7 +37,7 @@ export const responseMessageItem = z.strictObject({
 });
 
 /** A function call the model made earlier, replayed as input. */
-export const functionCallItem = z.strictObject({
+export const functionCallItem = z.object({
   type: z.literal("function_call"),
   id: z.string().optional(),
   call_id: z.string(),
@@ -45,7 +46,7 @@ export const functionCallItem = z.strictObject({
   status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
 });
 /** The result of a function call. */
-export const functionCallOutputItem = z.strictObject({
+export const functionCallOutputItem = z.object({
   type: z.literal("function_call_output"),
   id: z.string().optional(),
   call_id: z.string(),
@@ -62,8 +63,6 @@ export const otherItem = z.looseObject({ type: z.string() });
  * Picks the item schema by `type` (a plain union would let a broken function_call pass as an
  * "other" item, and would report the wrong branch's error).
  */
-/** Schemas that choose their shape by `type`, with their chooser (so error messages can suggest field names). */
-export const TYPE_DISPATCH = new WeakMap<object, (type: unknown) => z.ZodType>();
 
 function dispatchByType<T>(pick: (type: unknown) => z.ZodType): z.ZodType<T> {
   const schema = z.unknown().transform((value, ctx) => {
@@ -83,7 +82,7 @@ export const responseInputItem = dispatchByType<InputItem>((type) =>
   type === undefined || type === "message" ? responseMessageItem : type === "function_call" ? functionCallItem : type === "function_call_output" ? functionCallOutputItem : otherItem,
 );
 
-export const responseFunctionTool = z.strictObject({
+export const responseFunctionTool = z.object({
   type: z.literal("function"),
   name: z.string().min(1).max(64),
   description: z.string().nullable().optional(),
@@ -95,9 +94,9 @@ export const responseBuiltinTool = z.looseObject({ type: z.string() });
 export const responseTool = dispatchByType<z.infer<typeof responseFunctionTool> | z.infer<typeof responseBuiltinTool>>((type) => (type === "function" ? responseFunctionTool : responseBuiltinTool));
 
 export const textFormat = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("text") }),
-  z.strictObject({ type: z.literal("json_object") }),
-  z.strictObject({ type: z.literal("json_schema"), name: z.string(), schema: jsonSchemaObject, description: z.string().optional(), strict: z.boolean().nullable().optional() }),
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({ type: z.literal("json_schema"), name: z.string(), schema: jsonSchemaObject, description: z.string().optional(), strict: z.boolean().nullable().optional() }),
 ]);
 
 /** The Responses request body. */
@@ -110,13 +109,13 @@ export const responsesRequestSchema = z.strictObject({
   tools: z.array(responseTool).optional(),
   tool_choice: z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })]).optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
-  reasoning: z.strictObject({ effort: reasoningEffort.nullable().optional(), summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(), generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional() }).nullable().optional(),
-  text: z.strictObject({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullable().optional() }).optional(),
+  reasoning: z.object({ effort: reasoningEffort.nullable().optional(), summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(), generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional() }).nullable().optional(),
+  text: z.object({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullable().optional() }).optional(),
   temperature: temperature.nullable().optional(),
   top_p: topP.nullable().optional(),
   top_logprobs: int().min(0).max(20).nullable().optional(),
   previous_response_id: z.string().nullable().optional(),
-  conversation: z.union([z.string(), z.strictObject({ id: z.string() })]).nullable().optional(),
+  conversation: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
   prompt: z.looseObject({ id: z.string() }).nullable().optional(),
   include: z.array(z.string()).nullable().optional(),
   store: z.boolean().nullable().optional(),
