@@ -152,6 +152,8 @@ export interface RequestFileOptions extends BillingOptions {
   model?: string;
   /** Count with this encoding instead of the model's. */
   encoding?: string;
+  /** Refuse nested fields the API does not document (default: accepted with a warning). */
+  strict?: boolean;
   /** Service tier for request files (batch files are always billed at Batch API rates). */
   tier?: ServiceTier;
 }
@@ -340,7 +342,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       const e =
         format === "requests"
           ? estimateRequest(body, { ...options, kind, imageSizes })
-          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding });
+          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, strict: options.strict });
       const result: BatchLineEstimate = { line, customId: customId ?? null, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
       models.add(e.model);
       for (const w of e.warnings) {

@@ -34,6 +34,8 @@ export interface RequestFlags {
   imageSize?: { width: number; height: number };
   epochs?: number;
   encoding?: string;
+  /** --strict: refuse nested fields the API does not document. */
+  strict?: boolean;
   /** --tier, --cached-tokens, --cache-hit, --reasoning-tokens, --reasoning-effort: for request bodies and --chat text. */
   billing?: BillingOptions;
 }
@@ -233,7 +235,7 @@ function messagesOf(content: string): unknown[] | undefined {
 function chatResult(path: string, content: string, flags: RequestFlags, table: PricingTable): RequestFileResult {
   const messages = messagesOf(content) ?? [{ role: "user", content }];
   const estimates = resolveModels(flags.model, { table }).map((m) =>
-    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding }),
+    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding }),
   );
   return requestResult(path, estimates);
 }
@@ -273,7 +275,7 @@ export async function estimateRequestFiles(
       stdinHandled = true;
       try {
         const models = flags.model ?? [];
-        const options = { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding };
+        const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding };
         if (body) results.push(withBudgetNote(requestResult("<stdin>", models.length ? await Promise.all(models.map((model) => estimateRequestBody(body, { ...options, model }))) : [await estimateRequestBody(body, options)]), flags));
         else results.push(chatResult("<stdin>", text, flags, table));
       } catch (error) {
@@ -309,7 +311,7 @@ export async function estimateRequestFiles(
 async function estimateOne(path: string, kind: "request" | "requests" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, encoding: flags.encoding })];
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding })];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
     const content = await readFile(path, "utf8").catch((cause: Error) => {
@@ -318,7 +320,7 @@ async function estimateOne(path: string, kind: "request" | "requests" | "batch" 
     return chatResult(path, content, flags, table);
   } else if (kind === "requests" || kind === "batch") {
     // Bare request bodies are billed like request files (billing flags apply); Batch API lines at batch rates.
-    const common = { table, imageSize: flags.imageSize, model: models[0], encoding: flags.encoding };
+    const common = { table, imageSize: flags.imageSize, strict: flags.strict, model: models[0], encoding: flags.encoding };
     const file = await estimateBatchFile(path, kind === "requests" ? { ...flags.billing, ...common, lines: "requests" } : common);
     const encoding = file.models.length ? resolveModel(file.models[0], { table, encoding: flags.encoding }).encoding : null;
     const result = withBudgetNote(batchResult(file, encoding), flags);

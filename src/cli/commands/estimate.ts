@@ -28,6 +28,7 @@ interface EstimateFlags extends UnitFlags {
   chat?: boolean;
   imageSize?: { width: number; height: number };
   epochs?: number;
+  strict?: boolean;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -45,6 +46,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--chat", "treat each plain text file as one user message of a chat request")
     .option("--image-size <WxH>", "size of remote images in requests (otherwise counted at their worst case, inexact)", parseImageSize)
+    .option("--strict", "refuse request fields the API does not document (default: accept them with a warning)")
     .option("--epochs <n>", "epochs for a fine-tuning file (default: OpenAI's default for its size)", parsePositive("--epochs"))
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
