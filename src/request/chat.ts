@@ -1,51 +1,26 @@
 /**
- * Chat message tokens by OpenAI's published rule (chat-counting.json → chat_counting_rules;
- * openai-cookbook How_to_count_tokens_with_tiktoken.ipynb, cell 14):
- *
- *   for each message: tokens_per_message; for each (key, value): len(encode(value)), and
- *   tokens_per_name more for `name`; after all messages: 3 to prime the reply.
- *
- * tokens_per_message is 3 and tokens_per_name 1, except gpt-3.5-turbo-0301 (4 and −1). This
- * reproduces every API-measured count in the reference file (129 on gpt-3.5-turbo and gpt-4,
- * 124 on gpt-4o and gpt-4o-mini, 127 on gpt-3.5-turbo-0301).
+ * Chat requests as the API bills them: message framing (OpenAI's published rule: 3 tokens per
+ * message, the role and every text value, 1 more per name, 3 to prime the reply), function and
+ * tool definitions rendered as the model sees them (tools.ts), what `function_call` /
+ * `tool_choice` add, call and result messages — each by its family's rule in framing.ts, which
+ * also decides whether the count is exact.
  */
 import { getEncoding, type Encoding } from "../tokenizer/index.js";
 import { InputError, InvalidRequestError } from "../errors.js";
 import { resolveModel } from "../estimate/model.js";
 import type { PricingTable } from "../pricing/table.js";
-import { matchFamily } from "./family.js";
+import { FRAMING_RULES, framingFor, unmeasuredWarning, type FramingFeature, type FramingRule } from "./framing.js";
 import { countImageTokens, imageRuleFor, imageSizeFromDataUrl, isDataUrl, maxImageTokens, type ImageDetail, type ImageSize } from "./images.js";
 import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
 
-/** Message framing constants for one model family. */
-export interface ChatFormat {
-  models: readonly string[];
-  tokensPerMessage: number;
-  tokensPerName: number;
-  replyPriming: number;
-  /** true when the API has confirmed the rule for this family (chat-counting.json). */
-  measured: boolean;
-  source: string;
-}
+/** @deprecated Use {@link FramingRule}: the framing of a model family. */
+export type ChatFormat = FramingRule;
+/** @deprecated Use {@link FRAMING_RULES}. */
+export const CHAT_FORMATS = FRAMING_RULES;
 
-const COOKBOOK_NEW = "chat-counting.json chat_counting_rules cookbook-current (openai-cookbook c81359c)";
-const COOKBOOK_OLD = "chat-counting.json chat_counting_rules cookbook-old (openai-cookbook 06d9feb)";
-
-/** Chat framing per model family (most specific family wins). */
-export const CHAT_FORMATS: readonly ChatFormat[] = [
-  { models: ["gpt-3.5-turbo", "gpt-35-turbo", "gpt-4", "gpt-4o", "gpt-4o-mini"], tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, measured: true, source: COOKBOOK_NEW },
-  { models: ["gpt-3.5-turbo-0301", "gpt-35-turbo-0301"], tokensPerMessage: 4, tokensPerName: -1, replyPriming: 3, measured: true, source: COOKBOOK_OLD },
-  // The cookbook's fallbacks send any "gpt-4…" id to the gpt-4-0613 rule, but no count was
-  // measured for these families: same constants, reported as inexact.
-  { models: ["gpt-4.1", "gpt-4.5"], tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, measured: false, source: `${COOKBOOK_NEW} ('gpt-4' in model fallback)` },
-];
-
-/** The default for models the cookbook does not cover (o-series, GPT-5): same constants, inexact. */
-const DEFAULT_FORMAT: ChatFormat = { models: [], tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, measured: false, source: COOKBOOK_NEW };
-
-/** The chat framing for `model`. */
-export function chatFormatFor(model: string): ChatFormat {
-  return matchFamily(model, CHAT_FORMATS)?.row ?? DEFAULT_FORMAT;
+/** The chat framing for `model` (see {@link framingFor}). */
+export function chatFormatFor(model: string): FramingRule {
+  return framingFor(model);
 }
 
 /** How image sizes are found for image parts. */
@@ -63,6 +38,10 @@ export interface ChatCountOptions extends ImageSizeOptions {
   tools?: ReadonlyArray<{ type: string; function?: FunctionLike; [key: string]: unknown }>;
   /** Legacy function definitions (`functions` of the request). */
   functions?: readonly FunctionLike[];
+  /** `tool_choice` of the request. */
+  toolChoice?: unknown;
+  /** Legacy `function_call` of the request. */
+  functionCall?: unknown;
   /** Count with this encoding instead of the model's. */
   encoding?: string;
   table?: PricingTable;
@@ -70,12 +49,21 @@ export interface ChatCountOptions extends ImageSizeOptions {
 
 /** Result of {@link countChatTokens}. */
 export interface ChatTokenCount {
-  /** Prompt tokens the API will bill: messages + tools + images. */
+  /** Prompt tokens the API will bill: messages + tools + tool choice + images. */
   total: number;
-  /** Message text and framing, including reply priming, excluding images. */
+  /**
+   * Message text and framing, including reply priming, excluding images. Includes the tokens of
+   * tool calls and tool results (also reported apart in `toolCalls` / `toolResults`).
+   */
   messages: number;
-  /** Tool and function definitions. */
+  /** Tool and function definitions, with their framing (including the system-message adjustment). */
   tools: number;
+  /** What `tool_choice` / `function_call` add. */
+  toolChoice: number;
+  /** Assistant tool calls and function calls (part of `messages`). */
+  toolCalls: number;
+  /** Tool and function result messages (part of `messages`). */
+  toolResults: number;
   /** Image parts. */
   images: number;
   /** Tokens of each message (framing + text + images), in order; reply priming not included. */
@@ -100,11 +88,19 @@ export class CountState {
   images = 0;
   exact = true;
   readonly warnings = new Set<string>();
-  constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions) {}
+  readonly rule: FramingRule;
+  constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions) {
+    this.rule = framingFor(model);
+  }
 
   inexact(reason: string): void {
     this.exact = false;
     this.warnings.add(reason);
+  }
+
+  /** Records that the request uses `feature`: inexact, naming the part, unless the family's measurements cover it. */
+  uses(feature: FramingFeature): void {
+    if (this.rule.measured[feature] === undefined) this.inexact(unmeasuredWarning(feature, this.model));
   }
 
   /** Tokens of one image reference (URL or data URL) at `detail`. */
@@ -138,75 +134,120 @@ function partText(part: Record<string, unknown>, field: string, where: string): 
   return value;
 }
 
-/** Counts one Chat Completions message (framing excluded). Adds image tokens to `state.images`. */
-function countMessageBody(message: ChatMessageLike, index: number, format: ChatFormat, state: CountState): { text: number; images: number } {
+/** Tokens of one message's text content (a string, or text / refusal / image parts). */
+function countContent(value: unknown, param: string, state: CountState): { text: number; images: number } {
   const enc = state.encoding;
+  if (value === undefined || value === null) return { text: 0, images: 0 };
+  if (typeof value === "string") return { text: enc.count(value), images: 0 };
+  if (!Array.isArray(value)) throw new InputError(`${param} must be a string or an array of content parts, got ${typeof value}`);
   let text = 0;
   let images = 0;
-  for (const [key, value] of Object.entries(message)) {
-    if (value === undefined || value === null) continue;
-    const param = `messages[${index}].${key}`;
-    if (key === "role" || key === "name") {
-      text += enc.count(String(value));
-      if (key === "name") text += format.tokensPerName;
-    } else if (key === "content") {
-      if (typeof value === "string") text += enc.count(value);
-      else if (!Array.isArray(value)) throw new InputError(`${param} must be a string or an array of content parts, got ${typeof value}`);
-      else {
-        const textParts = value.filter((p) => (p as { type?: string }).type === "text").length;
-        if (textParts > 1) state.inexact("a message with several text parts: OpenAI has not published how parts are joined, so their count may differ slightly");
-        value.forEach((part: Record<string, unknown>, j: number) => {
-          const where = `${param}[${j}]`;
-          switch (part.type) {
-            case "text":
-              text += enc.count(partText(part, "text", where));
-              break;
-            case "refusal":
-              text += enc.count(partText(part, "refusal", where));
-              break;
-            case "image_url": {
-              const img = part.image_url as { url: string; detail?: ImageDetail };
-              images += state.image(img.url, img.detail, `${where}.image_url.url`);
-              break;
-            }
-            case "input_audio":
-              state.inexact("audio input is billed in audio tokens, which tokcost does not count yet");
-              break;
-            case "file":
-              state.inexact("file inputs (PDFs) are billed by their extracted text and page images, which tokcost does not count yet");
-              break;
-            default:
-              state.inexact(`content part type "${String(part.type)}" is not counted`);
-          }
-        });
+  const textParts = value.filter((p) => (p as { type?: string }).type === "text").length;
+  if (textParts > 1) state.inexact("a message with several text parts: OpenAI has not published how parts are joined, so their count may differ slightly");
+  value.forEach((part: Record<string, unknown>, j: number) => {
+    const where = `${param}[${j}]`;
+    switch (part.type) {
+      case "text":
+        text += enc.count(partText(part, "text", where));
+        break;
+      case "refusal":
+        text += enc.count(partText(part, "refusal", where));
+        break;
+      case "image_url": {
+        const img = part.image_url as { url: string; detail?: ImageDetail };
+        images += state.image(img.url, img.detail, `${where}.image_url.url`);
+        break;
       }
-    } else if (key === "tool_calls" && Array.isArray(value)) {
-      state.inexact("assistant tool calls: OpenAI has not published how they are framed, so their count may differ slightly");
-      for (const call of value as Array<Record<string, unknown>>) {
-        const fn = (call.function ?? call.custom) as { name?: string; arguments?: string; input?: string } | undefined;
-        if (fn?.name) text += enc.count(fn.name);
-        if (fn?.arguments) text += enc.count(fn.arguments);
-        if (fn?.input) text += enc.count(fn.input);
-      }
-    } else if (key === "function_call" && typeof value === "object") {
-      state.inexact("assistant function calls: OpenAI has not published how they are framed, so their count may differ slightly");
-      const fn = value as { name?: string; arguments?: string };
-      if (fn.name) text += enc.count(fn.name);
-      if (fn.arguments) text += enc.count(fn.arguments);
-    } else if (key === "tool_call_id") {
-      state.inexact("tool results: OpenAI has not published how they are framed, so their count may differ slightly");
-    } else if (key === "annotations" || key === "parsed") {
-      continue;
-    } else if (typeof value === "string") {
-      // The cookbook rule encodes every string value of a message (e.g. refusal).
-      text += enc.count(value);
-      state.inexact(`message field "${key}" is outside OpenAI's published counting rule`);
-    } else if (key === "audio") {
-      state.inexact("a reference to earlier audio output is not counted");
+      case "input_audio":
+        state.inexact("audio input is billed in audio tokens, which tokcost does not count yet");
+        break;
+      case "file":
+        state.inexact("file inputs (PDFs) are billed by their extracted text and page images, which tokcost does not count yet");
+        break;
+      default:
+        state.inexact(`content part type "${String(part.type)}" is not counted`);
     }
-    // `annotations` and `parsed` (echoed from a response) are accepted by the API and not counted.
-  }
+  });
   return { text, images };
+}
+
+/** One message's tokens (its framing included), split into the breakdown's parts. */
+interface MessageCount {
+  text: number;
+  images: number;
+  /** Of `text`: tool / function calls. */
+  calls: number;
+  /** Of `text`: the whole message when it is a tool / function result. */
+  results: number;
+}
+
+/**
+ * Counts one Chat Completions message with its framing: the per-message constant, role, content,
+ * name (+ tokensPerName), a function result's constant, and assistant calls (name + arguments +
+ * the call constant each). Fields the API ignores (`annotations`, `parsed`, a tool call's
+ * `index`) cost nothing.
+ */
+function countMessage(message: ChatMessageLike, index: number, state: CountState): MessageCount {
+  const enc = state.encoding;
+  const rule = state.rule;
+  const param = `messages[${index}]`;
+  let text = rule.tokensPerMessage + enc.count(message.role);
+  let calls = 0;
+  const content = countContent(message.content, `${param}.content`, state);
+  text += content.text;
+  if (typeof message.name === "string") {
+    state.uses("name");
+    text += enc.count(message.name) + rule.tokensPerName;
+  }
+  if (typeof message.refusal === "string") {
+    // The cookbook rule encodes every string value of a message; no measurement covers refusals.
+    text += enc.count(message.refusal);
+    state.inexact("an assistant refusal sent back as a message field is outside OpenAI's published counting rule");
+  }
+  if (message.role === "function") {
+    state.uses("function-messages");
+    text += rule.functionMessage;
+  }
+  if (message.role === "tool") {
+    // Counted like a function result (its tool_call_id is not text the model reads).
+    state.uses("tool-messages");
+    text += rule.functionMessage;
+  }
+  const fc = message.function_call as { name?: unknown; arguments?: unknown } | null | undefined;
+  if (fc && typeof fc === "object") {
+    state.uses("assistant-function-call");
+    calls += enc.count(String(fc.name ?? "")) + enc.count(String(fc.arguments ?? "")) + rule.functionCall;
+  }
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) {
+    state.uses("assistant-tool-calls");
+    for (const call of message.tool_calls as Array<Record<string, unknown>>) {
+      const fn = (call.function ?? call.custom) as { name?: unknown; arguments?: unknown; input?: unknown } | undefined;
+      calls += enc.count(String(fn?.name ?? "")) + enc.count(String(fn?.arguments ?? fn?.input ?? "")) + rule.functionCall;
+    }
+  }
+  if (message.audio !== undefined && message.audio !== null) state.inexact("a reference to earlier audio output is not counted");
+  text += calls;
+  const results = message.role === "tool" || message.role === "function" ? text : 0;
+  return { text, images: content.images, calls, results };
+}
+
+/** The feature a `tool_choice` / `function_call` value uses, and what it adds (named: with the name's tokens). */
+function countChoice(choice: unknown, api: "functions" | "tools", state: CountState): number {
+  if (choice === undefined || choice === null) return 0;
+  const constants = state.rule.choice[api];
+  const prefix = api === "tools" ? "tool_choice" : "function_call";
+  if (choice === "none" || choice === "auto" || (choice === "required" && api === "tools")) {
+    state.uses(`${prefix}.${choice}` as FramingFeature);
+    return constants[choice];
+  }
+  const named = choice as { name?: unknown; function?: { name?: unknown }; custom?: { name?: unknown }; type?: unknown };
+  const name = named.function?.name ?? named.custom?.name ?? named.name;
+  if (typeof name === "string") {
+    state.uses(`${prefix}.named` as FramingFeature);
+    return constants.named + state.encoding.count(name);
+  }
+  state.inexact(`${prefix} ${JSON.stringify(choice).slice(0, 60)} is not measured: it adds a few tokens that are not counted`);
+  return 0;
 }
 
 /**
@@ -221,21 +262,60 @@ export function countChatTokens(messages: readonly ChatMessageLike[], options: C
   if (!Array.isArray(messages)) throw new InputError("messages must be an array of chat messages");
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
   const encoding = getEncoding(resolved.encoding);
-  const format = chatFormatFor(options.model);
   const state = new CountState(options.model, encoding, options);
-  if (!format.measured) state.inexact(`OpenAI has published message-framing counts only for gpt-3.5-turbo, gpt-4, gpt-4o and gpt-4o-mini: ${options.model} is counted with the same rule (3 tokens per message, 3 to prime the reply) and may differ`);
+  const rule = state.rule;
+  state.uses("messages");
   const perMessage: number[] = [];
   let messageText = 0;
   let images = 0;
+  let toolCalls = 0;
+  let toolResults = 0;
   messages.forEach((message, i) => {
     if (typeof message !== "object" || message === null || typeof message.role !== "string") throw new InvalidRequestError(`Missing required parameter: 'messages[${i}].role'.`, { param: `messages[${i}].role` });
-    const body = countMessageBody(message, i, format, state);
-    messageText += format.tokensPerMessage + body.text;
-    images += body.images;
-    perMessage.push(format.tokensPerMessage + body.text + body.images);
+    const counted = countMessage(message, i, state);
+    messageText += counted.text;
+    images += counted.images;
+    toolCalls += counted.calls;
+    toolResults += counted.results;
+    perMessage.push(counted.text + counted.images);
   });
-  messageText += format.replyPriming;
+  messageText += rule.replyPriming;
 
+  const functions = definitionsOf(options, state);
+  let tools = 0;
+  if (functions.length > 0) {
+    const definitions = countFunctionDefinitions(functions, { model: options.model, encoding });
+    for (const feature of definitions.features) state.uses(feature);
+    if (options.functions?.length) state.uses("definitions.functions-api");
+    tools += definitions.tokens;
+    const systemIndex = messages.findIndex((m) => m.role === "system" || m.role === "developer");
+    if (systemIndex >= 0) {
+      tools += rule.systemWithDefinitions;
+      // The definitions are merged after the first system message, which gains a newline.
+      const first = messages[systemIndex];
+      if (rule.padFirstSystem && typeof first.content === "string") tools += encoding.count(`${first.content}\n`) - encoding.count(first.content);
+    }
+  }
+  const toolChoice = countChoice(options.toolChoice, "tools", state) + countChoice(options.functionCall, "functions", state);
+
+  return {
+    total: messageText + tools + toolChoice + images,
+    messages: messageText,
+    tools,
+    toolChoice,
+    toolCalls,
+    toolResults,
+    images,
+    perMessage,
+    replyPriming: rule.replyPriming,
+    encoding: encoding.name,
+    exact: state.exact && resolved.exact,
+    warnings: [...state.warnings],
+  };
+}
+
+/** The function definitions of `tools` and `functions`, checked to be definitions. */
+function definitionsOf(options: ChatCountOptions, state: CountState): FunctionLike[] {
   const functions: FunctionLike[] = [];
   const definition = (value: unknown, where: string): FunctionLike => {
     if (typeof value !== "object" || value === null || typeof (value as FunctionLike).name !== "string") {
@@ -246,27 +326,14 @@ export function countChatTokens(messages: readonly ChatMessageLike[], options: C
   if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InputError("tools must be an array of tool definitions");
   (options.tools ?? []).forEach((tool, i) => {
     if (typeof tool !== "object" || tool === null) throw new InputError(`tools[${i}] must be a tool definition object`);
-    if (tool.type === "function") functions.push(definition(tool.function, `tools[${i}].function`));
-    else state.inexact(`tools of type "${String(tool.type)}" are not counted: OpenAI publishes no rule for them`);
+    if (tool.type === "function") {
+      const fn = definition(tool.function, `tools[${i}].function`);
+      if (fn && (fn as { strict?: unknown }).strict === true) state.inexact("strict function definitions are not measured: their framing may differ");
+      functions.push(fn);
+    } else state.inexact(`tools of type "${String(tool.type)}" are not counted: OpenAI publishes no rule for them`);
   });
   if (options.functions !== undefined && !Array.isArray(options.functions)) throw new InputError("functions must be an array of function definitions");
-  if (options.functions?.length) {
-    options.functions.forEach((fn, i) => functions.push(definition(fn, `functions[${i}]`)));
-    state.inexact("legacy `functions` are counted by the `tools` rule; OpenAI measured only `tools`");
-  }
-  const toolCount = countFunctionDefinitions(functions, { model: options.model, encoding });
-  if (!toolCount.exact) state.exact = false;
-  for (const w of toolCount.warnings) state.warnings.add(w);
-
-  return {
-    total: messageText + toolCount.tokens + images,
-    messages: messageText,
-    tools: toolCount.tokens,
-    images,
-    perMessage,
-    replyPriming: format.replyPriming,
-    encoding: encoding.name,
-    exact: state.exact && resolved.exact,
-    warnings: [...state.warnings],
-  };
+  if (options.functions?.length && options.tools?.length) state.inexact("tools and functions in one request: how the API merges them is not measured");
+  (options.functions ?? []).forEach((fn, i) => functions.push(definition(fn, `functions[${i}]`)));
+  return functions;
 }

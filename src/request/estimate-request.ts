@@ -27,8 +27,14 @@ const RESPONSES_CONTEXT_MESSAGE = "Your input exceeds the context window of this
 export interface RequestBreakdown {
   /** Message / prompt / input text, including per-message framing and reply priming (images excluded). */
   messages: number;
-  /** Tool and function definitions. */
+  /** Tool and function definitions, with their framing. */
   tools: number;
+  /** What tool_choice / function_call add (chat). */
+  toolChoice: number;
+  /** Of `messages`: assistant tool calls and function calls replayed in the conversation. */
+  toolCalls: number;
+  /** Of `messages`: tool and function result messages. */
+  toolResults: number;
   /** Image inputs. */
   images: number;
   /** Separately generated prompts (completions: one per prompt of a prompt array; embeddings: inputs). */
@@ -90,6 +96,9 @@ interface Counted {
   prompts: number;
   messages: number;
   tools: number;
+  toolChoice?: number;
+  toolCalls?: number;
+  toolResults?: number;
   images: number;
   exact: boolean;
   warnings: string[];
@@ -101,25 +110,17 @@ interface Counted {
 }
 
 function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
-  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
+  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
   const warnings = [...counted.warnings];
   let exact = counted.exact;
   if (body.response_format?.type === "json_schema") {
     exact = false;
     warnings.push("a json_schema response_format adds the schema to the prompt in a form OpenAI has not published: its tokens are not counted");
   }
-  if (body.tool_choice && typeof body.tool_choice === "object") {
-    exact = false;
-    warnings.push("forcing a specific tool (tool_choice) adds a few prompt tokens OpenAI has not published");
-  }
-  if (body.function_call && typeof body.function_call === "object") {
-    exact = false;
-    warnings.push("forcing a specific function (function_call) adds a few prompt tokens OpenAI has not published");
-  }
   if (body.prediction) warnings.push("predicted output: rejected prediction tokens are billed as completion tokens (not included)");
   const maxTokensParam = body.max_completion_tokens != null ? "max_completion_tokens" : body.max_tokens != null ? "max_tokens" : null;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, images: counted.images, exact, warnings, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
+  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, toolChoice: counted.toolChoice, toolCalls: counted.toolCalls, toolResults: counted.toolResults, images: counted.images, exact, warnings, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
 }
 
 function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedModel): Counted {
@@ -350,6 +351,9 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
     breakdown: {
       messages: counted.messages,
       tools: counted.tools,
+      toolChoice: counted.toolChoice ?? 0,
+      toolCalls: counted.toolCalls ?? 0,
+      toolResults: counted.toolResults ?? 0,
       images: counted.images,
       prompts: counted.prompts,
       choices: counted.choices,

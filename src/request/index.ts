@@ -5,7 +5,8 @@
 export { validateRequest, parseWithSchema, detectRequestKind, kindOfUrl, formatParam, ENDPOINT_URLS, type ValidatedRequest, type ValidateOptions, type RequestKind } from "./validate.js";
 export { estimateRequest, type RequestEstimate, type RequestBreakdown, type EstimateRequestOptions } from "./estimate-request.js";
 export { countChatTokens, chatFormatFor, CHAT_FORMATS, type ChatCountOptions, type ChatTokenCount, type ChatMessageLike, type ChatFormat, type ImageSizeOptions } from "./chat.js";
-export { countFunctionDefinitions, toolConstantsFor, TOOL_COUNTING_RULES, type FunctionLike, type ToolCountingConstants, type ToolTokenCount } from "./tools.js";
+export { countFunctionDefinitions, renderFunctionNamespace, definitionFeatures, type FunctionLike, type ToolTokenCount } from "./tools.js";
+export { FRAMING_RULES, framingFor, FEATURE_NAMES, type FramingRule, type FramingFeature, type DefinitionStyle, type ChoiceConstants } from "./framing.js";
 export { countImageTokens, maxImageTokens, imageRuleFor, imageSizeFromBytes, imageSizeFromDataUrl, isDataUrl, tileLayout, patchLayout, IMAGE_RULES, type ImageDetail, type ImageRule, type ImageSize, type ImageTokenCount, type ImageTokenOptions, type PatchSizing } from "./images.js";
 export { PARAMETER_RULES, parameterRulesFor, isReasoningModel, type ParameterRules } from "./capabilities.js";
 export { chatRequestSchema, completionsRequestSchema, responsesRequestSchema, embeddingsRequestSchema, COMPLETIONS_DEFAULT_MAX_TOKENS, type ChatRequest, type ChatMessage, type CompletionsRequest, type ResponsesRequest, type EmbeddingsRequest } from "./schemas/index.js";

@@ -1,46 +1,24 @@
 /**
- * Tokens of tool (function) definitions, by the rule OpenAI's cookbook published
- * (chat-counting.json → tools_counting_rules; openai-cookbook c81359c,
- * How_to_count_tokens_with_tiktoken.ipynb, cell 16), which reproduces the API-measured counts
- * of the weather example (105 on gpt-3.5-turbo/gpt-4, 101 on gpt-4o/gpt-4o-mini).
+ * Function and tool definitions as the model sees them: rendered into the TypeScript-like text
+ * the models are trained on, then tokenized, plus the family's constants (framing.ts).
  *
- * The published rule covers a flat parameter object (type, description, enum per property).
- * Nested objects, arrays, missing descriptions and non-string enums are counted by extending
- * the same rule recursively, and reported as inexact: OpenAI has published no measurement for them.
+ *   namespace functions {
+ *
+ *   // <function description>
+ *   type <name> = (_: {
+ *   // <property description>
+ *   <key>?: <type>,          (no `?` when required)
+ *   }) => any;
+ *
+ *   } // namespace functions
+ *
+ * Types: string enums as `"a" | "b"`, numbers as `number` (enums bare), arrays as `T[]`, nested
+ * objects as `{ … }` (closing brace at column 0), `anyOf` joined with ` | `, a missing type `any`.
+ * The published measurements behind each choice are listed in framing.ts.
  */
 import type { Encoding } from "../tokenizer/index.js";
-import { matchFamily, normaliseModelId } from "./family.js";
 import { InputError } from "../errors.js";
-
-/** The per-model constants of the cookbook's rule. */
-export interface ToolCountingConstants {
-  funcInit: number;
-  propInit: number;
-  propKey: number;
-  enumInit: number;
-  enumItem: number;
-  funcEnd: number;
-}
-
-/** Constants per model family; `measured` lists the ids the API-measured counts were taken on. */
-export const TOOL_COUNTING_RULES: ReadonlyArray<{ models: readonly string[]; constants: ToolCountingConstants; measured: readonly string[]; source: string }> = [
-  {
-    models: ["gpt-4o", "gpt-4o-mini", "chatgpt-4o"],
-    constants: { funcInit: 7, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 },
-    measured: ["gpt-4o", "gpt-4o-mini"],
-    source: "chat-counting.json tools_counting_rules (gpt-4o, gpt-4o-mini)",
-  },
-  {
-    models: ["gpt-3.5-turbo", "gpt-4"],
-    constants: { funcInit: 10, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 },
-    measured: ["gpt-3.5-turbo", "gpt-4"],
-    source: "chat-counting.json tools_counting_rules (gpt-3.5-turbo, gpt-4)",
-  },
-];
-
-/** The o200k-era constants, used (inexactly) for o200k models the cookbook does not list. */
-const O200K_FALLBACK = TOOL_COUNTING_RULES[0].constants;
-const CL100K_FALLBACK = TOOL_COUNTING_RULES[1].constants;
+import { framingFor, unmeasuredWarning, type DefinitionStyle, type FramingFeature } from "./framing.js";
 
 /** A function definition as counted: name, description and JSON Schema parameters. */
 export interface FunctionLike {
@@ -49,92 +27,168 @@ export interface FunctionLike {
   parameters?: Record<string, unknown> | null;
 }
 
-/** Result of {@link countToolTokens}. */
+/** Result of {@link countFunctionDefinitions}. */
 export interface ToolTokenCount {
+  /** Rendered definitions + the family's overhead (system-message adjustments are the caller's). */
   tokens: number;
   exact: boolean;
   warnings: string[];
+  /** The framing features the definitions use. */
+  features: FramingFeature[];
 }
 
-const SNAPSHOT = /-(\d{4}-\d{2}-\d{2}|\d{4})$/;
+type Schema = Record<string, unknown>;
 
-/** The constants for `model`, and whether the API has confirmed the rule for it. */
-export function toolConstantsFor(model: string, encoding: string): { constants: ToolCountingConstants; measured: boolean } {
-  const id = normaliseModelId(model).replace(SNAPSHOT, "");
-  const match = matchFamily(id, TOOL_COUNTING_RULES);
-  if (match && match.row.measured.includes(id)) return { constants: match.row.constants, measured: true };
-  return { constants: encoding === "o200k_base" ? O200K_FALLBACK : CL100K_FALLBACK, measured: false };
-}
-
-const stripPeriod = (text: string) => (text.endsWith(".") ? text.slice(0, -1) : text);
-
-function isObject(value: unknown): value is Record<string, unknown> {
+function isObject(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Keywords the rendering reads; anything else in a property schema is dropped from the text. */
+const RENDERED_KEYWORDS = new Set(["type", "description", "enum", "properties", "required", "items", "anyOf"]);
+/** Dropped keywords whose dropping is measured (framing.ts "definitions.const"). */
+const DROPPED_MEASURED = new Set(["const", "additionalProperties"]);
+
+function keywordFeature(key: string): FramingFeature | undefined {
+  if (RENDERED_KEYWORDS.has(key)) return undefined;
+  return DROPPED_MEASURED.has(key) ? "definitions.const" : "definitions.keywords";
+}
+
+function propertiesOf(schema: unknown): Schema {
+  return isObject(schema) && isObject(schema.properties) ? schema.properties : {};
+}
+
+/**
+ * Renders function definitions into the `namespace functions { … }` text the model is given.
+ *
+ * @example
+ * renderFunctionNamespace([{ name: "f", parameters: { type: "object", properties: { a: { type: "string" } } } }], style);
+ * // "namespace functions {\n\ntype f = (_: {\na?: string,\n}) => any;\n\n} // namespace functions"
+ */
+export function renderFunctionNamespace(functions: readonly FunctionLike[], style: DefinitionStyle): string {
+  const lines = ["namespace functions {", ""];
+  for (const fn of functions) {
+    if (fn.description) lines.push(`// ${fn.description}`);
+    const parameters = fn.parameters ?? {};
+    if (Object.keys(propertiesOf(parameters)).length > 0) {
+      lines.push(`type ${fn.name} = (_: {`, renderProperties(parameters, 0, style), "}) => any;");
+    } else {
+      lines.push(`type ${fn.name} = () => any;`);
+    }
+    lines.push("");
+  }
+  lines.push("} // namespace functions");
+  return lines.join("\n");
+}
+
+function renderProperties(schema: Schema, depth: number, style: DefinitionStyle): string {
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  const indent = " ".repeat(depth * style.nestedIndent);
+  const lines: string[] = [];
+  for (const [key, raw] of Object.entries(propertiesOf(schema))) {
+    const property = isObject(raw) ? raw : {};
+    if (typeof property.description === "string" && property.description && (depth === 0 || style.nestedDescriptions)) lines.push(`${indent}// ${property.description}`);
+    // A nested object's text spans lines; only its first line carries this level's indent.
+    lines.push(`${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},`);
+  }
+  return lines.join("\n");
+}
+
+function renderType(schema: Schema, depth: number, style: DefinitionStyle): string {
+  if (Array.isArray(schema.anyOf)) return schema.anyOf.map((variant) => renderType(isObject(variant) ? variant : {}, depth, style)).join(" | ");
+  const values = Array.isArray(schema.enum) ? schema.enum : undefined;
+  switch (schema.type) {
+    case "string":
+      return values ? values.map((v) => `"${String(v)}"`).join(" | ") : "string";
+    case "number":
+    case "integer":
+      return values ? values.map((v) => (style.quoteNumberEnums ? `"${String(v)}"` : String(v))).join(" | ") : "number";
+    case "boolean":
+    case "null":
+      return schema.type;
+    case "object":
+      return ["{", renderProperties(schema, depth + 1, style), "}"].join("\n");
+    case "array":
+      return isObject(schema.items) ? `${renderType(schema.items, depth, style)}[]` : "any[]";
+    default:
+      return "any";
+  }
+}
+
+/** The framing features a set of definitions uses (which decide whether their count is exact). */
+export function definitionFeatures(functions: readonly FunctionLike[]): FramingFeature[] {
+  const found = new Set<FramingFeature>(["definitions"]);
+  const visitProperty = (property: Schema): void => {
+    if (typeof property.description !== "string" || property.description === "") found.add("definitions.undescribed");
+    for (const key of Object.keys(property)) {
+      const feature = keywordFeature(key);
+      if (feature) found.add(feature);
+    }
+    if (Array.isArray(property.anyOf)) {
+      found.add("definitions.any-of");
+      for (const variant of property.anyOf) if (isObject(variant)) visitType(variant);
+      return;
+    }
+    visitType(property);
+  };
+  const visitType = (schema: Schema): void => {
+    switch (schema.type) {
+      case "object":
+        found.add("definitions.nested");
+        for (const key of Object.keys(schema)) {
+          const feature = keywordFeature(key);
+          if (feature) found.add(feature);
+        }
+        for (const child of Object.values(propertiesOf(schema))) visitProperty(isObject(child) ? child : {});
+        break;
+      case "array":
+        if (!isObject(schema.items)) found.add("definitions.untyped");
+        else if (schema.items.type === "object" || Array.isArray(schema.items.anyOf)) visitType(schema.items);
+        else found.add("definitions.arrays");
+        break;
+      case "number":
+      case "integer":
+        if (Array.isArray(schema.enum)) found.add("definitions.number-enum");
+        break;
+      case "string":
+      case "boolean":
+      case "null":
+        break;
+      default:
+        if (!Array.isArray(schema.anyOf)) found.add("definitions.untyped");
+    }
+  };
+  for (const fn of functions) {
+    const properties = propertiesOf(fn.parameters);
+    if (Object.keys(properties).length === 0) found.add("definitions.empty");
+    // A top-level `description` is not rendered either (hmarr case 36 measures that).
+    if (isObject(fn.parameters)) for (const key of Object.keys(fn.parameters)) if (key !== "description") {
+      const feature = keywordFeature(key);
+      if (feature) found.add(feature);
+    }
+    for (const property of Object.values(properties)) visitProperty(isObject(property) ? property : {});
+  }
+  return [...found];
+}
+
+/** Checks a definition has a string name (counting `undefined` would invent tokens). */
+function checkDefinitions(functions: readonly FunctionLike[]): void {
+  functions.forEach((fn, i) => {
+    if (typeof fn?.name !== "string") throw new InputError(`function definition ${i} needs a name (a string): counting \`undefined\` would invent tokens`);
+  });
 }
 
 /**
  * Tokens of a list of function definitions (the `function` objects of `tools`, or the legacy
- * `functions`). Zero functions cost nothing (the cookbook adds `func_end` only when there are some).
+ * `functions`): the rendered namespace plus the family's overhead. Zero functions cost nothing.
+ * `exact` is true only when the family's measurements cover every feature the definitions use.
  */
 export function countFunctionDefinitions(functions: readonly FunctionLike[], options: { model: string; encoding: Encoding }): ToolTokenCount {
-  const { constants: c, measured } = toolConstantsFor(options.model, options.encoding.name);
-  const enc = options.encoding;
-  const warnings: string[] = [];
-  let extended = false;
-  if (functions.length === 0) return { tokens: 0, exact: true, warnings };
-
-  const countProperties = (properties: Record<string, unknown>): number => {
-    let n = c.propInit;
-    for (const [key, raw] of Object.entries(properties)) {
-      n += c.propKey;
-      const prop = isObject(raw) ? raw : {};
-      const enumValues = prop.enum;
-      if (Array.isArray(enumValues)) {
-        n += c.enumInit;
-        for (const item of enumValues) {
-          if (typeof item !== "string") extended = true;
-          n += c.enumItem + enc.count(typeof item === "string" ? item : JSON.stringify(item));
-        }
-      }
-      let type = prop.type;
-      if (typeof type !== "string") {
-        extended = true;
-        type = Array.isArray(type) ? type.join(" | ") : type === undefined ? "" : JSON.stringify(type);
-      }
-      if (typeof prop.description !== "string") extended = true;
-      const description = typeof prop.description === "string" ? stripPeriod(prop.description) : "";
-      n += enc.count(`${key}:${String(type)}:${description}`);
-      // Beyond the published rule: nested object properties and array item schemas.
-      if (isObject(prop.properties) && Object.keys(prop.properties).length > 0) {
-        extended = true;
-        n += countProperties(prop.properties);
-      }
-      if (isObject(prop.items)) {
-        extended = true;
-        const items = prop.items;
-        if (isObject(items.properties) && Object.keys(items.properties).length > 0) n += countProperties(items.properties);
-        else if (Array.isArray(items.enum)) {
-          n += c.enumInit;
-          for (const item of items.enum) n += c.enumItem + enc.count(typeof item === "string" ? item : JSON.stringify(item));
-        } else if (typeof items.type === "string") n += enc.count(items.type);
-      }
-      for (const k of ["anyOf", "oneOf", "allOf", "$ref", "additionalProperties", "default", "format", "minimum", "maximum", "pattern"]) if (k in prop) extended = true;
-    }
-    return n;
-  };
-
-  let tokens = 0;
-  for (const fn of functions) {
-    if (typeof fn?.name !== "string") throw new InputError("a function definition needs a name (a string): counting `undefined` would invent tokens");
-    tokens += c.funcInit;
-    if (typeof fn.description !== "string") extended = true;
-    tokens += enc.count(`${fn.name}:${stripPeriod(fn.description ?? "")}`);
-    const properties = isObject(fn.parameters) && isObject(fn.parameters.properties) ? fn.parameters.properties : {};
-    if (Object.keys(properties).length > 0) tokens += countProperties(properties);
-  }
-  tokens += c.funcEnd;
-
-  if (!measured) warnings.push(`OpenAI has published tool-definition counts only for gpt-3.5-turbo, gpt-4, gpt-4o and gpt-4o-mini: the tools of ${options.model} are counted with the ${options.encoding.name === "o200k_base" ? "gpt-4o" : "gpt-4"} constants and may differ`);
-  if (extended) warnings.push("tool parameters use nested objects, arrays, unions or missing descriptions, which OpenAI's published counting rule does not cover: their tokens are an approximation");
-  return { tokens, exact: measured && !extended, warnings };
+  if (functions.length === 0) return { tokens: 0, exact: true, warnings: [], features: [] };
+  checkDefinitions(functions);
+  const rule = framingFor(options.model);
+  const features = definitionFeatures(functions);
+  const tokens = options.encoding.count(renderFunctionNamespace(functions, rule.definitions)) + rule.definitionsOverhead;
+  const unmeasured = features.filter((f) => rule.measured[f] === undefined);
+  const warnings = unmeasured.map((f) => unmeasuredWarning(f, options.model));
+  return { tokens, exact: unmeasured.length === 0, warnings, features };
 }
