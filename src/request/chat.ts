@@ -12,6 +12,7 @@ import type { PricingTable } from "../pricing/table.js";
 import { FRAMING_RULES, framingFor, unmeasuredWarning, type FramingFeature, type FramingRule } from "./framing.js";
 import { countImageTokens, imageRuleFor, imageSizeFromDataUrl, isDataUrl, maxImageTokens, type ImageDetail, type ImageSize } from "./images.js";
 import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
+import { applyCalibration, calibrationApplies, type Calibration } from "./calibration.js";
 
 /** @deprecated Use {@link FramingRule}: the framing of a model family. */
 export type ChatFormat = FramingRule;
@@ -45,6 +46,8 @@ export interface ChatCountOptions extends ImageSizeOptions {
   /** Count with this encoding instead of the model's. */
   encoding?: string;
   table?: PricingTable;
+  /** Framing constants measured for this model by `tokcost calibrate` (used when its model matches). */
+  calibration?: Calibration;
 }
 
 /** Result of {@link countChatTokens}. */
@@ -89,8 +92,9 @@ export class CountState {
   exact = true;
   readonly warnings = new Set<string>();
   readonly rule: FramingRule;
-  constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions) {
-    this.rule = framingFor(model);
+  constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions & { calibration?: Calibration }) {
+    const calibration = sizes.calibration;
+    this.rule = calibration && calibrationApplies(calibration, model) ? framingFor(model, (rule) => applyCalibration(rule, calibration)) : framingFor(model);
   }
 
   inexact(reason: string): void {
@@ -284,7 +288,7 @@ export function countChatTokens(messages: readonly ChatMessageLike[], options: C
   const functions = definitionsOf(options, state);
   let tools = 0;
   if (functions.length > 0) {
-    const definitions = countFunctionDefinitions(functions, { model: options.model, encoding });
+    const definitions = countFunctionDefinitions(functions, { model: options.model, encoding, rule });
     for (const feature of definitions.features) state.uses(feature);
     if (options.functions?.length) state.uses("definitions.functions-api");
     tools += definitions.tokens;

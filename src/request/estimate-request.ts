@@ -19,6 +19,7 @@ import type { ResponsesRequest } from "./schemas/responses.js";
 import type { ChatRequest } from "./schemas/chat.js";
 import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
 import { validateRequest, type ValidatedRequest } from "./validate.js";
+import type { Calibration } from "./calibration.js";
 import type { ImageDetail } from "./images.js";
 
 const RESPONSES_CONTEXT_MESSAGE = "Your input exceeds the context window of this model. Please adjust your input and try again.";
@@ -87,6 +88,8 @@ export interface EstimateRequestOptions extends ImageSizeOptions {
   validated?: ValidatedRequest;
   /** Refuse nested fields the API does not document instead of accepting them with a warning. */
   strict?: boolean;
+  /** Framing constants measured for a model by `tokcost calibrate` (applied when its model matches the request's). */
+  calibration?: Calibration;
 }
 
 interface Counted {
@@ -110,7 +113,7 @@ interface Counted {
 }
 
 function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
-  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
+  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes, calibration: options.calibration });
   const warnings = [...counted.warnings];
   let exact = counted.exact;
   if (body.response_format?.type === "json_schema") {

@@ -207,9 +207,10 @@ export const FRAMING_RULES: readonly FramingRule[] = [
 /** Families nobody has published measurements for (gpt-4.1, o-series, GPT-5…): same constants, nothing measured. */
 const UNMEASURED: FramingRule = { ...BASE, models: [], definitions: STYLE_2024, measured: {}, source: `${COOKBOOK} (nearest rule; not measured for this family)` };
 
-/** The framing rule for `model`. */
-export function framingFor(model: string): FramingRule {
-  return matchFamily(model, FRAMING_RULES)?.row ?? UNMEASURED;
+/** The framing rule for `model` (from the table, or a calibration supplied by the caller; see calibration.ts). */
+export function framingFor(model: string, override?: (rule: FramingRule) => FramingRule): FramingRule {
+  const rule = matchFamily(model, FRAMING_RULES)?.row ?? UNMEASURED;
+  return override ? override(rule) : rule;
 }
 
 /** What a feature is called in a warning. */

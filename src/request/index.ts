@@ -6,6 +6,7 @@ export { validateRequest, parseWithSchema, detectRequestKind, kindOfUrl, formatP
 export { estimateRequest, type RequestEstimate, type RequestBreakdown, type EstimateRequestOptions } from "./estimate-request.js";
 export { countChatTokens, chatFormatFor, CHAT_FORMATS, type ChatCountOptions, type ChatTokenCount, type ChatMessageLike, type ChatFormat, type ImageSizeOptions } from "./chat.js";
 export { countFunctionDefinitions, renderFunctionNamespace, definitionFeatures, type FunctionLike, type ToolTokenCount } from "./tools.js";
+export { calibrationSchema, applyCalibration, calibrationApplies, type Calibration } from "./calibration.js";
 export { FRAMING_RULES, framingFor, FEATURE_NAMES, type FramingRule, type FramingFeature, type DefinitionStyle, type ChoiceConstants } from "./framing.js";
 export { countImageTokens, maxImageTokens, imageRuleFor, imageSizeFromBytes, imageSizeFromDataUrl, isDataUrl, tileLayout, patchLayout, IMAGE_RULES, type ImageDetail, type ImageRule, type ImageSize, type ImageTokenCount, type ImageTokenOptions, type PatchSizing } from "./images.js";
 export { PARAMETER_RULES, parameterRulesFor, isReasoningModel, type ParameterRules } from "./capabilities.js";

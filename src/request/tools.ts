@@ -18,7 +18,7 @@
  */
 import type { Encoding } from "../tokenizer/index.js";
 import { InputError } from "../errors.js";
-import { framingFor, unmeasuredWarning, type DefinitionStyle, type FramingFeature } from "./framing.js";
+import { framingFor, unmeasuredWarning, type DefinitionStyle, type FramingFeature, type FramingRule } from "./framing.js";
 
 /** A function definition as counted: name, description and JSON Schema parameters. */
 export interface FunctionLike {
@@ -182,10 +182,10 @@ function checkDefinitions(functions: readonly FunctionLike[]): void {
  * `functions`): the rendered namespace plus the family's overhead. Zero functions cost nothing.
  * `exact` is true only when the family's measurements cover every feature the definitions use.
  */
-export function countFunctionDefinitions(functions: readonly FunctionLike[], options: { model: string; encoding: Encoding }): ToolTokenCount {
+export function countFunctionDefinitions(functions: readonly FunctionLike[], options: { model: string; encoding: Encoding; rule?: FramingRule }): ToolTokenCount {
   if (functions.length === 0) return { tokens: 0, exact: true, warnings: [], features: [] };
   checkDefinitions(functions);
-  const rule = framingFor(options.model);
+  const rule = options.rule ?? framingFor(options.model);
   const features = definitionFeatures(functions);
   const tokens = options.encoding.count(renderFunctionNamespace(functions, rule.definitions)) + rule.definitionsOverhead;
   const unmeasured = features.filter((f) => rule.measured[f] === undefined);
