@@ -34,6 +34,8 @@ export interface ParameterRules {
   defaultOnly: Readonly<Record<string, number>>;
   /** Of `unsupported`/`defaultOnly`, the ones allowed when `reasoning_effort` (chat) / `reasoning.effort` (responses) is "none". */
   allowedWithReasoningNone: readonly string[];
+  /** The reasoning effort when the request sets none (GPT-5.1 and later default to "none"). */
+  defaultReasoningEffort?: string;
   /** Message roles the model rejects (chat). */
   rejectedRoles: readonly string[];
   /** Where the rule comes from. */
@@ -77,6 +79,9 @@ export const PARAMETER_RULES: readonly ParameterRules[] = [
     unsupported: { chat: REASONING_UNSUPPORTED_CHAT, responses: REASONING_UNSUPPORTED_RESPONSES },
     defaultOnly: REASONING_SAMPLING_DEFAULTS,
     allowedWithReasoningNone: ["temperature", "top_p", "logprobs"],
+    // GPT-5.1 defaults to effort "none": temperature 0.7 without an effort returned 200
+    // (newrelic/newrelic-python-agent tests/mlmodel_openai/cassette.yaml, test/conformance).
+    defaultReasoningEffort: "none",
     rejectedRoles: [],
     source: `${OPENAI_FACTS}: platform.openai.com/docs/guides/latest-model (GPT-5.1/5.2/5.4) and observed rejections of max_tokens (gpt-5.1, gpt-5.2, gpt-5.4)`,
   },

@@ -158,7 +158,7 @@ function countContent(value: unknown, param: string, state: CountState): { text:
         text += enc.count(partText(part, "refusal", where));
         break;
       case "image_url": {
-        const img = part.image_url as { url: string; detail?: ImageDetail };
+        const img = typeof part.image_url === "string" ? { url: part.image_url } : (part.image_url as { url: string; detail?: ImageDetail });
         images += state.image(img.url, img.detail, `${where}.image_url.url`);
         break;
       }

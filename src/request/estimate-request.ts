@@ -5,6 +5,7 @@
  *
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
+import { InputError } from "../errors.js";
 import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
@@ -113,7 +114,7 @@ interface Counted {
 }
 
 function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
-  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes, calibration: options.calibration });
+  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools ?? undefined, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes, calibration: options.calibration });
   const warnings = [...counted.warnings];
   let exact = counted.exact;
   if (body.response_format?.type === "json_schema") {
@@ -169,7 +170,7 @@ function countEmbeddingsRequest(body: EmbeddingsRequest, resolved: ResolvedModel
   return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, warnings: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
 }
 
-function countResponsesRequest(body: ResponsesRequest, resolved: ResolvedModel, options: EstimateRequestOptions): Counted {
+function countResponsesRequest(body: ResponsesRequest & { model: string }, resolved: ResolvedModel, options: EstimateRequestOptions): Counted {
   const enc = getEncoding(resolved.encoding);
   const format = chatFormatFor(body.model);
   const state = new CountState(body.model, enc, options);
@@ -289,6 +290,8 @@ function defaultParam(kind: RequestKind, model: string): string {
 export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
   const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind, strict: options.strict });
   const model = validated.body.model;
+  // A Responses request may take its model from a stored prompt, which is not available offline.
+  if (model === undefined) throw new InputError("the request names no model (its stored prompt supplies one): give the model to estimate it with (--model, or the model option)");
   const resolved = resolveModel(model, { table: options.table, encoding: options.encoding });
   let counted: Counted;
   switch (validated.kind) {
@@ -302,7 +305,7 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
       counted = countEmbeddingsRequest(validated.body, resolved);
       break;
     case "responses":
-      counted = countResponsesRequest(validated.body, resolved, options);
+      counted = countResponsesRequest({ ...validated.body, model }, resolved, options);
       break;
   }
   const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];

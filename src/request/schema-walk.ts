@@ -69,8 +69,8 @@ function pickBranch(schema: unknown, value: unknown): Node {
   return cur;
 }
 
-/** Known field names of the object schema at `path` in `body` (for suggestions). */
-export function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): string[] {
+/** The schema that applies at `path` in `body` (following the branches the value selects), if any. */
+function schemaAt(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): Node {
   let node = pickBranch(schema, body);
   let value: unknown = body;
   for (const key of path) {
@@ -78,10 +78,21 @@ export function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<
     value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
     if (cur?.def?.type === "object" && typeof key === "string") node = pickBranch(cur.def.shape?.[key], value);
     else if (cur?.def?.type === "array" && typeof key === "number") node = pickBranch(cur.def.element, value);
-    else return [];
+    else return undefined;
   }
-  const last = unwrap(node);
-  return last?.def?.type === "object" ? Object.keys(last.def.shape ?? {}) : [];
+  return unwrap(node);
+}
+
+/** Known field names of the object schema at `path` in `body` (for suggestions). */
+export function knownKeys(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): string[] {
+  const node = schemaAt(schema, body, path);
+  return node?.def?.type === "object" ? Object.keys(node.def.shape ?? {}) : [];
+}
+
+/** Is the field at `path` an integer parameter? (The API says "integer" for those, "decimal" for other numbers.) */
+export function isIntegerField(schema: z.ZodType, body: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  const node = schemaAt(schema, body, path) as { def?: { checks?: Array<{ _zod?: { def?: { format?: string } } }> } } | undefined;
+  return node?.def?.checks?.some((c) => c._zod?.def?.format === "safeint") ?? false;
 }
 
 /** A field present in a value that its (nested, non-open) object schema does not declare. */

@@ -8,7 +8,7 @@ import { InvalidRequestError } from "../errors.js";
 import { closestMatches } from "../util/suggest.js";
 import { parameterRulesFor, type RequestKind } from "./capabilities.js";
 import { detectRequestKind, isPlainObject } from "./shape.js";
-import { findUnknownFields, knownKeys } from "./schema-walk.js";
+import { findUnknownFields, isIntegerField, knownKeys } from "./schema-walk.js";
 import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
@@ -156,7 +156,8 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
       const below = issue.code === "too_small";
       const bound = below ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
       if (issue.origin === "number" || issue.origin === "int") {
-        const kind = Number.isInteger(value) ? "integer" : "decimal";
+        // The API names the parameter's type, not the value's: temperature -1 is a "decimal" (recorded 400, test/conformance).
+        const kind = isIntegerField(schema, body, issue.path) ? "integer" : "decimal";
         return new InvalidRequestError(`Invalid '${param}': ${kind} ${below ? "below minimum" : "above maximum"} value. Expected a value ${below ? ">=" : "<="} ${String(bound)}, but got ${String(value)} instead.`, { param });
       }
       if (issue.origin === "array") {
@@ -183,7 +184,7 @@ function show(value: unknown): string {
 function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model: string): void {
   const rules = parameterRulesFor(model);
   if (!rules) return;
-  const effort = kind === "chat" ? body.reasoning_effort : kind === "responses" && isPlainObject(body.reasoning) ? body.reasoning.effort : undefined;
+  const effort = (kind === "chat" ? body.reasoning_effort : kind === "responses" && isPlainObject(body.reasoning) ? body.reasoning.effort : undefined) ?? rules.defaultReasoningEffort;
   const allowedNow = effort === "none" ? new Set(rules.allowedWithReasoningNone) : new Set<string>();
   for (const [param, replacement] of Object.entries(rules.unsupported[kind] ?? {})) {
     if (body[param] === undefined || body[param] === null || allowedNow.has(param)) continue;
@@ -239,7 +240,8 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   const schema = SCHEMAS[kind];
   const result = schema.safeParse(input);
   if (!result.success) throw toRequestError(result.error.issues, input, schema);
-  checkModelRules(kind, input, (result.data as { model: string }).model);
+  const model = (result.data as { model?: string }).model;
+  if (model !== undefined) checkModelRules(kind, input, model);
   const notices = unknownFieldNotices(schema, input, options.strict === true);
   return { kind, body: result.data, notices } as ValidatedRequest;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { IMAGE_DETAILS } from "../images.js";
-import { choices, identifier, int, jsonSchemaObject, logitBias, metadata, penalty, reasoningEffort, serviceTier, stop, streamOptions, temperature, topP } from "./common.js";
+import { choices, identifier, int, jsonSchemaObject, logitBias, metadata, openObject, penalty, reasoningEffort, serviceTier, stop, streamOptions, temperature, topP } from "./common.js";
 
 /** Image detail levels (see IMAGE_DETAILS). */
 export const imageDetail = z.enum(IMAGE_DETAILS);
@@ -12,7 +12,8 @@ export const imageDetail = z.enum(IMAGE_DETAILS);
 export const textPart = z.object({ type: z.literal("text"), text: z.string() });
 export const imageUrlPart = z.object({
   type: z.literal("image_url"),
-  image_url: z.object({ url: z.string().min(1), detail: imageDetail.optional() }),
+  // A bare URL string is accepted too (a recorded 200 on gpt-4-vision-preview, test/conformance).
+  image_url: z.union([z.string().min(1), z.object({ url: z.string().min(1), detail: imageDetail.optional() })]),
 });
 export const inputAudioPart = z.object({
   type: z.literal("input_audio"),
@@ -106,15 +107,17 @@ export const chatRequestSchema = z.strictObject({
   max_completion_tokens: int().min(1).nullable().optional(),
   max_tokens: int().min(1).nullable().optional(),
   metadata: metadata.optional(),
+  moderation: openObject.nullable().optional(),
   modalities: z.array(z.enum(["text", "audio"])).nullable().optional(),
   n: choices.nullable().optional(),
   parallel_tool_calls: z.boolean().optional(),
   prediction: z.object({ type: z.literal("content"), content: textContent }).nullable().optional(),
   presence_penalty: penalty.nullable().optional(),
   prompt_cache_key: z.string().optional(),
+  prompt_cache_options: openObject.nullable().optional(),
   prompt_cache_retention: z.enum(["in-memory", "24h"]).nullable().optional(),
   reasoning_effort: reasoningEffort.nullable().optional(),
-  response_format: responseFormat.optional(),
+  response_format: responseFormat.nullable().optional(),
   safety_identifier: identifier.optional(),
   seed: int().nullable().optional(),
   service_tier: serviceTier.optional(),
@@ -123,8 +126,8 @@ export const chatRequestSchema = z.strictObject({
   stream: z.boolean().nullable().optional(),
   stream_options: streamOptions.optional(),
   temperature: temperature.nullable().optional(),
-  tool_choice: chatToolChoice.optional(),
-  tools: z.array(chatTool).max(128).optional(),
+  tool_choice: chatToolChoice.nullable().optional(),
+  tools: z.array(chatTool).max(128).nullable().optional(),
   top_logprobs: int().min(0).max(20).nullable().optional(),
   top_p: topP.nullable().optional(),
   user: identifier.optional(),

@@ -16,8 +16,8 @@ export const topP = z.number().min(0).max(1);
 export const penalty = z.number().min(-2).max(2);
 /** n: how many choices, 1 to 128. */
 export const choices = int().min(1).max(128);
-/** stop: one sequence or up to 4. */
-export const stop = z.union([z.string(), z.array(z.string()).min(1).max(4)]).nullable();
+/** stop: one sequence or up to 4 (an empty list is accepted: recorded 200s, test/conformance). */
+export const stop = z.union([z.string(), z.array(z.string()).max(4)]).nullable();
 /** logit_bias: token id (as a string key) → bias from −100 to 100. */
 export const logitBias = z.record(z.string().regex(/^\d+$/, "logit_bias keys must be token ids"), z.number().min(-100).max(100)).nullable();
 /** metadata: up to 16 string pairs (keys ≤ 64 chars, values ≤ 512 chars). */
@@ -36,3 +36,8 @@ export const serviceTier = z.enum(["auto", "default", "flex", "scale", "priority
 export const jsonSchemaObject = z.record(z.string(), z.unknown());
 /** A user / safety identifier string. */
 export const identifier = z.string();
+/**
+ * Newer top-level parameters the API accepts (recorded 200s in test/conformance) whose inner shape
+ * tokcost does not check: `moderation`, `prompt_cache_options`, Responses `context_management`.
+ */
+export const openObject = z.looseObject({});

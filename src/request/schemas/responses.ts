@@ -3,7 +3,7 @@
  * (at least 16), tools, reasoning, text and the sampling and storage options.
  */
 import { z } from "zod";
-import { identifier, int, jsonSchemaObject, metadata, reasoningEffort, serviceTier, streamOptions, temperature, topP } from "./common.js";
+import { identifier, int, jsonSchemaObject, metadata, openObject, reasoningEffort, serviceTier, streamOptions, temperature, topP } from "./common.js";
 import { imageDetail } from "./chat.js";
 import { TYPE_DISPATCH } from "../schema-walk.js";
 
@@ -31,7 +31,7 @@ export const responseContentPart = z.discriminatedUnion("type", [inputTextPart, 
 export const responseMessageItem = z.object({
   type: z.literal("message").optional(),
   id: z.string().optional(),
-  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+  status: z.enum(["in_progress", "completed", "incomplete"]).nullable().optional(),
   role: z.enum(["user", "assistant", "system", "developer"]),
   content: z.union([z.string(), z.array(responseContentPart)]),
 });
@@ -43,7 +43,7 @@ export const functionCallItem = z.object({
   call_id: z.string(),
   name: z.string(),
   arguments: z.string(),
-  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+  status: z.enum(["in_progress", "completed", "incomplete"]).nullable().optional(),
 });
 /** The result of a function call. */
 export const functionCallOutputItem = z.object({
@@ -51,7 +51,7 @@ export const functionCallOutputItem = z.object({
   id: z.string().optional(),
   call_id: z.string(),
   output: z.union([z.string(), z.array(responseContentPart)]),
-  status: z.enum(["in_progress", "completed", "incomplete"]).optional(),
+  status: z.enum(["in_progress", "completed", "incomplete"]).nullable().optional(),
 });
 /**
  * Other item types (reasoning, item_reference, web_search_call, computer_call…): accepted with
@@ -101,13 +101,14 @@ export const textFormat = z.discriminatedUnion("type", [
 
 /** The Responses request body. */
 export const responsesRequestSchema = z.strictObject({
-  model: z.string().min(1),
+  // Optional when a stored prompt (`prompt.id`) supplies it (recorded 200s, test/conformance).
+  model: z.string().min(1).optional(),
   input: z.union([z.string(), z.array(responseInputItem)]).optional(),
   instructions: z.string().nullable().optional(),
   max_output_tokens: int().min(16).nullable().optional(),
   max_tool_calls: int().min(1).nullable().optional(),
-  tools: z.array(responseTool).optional(),
-  tool_choice: z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })]).optional(),
+  tools: z.array(responseTool).nullable().optional(),
+  tool_choice: z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })]).nullable().optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
   reasoning: z.object({ effort: reasoningEffort.nullable().optional(), summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(), generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional() }).nullable().optional(),
   text: z.object({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullable().optional() }).optional(),
@@ -124,7 +125,10 @@ export const responsesRequestSchema = z.strictObject({
   background: z.boolean().nullable().optional(),
   truncation: z.enum(["auto", "disabled"]).nullable().optional(),
   metadata: metadata.optional(),
+  moderation: openObject.nullable().optional(),
+  context_management: z.array(openObject).nullable().optional(),
   prompt_cache_key: z.string().optional(),
+  prompt_cache_options: openObject.nullable().optional(),
   prompt_cache_retention: z.enum(["in-memory", "24h"]).nullable().optional(),
   safety_identifier: identifier.optional(),
   service_tier: serviceTier.optional(),
