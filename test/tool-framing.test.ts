@@ -11,7 +11,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { estimateRequest, FRAMING_RULES, FEATURE_NAMES, framingFor, renderFunctionNamespace, type FramingFeature } from "../src/index.js";
-import { referencePath } from "./helpers/cli.js";
+import { referencePath, repoRoot } from "./helpers/cli.js";
+// @ts-expect-error -- a plain ES module shared with `npm run docs:tables` (no type declarations)
+import { framingMarkdown, framingSources } from "../scripts/framing-table.mjs";
 
 interface MeasuredCase {
   id: string;
@@ -70,7 +72,9 @@ describe("published API-measured tool and message counts", () => {
 describe("the exact flag follows the framing table", () => {
   const parts: Array<{ feature: FramingFeature; body: Record<string, unknown> }> = [
     { feature: "messages", body: { messages: [{ role: "user", content: "hi" }] } },
-    { feature: "name", body: { messages: [{ role: "user", name: "bob", content: "hi" }] } },
+    { feature: "assistant-messages", body: { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }] } },
+    { feature: "name", body: { messages: [{ role: "system", name: "bob", content: "hi" }] } },
+    { feature: "name.other-roles", body: { messages: [{ role: "user", name: "bob", content: "hi" }] } },
     { feature: "function-messages", body: { messages: [{ role: "function", name: "f", content: "{}" }] } },
     { feature: "tool-messages", body: { messages: [{ role: "tool", tool_call_id: "c", content: "{}" }] } },
     { feature: "assistant-function-call", body: { messages: [{ role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } }] } },
@@ -110,6 +114,7 @@ describe("the exact flag follows the framing table", () => {
         if (feature.startsWith("function_call") || feature.startsWith("tool_choice")) used.add("definitions.empty");
         if (feature.startsWith("function_call") || feature === "definitions.functions-api") used.add("definitions.functions-api");
         if (feature === "function-messages") used.add("name");
+        if (feature.startsWith("assistant-")) used.add("assistant-messages");
         const expected = [...used].every((f) => rule.measured[f] !== undefined);
         expect({ model, feature, exact: e.exact }).toEqual({ model, feature, exact: expected });
         if (!expected) expect(e.warnings.join("\n")).toContain(`for ${model}: not measured`);
@@ -131,5 +136,13 @@ describe("rendering", () => {
     const fn = { name: "f", parameters: { type: "object", properties: { o: { type: "object", description: "outer", properties: { i: { type: "string", description: "inner" } } } } } };
     expect(renderFunctionNamespace([fn], framingFor("gpt-3.5-turbo-0613").definitions)).toContain("// outer\no?: {\n  i?: string,\n},");
     expect(renderFunctionNamespace([fn], framingFor("gpt-3.5-turbo-0125").definitions)).toContain("// outer\no?: {\n// inner\ni?: string,\n},");
+  });
+});
+
+describe("docs", () => {
+  it("docs/requests.md shows the current framing table and sources", () => {
+    const doc = readFileSync(`${repoRoot}docs/requests.md`, "utf8");
+    expect(doc).toContain(framingMarkdown());
+    expect(doc).toContain(framingSources());
   });
 });

@@ -36,6 +36,8 @@ export interface ParameterRules {
   allowedWithReasoningNone: readonly string[];
   /** The reasoning effort when the request sets none (GPT-5.1 and later default to "none"). */
   defaultReasoningEffort?: string;
+  /** The reasoning efforts the model accepts, where a refusal of another one is recorded. */
+  reasoningEfforts?: readonly string[];
   /** Message roles the model rejects (chat). */
   rejectedRoles: readonly string[];
   /** Where the rule comes from. */
@@ -53,21 +55,35 @@ const OPENAI_FACTS = "openai-api-facts.json parameter_compatibility";
 /** The parameter rules table. Families not listed accept every parameter of their endpoint. */
 export const PARAMETER_RULES: readonly ParameterRules[] = [
   {
-    models: ["o1", "o1-pro", "o3", "o3-mini", "o3-pro", "o4-mini", "codex-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano"],
+    models: ["o1", "o1-pro", "o3", "o3-mini", "o3-pro", "o4-mini", "codex-mini"],
     reasoning: true,
     unsupported: { chat: REASONING_UNSUPPORTED_CHAT, responses: REASONING_UNSUPPORTED_RESPONSES },
     defaultOnly: REASONING_SAMPLING_DEFAULTS,
     allowedWithReasoningNone: [],
+    // "Unsupported value: 'minimal' is not supported with the 'o4-mini' model. Supported values
+    // are: 'low', 'medium', and 'high'." (recorded 400, Mirascope, test/conformance)
+    reasoningEfforts: ["low", "medium", "high"],
     rejectedRoles: [],
-    source: `${OPENAI_FACTS}: Azure OpenAI reasoning guide (2025-08-15) and observed API rejections (o1, o3-mini, o4-mini, gpt-5)`,
+    source: `${OPENAI_FACTS}: Azure OpenAI reasoning guide (2025-08-15) and observed API rejections (o1, o3-mini, o4-mini)`,
+  },
+  {
+    models: ["gpt-5", "gpt-5-mini", "gpt-5-nano"],
+    reasoning: true,
+    // stop: "Unsupported parameter: 'stop' is not supported with this model." (recorded 400 on gpt-5-mini, Mirascope, test/conformance)
+    unsupported: { chat: { ...REASONING_UNSUPPORTED_CHAT, stop: null }, responses: REASONING_UNSUPPORTED_RESPONSES },
+    defaultOnly: REASONING_SAMPLING_DEFAULTS,
+    allowedWithReasoningNone: [],
+    rejectedRoles: [],
+    source: `${OPENAI_FACTS}: Azure OpenAI reasoning guide (2025-08-15) and observed API rejections (gpt-5, gpt-5-mini)`,
   },
   {
     models: ["o1-preview", "o1-mini"],
     reasoning: true,
-    unsupported: { chat: REASONING_UNSUPPORTED_CHAT, responses: REASONING_UNSUPPORTED_RESPONSES },
+    // stop and the developer role: recorded 400s on o1-mini (crewAI, pydantic-ai, test/conformance).
+    unsupported: { chat: { ...REASONING_UNSUPPORTED_CHAT, stop: null }, responses: REASONING_UNSUPPORTED_RESPONSES },
     defaultOnly: REASONING_SAMPLING_DEFAULTS,
     allowedWithReasoningNone: [],
-    rejectedRoles: ["system"],
+    rejectedRoles: ["system", "developer"],
     source: `${OPENAI_FACTS}: o1 beta limitations (OpenAI reasoning guide, 2024-09) and observed rejections`,
   },
   {

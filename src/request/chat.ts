@@ -116,7 +116,8 @@ export class CountState {
     let size: ImageSize | undefined = url !== undefined ? this.sizes.imageSizes?.[url] : undefined;
     if (!size && url !== undefined && isDataUrl(url)) {
       size = imageSizeFromDataUrl(url);
-      if (!size) throw new InvalidRequestError(`Invalid image in '${param}': the data URL is not a PNG, JPEG, GIF or WebP image.`, { param });
+      // The API's words (recorded 400, openllmetry test_vision_base64, test/conformance), with the field named.
+      if (!size) throw new InvalidRequestError(`You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp']. (${param})`, { param, details: { code: "invalid_image_format" } });
     }
     size ??= this.sizes.imageSize;
     if (!size) {
@@ -196,11 +197,15 @@ function countMessage(message: ChatMessageLike, index: number, state: CountState
   const rule = state.rule;
   const param = `messages[${index}]`;
   let text = rule.tokensPerMessage + enc.count(message.role);
+  if (message.role === "assistant") {
+    state.uses("assistant-messages");
+    text += rule.assistantMessage;
+  }
   let calls = 0;
   const content = countContent(message.content, `${param}.content`, state);
   text += content.text;
   if (typeof message.name === "string") {
-    state.uses("name");
+    state.uses(message.role === "system" || message.role === "function" ? "name" : "name.other-roles");
     text += enc.count(message.name) + rule.tokensPerName;
   }
   if (typeof message.refusal === "string") {

@@ -163,9 +163,11 @@ function countEmbeddingsRequest(body: EmbeddingsRequest, resolved: ResolvedModel
   const enc = getEncoding(resolved.encoding);
   const input = body.input;
   let counts: number[];
-  if (typeof input === "string") counts = [enc.count(input)];
+  // An empty string is billed as 1 token (recorded: text-embedding-ada-002-v2, dd-trace-py, test/conformance).
+  const countText = (text: string) => Math.max(1, enc.count(text));
+  if (typeof input === "string") counts = [countText(input)];
   else if (input.length > 0 && typeof input[0] === "number") counts = [input.length];
-  else counts = (input as Array<string | number[]>).map((p) => (typeof p === "string" ? enc.count(p) : p.length));
+  else counts = (input as Array<string | number[]>).map((p) => (typeof p === "string" ? countText(p) : p.length));
   const promptTokens = counts.reduce((a, b) => a + b, 0);
   return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, warnings: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
 }
@@ -366,5 +368,43 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
       completionTokens,
       largestPrompt: counted.largestPrompt,
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vendor counts (used by estimate-remote.ts; kept apart from the estimator above).
+
+/**
+ * `estimate` with its prompt tokens replaced by `promptTokens` (a vendor's count): fit, room,
+ * problems and cost re-derived from that count the way {@link estimateRequest} derives them.
+ * Only for single-prompt requests (chat, responses: the caller checks); `validated` and
+ * `options` are the ones the estimate was made with. The breakdown stays the local count's.
+ */
+export function withPromptTokens(estimate: RequestEstimate, promptTokens: number, validated: ValidatedRequest, options: EstimateRequestOptions = {}): RequestEstimate {
+  const resolved = resolveModel(estimate.model, { table: options.table, encoding: options.encoding });
+  const param = estimate.maxTokensParam ?? defaultParam(estimate.kind, estimate.model);
+  const reasoningTokens = reasoningTokensOf(resolved.entry?.id ?? estimate.model, options, effortOfBody(validated)).tokens;
+  const completionBudget = reasoningTokens ? (estimate.maxTokens ?? 0) + reasoningTokens : estimate.maxTokens;
+  const check = checkLimits(limitsOf(resolved.entry), promptTokens, completionBudget, estimate.kind === "chat" ? "messages" : "input", param);
+  const completions = estimate.breakdown.choices * estimate.breakdown.prompts;
+  const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
+  const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, options.cacheHitRatio));
+  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
+  // Warnings that depend on the prompt count are re-derived; the others stand.
+  const stale = new Set([...(estimate.cost.notes ?? []), ...(resolved.entry ? [unpricedWarning(resolved.entry, estimate.cost)] : [])]);
+  const warnings = estimate.warnings.filter((w) => !stale.has(w) && !w.startsWith(`no ${param} set:`));
+  warnings.push(...(cost.notes ?? []));
+  const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
+  if (unpriced) warnings.push(unpriced);
+  if (estimate.maxTokens === null) warnings.push(`no ${param} set: the completion can run to the model's limit${check.room !== null ? ` (up to ${check.room} tokens)` : ""}; its cost is not included — set ${param} to bound it`);
+  return {
+    ...estimate,
+    promptTokens,
+    fits: check.fits,
+    room: check.room,
+    cost,
+    problems: check.problems.map((p) => (estimate.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
+    warnings,
+    breakdown: { ...estimate.breakdown, largestPrompt: promptTokens },
   };
 }

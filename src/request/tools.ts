@@ -67,7 +67,9 @@ function propertiesOf(schema: unknown): Schema {
 export function renderFunctionNamespace(functions: readonly FunctionLike[], style: DefinitionStyle): string {
   const lines = ["namespace functions {", ""];
   for (const fn of functions) {
-    if (fn.description) lines.push(`// ${fn.description}`);
+    // Descriptions are trimmed: a trailing space costs nothing (recorded on gpt-3.5-turbo-0613, dd-trace-py, test/conformance).
+    const description = typeof fn.description === "string" ? fn.description.trim() : "";
+    if (description) lines.push(`// ${description}`);
     const parameters = fn.parameters ?? {};
     if (Object.keys(propertiesOf(parameters)).length > 0) {
       lines.push(`type ${fn.name} = (_: {`, renderProperties(parameters, 0, style), "}) => any;");
@@ -86,7 +88,8 @@ function renderProperties(schema: Schema, depth: number, style: DefinitionStyle)
   const lines: string[] = [];
   for (const [key, raw] of Object.entries(propertiesOf(schema))) {
     const property = isObject(raw) ? raw : {};
-    if (typeof property.description === "string" && property.description && (depth === 0 || style.nestedDescriptions)) lines.push(`${indent}// ${property.description}`);
+    const description = typeof property.description === "string" ? property.description.trim() : "";
+    if (description && (depth === 0 || style.nestedDescriptions)) lines.push(`${indent}// ${description}`);
     // A nested object's text spans lines; only its first line carries this level's indent.
     lines.push(`${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},`);
   }

@@ -9,6 +9,7 @@ import { closestMatches } from "../util/suggest.js";
 import { parameterRulesFor, type RequestKind } from "./capabilities.js";
 import { detectRequestKind, isPlainObject } from "./shape.js";
 import { findUnknownFields, isIntegerField, knownKeys } from "./schema-walk.js";
+import { checkApiRules } from "./api-rules.js";
 import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
@@ -116,6 +117,9 @@ function listValues(values: readonly unknown[]): string {
   return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")}, and ${quoted[quoted.length - 1]}` : quoted.join("");
 }
 
+/** Endpoints whose range errors keep the older JSON Schema wording. */
+const legacyRanges = new Set<z.ZodType>([embeddingsRequestSchema]);
+
 /** Converts the first zod issue to an InvalidRequestError in the API's wording. */
 function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, schema: z.ZodType): InvalidRequestError {
   // The API reports unknown top-level arguments before anything else.
@@ -155,6 +159,10 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
     case "too_big": {
       const below = issue.code === "too_small";
       const bound = below ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+      if ((issue.origin === "number" || issue.origin === "int") && legacyRanges.has(schema)) {
+        // The embeddings endpoint still answers in JSON Schema's words: "-42 is less than the minimum of 1 - 'dimensions'" (recorded 400s, openai-dotnet, test/conformance).
+        return new InvalidRequestError(`${String(value)} is ${below ? "less than the minimum" : "greater than the maximum"} of ${String(bound)} - '${param}'`, { param });
+      }
       if (issue.origin === "number" || issue.origin === "int") {
         // The API names the parameter's type, not the value's: temperature -1 is a "decimal" (recorded 400, test/conformance).
         const kind = isIntegerField(schema, body, issue.path) ? "integer" : "decimal";
@@ -186,8 +194,13 @@ function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model
   if (!rules) return;
   const effort = (kind === "chat" ? body.reasoning_effort : kind === "responses" && isPlainObject(body.reasoning) ? body.reasoning.effort : undefined) ?? rules.defaultReasoningEffort;
   const allowedNow = effort === "none" ? new Set(rules.allowedWithReasoningNone) : new Set<string>();
+  if (effort !== undefined && effort !== null && rules.reasoningEfforts && !rules.reasoningEfforts.includes(String(effort))) {
+    const param = kind === "chat" ? "reasoning_effort" : "reasoning.effort";
+    throw new InvalidRequestError(`Unsupported value: '${String(effort)}' is not supported with the '${model}' model. Supported values are: ${listValues(rules.reasoningEfforts)}.`, { param, details: { code: "unsupported_value", model } });
+  }
   for (const [param, replacement] of Object.entries(rules.unsupported[kind] ?? {})) {
     if (body[param] === undefined || body[param] === null || allowedNow.has(param)) continue;
+    if (Array.isArray(body[param]) && (body[param] as unknown[]).length === 0) continue;
     if (param === "logprobs" && body[param] === false) continue;
     const use = replacement ? ` Use '${replacement}' instead.` : "";
     throw new InvalidRequestError(`Unsupported parameter: '${param}' is not supported with this model.${use}`, { param, details: { code: "unsupported_parameter", model } });
@@ -242,6 +255,7 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   if (!result.success) throw toRequestError(result.error.issues, input, schema);
   const model = (result.data as { model?: string }).model;
   if (model !== undefined) checkModelRules(kind, input, model);
+  checkApiRules(kind, input, model);
   const notices = unknownFieldNotices(schema, input, options.strict === true);
   return { kind, body: result.data, notices } as ValidatedRequest;
 }
