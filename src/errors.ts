@@ -27,6 +27,7 @@ export type TokcostErrorCode =
   | "TIMEOUT"
   | "ABORTED"
   | "NETWORK_ERROR"
+  | "INVALID_RESPONSE"
   | "LEDGER_ERROR";
 
 /** Exit code classes used by the CLI: 1 = a limit or budget was exceeded, 2 = bad usage or input. */

@@ -188,14 +188,15 @@ describe("endpoint recognition", () => {
 
   it("validates the current API's chat parameters", () => {
     const body = {
-      model: "gpt-4o",
+      // An audio model: the others refuse input_audio content (recorded, test/conformance).
+      model: "gpt-4o-audio-preview",
       messages: [
         { role: "developer", content: [{ type: "text", text: "Be brief." }] },
         { role: "user", name: "ann", content: [{ type: "text", text: "Hi" }, { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } }, { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, { type: "file", file: { file_id: "file-1" } }] },
         { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
         { role: "tool", tool_call_id: "c1", content: "ok" },
       ],
-      tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {} }, strict: true } }],
+      tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object", properties: {}, additionalProperties: false }, strict: true } }],
       tool_choice: { type: "function", function: { name: "f" } },
       response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" }, strict: true } },
       max_completion_tokens: 100,
@@ -229,5 +230,50 @@ describe("Responses input items and tools", () => {
   it("accepts other item types and built-in tools by type", () => {
     const body = { model: "gpt-4.1", input: [{ type: "reasoning", id: "r", summary: [] }, { role: "user", content: [{ type: "input_text", text: "hi" }] }, { type: "function_call_output", call_id: "c", output: "ok" }], tools: [{ type: "web_search" }, { type: "function", name: "f" }] };
     expect(validateRequest(body).kind).toBe("responses");
+  });
+});
+
+describe("refusals recorded from the live API (test/conformance), in its words", () => {
+  const weather = { type: "object", properties: { location: { type: "string" }, unit: { type: "string" } }, required: ["location", "unit"] };
+
+  it("strict function schemas need additionalProperties: false and every property required", () => {
+    const chatErr = rejection(chat({ tools: [{ type: "function", function: { name: "get_current_weather", parameters: weather, strict: true } }] }));
+    expect(chatErr.message).toBe("Invalid schema for function 'get_current_weather': In context=(), 'additionalProperties' is required to be supplied and to be false.");
+    expect(chatErr.param).toBe("tools[0].function.parameters");
+    const partial = { ...weather, required: ["location"], additionalProperties: false };
+    const respErr = rejection({ model: "gpt-4o-mini", input: "x", tools: [{ type: "function", name: "get_current_weather", parameters: partial, strict: true }] });
+    expect(respErr.message).toBe("Invalid schema for function 'get_current_weather': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'unit'.");
+    expect(respErr.param).toBe("tools[0].parameters");
+    const nested = { type: "object", properties: { o: { type: "object", properties: { a: { type: "string" } }, required: ["a"] } }, required: ["o"], additionalProperties: false };
+    expect(rejection(chat({ tools: [{ type: "function", function: { name: "f", parameters: nested, strict: true } }] })).message).toContain("In context=('properties', 'o'), 'additionalProperties'");
+    // Not strict: anything goes.
+    expect(() => validateRequest(chat({ tools: [{ type: "function", function: { name: "f", parameters: weather } }] }))).not.toThrow();
+  });
+
+  it("token ids beyond the model's encoding, web search options off the search models, audio content off the audio models", () => {
+    expect(rejection({ model: "davinci-002", prompt: [1, 123456] }).message).toBe("Invalid token in prompt: 123456. Minimum value is 0, maximum value is 100257 (inclusive).");
+    expect(() => validateRequest({ model: "davinci-002", prompt: [100257] })).not.toThrow();
+    expect(rejection(chat({ web_search_options: {} })).message).toBe("Web search options not supported with this model.");
+    expect(() => validateRequest(chat({ web_search_options: {} }, "gpt-4o-search-preview"))).not.toThrow();
+    const audio = { model: "gpt-5-mini", messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "mp3" } }] }] };
+    expect(rejection(audio).message).toBe("Invalid 'messages[0]'. Content blocks are expected to be either text or image_url type.");
+    expect(() => validateRequest({ ...audio, model: "gpt-4o-audio-preview" })).not.toThrow();
+  });
+
+  it("per-family parameters: stop, reasoning effort, roles, and GPT-5.1's default effort 'none'", () => {
+    expect(rejection(chat({ stop: ["x"] }, "gpt-5-mini")).message).toBe("Unsupported parameter: 'stop' is not supported with this model.");
+    expect(() => validateRequest(chat({ stop: [] }, "gpt-5-mini"))).not.toThrow();
+    expect(() => validateRequest(chat({ stop: ["x"] }, "o3-mini"))).not.toThrow();
+    const effort = rejection({ model: "o4-mini", input: "x", reasoning: { effort: "minimal" } });
+    expect(effort.message).toBe("Unsupported value: 'minimal' is not supported with the 'o4-mini' model. Supported values are: 'low', 'medium', and 'high'.");
+    expect(effort.param).toBe("reasoning.effort");
+    expect(rejection({ model: "o1-mini", messages: [{ role: "developer", content: "x" }] }).param).toBe("messages[0].role");
+    expect(() => validateRequest(chat({ temperature: 0.7, max_completion_tokens: 10 }, "gpt-5.1"))).not.toThrow();
+    expect(rejection(chat({ temperature: 0.7, reasoning_effort: "high" }, "gpt-5.1")).param).toBe("temperature");
+  });
+
+  it("the API's words for ranges: 'decimal' for number parameters, JSON Schema's wording on embeddings", () => {
+    expect(rejection({ model: "gpt-4o", input: "x", temperature: -1 }).message).toBe("Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.");
+    expect(rejection({ model: "text-embedding-3-small", input: "x", dimensions: -42 }).message).toBe("-42 is less than the minimum of 1 - 'dimensions'");
   });
 });

@@ -50,16 +50,11 @@ describe("published API-measured tool and message counts", () => {
     expect(hmarr.every((r) => r.exact)).toBe(true);
   });
 
-  it("reproduces 13 of the 18 pamelafox tools counts; the 5 others are the parameters-without-description cases, marked inexact", () => {
+  it("reproduces all 18 pamelafox tools counts (tools, tool_choice, nested objects, enums, parameters without a description) exactly", () => {
     const tools = results.filter((r) => r.id.startsWith("pamelafox:functions/"));
     expect(tools).toHaveLength(18);
-    const off = tools.filter((r) => r.local !== r.api);
-    expect(off.map((r) => r.id.replace("pamelafox:functions/", "")).sort()).toEqual(["inner_object", "integer_enum", "integer_enum_tool_choice_name", "no_parameter_description", "no_parameter_description_or_required"]);
-    for (const r of off) {
-      expect(r.local - r.api).toBe(1);
-      expect(r.exact).toBe(false);
-      expect(r.warnings.join("\n")).toMatch(/parameters without a description for gpt-3\.5-turbo-0125: not measured/);
-    }
+    expect(tools.filter((r) => r.local !== r.api).map((r) => `${r.id}: ${r.local} vs ${r.api}`)).toEqual([]);
+    expect(tools.filter((r) => !r.exact).map((r) => r.id)).toEqual([]);
   });
 
   it("reproduces every pamelafox one-message count (gpt-3.5-turbo, gpt-4o, gpt-4o-mini, images included)", () => {
@@ -81,6 +76,7 @@ describe("the exact flag follows the framing table", () => {
     { feature: "assistant-tool-calls", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
     { feature: "definitions", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }] } },
     { feature: "definitions.functions-api", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }] } },
+    { feature: "definitions.no-description", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }] } },
     { feature: "definitions.empty", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }] } },
     { feature: "definitions.undescribed", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string" } } } } }] } },
     { feature: "definitions.nested", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "object", description: "A", properties: { b: { type: "string", description: "B" } } } } } } }] } },
@@ -88,6 +84,7 @@ describe("the exact flag follows the framing table", () => {
     { feature: "definitions.number-enum", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "integer", description: "A", enum: [1, 2] } } } } }] } },
     { feature: "definitions.any-of", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A", anyOf: [{ type: "string" }, { type: "number" }] } } } } }] } },
     { feature: "definitions.untyped", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A" } } } } }] } },
+    { feature: "definitions.titles", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", title: "A" } } } } }] } },
     { feature: "definitions.const", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", const: "x" } } } } }] } },
     { feature: "definitions.keywords", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", default: "x" } } } } }] } },
     { feature: "function_call.none", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F" }], function_call: "none" } },

@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import("./commands/check.js")).registerCheck,
   truncate: async () => (await import("./commands/truncate.js")).registerTruncate,
   pricing: async () => (await import("./commands/pricing.js")).registerPricing,
+  calibrate: async () => (await import("./commands/calibrate.js")).registerCalibrate,
 };
 
 /**

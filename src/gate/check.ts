@@ -21,6 +21,7 @@ import { estimateGateRequestFile, localImageSizesOfFile, type RequestUnit } from
 import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
 import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
 import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
+import type { Calibration } from "../request/calibration.js";
 
 /** Options for {@link runCheck}. Relative paths are resolved against `cwd`. */
 export interface CheckOptions {
@@ -40,6 +41,8 @@ export interface CheckOptions {
   table?: PricingTable;
   /** How the config file is named in messages (default: its path relative to cwd). */
   configLabel?: string;
+  /** Measured framing constants (default: the config's `calibration` file; this one is used when the config names none). */
+  calibration?: Calibration;
 }
 
 /** Files read at once while inspecting (bounds open handles and memory). */
@@ -186,8 +189,8 @@ function rulePath(index: number, field: string): string {
 
 /**
  * Runs the gate. Accepts a {@link LoadedConfig} (from {@link loadConfig}) or a bare config object.
- * Never throws for a bad file or rule (they are in the report); throws only for a pricing file
- * that cannot be loaded or an explicit baseline that is invalid.
+ * Never throws for a bad file or rule (they are in the report); throws only for a pricing or
+ * calibration file that cannot be loaded or an explicit baseline that is invalid.
  */
 export async function runCheck(input: LoadedConfig | GateConfig, options: CheckOptions = {}): Promise<CheckReport> {
   const loaded = "config" in input && "root" in input ? input : undefined;
@@ -195,6 +198,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   const root = path.resolve(options.cwd ?? loaded?.root ?? process.cwd());
   const configLabel = options.configLabel ?? (loaded ? path.relative(root, loaded.file).split(path.sep).join("/") || loaded.file : "config");
   const table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
+  const calibration = config.calibration ? await (await import("../node/calibration-file.js")).readCalibration(path.resolve(root, config.calibration)) : options.calibration;
   const problems: Problem[] = [];
   const results: FileResult[] = [];
 
@@ -355,6 +359,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
         maxTokens: ctx.maxTokens,
         encoding: ctx.encoding,
         table,
+        calibration,
       });
       fromRequests(result, ctx, units, read.warnings);
     } catch (error) {

@@ -100,6 +100,7 @@ export const gateConfigSchema = z
     encoding: nonEmpty("encoding").optional().meta({ description: "Default encoding override for every rule." }),
     maxTokens: tokenCount.optional().meta({ description: "Default completion budget (max_tokens) for every rule." }),
     pricing: nonEmpty("pricing").optional().meta({ description: "A pricing file (relative to the config) that overrides or extends the bundled table." }),
+    calibration: nonEmpty("calibration").optional().meta({ description: "A calibration file written by `tokcost calibrate` (relative to the config): chat and request files of its model are counted with its measured framing constants." }),
     rules: z.array(ruleSchema).min(1, { error: "list at least one rule" }).meta({ description: "What to check." }),
     baseline: baselineSchema.optional(),
   })

@@ -9,6 +9,7 @@ import type { PricingTable } from "../pricing/table.js";
 import type { FileKind } from "./config.js";
 import { localImageSizes } from "../node/request-files.js";
 import { parseJsonText } from "../util/json.js";
+import type { Calibration } from "../request/calibration.js";
 
 /** One request of a file, with the line it starts on. */
 export interface RequestUnit {
@@ -29,6 +30,8 @@ export interface GateRequestFileOptions {
   table?: PricingTable;
   /** Sizes of local images the requests refer to, by URL as written (see {@link localImageSizesOfFile}). */
   imageSizes?: Readonly<Record<string, { width: number; height: number }>>;
+  /** Framing constants measured by `tokcost calibrate` (applied to chat requests of its model). */
+  calibration?: Calibration;
 }
 
 /** 1-based line of a character offset. */
@@ -84,7 +87,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
   const model = options.model ?? (typeof record.model === "string" ? record.model : options.defaultModel);
   const withModel = model !== undefined && record.model !== model ? { ...record, model } : record;
   const budgeted = withBudget(withModel, kind ?? detectRequestKind(withModel), options.maxTokens, model);
-  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes });
+  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes, calibration: options.calibration });
 }
 
 /**

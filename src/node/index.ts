@@ -16,3 +16,4 @@ export * from "./ledger.js";
 export { createClient, guardFetch, type NodeClientOptions, type NodeGuardFetchOptions, type LedgerOption } from "./client.js";
 export * from "../gate/index.js";
 export * from "./progress.js";
+export * from "./calibration-file.js";

@@ -23,6 +23,14 @@ import { estimateRequest, type RequestEstimate } from "../request/estimate-reque
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
 import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
 import { parseJsonText } from "../util/json.js";
+import type { Calibration } from "../request/calibration.js";
+import type { RemoteCountOptions } from "../request/remote-count.js";
+import { estimateRequestRemote, localCountSource, type CountedRequestEstimate } from "../request/estimate-remote.js";
+
+/** A local estimate marked with where its count comes from (`local`, or `calibrated` when the calibration applied). */
+export function withCountSource(estimate: RequestEstimate, calibration: Calibration | undefined): CountedRequestEstimate {
+  return { ...estimate, countSource: localCountSource(estimate, calibration) };
+}
 
 export { detectRequestFile, parseRequestText, type RequestFileKind } from "./request-file-kind.js";
 export { isBatchLine } from "../request/shape.js";
@@ -156,10 +164,17 @@ export interface RequestFileOptions extends BillingOptions {
   strict?: boolean;
   /** Service tier for request files (batch files are always billed at Batch API rates). */
   tier?: ServiceTier;
+  /** Framing constants measured by `tokcost calibrate` (applied to chat requests of its model). */
+  calibration?: Calibration;
+  /**
+   * Ask the vendor's count endpoint for request bodies' prompt tokens (`--remote-count`; keys
+   * from {@link remoteCountEnv}). A failed count leaves the local estimate, with a warning.
+   */
+  remote?: RemoteCountOptions;
 }
 
 /** Estimates a JSON request body file (local image paths are measured from the files). */
-export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<RequestEstimate> {
+export async function estimateRequestFile(path: string, options: RequestFileOptions = {}): Promise<CountedRequestEstimate> {
   return estimateRequestBody(await readJsonFile(path), { ...options, baseDir: dirname(path) });
 }
 
@@ -167,10 +182,10 @@ export async function estimateRequestFile(path: string, options: RequestFileOpti
  * Estimates a parsed request body, measuring the local image files it refers to (relative paths
  * resolve against `baseDir`, default the working directory).
  */
-export async function estimateRequestBody(body: unknown, options: RequestFileOptions & { baseDir?: string } = {}): Promise<RequestEstimate> {
+export async function estimateRequestBody(body: unknown, options: RequestFileOptions & { baseDir?: string } = {}): Promise<CountedRequestEstimate> {
   const imageSizes = await localImageSizes(body, options.baseDir);
-  const { baseDir: _baseDir, ...requestOptions } = options;
-  const estimate = estimateRequest(body, { ...requestOptions, imageSizes });
+  const { baseDir: _baseDir, remote, ...requestOptions } = options;
+  const estimate: CountedRequestEstimate = remote ? await estimateRequestRemote(body, { ...requestOptions, imageSizes, remote }) : withCountSource(estimateRequest(body, { ...requestOptions, imageSizes }), options.calibration);
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
 }
@@ -342,7 +357,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       const e =
         format === "requests"
           ? estimateRequest(body, { ...options, kind, imageSizes })
-          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, strict: options.strict });
+          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, strict: options.strict, calibration: options.calibration });
       const result: BatchLineEstimate = { line, customId: customId ?? null, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
       models.add(e.model);
       for (const w of e.warnings) {

@@ -41,6 +41,8 @@ export type FramingFeature =
   | "definitions.functions-api"
   /** a function with no parameters (`() => any`). */
   | "definitions.empty"
+  /** a function with no (or an empty) description. */
+  | "definitions.no-description"
   /** a property with no description. */
   | "definitions.undescribed"
   /** object-typed properties (nested objects, arrays of objects). */
@@ -53,6 +55,8 @@ export type FramingFeature =
   | "definitions.any-of"
   /** a property without a type. */
   | "definitions.untyped"
+  /** property titles (`title`), shown as comments by the 2024 rendering. */
+  | "definitions.titles"
   /** `const` and `additionalProperties`, which the rendering drops (measured on 0613). */
   | "definitions.const"
   /** other schema keywords the rendering drops (default, format, minimum, oneOf, $ref…). */
@@ -73,6 +77,17 @@ export interface DefinitionStyle {
   nestedIndent: number;
   /** Write number enums quoted (`"-1" | "1"`) instead of bare. */
   quoteNumberEnums: boolean;
+  /** Show a property's `default` as a trailing `// default: X` comment. */
+  defaultComments: boolean;
+  /** Show a property's `title` as `// Title` and `//` lines above its description. */
+  titleComments: boolean;
+  /** Prefix every line of a multi-line function description with `// ` (else only the first). */
+  commentEveryLine: boolean;
+  /**
+   * Tokens added per object whose last property has no description and is not a string enum
+   * (the 2024 rendering bills one token less there; the reason is not visible from outside).
+   */
+  undescribedLast: number;
 }
 
 /** What forcing or disabling a call adds, per value of `function_call` / `tool_choice`. */
@@ -117,13 +132,15 @@ const PAMELAFOX = "pamelafox/openai-messages-token-helper b60075e tests/function
 const PAMELAFOX_MESSAGES = "pamelafox/openai-messages-token-helper b60075e tests/messages.py";
 
 /** The 2023 rendering (gpt-3.5-turbo-0613): nested descriptions dropped, 2-space nesting. */
-const STYLE_2023: DefinitionStyle = { nestedDescriptions: false, nestedIndent: 2, quoteNumberEnums: false };
+const STYLE_2023: DefinitionStyle = { nestedDescriptions: false, nestedIndent: 2, quoteNumberEnums: false, defaultComments: false, titleComments: false, commentEveryLine: false, undescribedLast: 0 };
 /**
- * The 2024 rendering: nested descriptions kept, nesting not indented, number enums bare. Derived
- * from PAMELAFOX's counts, of which it reproduces 13 of 18 (neither published library's rendering
- * does better); the other 5 have a property with no description, which stays unmeasured.
+ * The 2024 rendering: nested descriptions kept, nesting not indented, number enums bare, titles
+ * and defaults as comments (as openai/harmony renders them), every line of a function description
+ * commented; one token less per object whose last property has no description. Derived from
+ * PAMELAFOX's 18 counts (all reproduced; neither published library's rendering gets more than 11)
+ * and from recorded gpt-4o traffic (test/conformance).
  */
-const STYLE_2024: DefinitionStyle = { nestedDescriptions: true, nestedIndent: 0, quoteNumberEnums: false };
+const STYLE_2024: DefinitionStyle = { nestedDescriptions: true, nestedIndent: 0, quoteNumberEnums: false, defaultComments: true, titleComments: true, commentEveryLine: true, undescribedLast: -1 };
 
 /** `function_call` on the 2023 API (HMARR) and `tool_choice` on the 2024 API (PAMELAFOX). */
 const CHOICE_FUNCTIONS: ChoiceConstants = { none: 1, auto: 0, required: 0, named: 4 };
@@ -153,6 +170,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
       definitions: HMARR,
       "definitions.functions-api": HMARR,
       "definitions.empty": HMARR,
+      "definitions.no-description": HMARR,
       "definitions.undescribed": HMARR,
       "definitions.nested": HMARR,
       "definitions.arrays": HMARR,
@@ -183,6 +201,8 @@ export const FRAMING_RULES: readonly FramingRule[] = [
       ...MESSAGES_MEASURED,
       ...FLAT_TOOLS_MEASURED,
       "definitions.empty": PAMELAFOX,
+      "definitions.undescribed": PAMELAFOX,
+      "definitions.number-enum": PAMELAFOX,
       "definitions.nested": PAMELAFOX,
       "definitions.arrays": PAMELAFOX,
       "definitions.untyped": PAMELAFOX,
@@ -211,7 +231,19 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     ...BASE,
     models: ["gpt-4o", "gpt-4o-mini", "chatgpt-4o"],
     definitions: STYLE_2024,
-    measured: { ...MESSAGES_MEASURED, ...FLAT_TOOLS_MEASURED, messages: `${COOKBOOK}; ${PAMELAFOX_MESSAGES}` },
+    measured: {
+      ...MESSAGES_MEASURED,
+      ...FLAT_TOOLS_MEASURED,
+      messages: `${COOKBOOK}; ${PAMELAFOX_MESSAGES}`,
+      "definitions.empty": `${CORPUS} (gpt-4o, -mini)`,
+      "definitions.no-description": `${CORPUS} (gpt-4o, -mini)`,
+      "definitions.undescribed": `${CORPUS} (gpt-4o, -mini)`,
+      "definitions.const": `${CORPUS} (gpt-4o, -mini)`,
+      "definitions.titles": `${CORPUS} (gpt-4o, -mini)`,
+      "tool_choice.auto": `${CORPUS} (gpt-4o, -mini)`,
+      "tool_choice.named": `${CORPUS} (gpt-4o, -mini)`,
+      "tool_choice.required": `${CORPUS} (gpt-4o, -mini)`,
+    },
     source: COOKBOOK,
   },
   {
@@ -306,12 +338,14 @@ export const FEATURE_NAMES: Readonly<Record<FramingFeature, string>> = {
   definitions: "function definitions",
   "definitions.functions-api": "definitions in the legacy functions parameter",
   "definitions.empty": "functions without parameters",
+  "definitions.no-description": "functions without a description",
   "definitions.undescribed": "parameters without a description",
   "definitions.nested": "nested object parameters",
   "definitions.arrays": "array parameters",
   "definitions.number-enum": "number enum parameters",
   "definitions.any-of": "anyOf parameters",
   "definitions.untyped": "parameters without a type",
+  "definitions.titles": "parameter titles",
   "definitions.const": "const and additionalProperties keywords",
   "definitions.keywords": "schema keywords such as default, format or minimum",
   "function_call.none": "function_call \"none\"",

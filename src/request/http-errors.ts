@@ -59,8 +59,19 @@ export function sdkErrorName(status: number): string {
 
 /** No API key was given and `OPENAI_API_KEY` is not set. Thrown before any request is made. */
 export class MissingApiKeyError extends TokcostError {
-  constructor() {
-    super("MISSING_API_KEY", "no API key: set the OPENAI_API_KEY environment variable or pass apiKey to createClient()");
+  /** `message` says which key is missing and where to set it (default: OpenAI's, for createClient). */
+  constructor(message = "no API key: set the OPENAI_API_KEY environment variable or pass apiKey to createClient()") {
+    super("MISSING_API_KEY", message);
+  }
+}
+
+/**
+ * A server answered 2xx with something that is not what its endpoint documents (not JSON, no
+ * count, a body larger than the cap). The message quotes at most a short, redacted excerpt.
+ */
+export class InvalidResponseError extends TokcostError {
+  constructor(message: string, secrets: readonly string[] = []) {
+    super("INVALID_RESPONSE", redactSecrets(message, secrets));
   }
 }
 

@@ -23,3 +23,8 @@ export { Meter, MeteredCall, usageOf, type UsageTokens, type ActualSpend, type C
 export { ApiError, MissingApiKeyError, RequestTimeoutError, RequestAbortedError, NetworkError, parseApiErrorBody, sdkErrorName, type ApiErrorBody } from "./http-errors.js";
 export { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, type RetryPolicy } from "./retry.js";
 export { SseParser, type ServerSentEvent } from "./sse.js";
+// Vendor counts and calibration (issue 12): the vendor's own count on request, and measured framing constants.
+export { countRemote, countProviderFor, apiKeyEnvOf, chatToResponses, chatToAnthropic, chatToGemini, COUNT_PROVIDERS, type CountProvider, type RemoteCount, type RemoteCountOptions } from "./remote-count.js";
+export { estimateRequestRemote, localCountSource, signedDifference, type CountSource, type CountedRequestEstimate, type RemoteEstimateOptions } from "./estimate-remote.js";
+export { calibrate, type CalibrateOptions, type CalibrationResult, type MeasuredConstant } from "./calibrate.js";
+export { InvalidResponseError } from "./http-errors.js";

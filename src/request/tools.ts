@@ -48,8 +48,11 @@ const RENDERED_KEYWORDS = new Set(["type", "description", "enum", "properties", 
 /** Dropped keywords whose dropping is measured (framing.ts "definitions.const"). */
 const DROPPED_MEASURED = new Set(["const", "additionalProperties"]);
 
-function keywordFeature(key: string): FramingFeature | undefined {
+function keywordFeature(key: string, value: unknown): FramingFeature | undefined {
   if (RENDERED_KEYWORDS.has(key)) return undefined;
+  if (key === "title") return "definitions.titles";
+  // `additionalProperties: true` is billed (recorded: +7 on gpt-4o); `false` is not.
+  if (key === "additionalProperties" && value !== false) return "definitions.keywords";
   return DROPPED_MEASURED.has(key) ? "definitions.const" : "definitions.keywords";
 }
 
@@ -68,8 +71,9 @@ export function renderFunctionNamespace(functions: readonly FunctionLike[], styl
   const lines = ["namespace functions {", ""];
   for (const fn of functions) {
     // Descriptions are trimmed: a trailing space costs nothing (recorded on gpt-3.5-turbo-0613, dd-trace-py, test/conformance).
+    // The 2024 rendering comments every line, trimmed, a blank one as "//" (recorded on gpt-4o: langchaingo, Mirascope).
     const description = typeof fn.description === "string" ? fn.description.trim() : "";
-    if (description) lines.push(`// ${description}`);
+    if (description) lines.push(style.commentEveryLine ? description.split("\n").map((line) => `// ${line.trim()}`.trimEnd()).join("\n") : `// ${description}`);
     const parameters = fn.parameters ?? {};
     if (Object.keys(propertiesOf(parameters)).length > 0) {
       lines.push(`type ${fn.name} = (_: {`, renderProperties(parameters, 0, style), "}) => any;");
@@ -89,11 +93,19 @@ function renderProperties(schema: Schema, depth: number, style: DefinitionStyle)
   for (const [key, raw] of Object.entries(propertiesOf(schema))) {
     const property = isObject(raw) ? raw : {};
     const description = typeof property.description === "string" ? property.description.trim() : "";
-    if (description && (depth === 0 || style.nestedDescriptions)) lines.push(`${indent}// ${description}`);
+    const comments = depth === 0 || style.nestedDescriptions;
+    if (comments && style.titleComments && typeof property.title === "string" && property.title) lines.push(`${indent}// ${property.title}`, `${indent}//`);
+    if (description && comments) lines.push(`${indent}// ${description}`);
     // A nested object's text spans lines; only its first line carries this level's indent.
-    lines.push(`${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},`);
+    lines.push(`${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},${style.defaultComments && "default" in property ? ` // default: ${renderDefault(property)}` : ""}`);
   }
   return lines.join("\n");
+}
+
+/** A default as the comment shows it: an enum's string bare, other values as JSON (openai/harmony's rendering). */
+function renderDefault(property: Schema): string {
+  const value = property.default;
+  return typeof value === "string" && Array.isArray(property.enum) ? value : JSON.stringify(value);
 }
 
 function renderType(schema: Schema, depth: number, style: DefinitionStyle): string {
@@ -123,7 +135,7 @@ export function definitionFeatures(functions: readonly FunctionLike[]): FramingF
   const visitProperty = (property: Schema): void => {
     if (typeof property.description !== "string" || property.description === "") found.add("definitions.undescribed");
     for (const key of Object.keys(property)) {
-      const feature = keywordFeature(key);
+      const feature = keywordFeature(key, property[key]);
       if (feature) found.add(feature);
     }
     if (Array.isArray(property.anyOf)) {
@@ -138,7 +150,7 @@ export function definitionFeatures(functions: readonly FunctionLike[]): FramingF
       case "object":
         found.add("definitions.nested");
         for (const key of Object.keys(schema)) {
-          const feature = keywordFeature(key);
+          const feature = keywordFeature(key, schema[key]);
           if (feature) found.add(feature);
         }
         for (const child of Object.values(propertiesOf(schema))) visitProperty(isObject(child) ? child : {});
@@ -163,14 +175,30 @@ export function definitionFeatures(functions: readonly FunctionLike[]): FramingF
   for (const fn of functions) {
     const properties = propertiesOf(fn.parameters);
     if (Object.keys(properties).length === 0) found.add("definitions.empty");
+    if (typeof fn.description !== "string" || fn.description.trim() === "") found.add("definitions.no-description");
     // A top-level `description` is not rendered either (hmarr case 36 measures that).
     if (isObject(fn.parameters)) for (const key of Object.keys(fn.parameters)) if (key !== "description") {
-      const feature = keywordFeature(key);
+      // A title on the parameters object itself is billed (recorded: +3 on gpt-4o), unlike a property's.
+      const feature = key === "title" ? "definitions.keywords" : keywordFeature(key, fn.parameters[key]);
       if (feature) found.add(feature);
     }
     for (const property of Object.values(properties)) visitProperty(isObject(property) ? property : {});
   }
   return [...found];
+}
+
+/** Objects (at any depth) whose last property has no description and is not a string enum. */
+function undescribedLastCount(functions: readonly FunctionLike[]): number {
+  let n = 0;
+  const visit = (schema: unknown): void => {
+    if (!isObject(schema)) return;
+    const properties = Object.values(propertiesOf(schema));
+    const last = properties[properties.length - 1];
+    if (isObject(last) && !(typeof last.description === "string" && last.description.trim()) && !(last.type === "string" && Array.isArray(last.enum))) n++;
+    for (const p of properties) if (isObject(p)) visit(p.type === "array" ? p.items : p);
+  };
+  for (const fn of functions) visit(fn.parameters);
+  return n;
 }
 
 /** Checks a definition has a string name (counting `undefined` would invent tokens). */
@@ -190,7 +218,8 @@ export function countFunctionDefinitions(functions: readonly FunctionLike[], opt
   checkDefinitions(functions);
   const rule = options.rule ?? framingFor(options.model);
   const features = definitionFeatures(functions);
-  const tokens = options.encoding.count(renderFunctionNamespace(functions, rule.definitions)) + rule.definitionsOverhead;
+  const style = rule.definitions;
+  const tokens = options.encoding.count(renderFunctionNamespace(functions, style)) + rule.definitionsOverhead + style.undescribedLast * undescribedLastCount(functions);
   const unmeasured = features.filter((f) => rule.measured[f] === undefined);
   const warnings = unmeasured.map((f) => unmeasuredWarning(f, options.model));
   return { tokens, exact: unmeasured.length === 0, warnings, features };

@@ -42,7 +42,10 @@ export function registerCheck(program: Command, context: CommandContext): void {
       const pricingFiles = [process.env.TOKCOST_PRICING, loaded.config.pricing ? path.resolve(loaded.root, loaded.config.pricing) : undefined, flags.pricing];
       const { loadPricingTable } = await import("../../node/pricing-file.js");
       const table = await loadPricingTable(pricingFiles);
+      const calibrationFile = process.env.TOKCOST_CALIBRATION?.trim();
+      const calibration = calibrationFile && !loaded.config.calibration ? await (await import("../../node/calibration-file.js")).readCalibration(calibrationFile) : undefined;
       const report = await runCheck(loaded, {
+        calibration,
         // flags name files relative to where the user is; the config's own paths are relative to it
         baseline: flags.baseline !== undefined ? path.resolve(cwd, flags.baseline) : undefined,
         updateBaseline: flags.updateBaseline,

@@ -20,6 +20,10 @@ import { resolveModels } from "../../node/estimate-files.js";
 import { readsStdin } from "../shared.js";
 import { paramOf, withParam } from "../render-error.js";
 import { estimateRequest, isReasoningModel, type RequestEstimate } from "../../request/index.js";
+import type { Calibration } from "../../request/calibration.js";
+import type { RemoteCountOptions } from "../../request/remote-count.js";
+import { estimateRequestRemote, signedDifference, type CountedRequestEstimate } from "../../request/estimate-remote.js";
+import { withCountSource } from "../../node/request-files.js";
 import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
 import type { BillingOptions } from "../../estimate/estimate.js";
@@ -38,6 +42,10 @@ export interface RequestFlags {
   strict?: boolean;
   /** --tier, --cached-tokens, --cache-hit, --reasoning-tokens, --reasoning-effort: for request bodies and --chat text. */
   billing?: BillingOptions;
+  /** --calibration / TOKCOST_CALIBRATION: measured framing constants (chat requests of its model). */
+  calibration?: Calibration;
+  /** --remote-count: how to reach the vendors' count endpoints (request bodies and --chat text). */
+  remote?: RemoteCountOptions;
 }
 
 type Format = "table" | "json" | "markdown" | "csv";
@@ -72,8 +80,28 @@ async function kindOf(path: string, chat: boolean): Promise<"request" | "request
 }
 
 /** The JSON entry of a request estimate: the contract's fields, then the additions. */
-function requestJson(path: string, e: RequestEstimate): Record<string, unknown> {
-  return { ...estimateJson(path, e), kind: e.kind, maxTokensParam: e.maxTokensParam, breakdown: e.breakdown };
+function requestJson(path: string, e: RequestEstimate | CountedRequestEstimate): Record<string, unknown> {
+  const counted = e as Partial<CountedRequestEstimate>;
+  return {
+    ...estimateJson(path, e),
+    kind: e.kind,
+    maxTokensParam: e.maxTokensParam,
+    breakdown: e.breakdown,
+    countSource: counted.countSource ?? "local",
+    ...(counted.localPromptTokens !== undefined ? { localPromptTokens: counted.localPromptTokens } : {}),
+    ...(counted.vendorCount ? { vendorCount: counted.vendorCount } : {}),
+  };
+}
+
+/** "prompt 1,234 tokens (vendor count; local estimate 1,230, −4)" for each estimate the vendor counted. */
+function vendorCountLines(path: string, estimates: readonly RequestEstimate[]): string[] {
+  return estimates.flatMap((e) => {
+    const c = e as Partial<CountedRequestEstimate>;
+    if (c.countSource !== "remote" || c.localPromptTokens === undefined) return [];
+    const local = c.localPromptTokens;
+    const diff = local === e.promptTokens ? "same" : signedDifference(local - e.promptTokens);
+    return [`${path} · ${e.model}: prompt ${formatInt(e.promptTokens)} tokens (vendor count, ${c.vendorCount?.provider ?? "remote"}; local estimate ${formatInt(local)}, ${diff})`];
+  });
 }
 
 function renderRequests(path: string, estimates: RequestEstimate[], format: Exclude<Format, "json">, color: boolean): string {
@@ -100,6 +128,7 @@ function renderRequests(path: string, estimates: RequestEstimate[], format: Excl
     formatUsd(e.cost.total),
   ]);
   let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
+  for (const line of vendorCountLines(path, estimates)) out += `\n${line}`;
   if (format === "table") {
     for (const e of estimates) {
       if (e.fits !== false) continue;
@@ -232,12 +261,22 @@ function messagesOf(content: string): unknown[] | undefined {
 }
 
 /** --chat: text as one user message (or a JSON array of messages as that conversation), on each model. */
-function chatResult(path: string, content: string, flags: RequestFlags, table: PricingTable): RequestFileResult {
+async function chatResult(path: string, content: string, flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const messages = messagesOf(content) ?? [{ role: "user", content }];
-  const estimates = resolveModels(flags.model, { table }).map((m) =>
-    estimateRequest({ model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) }, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding }),
+  const estimates = await Promise.all(
+    resolveModels(flags.model, { table }).map((m) => {
+      const body = { model: m.id, messages, ...(flags.maxTokens !== undefined ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: flags.maxTokens } : {}) };
+      const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration };
+      return flags.remote ? estimateRequestRemote(body, { ...options, remote: flags.remote }) : withCountSource(estimateRequest(body, options), flags.calibration);
+    }),
   );
   return requestResult(path, estimates);
+}
+
+/** Says that --remote-count does not apply to this file (each line is counted locally). */
+function withRemoteNote(result: RequestFileResult, flags: RequestFlags): RequestFileResult {
+  if (flags.remote) result.warnings.unshift("--remote-count applies to single request bodies and --chat text: the lines of JSONL files are counted locally");
+  return result;
 }
 
 /** A request's own budget governs: say so when --max-tokens was given too. */
@@ -275,9 +314,9 @@ export async function estimateRequestFiles(
       stdinHandled = true;
       try {
         const models = flags.model ?? [];
-        const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding };
+        const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote };
         if (body) results.push(withBudgetNote(requestResult("<stdin>", models.length ? await Promise.all(models.map((model) => estimateRequestBody(body, { ...options, model }))) : [await estimateRequestBody(body, options)]), flags));
-        else results.push(chatResult("<stdin>", text, flags, table));
+        else results.push(await chatResult("<stdin>", text, flags, table));
       } catch (error) {
         if (error instanceof TokcostError && !(error instanceof UsageError)) results.push(failureResult("<stdin>", error));
         else throw error;
@@ -311,19 +350,20 @@ export async function estimateRequestFiles(
 async function estimateOne(path: string, kind: "request" | "requests" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, model, encoding: flags.encoding }))) : [await estimateRequestFile(path, { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding })];
+    const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote };
+    const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...options, model }))) : [await estimateRequestFile(path, options)];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
     const content = await readFile(path, "utf8").catch((cause: Error) => {
       throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
     });
-    return chatResult(path, content, flags, table);
+    return await chatResult(path, content, flags, table);
   } else if (kind === "requests" || kind === "batch") {
     // Bare request bodies are billed like request files (billing flags apply); Batch API lines at batch rates.
-    const common = { table, imageSize: flags.imageSize, strict: flags.strict, model: models[0], encoding: flags.encoding };
+    const common = { table, imageSize: flags.imageSize, strict: flags.strict, model: models[0], encoding: flags.encoding, calibration: flags.calibration };
     const file = await estimateBatchFile(path, kind === "requests" ? { ...flags.billing, ...common, lines: "requests" } : common);
     const encoding = file.models.length ? resolveModel(file.models[0], { table, encoding: flags.encoding }).encoding : null;
-    const result = withBudgetNote(batchResult(file, encoding), flags);
+    const result = withRemoteNote(withBudgetNote(batchResult(file, encoding), flags), flags);
     return kind === "batch" ? withBillingNote(result, flags, "batch files are billed at Batch API rates, each line as written") : result;
   } else {
     if (models.length === 0) throw new UsageError(`${path} is a fine-tuning file: name the model to fine-tune with -m (e.g. -m gpt-4o-mini-2024-07-18)`);

@@ -29,6 +29,9 @@ interface EstimateFlags extends UnitFlags {
   imageSize?: { width: number; height: number };
   epochs?: number;
   strict?: boolean;
+  remoteCount?: boolean;
+  remoteTimeout?: number;
+  calibration?: string;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -48,6 +51,9 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--image-size <WxH>", "size of remote images in requests (otherwise counted at their worst case, inexact)", parseImageSize)
     .option("--strict", "refuse request fields the API does not document (default: accept them with a warning)")
     .option("--epochs <n>", "epochs for a fine-tuning file (default: OpenAI's default for its size)", parsePositive("--epochs"))
+    .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
+    .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
+    .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
     .action(async (files: string[], flags: EstimateFlags) => {
@@ -56,8 +62,10 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       // Image, speech and per-minute transcription models are priced in their own units.
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
+      const { calibration, remote } = await countingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
-      const requests = await estimateRequests(files, { ...flags, billing }, table);
+      const { calibration: _file, ...requestFlags } = flags;
+      const requests = await estimateRequests(files, { ...requestFlags, billing, calibration, remote }, table);
       const onlyRequests = requests.handledAll;
       const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining)));
       const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
@@ -87,7 +95,8 @@ export function registerEstimate(program: Command, context: CommandContext): voi
             for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${e.path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}\n`);
           }
         }
-        printWarnings([...requests.results.flatMap((r) => r.warnings), ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
+        const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
+        printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
         if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
@@ -99,13 +108,27 @@ export function registerEstimate(program: Command, context: CommandContext): voi
 }
 
 /**
+ * --calibration (or TOKCOST_CALIBRATION) and --remote-count as library options: the calibration
+ * file read and validated, the count endpoints' keys and base URLs from the environment.
+ */
+async function countingFrom(flags: EstimateFlags): Promise<Pick<RequestFlags, "calibration" | "remote">> {
+  const file = flags.calibration ?? (process.env.TOKCOST_CALIBRATION?.trim() || undefined);
+  if (!file && !flags.remoteCount) return {};
+  const { readCalibration, remoteCountEnv } = await import("../../node/calibration-file.js");
+  return {
+    calibration: file ? await readCalibration(file) : undefined,
+    remote: flags.remoteCount ? { ...remoteCountEnv(), ...(flags.remoteTimeout !== undefined ? { timeoutMs: flags.remoteTimeout } : {}) } : undefined,
+  };
+}
+
+/**
  * Request bodies, batch and fine-tuning files, --chat text, and piped stdin (which may be a
  * request body) go to the request estimator, which is loaded only when there is such an input:
  * plain text estimates never pay for the request schemas (start-up time).
  */
 async function estimateRequests(
   files: string[],
-  flags: EstimateFlags & RequestFlags,
+  flags: Omit<EstimateFlags, "calibration"> & RequestFlags,
   table: PricingTable,
 ): Promise<{ results: RequestFileResult[]; remaining: string[]; handledAll: boolean; inputs?: Awaited<ReturnType<typeof inputsFrom>> }> {
   const kinds = await Promise.all(files.map((file) => (file === "-" ? "text" : detectRequestFile(file).catch(() => "text"))));
