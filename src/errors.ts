@@ -13,6 +13,7 @@ export type TokcostErrorCode =
   | "INVALID_INPUT"
   | "FILE_NOT_FOUND"
   | "FILE_UNREADABLE"
+  | "FILE_UNWRITABLE"
   | "UNKNOWN_MODEL"
   | "UNKNOWN_ENCODING"
   | "DISALLOWED_SPECIAL_TOKEN"
@@ -31,6 +32,12 @@ export type TokcostErrorCode =
 
 /** Exit code classes used by the CLI: 1 = a limit or budget was exceeded, 2 = bad usage or input. */
 export type ExitClass = 1 | 2;
+
+/**
+ * Marks tokcost's errors across module copies (a bundle and `tokcost/node` loaded side by side):
+ * a registered symbol on the prototype, which a Node `ENOENT` or any other error never carries.
+ */
+const TOKCOST_ERROR = Symbol.for("tokcost.error");
 
 /** Base class of every error tokcost throws deliberately. */
 export class TokcostError extends Error {
@@ -51,6 +58,7 @@ export class TokcostError extends Error {
     return this.code === "CONTEXT_LIMIT" || this.code === "MAX_OUTPUT" || this.code === "BUDGET_EXCEEDED" ? 1 : 2;
   }
 }
+Object.defineProperty(TokcostError.prototype, TOKCOST_ERROR, { value: true });
 
 /** A flag, option or argument has the wrong form (`--max-tokens -3`). */
 export class UsageError extends TokcostError {
@@ -61,7 +69,7 @@ export class UsageError extends TokcostError {
 
 /** An input (file, request body, line of a JSONL file) cannot be used. */
 export class InputError extends TokcostError {
-  constructor(message: string, options?: { code?: "INVALID_INPUT" | "FILE_NOT_FOUND" | "FILE_UNREADABLE"; details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(message: string, options?: { code?: "INVALID_INPUT" | "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "FILE_UNWRITABLE"; details?: Record<string, unknown>; cause?: unknown }) {
     super(options?.code ?? "INVALID_INPUT", message, options);
   }
 }
@@ -134,9 +142,12 @@ export class BudgetExceededError extends TokcostError {
   }
 }
 
-/** Is this value one of ours? Works across module copies (checks the shape, not the prototype). */
+/**
+ * Is this value one of ours? Works across module copies (a brand on the prototype). A Node error
+ * with an upper-case `code` (`ENOENT`, `EISDIR`) is not: it has no exit class and must be mapped.
+ */
 export function isTokcostError(value: unknown): value is TokcostError {
-  return value instanceof TokcostError || (typeof value === "object" && value !== null && "code" in value && (value as { name?: unknown }).name !== undefined && value instanceof Error && typeof (value as { code: unknown }).code === "string" && /^[A-Z_]+$/.test((value as { code: string }).code));
+  return value instanceof TokcostError || (value instanceof Error && (value as unknown as Record<symbol, unknown>)[TOKCOST_ERROR] === true);
 }
 
 const SECRET_PATTERNS: RegExp[] = [/\b(sk-[A-Za-z0-9_\-]{8,})/g, /(Bearer\s+)[^\s"']+/gi];
