@@ -150,15 +150,65 @@ export function isTokcostError(value: unknown): value is TokcostError {
   return value instanceof TokcostError || (value instanceof Error && (value as unknown as Record<symbol, unknown>)[TOKCOST_ERROR] === true);
 }
 
-const SECRET_PATTERNS: RegExp[] = [/\b(sk-[A-Za-z0-9_\-]{8,})/g, /(Bearer\s+)[^\s"']+/gi];
+/**
+ * Names of headers and query parameters that carry credentials: `Authorization`, Azure's
+ * `api-key`, `x-api-key`, Google's `x-goog-api-key` / `?key=`, tokens, signatures, passwords.
+ */
+const SECRET_NAME = /^(?:authorization|proxy-authorization|cookie|set-cookie|key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))$/i;
+
+/** Is a header or query-parameter name one whose value is a credential? */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.trim());
+}
+
+/** A copy of `headers` with the value of every credential header replaced by `[REDACTED]`. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = isSecretName(name) ? (/^bearer\s/i.test(value) ? "Bearer [REDACTED]" : "[REDACTED]") : value;
+  return out;
+}
+
+/** The credentials in a URL: its userinfo and the values of credential query parameters. */
+export function secretsOfUrl(url: string): string[] {
+  const out: string[] = [];
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) out.push(decodeURIComponent(parsed.username), parsed.username);
+    if (parsed.password) out.push(decodeURIComponent(parsed.password), parsed.password);
+    for (const [name, value] of parsed.searchParams) if (isSecretName(name) && value) out.push(value, encodeURIComponent(value));
+  } catch {
+    // not a URL: nothing to collect
+  }
+  return out;
+}
+
+/** The credential values of headers (for redacting them wherever they might be echoed). */
+export function secretsOfHeaders(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) if (isSecretName(name) && value) out.push(value.replace(/^bearer\s+/i, ""));
+  return out;
+}
+
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/\bsk-[A-Za-z0-9_\-]{8,}/g, "[REDACTED]"],
+  [/(Bearer\s+)[^\s"']+/gi, "$1[REDACTED]"],
+  // userinfo of a URL: scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']*@/gi, "$1[REDACTED]@"],
+  // credential query parameters: ?api-key=…, &key=…, &access_token=…
+  [/([?&](?:key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))=)[^&#\s"']+/gi, "$1[REDACTED]"],
+  // credential headers quoted in text: "api-key: …", "x-goog-api-key": "…"
+  [/((?:^|[\s{,"'])(?:proxy-authorization|api-key|x-api-key|x-goog-api-key|[a-z0-9-]*-api-key)["']?\s*[:=]\s*["']?)[^\s"',}]+/gim, "$1[REDACTED]"],
+];
 
 /**
- * Removes anything that looks like an API key from a string. Used wherever tokcost renders text
- * that may have passed through a request (error messages, logs, debug output).
+ * Removes anything that looks like an API key from a string: the given `secrets`, `sk-…` keys,
+ * bearer tokens, a URL's user:password, credential query parameters and credential headers.
+ * Used wherever tokcost renders text that may have passed through a request (error messages,
+ * hooks, logs, debug output).
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (_m, prefix: string) => (prefix.startsWith("Bearer") ? `${prefix}[REDACTED]` : "[REDACTED]"));
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

@@ -9,7 +9,7 @@
  * there). For a file ledger (`ledger: "spend.json"`) use `createClient` from `tokcost/node`.
  */
 import { z } from "zod";
-import { InvalidRequestError, TokcostError, UsageError, redactSecrets } from "../errors.js";
+import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
@@ -40,7 +40,7 @@ export interface CallReport {
 /** A response: the API's JSON, unchanged, plus a non-enumerable `tokcost` report. */
 export type Metered<T extends ApiJson = ApiJson> = T & { readonly tokcost: CallReport };
 
-/** A request as tokcost renders it to hooks: the Authorization header is always redacted. */
+/** A request as tokcost renders it to hooks: credential headers and query parameters are always redacted. */
 export interface RenderedRequest {
   method: string;
   url: string;
@@ -76,7 +76,7 @@ export interface ClientOptions extends MeterHooks {
   fetch?: typeof fetch;
   /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
   preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
-  /** Called before each attempt with the request as sent — Authorization redacted. */
+  /** Called before each attempt with the request as sent — credentials (Authorization, api-key, x-api-key, x-goog-api-key, `?api-key=`) redacted. */
   onRequest?: (request: RenderedRequest) => void;
 }
 
@@ -178,6 +178,31 @@ function checkOptions(schema: z.ZodType, options: unknown, where: string): void 
 }
 
 /**
+ * The base URL to send to: an absolute http(s) URL without credentials in it. A user:password
+ * would be sent on every request and printed by every error that quotes the URL, so it is
+ * refused — and the message never repeats the URL.
+ * @throws UsageError naming where the URL came from.
+ */
+function checkBaseURL(raw: string, where: string): string {
+  const baseURL = raw.replace(/\/+$/, "");
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseURL);
+  } catch {
+    parsed = undefined;
+  }
+  if (!HTTP_URL.test(baseURL) || !parsed) throw new UsageError(`${where}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
+  if (parsed.username || parsed.password) throw new UsageError(`${where}: must not contain credentials (user:password@host; not shown here): pass the key as apiKey or OPENAI_API_KEY, or a header with headers`);
+  return baseURL;
+}
+
+/** `path` appended to the base URL's path, before its query string (`…/v1?api-version=x`). */
+function endpointUrl(baseURL: string, path: string): string {
+  const query = baseURL.search(/[?#]/);
+  return query < 0 ? `${baseURL}${path}` : `${baseURL.slice(0, query).replace(/\/+$/, "")}${path}${baseURL.slice(query)}`;
+}
+
+/**
  * Creates a request helper for the OpenAI API (or any compatible proxy).
  *
  * @example
@@ -189,8 +214,8 @@ function checkOptions(schema: z.ZodType, options: unknown, where: string): void 
  */
 export function createClient(options: ClientOptions = {}): TokcostClient {
   checkOptions(clientOptionsSchema, options, "createClient");
-  const baseURL = (options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-  if (!HTTP_URL.test(baseURL)) throw new UsageError(`${options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL"}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
+  const baseURL = checkBaseURL(options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL");
+  const urlSecrets = secretsOfUrl(baseURL);
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
@@ -204,7 +229,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   async function call(kind: RequestKind, body: Body, callOptions: CallOptions = {}): Promise<Metered | TokcostStream> {
     checkOptions(callOptionsSchema, callOptions, "create");
     const apiKey = apiKeyNow();
-    const secrets = [apiKey];
+    const secrets = [apiKey, ...urlSecrets, ...secretsOfHeaders(options.headers), ...secretsOfHeaders(callOptions.headers)];
     if (callOptions.signal?.aborted) throw new RequestAbortedError();
     const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
     const streaming = body.stream === true;
@@ -212,7 +237,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     const metered = await meter.open(estimate);
     const policy = { ...policyBase, maxRetries: callOptions.maxRetries ?? policyBase.maxRetries };
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
-    const url = `${baseURL}${PATHS[kind]}`;
+    const url = endpointUrl(baseURL, PATHS[kind]);
     const headers: Record<string, string> = {
       "content-type": "application/json",
       accept: streaming ? "text/event-stream" : "application/json",
@@ -228,7 +253,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     try {
       for (;;) {
         attempt += 1;
-        if (options.onRequest) options.onRequest({ method: "POST", url, headers: { ...headers, authorization: "Bearer [REDACTED]" }, attempt });
+        if (options.onRequest) options.onRequest({ method: "POST", url: redactSecrets(url, secrets), headers: redactHeaders(headers), attempt });
         const sig = attemptSignal(callOptions.signal, timeoutMs);
         let response: Response;
         try {
