@@ -15,7 +15,7 @@ import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
-import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
+import { Meter, readUsage, streamOutputText, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -300,17 +300,22 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         } finally {
           sig.clear();
         }
-        let json: ApiJson;
+        let json: ApiJson | undefined;
         try {
           json = JSON.parse(text) as ApiJson;
         } catch {
-          // A 2xx that is not JSON: it may have been billed, so settle at the worst case.
-          await metered.settleAtReservation();
-          throw new ApiError(response.status, { message: `the API returned a response that is not JSON: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+          json = undefined;
         }
-        const usage = usageOf(json.usage);
-        const record = usage ? await metered.settle(usage) : await metered.settleAtReservation();
-        return attach(json, { id: metered.id, estimate, usage, record: record ?? (metered.record as CallRecord), attempts: attempt });
+        if (typeof json !== "object" || json === null || Array.isArray(json)) {
+          // A 2xx that is not a JSON object: it may have been billed, so settle at the worst case.
+          await metered.settleAtReservation("the response is not a JSON object");
+          throw new ApiError(response.status, { message: `the API returned a response that is not a JSON object: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+        }
+        // The response was received: it is returned whatever its usage says (unreadable usage
+        // settles at the worst case, with a warning on the record).
+        const reading = readUsage(json.usage, kind);
+        const record = reading.usage ? await metered.settle(reading.usage) : await metered.settleAtReservation(reading.problem);
+        return attach(json, { id: metered.id, estimate, usage: reading.usage, record: record ?? (metered.record as CallRecord), attempts: attempt });
       }
     } catch (error) {
       if (!metered.ended) await metered.release();
@@ -356,6 +361,8 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private consumed = false;
   private usage: UsageTokens | null = null;
+  /** Why the stream's usage could not be read, when it could not. */
+  private usageProblem: string | null = null;
   private text = "";
 
   /** @internal */
@@ -382,6 +389,7 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
     if (this.metered.ended) return;
     let record: CallRecord | undefined;
     if (this.usage) record = await this.metered.settle(this.usage, "usage");
+    else if (this.usageProblem) record = await this.metered.settleAtReservation(this.usageProblem);
     else {
       const completionTokens = this.text ? getEncoding(this.context.encoding).count(this.text) : 0;
       const promptTokens = this.estimate.promptTokens;
@@ -432,12 +440,15 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
           } catch {
             continue;
           }
+          // `data: null`, a number or an array is no event of the API's: nothing to meter or yield
+          if (typeof data !== "object" || data === null || Array.isArray(data)) continue;
           if (event.event === "error" || data.type === "error" || (data.error && typeof data.error === "object" && !data.choices)) {
             const err = (data.error && typeof data.error === "object" ? data.error : data) as ApiJson;
             throw new ApiError(200, { message: String(err.message ?? "stream error"), type: err.type ?? null, param: err.param ?? null, code: err.code ?? null }, { secrets });
           }
-          const usage = kind === "responses" ? usageOf(data.response?.usage) : usageOf(data.usage);
-          if (usage) this.usage = usage;
+          const reading = readUsage(kind === "responses" ? data.response?.usage : data.usage, kind);
+          if (reading.usage) this.usage = reading.usage;
+          else if (reading.problem) this.usageProblem = reading.problem;
           this.text += streamOutputText(kind, data);
           yield data;
         }
