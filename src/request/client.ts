@@ -154,7 +154,9 @@ function attach<T extends ApiJson>(json: T, report: CallReport): Metered<T> {
 // Options come from JavaScript callers too: scalars are checked once, so a typo fails at once
 // with the field's name instead of at the first request (functions, ledgers and tables pass).
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
-const timeout = z.number().positive().finite();
+/** The longest delay a timer can wait (2^31 − 1 ms, ~24.8 days): longer ones fire at once (Node clamps them to 1 ms). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+const timeout = z.number().positive().finite().max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days): a longer timer would fire at once`);
 const retries = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
 const clientOptionsSchema = z.looseObject({
