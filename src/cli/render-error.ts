@@ -4,6 +4,7 @@
  */
 import { isTokcostError, redactSecrets } from "../errors.js";
 import { fsReason, isSystemError } from "../node/io.js";
+import { terminalSafe } from "../util/text.js";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, limit: 1, usage: 2 } as const;
@@ -18,6 +19,10 @@ export function withParam(message: string, param: string | null | undefined): st
 
 /** One human line for an error (no trailing newline). */
 export function errorLine(error: unknown): string {
+  return terminalSafe(errorText(error));
+}
+
+function errorText(error: unknown): string {
   // One line, whatever a message quotes (file contents, server replies).
   if (isTokcostError(error)) return redactSecrets(`tokcost: ${withParam(error.message, paramOf(error))}`.replace(/\s*[\r\n]+\s*/g, " "));
   // A Node fs error that escaped its mapping (src/node/io.ts) still reads as one plain line.
@@ -40,6 +45,6 @@ export function exitCodeOf(error: unknown): number {
 /** Writes the error line to stderr and returns its exit code. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
   stderr.write(errorLine(error) + "\n");
-  if (process.env.TOKCOST_DEBUG && error instanceof Error && error.stack) stderr.write(redactSecrets(error.stack) + "\n");
+  if (process.env.TOKCOST_DEBUG && error instanceof Error && error.stack) stderr.write(terminalSafe(redactSecrets(error.stack)) + "\n");
   return exitCodeOf(error);
 }
