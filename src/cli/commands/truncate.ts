@@ -4,8 +4,9 @@ import type { CommandContext } from "../main.js";
 import { readAll } from "../../node/index.js";
 import { truncateText } from "../../request/index.js";
 import { resolveModel } from "../../estimate/index.js";
-import { UsageError } from "../../errors.js";
-import { readText } from "../../node/io.js";
+import { InputError, UsageError } from "../../errors.js";
+import { readBytes } from "../../node/io.js";
+import { looksBinary } from "../../node/inputs.js";
 import { parseChoice, parseCount } from "../options.js";
 
 interface TruncateFlags {
@@ -33,7 +34,9 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
         if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a file, or pipe text on stdin");
         text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readAll(process.stdin));
       } else {
-        text = await readText(file);
+        const bytes = await readBytes(file);
+        if (looksBinary(bytes)) throw new InputError(`${file} looks like a binary file (it contains NUL bytes); nothing to truncate`);
+        text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       }
       const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model).encoding : undefined);
       const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
