@@ -13,6 +13,7 @@ export type TokcostErrorCode =
   | "INVALID_INPUT"
   | "FILE_NOT_FOUND"
   | "FILE_UNREADABLE"
+  | "FILE_UNWRITABLE"
   | "UNKNOWN_MODEL"
   | "UNKNOWN_ENCODING"
   | "DISALLOWED_SPECIAL_TOKEN"
@@ -33,6 +34,12 @@ export type TokcostErrorCode =
 /** Exit code classes used by the CLI: 1 = a limit or budget was exceeded, 2 = bad usage or input. */
 export type ExitClass = 1 | 2;
 
+/**
+ * Marks tokcost's errors across module copies (a bundle and `tokcost/node` loaded side by side):
+ * a registered symbol on the prototype, which a Node `ENOENT` or any other error never carries.
+ */
+const TOKCOST_ERROR = Symbol.for("tokcost.error");
+
 /** Base class of every error tokcost throws deliberately. */
 export class TokcostError extends Error {
   /** Stable, machine-readable code. */
@@ -52,6 +59,7 @@ export class TokcostError extends Error {
     return this.code === "CONTEXT_LIMIT" || this.code === "MAX_OUTPUT" || this.code === "BUDGET_EXCEEDED" ? 1 : 2;
   }
 }
+Object.defineProperty(TokcostError.prototype, TOKCOST_ERROR, { value: true });
 
 /** A flag, option or argument has the wrong form (`--max-tokens -3`). */
 export class UsageError extends TokcostError {
@@ -62,7 +70,7 @@ export class UsageError extends TokcostError {
 
 /** An input (file, request body, line of a JSONL file) cannot be used. */
 export class InputError extends TokcostError {
-  constructor(message: string, options?: { code?: "INVALID_INPUT" | "FILE_NOT_FOUND" | "FILE_UNREADABLE"; details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(message: string, options?: { code?: "INVALID_INPUT" | "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "FILE_UNWRITABLE"; details?: Record<string, unknown>; cause?: unknown }) {
     super(options?.code ?? "INVALID_INPUT", message, options);
   }
 }
@@ -135,20 +143,73 @@ export class BudgetExceededError extends TokcostError {
   }
 }
 
-/** Is this value one of ours? Works across module copies (checks the shape, not the prototype). */
+/**
+ * Is this value one of ours? Works across module copies (a brand on the prototype). A Node error
+ * with an upper-case `code` (`ENOENT`, `EISDIR`) is not: it has no exit class and must be mapped.
+ */
 export function isTokcostError(value: unknown): value is TokcostError {
-  return value instanceof TokcostError || (typeof value === "object" && value !== null && "code" in value && (value as { name?: unknown }).name !== undefined && value instanceof Error && typeof (value as { code: unknown }).code === "string" && /^[A-Z_]+$/.test((value as { code: string }).code));
+  return value instanceof TokcostError || (value instanceof Error && (value as unknown as Record<symbol, unknown>)[TOKCOST_ERROR] === true);
 }
 
-const SECRET_PATTERNS: RegExp[] = [/\b(sk-[A-Za-z0-9_\-]{8,})/g, /(Bearer\s+)[^\s"']+/gi];
+/**
+ * Names of headers and query parameters that carry credentials: `Authorization`, Azure's
+ * `api-key`, `x-api-key`, Google's `x-goog-api-key` / `?key=`, tokens, signatures, passwords.
+ */
+const SECRET_NAME = /^(?:authorization|proxy-authorization|cookie|set-cookie|key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))$/i;
+
+/** Is a header or query-parameter name one whose value is a credential? */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.trim());
+}
+
+/** A copy of `headers` with the value of every credential header replaced by `[REDACTED]`. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = isSecretName(name) ? (/^bearer\s/i.test(value) ? "Bearer [REDACTED]" : "[REDACTED]") : value;
+  return out;
+}
+
+/** The credentials in a URL: its userinfo and the values of credential query parameters. */
+export function secretsOfUrl(url: string): string[] {
+  const out: string[] = [];
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) out.push(decodeURIComponent(parsed.username), parsed.username);
+    if (parsed.password) out.push(decodeURIComponent(parsed.password), parsed.password);
+    for (const [name, value] of parsed.searchParams) if (isSecretName(name) && value) out.push(value, encodeURIComponent(value));
+  } catch {
+    // not a URL: nothing to collect
+  }
+  return out;
+}
+
+/** The credential values of headers (for redacting them wherever they might be echoed). */
+export function secretsOfHeaders(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) if (isSecretName(name) && value) out.push(value.replace(/^bearer\s+/i, ""));
+  return out;
+}
+
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/\bsk-[A-Za-z0-9_\-]{8,}/g, "[REDACTED]"],
+  [/(Bearer\s+)[^\s"']+/gi, "$1[REDACTED]"],
+  // userinfo of a URL: scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']*@/gi, "$1[REDACTED]@"],
+  // credential query parameters: ?api-key=…, &key=…, &access_token=…
+  [/([?&](?:key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))=)[^&#\s"']+/gi, "$1[REDACTED]"],
+  // credential headers quoted in text: "api-key: …", "x-goog-api-key": "…"
+  [/((?:^|[\s{,"'])(?:proxy-authorization|api-key|x-api-key|x-goog-api-key|[a-z0-9-]*-api-key)["']?\s*[:=]\s*["']?)[^\s"',}]+/gim, "$1[REDACTED]"],
+];
 
 /**
- * Removes anything that looks like an API key from a string. Used wherever tokcost renders text
- * that may have passed through a request (error messages, logs, debug output).
+ * Removes anything that looks like an API key from a string: the given `secrets`, `sk-…` keys,
+ * bearer tokens, a URL's user:password, credential query parameters and credential headers.
+ * Used wherever tokcost renders text that may have passed through a request (error messages,
+ * hooks, logs, debug output).
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (_m, prefix: string) => (prefix.startsWith("Bearer") ? `${prefix}[REDACTED]` : "[REDACTED]"));
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret && secret.length >= 4) out = out.split(secret).join("[REDACTED]");
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

@@ -4,6 +4,7 @@ import { loadPricingTable } from "../node/pricing-file.js";
 import type { InputSource } from "../node/measure.js";
 import type { PricingTable } from "../pricing/table.js";
 import { UsageError } from "../errors.js";
+import { terminalSafe } from "../util/text.js";
 
 /**
  * Inputs from positional args: files, `-` for stdin, or stdin when nothing is given and it is
@@ -37,7 +38,7 @@ export function pricingFrom(flag: string | undefined): Promise<PricingTable> {
 
 /** Writes warnings once each to stderr. */
 export function printWarnings(warnings: Iterable<string>, paint: (s: string) => string = (s) => s): void {
-  for (const warning of groupWarnings(warnings)) process.stderr.write(`${paint("warning:")} ${warning}\n`);
+  for (const warning of groupWarnings(warnings)) process.stderr.write(`${paint("warning:")} ${terminalSafe(warning).replace(/\n/g, "\\n")}\n`);
 }
 
 /**

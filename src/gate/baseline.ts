@@ -3,13 +3,13 @@
  * `maxGrowth` and the output can name files that are new, removed or grown. The file is sorted,
  * stable JSON without timestamps, so regenerating it only changes lines of files that changed.
  */
-import { readFile, writeFile, rename } from "node:fs/promises";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { formatIssuePath } from "../pricing/parse.js";
 import { describeGrowth, type Growth } from "./human.js";
 import type { BaselineComparison, BaselineSummary, FileResult, GrowthEntry, Violation } from "./report.js";
 import { parseJsonText } from "../util/json.js";
+import { atomicWrite, readTextIfExists } from "../node/io.js";
 
 /** The stored count of one file. */
 export interface BaselineEntry {
@@ -36,14 +36,8 @@ const baselineSchema = z.object({
  * @throws InputError when it exists but is not a valid baseline.
  */
 export async function readBaseline(file: string, label: string): Promise<Baseline | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    throw new InputError(`baseline ${label}: cannot read (${code ?? (cause as Error).message})`, { code: "FILE_UNREADABLE" });
-  }
+  const text = await readTextIfExists(file, `baseline ${label}`);
+  if (text === undefined) return undefined;
   let data: unknown;
   try {
     data = parseJsonText(text);
@@ -68,11 +62,12 @@ export function serializeBaseline(baseline: Baseline): string {
   return JSON.stringify({ version: 1, files }, null, 2) + "\n";
 }
 
-/** Writes a baseline atomically. */
-export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeBaseline(baseline));
-  await rename(tmp, file);
+/**
+ * Writes a baseline atomically, only over a regular file (or none).
+ * @throws InputError (FILE_UNWRITABLE) when its directory is missing or the path is a directory, FIFO or device.
+ */
+export async function writeBaseline(file: string, baseline: Baseline, label = file): Promise<void> {
+  await atomicWrite(file, serializeBaseline(baseline), { label: `baseline ${label}` });
 }
 
 /** The result that represents each file in the baseline: its first rule that counted it. */

@@ -4,9 +4,10 @@
  * the path, so a renamed or copied file is a hit too. Only entries used by the last run are kept,
  * which keeps the file as small as the set of prompts.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { isTokcostError } from "../errors.js";
+import { atomicWrite, notRegularError, readText } from "../node/io.js";
 
 /** Bump when the counting engine changes in a way that changes counts (invalidates old caches). */
 export const CACHE_VERSION = 1;
@@ -30,12 +31,20 @@ export class CountCache {
     this.old = new Map(Object.entries(entries));
   }
 
-  /** Loads `file`; a missing, unreadable or foreign-format cache starts empty (a cache must never fail a run). */
-  static async load(file: string): Promise<CountCache> {
+  /**
+   * Loads `file`; a missing, unreadable or foreign-format cache starts empty (a cache must never
+   * fail a run).
+   * @throws InputError when `file` is a directory, FIFO, device or socket (or a link to one): it
+   * would be neither read nor replaced, so the run stops before any work.
+   */
+  static async load(file: string, label = file): Promise<CountCache> {
+    const info = await stat(file).catch(() => undefined);
+    if (info && !info.isFile()) throw notRegularError(`cache ${label}`, info, "write");
     try {
-      const parsed = cacheFileSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
+      const parsed = cacheFileSchema.safeParse(JSON.parse(await readText(file, label)));
       return new CountCache(file, parsed.success ? parsed.data.entries : {});
-    } catch {
+    } catch (error) {
+      if (isTokcostError(error) && error.code === "FILE_UNWRITABLE") throw error;
       return new CountCache(file, {});
     }
   }
@@ -70,9 +79,6 @@ export class CountCache {
   async save(): Promise<void> {
     const entries: Record<string, number> = {};
     for (const key of [...this.used.keys()].sort()) entries[key] = this.used.get(key) as number;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, entries }) + "\n");
-    await rename(tmp, this.file);
+    await atomicWrite(this.file, JSON.stringify({ version: CACHE_VERSION, entries }) + "\n", { label: `cache ${this.file}`, mkdir: true });
   }
 }

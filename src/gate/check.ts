@@ -183,6 +183,12 @@ function toRelative(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join("/") || file;
 }
 
+/** A path for messages: relative to the root when inside it, else as given. */
+function labelOf(root: string, file: string): string {
+  const relative = toRelative(root, file);
+  return relative.startsWith("../") || relative === ".." ? file : relative;
+}
+
 function rulePath(index: number, field: string): string {
   return `rules[${index}].${field}`;
 }
@@ -281,7 +287,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
 
   // 3. Text prompts: each file read once, counted for every encoding its rules need, in parallel;
   //    with a cache, files whose content was counted before are not re-tokenized.
-  const cache = cacheFile ? await CountCache.load(cacheFile) : undefined;
+  const cache = cacheFile ? await CountCache.load(cacheFile, labelOf(root, cacheFile)) : undefined;
   const encodingsOf = new Map<string, Set<string>>();
   for (const ctx of active) {
     for (const f of ctx.files) {
@@ -381,7 +387,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     }
     const maxGrowth = config.baseline?.maxGrowth;
     if (options.updateBaseline) {
-      await writeBaseline(file, buildBaseline(results, previous));
+      await writeBaseline(file, buildBaseline(results, previous), label);
       baselineSummary = { file: label, maxGrowth: null, compared: false, updated: true, new: [], removed: [], grown: [], shrunk: [] };
     } else if (previous) {
       baselineSummary = compareWithBaseline(results, previous, { file: label, maxGrowth });
@@ -412,7 +418,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     rr.status = ctx.failed || own.some((r) => r.status === "error") ? "error" : rr.violations.length || own.some((r) => r.status === "fail") ? "fail" : "pass";
     return rr;
   });
-  if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: `cache ${cache.file}: not written (${error.message})` }));
+  if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: isTokcostError(error) ? `${error.message}; the counts were not cached` : `cache ${cache.file}: not written (${error.message})` }));
 
   const errors = results.filter((r) => r.status === "error").length + problems.filter((p) => p.level === "error").length;
   const failed = results.filter((r) => r.status === "fail").length;

@@ -3,10 +3,11 @@
  * is generated from it), and the loader that finds and validates tokcost.config.json,
  * .tokcostrc.json or the "tokcost" key of package.json.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../errors.js";
+import { ConfigError, isTokcostError } from "../errors.js";
+import { readTextIfExists } from "../node/io.js";
 import { formatIssuePath } from "../pricing/parse.js";
 import { closestMatches } from "../util/suggest.js";
 import { parseGrowth, parseTokenCount, parseUsd, type Growth } from "./human.js";
@@ -165,14 +166,13 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
 export const CONFIG_FILES = ["tokcost.config.json", ".tokcostrc.json", "package.json"] as const;
 
 async function readJson(file: string, label: string): Promise<unknown | undefined> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, "utf8");
+    text = await readTextIfExists(file, label);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    throw new ConfigError(`${label}: cannot read (${code ?? (cause as Error).message})`);
+    throw isTokcostError(cause) ? new ConfigError(cause.message) : cause;
   }
+  if (text === undefined) return undefined;
   try {
     return parseJsonText(text);
   } catch (cause) {

@@ -4,7 +4,7 @@
  */
 export { gateConfigSchema, parseConfig, loadConfig, CONFIG_FILES, FILE_KINDS, type FileKind, type GateConfig, type GateConfigInput, type GateRule, type LoadedConfig } from "./config.js";
 export { configJsonSchema, CONFIG_SCHEMA_URL } from "./json-schema.js";
-export { compileGlob, compileGlobSet, findFiles, hasMagic, staticBase, FileWalker, SKIPPED_DIRS, type GlobSet, type FoundFiles } from "./glob.js";
+export { compileGlob, compileGlobSet, findFiles, hasMagic, staticBase, FileWalker, SKIPPED_DIRS, type GlobSet, type GlobMatcher, type FoundFiles } from "./glob.js";
 export { runCheck, defaultKind, fitViolation, type CheckOptions } from "./check.js";
 export { readBaseline, writeBaseline, serializeBaseline, buildBaseline, compareWithBaseline, exceedsGrowth, type Baseline, type BaselineEntry } from "./baseline.js";
 export { CountCache, CACHE_VERSION, DEFAULT_CACHE_FILE } from "./cache.js";

@@ -4,9 +4,9 @@
  * a bounded number of files open at once).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { checkInputFile, invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { readBytesSync } from "../node/io.js";
 
 /** A text file that passed inspection. */
 export interface Inspected {
@@ -14,11 +14,6 @@ export interface Inspected {
   warnings: string[];
   /** SHA-256 of the bytes (hex), when asked for. */
   sha256?: string;
-}
-
-function statError(label: string, cause: NodeJS.ErrnoException): InputError {
-  if (cause.code === "ENOENT") return new InputError(`${label}: no such file`, { code: "FILE_NOT_FOUND" });
-  return new InputError(`${label}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
 }
 
 /**
@@ -34,13 +29,8 @@ export async function inspectFile(file: string, label: string, options: { hash?:
 
 /** Reads a whole text file (request JSON, JSONL). @throws InputError when missing, unreadable or binary. */
 export async function readTextFile(file: string, label: string): Promise<{ text: string; bytes: number; warnings: string[] }> {
-  let data: Uint8Array;
-  try {
-    // synchronous: request files are small, and async reads cost a thread-pool round trip each
-    data = readFileSync(file);
-  } catch (cause) {
-    throw statError(label, cause as NodeJS.ErrnoException);
-  }
+  // synchronous: request files are small, and async reads cost a thread-pool round trip each
+  const data = readBytesSync(file, label);
   if (looksBinary(data)) throw new InputError(`${label} looks like a binary file (it contains NUL bytes); skipped`);
   const warnings: string[] = [];
   let text: string;

@@ -2,6 +2,7 @@
  * Reporters for `tokcost check`: each is a pure function of a {@link CheckReport} (no I/O, no
  * environment), so the CLI decides where the text goes and tests can check every format.
  */
+import { escapeControl } from "../util/text.js";
 import Table from "cli-table3";
 import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
 import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
@@ -73,10 +74,12 @@ function baselineLines(report: CheckReport): string[] {
   if (!b.compared) return [];
   const lines = [`Baseline ${b.file}${b.maxGrowth ? ` (maxGrowth ${b.maxGrowth})` : ""}: ${b.new.length} new, ${b.removed.length} removed, ${b.grown.length} grown, ${b.shrunk.length} shrunk`];
   const after = new Map(report.results.map((r) => [r.path, r.promptTokens]));
-  for (const p of b.new) lines.push(`  new      ${p} (${fmtInt(after.get(p))} tokens)`);
-  for (const p of b.removed) lines.push(`  removed  ${p}`);
-  for (const g of b.grown) lines.push(`  grown    ${g.path} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
-  for (const g of b.shrunk) lines.push(`  shrunk   ${g.path} ${fmtInt(g.before)} → ${fmtInt(g.after)} (${fmtInt(g.delta)})`);
+  // paths are escaped: a line break in a file name must not start a line of its own (a forged
+  // "::error" workflow command in --format github)
+  for (const p of b.new) lines.push(`  new      ${escapeControl(p)} (${fmtInt(after.get(p))} tokens)`);
+  for (const p of b.removed) lines.push(`  removed  ${escapeControl(p)}`);
+  for (const g of b.grown) lines.push(`  grown    ${escapeControl(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
+  for (const g of b.shrunk) lines.push(`  shrunk   ${escapeControl(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (${fmtInt(g.delta)})`);
   return lines;
 }
 
@@ -104,7 +107,7 @@ export function renderTable(report: CheckReport, options: RenderOptions = {}): s
     });
     for (const r of rows) {
       const status = r.status === "pass" ? p.green("pass") : r.status === "fail" ? p.red(`FAIL ${r.violations.map((v) => v.limit).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`) : p.red("ERROR");
-      table.push([r.path, ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status]);
+      table.push([escapeControl(r.path), ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status]);
     }
     out.push(table.toString());
   }
@@ -170,8 +173,8 @@ export function renderMarkdown(report: CheckReport): string {
     out.push("### Failing files", "");
     const rows: string[][] = [];
     for (const r of failing.slice(0, MARKDOWN_MAX_ROWS)) {
-      if (r.error) rows.push([r.path, r.ruleName, r.model || "—", tokensCell(r), fmtUsd(r.costUsd), "error", r.error.message]);
-      for (const v of r.violations) rows.push([r.path, r.ruleName, r.model, tokensCell(r), fmtUsd(r.costUsd), limitLabel(v), v.message]);
+      if (r.error) rows.push([escapeControl(r.path), r.ruleName, r.model || "—", tokensCell(r), fmtUsd(r.costUsd), "error", r.error.message]);
+      for (const v of r.violations) rows.push([escapeControl(r.path), r.ruleName, r.model, tokensCell(r), fmtUsd(r.costUsd), limitLabel(v), v.message]);
     }
     out.push(...mdTable(["File", "Rule", "Model", "Tokens", "Cost", "Limit", "By how much"], ["l", "l", "l", "r", "r", "l", "l"], rows), "");
   }
@@ -203,7 +206,7 @@ export function renderMarkdown(report: CheckReport): string {
     out.push("");
   } else if (b?.updated) out.push(`Baseline \`${b.file}\` written.`, "");
   if (report.results.length) {
-    const rows = report.results.slice(0, MARKDOWN_MAX_ROWS).map((r) => [r.path, r.ruleName, r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), r.status]);
+    const rows = report.results.slice(0, MARKDOWN_MAX_ROWS).map((r) => [escapeControl(r.path), r.ruleName, r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), r.status]);
     out.push(`<details><summary>All ${fmtInt(report.results.length)} checks</summary>`, "");
     out.push(...mdTable(["File", "Rule", "Model", "Tokens", "Max tokens", "Cost", "Status"], ["l", "l", "l", "r", "r", "r", "l"], rows));
     if (report.results.length > MARKDOWN_MAX_ROWS) out.push("", `… and ${fmtInt(report.results.length - MARKDOWN_MAX_ROWS)} more (see the JSON report).`);

@@ -8,7 +8,8 @@
  * bench/check.mjs), and it runs on worker threads, so nothing else waits on it.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import type { TokcostError } from "../errors.js";
+import { readBytesSync } from "../node/io.js";
 import { getEncoding } from "../tokenizer/index.js";
 import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
 
@@ -41,14 +42,12 @@ const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
  * is already cached for this content.
  */
 export function measureTextSync(job: TextJob, options: { hash: boolean; cachedKeys?: ReadonlySet<string> }): TextMeasure {
-  let data: Buffer;
+  let data: Uint8Array;
   try {
-    data = readFileSync(job.path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { ok: false, code: "FILE_NOT_FOUND", message: `${job.label}: no such file` };
-    if (code === "EISDIR") return { ok: false, code: "FILE_UNREADABLE", message: `${job.label} is not a regular file` };
-    return { ok: false, code: "FILE_UNREADABLE", message: `${job.label}: cannot read (${code ?? (cause as Error).message})` };
+    data = readBytesSync(job.path, job.label);
+  } catch (error) {
+    const { code, message } = error as TokcostError;
+    return { ok: false, code: code === "FILE_NOT_FOUND" || code === "INVALID_INPUT" ? code : "FILE_UNREADABLE", message };
   }
   if (looksBinary(data)) return { ok: false, code: "INVALID_INPUT", message: `${job.label} looks like a binary file (it contains NUL bytes); skipped` };
   const warnings: string[] = [];

@@ -2,14 +2,15 @@
  * Node-only counting of files: streaming with bounded memory, many files (or one big file cut
  * at safe points) on this thread and worker threads, progress callbacks.
  */
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { createReadStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { getEncoding, type AllowedSpecial, type Encoding } from "../tokenizer/index.js";
 import type { RankSource } from "../tokenizer/registry.js";
 import { StreamingCounter } from "../tokenizer/stream.js";
 import { InputError, TokcostError, UsageError } from "../errors.js";
+import { fileError, notRegularError, readBytesSync, statRegular } from "./io.js";
 import { installFastRanks, sharedRankData } from "./ranks-loader.js";
 
 installFastRanks();
@@ -70,25 +71,13 @@ export async function countStream(source: AsyncIterable<Uint8Array>, options: Co
   return counter.total();
 }
 
-function fileError(path: string, error: unknown): TokcostError {
-  if (error instanceof TokcostError) return error;
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === "ENOENT") return new InputError(`file not found: ${path}`, { code: "FILE_NOT_FOUND", cause: error });
-  return new InputError(`cannot read ${path}: ${(error as Error)?.message ?? String(error)}`, { code: "FILE_UNREADABLE", cause: error });
-}
 
 /** Counts tokens of one file (or of its byte range [start, end)), streaming. */
 export async function countFile(path: string, options: CountStreamOptions & { start?: number; end?: number; size?: number }, onBytes?: (bytes: number) => void): Promise<{ tokens: number; bytes: number }> {
   let size: number;
   if (options.size !== undefined) size = options.size; // known from an earlier stat (countFiles)
   else {
-    try {
-      const info = await stat(path);
-      if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
-      size = info.size;
-    } catch (error) {
-      throw fileError(path, error);
-    }
+    size = (await statRegular(path)).size;
   }
   const start = options.start ?? 0;
   const end = Math.min(options.end ?? size, size);
@@ -108,12 +97,7 @@ export async function countFile(path: string, options: CountStreamOptions & { st
  * files are dominated by that overhead otherwise). Same result as streaming it.
  */
 export function countSmallFile(path: string, options: CountStreamOptions, onBytes?: (bytes: number) => void): { tokens: number; bytes: number } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const buf = readBytesSync(path);
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(buf);
   const tokens = resolveEncoding(options.encoding).count(text, { allowedSpecial: options.allowedSpecial });
   onBytes?.(buf.length);
@@ -275,7 +259,7 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
   const sizes = paths.map((path, i) => {
     try {
       const info = statSync(path);
-      if (info.isDirectory()) throw new InputError(`${path} is a directory, not a file`, { code: "FILE_UNREADABLE" });
+      if (!info.isFile()) throw notRegularError(path, info);
       return info.size;
     } catch (error) {
       results[i].error = fileError(path, error);

@@ -2,8 +2,9 @@
  * Checking input files before counting them, so every command reports bad inputs the same way:
  * missing, a directory, binary (NUL bytes), or not valid UTF-8 (counted, with a warning).
  */
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { InputError } from "../errors.js";
+import { fileError, openRegular } from "./io.js";
 
 /** What a usable input file looks like. */
 export interface InputCheck {
@@ -46,11 +47,7 @@ export interface CheckInputOptions {
   onChunk?: (chunk: Uint8Array) => void;
 }
 
-/** The InputError for a file that cannot be opened or read (missing, permissions, …). */
-export function fileError(label: string, cause: NodeJS.ErrnoException): InputError {
-  if (cause.code === "ENOENT") return new InputError(`${label}: no such file`, { code: "FILE_NOT_FOUND" });
-  return new InputError(`${label}: cannot read (${cause.code ?? cause.message})`, { code: "FILE_UNREADABLE" });
-}
+export { fileError } from "./io.js";
 
 /**
  * Checks that `path` is a readable text file, in one bounded-memory pass: not a directory, not
@@ -63,10 +60,8 @@ export async function checkInputFile(path: string, options: CheckInputOptions = 
     throw fileError(label, cause);
   });
   if (info.isDirectory()) throw new InputError(`${label} is a directory; pass the files in it (e.g. "${label.replace(/\/$/, "")}/*.txt")`);
-  if (!info.isFile()) throw new InputError(`${label} is not a regular file`, { code: "FILE_UNREADABLE" });
-  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw fileError(label, cause);
-  });
+  // opened without blocking and checked again on the handle: a FIFO or device is refused, never waited on
+  const { handle } = await openRegular(path, label);
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let valid = true;
   let bytes = 0;
@@ -96,8 +91,7 @@ export async function checkInputFile(path: string, options: CheckInputOptions = 
       }
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw fileError(label, error as NodeJS.ErrnoException);
+    throw fileError(label, error);
   } finally {
     await handle.close();
   }

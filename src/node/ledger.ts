@@ -14,7 +14,7 @@
  */
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, basename, join } from "node:path";
+import { atomicWrite, readTextIfExists } from "./io.js";
 import { randomBytes } from "node:crypto";
 import { LedgerError, emptyLedgerState, ledgerStateSchema, type Ledger, type LedgerState } from "../request/budget.js";
 
@@ -77,13 +77,13 @@ export class FileLedger implements Ledger {
 
   /** Reads the ledger (no lock needed: the file is only ever replaced atomically). */
   async read(): Promise<LedgerState> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await fs.readFile(this.path, "utf8");
+      text = await readTextIfExists(this.path, `the ledger ${this.path}`);
     } catch (error) {
-      if (errno(error) === "ENOENT") return emptyLedgerState();
-      throw new LedgerError(`cannot read the ledger ${this.path}: ${(error as Error).message}`, { details: { path: this.path } });
+      throw new LedgerError(`cannot read the ledger ${this.path}: ${(error as Error).message.replace(`the ledger ${this.path}: `, "")}`, { details: { path: this.path } });
     }
+    if (text === undefined) return emptyLedgerState();
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -119,19 +119,10 @@ export class FileLedger implements Ledger {
   }
 
   private async write(state: LedgerState): Promise<void> {
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
     try {
-      const handle = await fs.open(tmp, "w");
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(tmp, this.path);
+      await atomicWrite(this.path, `${JSON.stringify(state, null, 2)}\n`, { label: `the ledger ${this.path}`, sync: true });
     } catch (error) {
-      await fs.unlink(tmp).catch(() => undefined);
-      throw new LedgerError(`cannot write the ledger ${this.path}: ${(error as Error).message}`, { details: { path: this.path } });
+      throw new LedgerError((error as Error).message, { details: { path: this.path } });
     }
   }
 

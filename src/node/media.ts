@@ -3,8 +3,8 @@
  * per-minute prices (whisper-1). The header parsing itself is pure and
  * lives in src/util/audio-duration.ts; this module only does the file I/O.
  */
-import { readFile } from "node:fs/promises";
-import { InputError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { readBytes } from "./io.js";
 import { imageCost, pricingUnitOf, speechCost, transcriptionCost, countCharacters, type UnitCost } from "../pricing/cost.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { audioDuration, type AudioDuration } from "../util/audio-duration.js";
@@ -16,16 +16,7 @@ export type { AudioDuration } from "../util/audio-duration.js";
  * @throws InputError when the file is missing, unreadable or not WAV/MP3.
  */
 export async function readAudioDuration(path: string): Promise<AudioDuration> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(`${path}: no such file`, { code: "FILE_NOT_FOUND" });
-    if (code === "EISDIR") throw new InputError(`${path}: is a directory, not an audio file`);
-    throw new InputError(`${path}: cannot read (${code ?? String(cause)})`, { code: "FILE_UNREADABLE" });
-  }
-  return audioDuration(bytes, path);
+  return audioDuration(await readBytes(path), path);
 }
 
 
@@ -53,13 +44,7 @@ export type UnitInput = { path: string } | { name: string; bytes: Uint8Array };
 
 async function bytesOf(input: UnitInput): Promise<{ name: string; bytes: Uint8Array }> {
   if ("bytes" in input) return input;
-  try {
-    return { name: input.path, bytes: await readFile(input.path) };
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(`${input.path}: no such file`, { code: "FILE_NOT_FOUND" });
-    throw new InputError(`${input.path}: cannot read (${code ?? String(cause)})`, { code: "FILE_UNREADABLE" });
-  }
+  return { name: input.path, bytes: await readBytes(input.path) };
 }
 
 /**

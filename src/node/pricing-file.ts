@@ -1,6 +1,6 @@
 /** Loading user pricing files (`--pricing <file>`, `TOKCOST_PRICING`) from disk. */
-import { readFile } from "node:fs/promises";
-import { PricingError } from "../errors.js";
+import { PricingError, isTokcostError } from "../errors.js";
+import { readText } from "./io.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { PricingFile } from "../pricing/schema.js";
 import { parseJsonText } from "../util/json.js";
@@ -9,10 +9,9 @@ import { parseJsonText } from "../util/json.js";
 export async function readPricingFile(path: string): Promise<PricingFile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readText(path, `pricing file ${path}`);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new PricingError(code === "ENOENT" ? `pricing file ${path}: no such file` : `pricing file ${path}: cannot read (${code ?? String(cause)})`);
+    throw isTokcostError(cause) ? new PricingError(cause.message) : cause;
   }
   let data: unknown;
   try {

@@ -3,9 +3,8 @@
  * recognised by shape from its first line (or the whole file when it is one pretty-printed JSON
  * document). Light on purpose: no schemas, so `tokcost estimate` on plain text never loads zod.
  */
-import { open, readFile, stat } from "node:fs/promises";
 import { detectRequestKind, isBatchLine, isFineTuningExample } from "../request/shape.js";
-import { fileError } from "./inputs.js";
+import { openRegular, readText } from "./io.js";
 import { parseJsonText } from "../util/json.js";
 
 /** What a file holds (`requests`: bare request bodies, one per line). */
@@ -27,9 +26,7 @@ function classify(value: unknown): RequestFileKind | undefined {
  * first MiB unless the file is one pretty-printed JSON document.
  */
 export async function detectRequestFile(path: string): Promise<RequestFileKind> {
-  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw fileError(path, cause);
-  });
+  const { handle, info } = await openRegular(path);
   let head: string;
   try {
     const buffer = new Uint8Array(PEEK_BYTES);
@@ -50,9 +47,8 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
     // Not one object per line: maybe a pretty-printed document.
   }
   try {
-    const info = await stat(path);
     if (info.size > 64 * PEEK_BYTES) return "text";
-    return classify(parseJsonText(await readFile(path, "utf8"))) === "request" ? "request" : "text";
+    return classify(parseJsonText(await readText(path))) === "request" ? "request" : "text";
   } catch {
     return "text";
   }

@@ -5,7 +5,6 @@
  * JSONL files are streamed line by line, so memory stays bounded however large the file.
  */
 import { createReadStream } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +17,7 @@ import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
 import { kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
 import { detectRequestKind, isPlainObject } from "../request/shape.js";
-import { fileError } from "./inputs.js";
+import { openRegular, readText, statRegular } from "./io.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
 import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
@@ -37,9 +36,7 @@ export { isBatchLine } from "../request/shape.js";
 
 /** Reads a JSON file. @throws InputError naming the file when it is missing or not JSON. */
 export async function readJsonFile(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8").catch((cause: NodeJS.ErrnoException) => {
-    throw fileError(path, cause);
-  });
+  const text = await readText(path);
   try {
     return parseJsonText(text);
   } catch (cause) {
@@ -71,9 +68,7 @@ export interface JsonlLine {
 
 /** The non-blank lines of a file, one at a time (bounded memory). */
 export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
-  await stat(path).catch((cause: NodeJS.ErrnoException) => {
-    throw fileError(path, cause);
-  });
+  await statRegular(path);
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
@@ -114,11 +109,8 @@ export function imageUrlsOf(body: unknown): string[] {
  * @throws InputError when the file is missing or not one of those formats.
  */
 export async function readImageSize(path: string): Promise<ImageSize> {
-  const handle = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
-    throw cause.code === "ENOENT" ? new InputError(`image ${path}: no such file`, { code: "FILE_NOT_FOUND" }) : fileError(path, cause);
-  });
+  const { handle, info } = await openRegular(path, `image ${path}`);
   try {
-    const info = await handle.stat();
     let length = Math.min(info.size, 65536);
     for (;;) {
       const buffer = new Uint8Array(length);

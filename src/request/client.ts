@@ -9,13 +9,13 @@
  * there). For a file ledger (`ledger: "spend.json"`) use `createClient` from `tokcost/node`.
  */
 import { z } from "zod";
-import { InvalidRequestError, TokcostError, UsageError, redactSecrets } from "../errors.js";
+import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
-import { Meter, streamOutputText, usageOf, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
+import { Meter, readUsage, streamOutputText, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -40,7 +40,7 @@ export interface CallReport {
 /** A response: the API's JSON, unchanged, plus a non-enumerable `tokcost` report. */
 export type Metered<T extends ApiJson = ApiJson> = T & { readonly tokcost: CallReport };
 
-/** A request as tokcost renders it to hooks: the Authorization header is always redacted. */
+/** A request as tokcost renders it to hooks: credential headers and query parameters are always redacted. */
 export interface RenderedRequest {
   method: string;
   url: string;
@@ -76,7 +76,7 @@ export interface ClientOptions extends MeterHooks {
   fetch?: typeof fetch;
   /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
   preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
-  /** Called before each attempt with the request as sent — Authorization redacted. */
+  /** Called before each attempt with the request as sent — credentials (Authorization, api-key, x-api-key, x-goog-api-key, `?api-key=`) redacted. */
   onRequest?: (request: RenderedRequest) => void;
 }
 
@@ -154,7 +154,9 @@ function attach<T extends ApiJson>(json: T, report: CallReport): Metered<T> {
 // Options come from JavaScript callers too: scalars are checked once, so a typo fails at once
 // with the field's name instead of at the first request (functions, ledgers and tables pass).
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
-const timeout = z.number().positive().finite();
+/** The longest delay a timer can wait (2^31 − 1 ms, ~24.8 days): longer ones fire at once (Node clamps them to 1 ms). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+const timeout = z.number().positive().finite().max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days): a longer timer would fire at once`);
 const retries = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
 const clientOptionsSchema = z.looseObject({
@@ -178,6 +180,31 @@ function checkOptions(schema: z.ZodType, options: unknown, where: string): void 
 }
 
 /**
+ * The base URL to send to: an absolute http(s) URL without credentials in it. A user:password
+ * would be sent on every request and printed by every error that quotes the URL, so it is
+ * refused — and the message never repeats the URL.
+ * @throws UsageError naming where the URL came from.
+ */
+function checkBaseURL(raw: string, where: string): string {
+  const baseURL = raw.replace(/\/+$/, "");
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseURL);
+  } catch {
+    parsed = undefined;
+  }
+  if (!HTTP_URL.test(baseURL) || !parsed) throw new UsageError(`${where}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
+  if (parsed.username || parsed.password) throw new UsageError(`${where}: must not contain credentials (user:password@host; not shown here): pass the key as apiKey or OPENAI_API_KEY, or a header with headers`);
+  return baseURL;
+}
+
+/** `path` appended to the base URL's path, before its query string (`…/v1?api-version=x`). */
+function endpointUrl(baseURL: string, path: string): string {
+  const query = baseURL.search(/[?#]/);
+  return query < 0 ? `${baseURL}${path}` : `${baseURL.slice(0, query).replace(/\/+$/, "")}${path}${baseURL.slice(query)}`;
+}
+
+/**
  * Creates a request helper for the OpenAI API (or any compatible proxy).
  *
  * @example
@@ -189,8 +216,8 @@ function checkOptions(schema: z.ZodType, options: unknown, where: string): void 
  */
 export function createClient(options: ClientOptions = {}): TokcostClient {
   checkOptions(clientOptionsSchema, options, "createClient");
-  const baseURL = (options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-  if (!HTTP_URL.test(baseURL)) throw new UsageError(`${options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL"}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
+  const baseURL = checkBaseURL(options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL");
+  const urlSecrets = secretsOfUrl(baseURL);
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
@@ -204,7 +231,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   async function call(kind: RequestKind, body: Body, callOptions: CallOptions = {}): Promise<Metered | TokcostStream> {
     checkOptions(callOptionsSchema, callOptions, "create");
     const apiKey = apiKeyNow();
-    const secrets = [apiKey];
+    const secrets = [apiKey, ...urlSecrets, ...secretsOfHeaders(options.headers), ...secretsOfHeaders(callOptions.headers)];
     if (callOptions.signal?.aborted) throw new RequestAbortedError();
     const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
     const streaming = body.stream === true;
@@ -212,7 +239,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     const metered = await meter.open(estimate);
     const policy = { ...policyBase, maxRetries: callOptions.maxRetries ?? policyBase.maxRetries };
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
-    const url = `${baseURL}${PATHS[kind]}`;
+    const url = endpointUrl(baseURL, PATHS[kind]);
     const headers: Record<string, string> = {
       "content-type": "application/json",
       accept: streaming ? "text/event-stream" : "application/json",
@@ -228,7 +255,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     try {
       for (;;) {
         attempt += 1;
-        if (options.onRequest) options.onRequest({ method: "POST", url, headers: { ...headers, authorization: "Bearer [REDACTED]" }, attempt });
+        if (options.onRequest) options.onRequest({ method: "POST", url: redactSecrets(url, secrets), headers: redactHeaders(headers), attempt });
         const sig = attemptSignal(callOptions.signal, timeoutMs);
         let response: Response;
         try {
@@ -275,17 +302,22 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         } finally {
           sig.clear();
         }
-        let json: ApiJson;
+        let json: ApiJson | undefined;
         try {
           json = JSON.parse(text) as ApiJson;
         } catch {
-          // A 2xx that is not JSON: it may have been billed, so settle at the worst case.
-          await metered.settleAtReservation();
-          throw new ApiError(response.status, { message: `the API returned a response that is not JSON: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+          json = undefined;
         }
-        const usage = usageOf(json.usage);
-        const record = usage ? await metered.settle(usage) : await metered.settleAtReservation();
-        return attach(json, { id: metered.id, estimate, usage, record: record ?? (metered.record as CallRecord), attempts: attempt });
+        if (typeof json !== "object" || json === null || Array.isArray(json)) {
+          // A 2xx that is not a JSON object: it may have been billed, so settle at the worst case.
+          await metered.settleAtReservation("the response is not a JSON object");
+          throw new ApiError(response.status, { message: `the API returned a response that is not a JSON object: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+        }
+        // The response was received: it is returned whatever its usage says (unreadable usage
+        // settles at the worst case, with a warning on the record).
+        const reading = readUsage(json.usage, kind);
+        const record = reading.usage ? await metered.settle(reading.usage) : await metered.settleAtReservation(reading.problem);
+        return attach(json, { id: metered.id, estimate, usage: reading.usage, record: record ?? (metered.record as CallRecord), attempts: attempt });
       }
     } catch (error) {
       if (!metered.ended) await metered.release();
@@ -331,6 +363,8 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private consumed = false;
   private usage: UsageTokens | null = null;
+  /** Why the stream's usage could not be read, when it could not. */
+  private usageProblem: string | null = null;
   private text = "";
 
   /** @internal */
@@ -357,6 +391,7 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
     if (this.metered.ended) return;
     let record: CallRecord | undefined;
     if (this.usage) record = await this.metered.settle(this.usage, "usage");
+    else if (this.usageProblem) record = await this.metered.settleAtReservation(this.usageProblem);
     else {
       const completionTokens = this.text ? getEncoding(this.context.encoding).count(this.text) : 0;
       const promptTokens = this.estimate.promptTokens;
@@ -407,12 +442,15 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
           } catch {
             continue;
           }
+          // `data: null`, a number or an array is no event of the API's: nothing to meter or yield
+          if (typeof data !== "object" || data === null || Array.isArray(data)) continue;
           if (event.event === "error" || data.type === "error" || (data.error && typeof data.error === "object" && !data.choices)) {
             const err = (data.error && typeof data.error === "object" ? data.error : data) as ApiJson;
             throw new ApiError(200, { message: String(err.message ?? "stream error"), type: err.type ?? null, param: err.param ?? null, code: err.code ?? null }, { secrets });
           }
-          const usage = kind === "responses" ? usageOf(data.response?.usage) : usageOf(data.usage);
-          if (usage) this.usage = usage;
+          const reading = readUsage(kind === "responses" ? data.response?.usage : data.usage, kind);
+          if (reading.usage) this.usage = reading.usage;
+          else if (reading.problem) this.usageProblem = reading.problem;
           this.text += streamOutputText(kind, data);
           yield data;
         }

@@ -15,7 +15,7 @@ import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
-import { Meter, streamOutputText, usageOf, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
+import { Meter, readUsage, streamOutputText, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions } from "./preflight.js";
 import { SseParser } from "./sse.js";
 
@@ -90,15 +90,17 @@ export function refusalResponse(error: TokcostError): Response {
 function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: MeteredCall): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const parser = new SseParser();
-  let usage: ReturnType<typeof usageOf> = null;
+  let usage: ReturnType<typeof readUsage>["usage"] = null;
+  let usageProblem: string | null = null;
   let text = "";
   const observe = (events: ReturnType<SseParser["push"]>) => {
     for (const event of events) {
       if (!event.data || event.data === "[DONE]") continue;
       try {
         const data = JSON.parse(event.data) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-        const u = kind === "responses" ? usageOf(data.response?.usage) : usageOf(data.usage);
-        if (u) usage = u;
+        const reading = readUsage(kind === "responses" ? data?.response?.usage : data?.usage, kind);
+        if (reading.usage) usage = reading.usage;
+        else if (reading.problem) usageProblem = reading.problem;
         text += streamOutputText(kind, data);
       } catch {
         // not JSON: pass it through, nothing to meter
@@ -108,6 +110,7 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
   const settle = async () => {
     if (call.ended) return;
     if (usage) await call.settle(usage, "usage");
+    else if (usageProblem) await call.settleAtReservation(usageProblem);
     else {
       const completionTokens = text ? getEncoding(call.estimate.encoding).count(text) : 0;
       const promptTokens = call.estimate.promptTokens;
@@ -206,12 +209,12 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
       return new Response(meterStream(response.body, kind, call), { status: response.status, statusText: response.statusText, headers: response.headers });
     }
     try {
-      const json = (await response.clone().json()) as Record<string, unknown>;
-      const usage = usageOf(json.usage);
-      if (usage) await call.settle(usage);
-      else await call.settleAtReservation();
+      const json = (await response.clone().json()) as unknown;
+      const reading = json && typeof json === "object" ? readUsage((json as Record<string, unknown>).usage, kind) : { usage: null, problem: "the response is not a JSON object" };
+      if (reading.usage) await call.settle(reading.usage);
+      else await call.settleAtReservation(reading.problem);
     } catch {
-      await call.settleAtReservation();
+      await call.settleAtReservation("the response is not JSON");
     }
     return response;
   };

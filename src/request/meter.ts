@@ -22,31 +22,60 @@ export interface UsageTokens {
   totalTokens: number;
 }
 
-function num(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+/** A token count as the API sends it: a non-negative whole number (a safe integer). */
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
+
+/** A short, printable rendering of a value that is not a count. */
+function shown(value: unknown): string {
+  const text = value === undefined ? "missing" : typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * What a response's `usage` says: the tokens, or — when it is there but cannot be read (negative,
+ * fractional, huge, a string, null counts, only `total_tokens`) — why not. `usage: null` and no
+ * usage at all are `{ usage: null, problem: null }` (stream chunks before the last carry `null`).
+ */
+export type UsageReading = { usage: UsageTokens; problem: null } | { usage: null; problem: string | null };
 
 /**
  * Reads `usage` from an API response (chat/completions/embeddings: `prompt_tokens`,
  * `completion_tokens`, `prompt_tokens_details.cached_tokens`,
  * `completion_tokens_details.reasoning_tokens`; responses: `input_tokens`, `output_tokens`,
- * `input_tokens_details`, `output_tokens_details`). null when there is none.
+ * `input_tokens_details`, `output_tokens_details`). Input and output counts must be non-negative
+ * whole numbers: nothing unreadable is ever taken as zero (it would make the call free). A
+ * detail that cannot be read (cached or reasoning tokens) counts as 0, which prices the call at
+ * the full rate. `completion_tokens` may be left out by embeddings (0) or be implied by
+ * `total_tokens`.
  */
-export function usageOf(usage: unknown): UsageTokens | null {
-  if (!usage || typeof usage !== "object") return null;
+export function readUsage(usage: unknown, kind?: RequestKind): UsageReading {
+  if (usage === undefined || usage === null) return { usage: null, problem: null };
+  if (typeof usage !== "object" || Array.isArray(usage)) return { usage: null, problem: `usage is not an object (${shown(usage)})` };
   const u = usage as Record<string, unknown>;
   const details = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
-  if ("input_tokens" in u || "output_tokens" in u) {
-    const promptTokens = num(u.input_tokens);
-    const completionTokens = num(u.output_tokens);
-    return { promptTokens, cachedTokens: num(details(u.input_tokens_details).cached_tokens), completionTokens, reasoningTokens: num(details(u.output_tokens_details).reasoning_tokens), totalTokens: num(u.total_tokens) || promptTokens + completionTokens };
+  const responses = "input_tokens" in u || "output_tokens" in u;
+  const [inName, outName] = responses ? ["input_tokens", "output_tokens"] : ["prompt_tokens", "completion_tokens"];
+  const promptTokens = u[inName];
+  if (!isCount(promptTokens)) return { usage: null, problem: `usage.${inName} is ${shown(promptTokens)}, not a token count` };
+  let completionTokens = u[outName];
+  if (completionTokens === undefined && !responses) {
+    if (isCount(u.total_tokens) && u.total_tokens >= promptTokens) completionTokens = u.total_tokens - promptTokens;
+    else if (kind === "embeddings") completionTokens = 0;
   }
-  if ("prompt_tokens" in u || "completion_tokens" in u || "total_tokens" in u) {
-    const promptTokens = num(u.prompt_tokens);
-    const completionTokens = num(u.completion_tokens);
-    return { promptTokens, cachedTokens: num(details(u.prompt_tokens_details).cached_tokens), completionTokens, reasoningTokens: num(details(u.completion_tokens_details).reasoning_tokens), totalTokens: num(u.total_tokens) || promptTokens + completionTokens };
-  }
-  return null;
+  if (!isCount(completionTokens)) return { usage: null, problem: `usage.${outName} is ${shown(completionTokens)}, not a token count` };
+  const inDetails = details(responses ? u.input_tokens_details : u.prompt_tokens_details);
+  const outDetails = details(responses ? u.output_tokens_details : u.completion_tokens_details);
+  const cachedTokens = isCount(inDetails.cached_tokens) && inDetails.cached_tokens <= promptTokens ? inDetails.cached_tokens : 0;
+  const reasoningTokens = isCount(outDetails.reasoning_tokens) && outDetails.reasoning_tokens <= completionTokens ? outDetails.reasoning_tokens : 0;
+  const sum = promptTokens + completionTokens;
+  return { usage: { promptTokens, cachedTokens, completionTokens, reasoningTokens, totalTokens: isCount(u.total_tokens) && u.total_tokens >= sum ? u.total_tokens : sum }, problem: null };
+}
+
+/** The tokens of a response's `usage`; null when there is none or it cannot be read (see {@link readUsage}). */
+export function usageOf(usage: unknown, kind?: RequestKind): UsageTokens | null {
+  return readUsage(usage, kind).usage;
 }
 
 /** The actual side of a call. */
@@ -72,6 +101,8 @@ export interface CallRecord {
   reserved: Spend;
   /** How the call ended: settled to its actual cost, or released (failed, nothing billed). */
   outcome: "settled" | "released";
+  /** Why the actual spend is not the response's usage (unreadable usage, a stream cut off), when it is not. */
+  warnings?: string[];
   /** null when released. */
   actual: ActualSpend | null;
   /**
@@ -152,20 +183,38 @@ export class MeteredCall {
     return this.done;
   }
 
-  /** Settles to the cost of `usage`; returns the record (undefined if the call had already ended). */
-  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage"): Promise<CallRecord | undefined> {
+  /**
+   * Settles to the cost of `usage`; returns the record (undefined if the call had already ended).
+   * Usage that cannot be priced settles at the reserved worst case, with a warning: a call that
+   * was answered is always settled, never left holding its reservation.
+   */
+  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = []): Promise<CallRecord | undefined> {
     if (this.done) return undefined;
     this.done = true;
-    const usd = this.meter.priceUsage(this.estimate.model, usage);
-    const actual: ActualSpend = { ...usage, usd, source };
-    await this.meter.budget.settle(this.reservation, { usd: usd ?? 0, tokens: usage.totalTokens });
-    return this.finish("settled", actual);
+    const notes = [...warnings];
+    let actual: ActualSpend;
+    try {
+      actual = { ...usage, usd: this.meter.priceUsage(this.estimate.model, usage), source };
+    } catch (error) {
+      notes.push(`the usage could not be priced (${(error as Error).message}); settled at the reserved worst case`);
+      actual = { ...this.worstUsage(), usd: this.reservation.amount.usd, source: "reserved" };
+    }
+    await this.meter.budget.settle(this.reservation, { usd: actual.usd ?? 0, tokens: actual.totalTokens });
+    return this.finish("settled", actual, notes);
   }
 
-  /** Settles at the reserved worst case (a successful response that reported no usage). */
-  async settleAtReservation(): Promise<CallRecord | undefined> {
+  /** The usage of the reserved worst case. */
+  private worstUsage(): UsageTokens {
     const worst = this.estimate.worstCase;
-    return this.settle({ promptTokens: this.estimate.promptTokens, cachedTokens: 0, completionTokens: Number.isFinite(worst.completionTokens) ? worst.completionTokens : 0, reasoningTokens: 0, totalTokens: this.reservation.amount.tokens }, "reserved");
+    return { promptTokens: this.estimate.promptTokens, cachedTokens: 0, completionTokens: Number.isFinite(worst.completionTokens) ? worst.completionTokens : 0, reasoningTokens: 0, totalTokens: this.reservation.amount.tokens };
+  }
+
+  /**
+   * Settles at the reserved worst case: a successful response that reported no usage, or usage
+   * that cannot be read (`warning` says why; it goes on the record).
+   */
+  async settleAtReservation(warning?: string | null): Promise<CallRecord | undefined> {
+    return this.settle(this.worstUsage(), "reserved", warning ? [`${warning}; settled at the reserved worst case`] : []);
   }
 
   /** Releases the reservation: the call failed and nothing was billed. */
@@ -176,7 +225,7 @@ export class MeteredCall {
     return this.finish("released", null);
   }
 
-  private finish(outcome: CallRecord["outcome"], actual: ActualSpend | null): CallRecord {
+  private finish(outcome: CallRecord["outcome"], actual: ActualSpend | null, warnings: readonly string[] = []): CallRecord {
     const e = this.estimate;
     const record: CallRecord = {
       id: this.id,
@@ -189,6 +238,7 @@ export class MeteredCall {
       difference: actual ? { promptTokens: actual.promptTokens - e.promptTokens, usd: actual.usd === null || e.worstCase.usd === null ? null : actual.usd - e.worstCase.usd } : null,
       startedAt: this.startedAt,
       endedAt: Date.now(),
+      ...(warnings.length ? { warnings: [...warnings] } : {}),
     };
     this.record = record;
     this.meter.record(record);

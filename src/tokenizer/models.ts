@@ -100,7 +100,8 @@ export function tryEncodingForModel(model: string): EncodingName | undefined {
   // A fine-tune resolves through its base model first: tiktoken's raw "ft:gpt-4" prefix would
   // also catch "ft:gpt-4.1-…" (an o200k_base model). The raw id is the fallback.
   for (const id of raw.startsWith("ft:") || raw.includes(":ft-") ? [baseModelOf(raw), raw] : [raw]) {
-    const exact = MODEL_TO_ENCODING[id];
+    // own keys only: "constructor" or "hasOwnProperty" is not a model
+    const exact = Object.hasOwn(MODEL_TO_ENCODING, id) ? MODEL_TO_ENCODING[id] : undefined;
     if (exact) return exact;
     for (const [prefix, encoding] of MODEL_PREFIX_TO_ENCODING) if (id.startsWith(prefix)) return encoding;
   }

@@ -44,7 +44,8 @@ export function formatPercent(value: number): string {
 
 /** "8k" → 8000, "1.5M" → 1500000, "1,000" / "1_000" → 1000; undefined when not a number. */
 export function parseHumanNumber(value: string): number | undefined {
-  const match = /^\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(value);
+  // commas only as thousands separators ("1,000", not "1,0,0"); underscores anywhere between digits
+  const match = /^\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(value);
   if (!match) return undefined;
   const base = Number(match[1].replace(/[_,]/g, ""));
   const scale = match[2] === "" ? 1 : match[2].toLowerCase() === "k" ? 1_000 : 1_000_000;

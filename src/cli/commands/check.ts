@@ -6,6 +6,7 @@ import type { CommandContext } from "../main.js";
 import { CHECK_FORMATS, loadConfig, renderCheckMarkdown, renderCheckReport, runCheck, type CheckFormat } from "../../gate/index.js";
 import { parseChoice, parsePositive } from "../options.js";
 import { useColor } from "../format.js";
+import { terminalSafe } from "../../util/text.js";
 
 interface CheckFlags {
   config?: string;
@@ -55,7 +56,9 @@ export function registerCheck(program: Command, context: CommandContext): void {
         table,
       });
       const format: CheckFormat = flags.format ?? "table";
-      process.stdout.write(renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all }) + "\n");
+      const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all });
+      // JSON and JUnit XML are exact (XML drops what it cannot carry); text for people is escaped
+      process.stdout.write((format === "json" || format === "junit" ? rendered : terminalSafe(rendered)) + "\n");
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;
       if (format === "github" && summaryFile) {
         await appendFile(summaryFile, renderCheckMarkdown(report) + "\n").catch((error: NodeJS.ErrnoException) => {

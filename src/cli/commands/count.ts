@@ -10,6 +10,7 @@ import { collectList, parsePositive } from "../options.js";
 import { formatInt } from "../../util/format.js";
 import { inputsFrom, printWarnings } from "../shared.js";
 import { EXIT } from "../render-error.js";
+import { escapeControl } from "../../util/text.js";
 import { UsageError } from "../../errors.js";
 
 interface CountFlags {
@@ -55,7 +56,7 @@ export function registerCount(program: Command, context: CommandContext): void {
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else {
         const approx = exact ? "" : "≈";
-        const rows = ok.map((m) => [approx + formatInt(m.tokens[encoding]), formatInt(m.bytes), m.path]);
+        const rows = ok.map((m) => [approx + formatInt(m.tokens[encoding]), formatInt(m.bytes), escapeControl(m.path)]);
         if (ok.length > 1) rows.push([approx + formatInt(total.tokens), formatInt(total.bytes), "total"]);
         const width0 = Math.max(...rows.map((r) => r[0].length), 6);
         const width1 = Math.max(...rows.map((r) => r[1].length), 5);
@@ -63,7 +64,7 @@ export function registerCount(program: Command, context: CommandContext): void {
         for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${row[2]}\n`);
         printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
       }
-      for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${m.error.message}\n`);
+      for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${escapeControl(m.error.message)}\n`);
       if (ok.length < measured.length) context.setExitCode(EXIT.usage);
     });
 }

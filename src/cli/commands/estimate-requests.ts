@@ -3,7 +3,7 @@
  * files and fine-tuning files (JSONL), recognised by shape; and `--chat` for plain text as one
  * user message. Thin: it picks the library call, then renders; estimate.ts merges the output.
  */
-import { readFile } from "node:fs/promises";
+import { readText } from "../../node/io.js";
 import {
   detectRequestFile,
   estimateRequestBody,
@@ -354,9 +354,7 @@ async function estimateOne(path: string, kind: "request" | "requests" | "batch" 
     const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...options, model }))) : [await estimateRequestFile(path, options)];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {
-    const content = await readFile(path, "utf8").catch((cause: Error) => {
-      throw new InputError(`${path}: cannot read (${cause.message})`, { code: "FILE_UNREADABLE" });
-    });
+    const content = await readText(path);
     return await chatResult(path, content, flags, table);
   } else if (kind === "requests" || kind === "batch") {
     // Bare request bodies are billed like request files (billing flags apply); Batch API lines at batch rates.

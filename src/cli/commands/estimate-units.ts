@@ -5,6 +5,7 @@
  * Also the billing flags shared with token estimates (`--tier`, `--cached-tokens`,
  * `--cache-hit`, `--reasoning-tokens`).
  */
+import { terminalSafe } from "../../util/text.js";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { PricingTable } from "../../pricing/table.js";
@@ -127,6 +128,6 @@ function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown"
     return;
   }
   const rows = estimates.map((e) => [e.path ?? "—", e.model, e.cost.unit, quantity(e), rate(e), e.cost.detail ?? "", formatUsd(e.cost.total)]);
-  process.stdout.write((format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, useColor(process.stdout))) + "\n");
+  process.stdout.write(terminalSafe(format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, useColor(process.stdout))) + "\n");
   printWarnings(estimates.flatMap((e) => e.warnings));
 }

@@ -10,6 +10,7 @@ import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } f
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
+import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
 
@@ -86,21 +87,23 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else {
-        for (const r of requests.results) process.stdout.write(r.render(format, color) + "\n");
-        if (estimates.length) process.stdout.write(renderEstimates(estimates, format, color) + "\n");
+        // CSV is data, like JSON; tables and Markdown are for people (control characters escaped)
+        const human = (text: string) => (format === "csv" ? text : terminalSafe(text));
+        for (const r of requests.results) process.stdout.write(human(r.render(format, color)) + "\n");
+        if (estimates.length) process.stdout.write(human(renderEstimates(estimates, format, color)) + "\n");
         if (format === "table") {
           for (const e of estimates) {
             if (e.fits !== false) continue;
             const advice = roomAdvice(e.room);
-            for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${e.path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}\n`);
+            for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${escapeControl(e.path)} · ${escapeControl(e.model)}: ${terminalSafe(problem)}${advice ? ` (${advice})` : ""}\n`);
           }
         }
         const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
         printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
         if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table);
       }
-      for (const failure of failures) process.stderr.write(`tokcost: ${failure.message}\n`);
-      for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${line}\n`);
+      for (const failure of failures) process.stderr.write(`tokcost: ${escapeControl(failure.message)}\n`);
+      for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
       for (const r of requests.results) if (r.exitCode) context.setExitCode(r.exitCode);
       if (failures.length) context.setExitCode(EXIT.usage);
       if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
@@ -148,8 +151,8 @@ function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "jso
     );
   }
   const rows = estimates.map((e) => [
-    e.path,
-    e.model,
+    escapeControl(e.path),
+    escapeControl(e.model),
     `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
     formatInt(e.maxTokens),
     formatInt(e.contextWindow),

@@ -1,4 +1,5 @@
 /** `tokcost models [filter]`: the pricing table. */
+import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { ModelEntry } from "../../pricing/schema.js";
@@ -86,7 +87,7 @@ export function registerModels(program: Command, _context: CommandContext): void
         statusText(effectiveStatus(m.status, today)),
         m.asOf,
       ]);
-      process.stdout.write(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${filter}"` : " these filters"}\n`);
+      process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
       const stale = stalePricingNotice(table.asOf, today);
       if (stale) printWarnings([stale]);
     });

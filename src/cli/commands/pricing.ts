@@ -3,12 +3,12 @@
  * (`model_prices_and_context_window.json`, shared by many tools) into a validated tokcost pricing
  * file that `--pricing <file>` and `TOKCOST_PRICING` accept.
  */
-import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { convertLiteLLM, canonicalJson } from "../../pricing/litellm.js";
-import { InputError, PricingError, UsageError } from "../../errors.js";
+import { PricingError, UsageError } from "../../errors.js";
+import { atomicWrite, readText } from "../../node/io.js";
 import { collectList } from "../options.js";
 import { parseJsonText } from "../../util/json.js";
 
@@ -38,13 +38,7 @@ export function registerPricing(program: Command, _context: CommandContext): voi
     .action(async (file: string, flags: ImportFlags) => {
       const asOf = flags.asOf ?? /(\d{4}-\d{2}-\d{2})/.exec(basename(file))?.[1] ?? today();
       if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new UsageError(`--as-of expects a date as YYYY-MM-DD, got "${asOf}"`);
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        throw new InputError(code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${code ?? String(cause)})`, { code: code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE" });
-      }
+      const text = await readText(file);
       let data: unknown;
       try {
         data = parseJsonText(text);
@@ -63,7 +57,7 @@ export function registerPricing(program: Command, _context: CommandContext): voi
       for (const m of converted.models) counts.set(m.provider, (counts.get(m.provider) ?? 0) + 1);
       const summary = `${converted.models.length} models (${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, n]) => `${p} ${n}`).join(", ")}${counts.size > 8 ? ", …" : ""}), asOf ${asOf}`;
       if (flags.output) {
-        await writeFile(flags.output, json);
+        await atomicWrite(flags.output, json);
         process.stderr.write(`wrote ${flags.output}: ${summary}\n`);
       } else {
         process.stdout.write(json);

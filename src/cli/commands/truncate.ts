@@ -5,8 +5,9 @@ import { readAll } from "../../node/index.js";
 import { truncateText } from "../../request/index.js";
 import { resolveModel } from "../../estimate/index.js";
 import { InputError, UsageError } from "../../errors.js";
+import { readBytes } from "../../node/io.js";
+import { looksBinary } from "../../node/inputs.js";
 import { parseChoice, parseCount } from "../options.js";
-import { readFile } from "node:fs/promises";
 
 interface TruncateFlags {
   tokens?: number;
@@ -33,9 +34,9 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
         if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a file, or pipe text on stdin");
         text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readAll(process.stdin));
       } else {
-        text = await readFile(file, "utf8").catch((cause: NodeJS.ErrnoException) => {
-          throw new InputError(cause.code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read (${cause.code ?? cause.message})`, { code: cause.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE" });
-        });
+        const bytes = await readBytes(file);
+        if (looksBinary(bytes)) throw new InputError(`${file} looks like a binary file (it contains NUL bytes); nothing to truncate`);
+        text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       }
       const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model).encoding : undefined);
       const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
