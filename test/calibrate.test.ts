@@ -73,7 +73,8 @@ const UNPROBED: Record<string, Record<string, unknown>> = {
       },
       { role: "tool", tool_call_id: "call_a", content: '{"status":"delivered"}' },
       { role: "tool", tool_call_id: "call_b", content: '{"status":"late","days":4}' },
-      { role: "assistant", content: "Order 2 is late; refunding it now.", tool_calls: [{ id: "call_c", type: "function", function: { name: "issue_refund", arguments: '{"order_id":"2","reason":"late"}' } }] },
+      // Text and calls in one message are billed as two messages, which calibration does not probe: calls alone here.
+      { role: "assistant", content: null, tool_calls: [{ id: "call_c", type: "function", function: { name: "issue_refund", arguments: '{"order_id":"2","reason":"late"}' } }] },
       { role: "tool", tool_call_id: "call_c", content: "refunded" },
     ],
     tools: [ORDER_TOOL, REFUND_TOOL],
@@ -114,7 +115,7 @@ describe("calibrate()", () => {
     expect(calibrationSchema.parse(calibration)).toEqual(calibration);
     expect(calibration).toMatchObject({ version: 1, model: MODEL, endpoint: `${server.openaiURL}/responses/input_tokens`, date: "2026-01-15" });
     expect(calibration.constants).toEqual(SERVER_FRAMING);
-    expect(new Set(calibration.features)).toEqual(new Set(["messages", "assistant-messages", "name", "name.other-roles", "definitions", "tool_choice.none", "tool_choice.required", "tool_choice.named", "tool_choice.auto", "assistant-tool-calls", "tool-messages"]));
+    expect(new Set(calibration.features)).toEqual(new Set(["messages", "assistant-messages", "name", "name.other-roles", "definitions", "tool_choice.none", "tool_choice.required", "tool_choice.named", "tool_choice.auto", "assistant-tool-calls", "assistant-parallel-tool-calls", "tool-messages"]));
   });
 
   it("sends a few dozen small probes, never asking for a generation", () => {

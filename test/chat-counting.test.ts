@@ -60,16 +60,24 @@ describe("countChatTokens reproduces the API-measured cookbook counts", () => {
     expect(result.warnings.join(" ")).toMatch(/message framing for o3: not measured/);
   });
 
-  it("marks undocumented message fields (tool calls, several text parts) as inexact", () => {
-    const withCalls = countChatTokens(
-      [
-        { role: "user", content: "Weather in Paris?" },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
-        { role: "tool", tool_call_id: "call_1", content: "18C" },
-      ],
-      { model: "gpt-4o" },
-    );
-    expect(withCalls.exact).toBe(false);
+  it("tool calls: exact where recorded traffic measured them (gpt-4o), inexact elsewhere; several text parts inexact", () => {
+    const conversation = [
+      { role: "user", content: "Weather in Paris?" },
+      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city": "Paris"}' } }] },
+      { role: "tool", tool_call_id: "call_1", content: "18C" },
+    ];
+    const onGpt4o = countChatTokens(conversation, { model: "gpt-4o" });
+    expect(onGpt4o.exact).toBe(true);
+    // The call as billed: name + compact JSON arguments + 3; the result names the function it answers (+1).
+    const enc = getEncoding("o200k_base");
+    const call = enc.count("get_weather") + enc.count('{"city":"Paris"}') + 3;
+    const result = 3 + enc.count("tool") + enc.count("18C") + enc.count("functions.get_weather") + 1;
+    expect(onGpt4o.toolCalls).toBe(call);
+    expect(onGpt4o.toolResults).toBe(result);
+    expect(onGpt4o.total).toBe(3 + enc.count("user") + enc.count("Weather in Paris?") + 3 + enc.count("assistant") + call + result + 3);
+    expect(countChatTokens(conversation, { model: "gpt-4.1" }).exact).toBe(false);
+    // A result whose call is not in the conversation cannot be counted exactly.
+    expect(countChatTokens([conversation[2]], { model: "gpt-4o" }).warnings.join(" ")).toMatch(/whose call is not in the conversation/);
     const parts = countChatTokens([{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }], { model: "gpt-4o" });
     expect(parts.exact).toBe(false);
     const onePart = countChatTokens([{ role: "user", content: [{ type: "text", text: "Hello there" }] }], { model: "gpt-4o" });

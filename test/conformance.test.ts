@@ -74,8 +74,8 @@ describe("conformance corpus: recorded real API traffic", () => {
     const wrong = result.counts.filter((c) => c.exact && c.local !== c.api).map((c) => `${c.id}: ${c.local} vs ${c.api}`);
     expect(wrong).toEqual([]);
     // Pinned so a regression shows: counts equal to the API's, and exact claims.
-    expect(result.counts.filter((c) => c.local === c.api).length).toBeGreaterThanOrEqual(1233);
-    expect(result.counts.filter((c) => c.exact).length).toBeGreaterThanOrEqual(913);
+    expect(result.counts.filter((c) => c.local === c.api).length).toBeGreaterThanOrEqual(1611);
+    expect(result.counts.filter((c) => c.exact).length).toBeGreaterThanOrEqual(1112);
   });
 
   it("docs/accuracy.md shows the current accuracy table", () => {

@@ -71,8 +71,10 @@ describe("the exact flag follows the framing table", () => {
     { feature: "name", body: { messages: [{ role: "system", name: "bob", content: "hi" }] } },
     { feature: "name.other-roles", body: { messages: [{ role: "user", name: "bob", content: "hi" }] } },
     { feature: "function-messages", body: { messages: [{ role: "function", name: "f", content: "{}" }] } },
-    { feature: "tool-messages", body: { messages: [{ role: "tool", tool_call_id: "c", content: "{}" }] } },
+    { feature: "tool-messages", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }, { role: "tool", tool_call_id: "c", content: "{}" }] } },
     { feature: "assistant-function-call", body: { messages: [{ role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } }] } },
+    { feature: "assistant-parallel-tool-calls", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }, { id: "d", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
+    { feature: "assistant-text-and-tool-calls", body: { messages: [{ role: "assistant", content: "Let me check.", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
     { feature: "assistant-tool-calls", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
     { feature: "definitions", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }] } },
     { feature: "definitions.functions-api", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }] } },
@@ -111,7 +113,8 @@ describe("the exact flag follows the framing table", () => {
         if (feature.startsWith("function_call") || feature.startsWith("tool_choice")) used.add("definitions.empty");
         if (feature.startsWith("function_call") || feature === "definitions.functions-api") used.add("definitions.functions-api");
         if (feature === "function-messages") used.add("name");
-        if (feature.startsWith("assistant-")) used.add("assistant-messages");
+        if (feature.startsWith("assistant-") || feature === "tool-messages") used.add("assistant-messages");
+        if (feature === "tool-messages" || feature === "assistant-text-and-tool-calls") used.add("assistant-tool-calls");
         const expected = [...used].every((f) => rule.measured[f] !== undefined);
         expect({ model, feature, exact: e.exact }).toEqual({ model, feature, exact: expected });
         if (!expected) expect(e.warnings.join("\n")).toContain(`for ${model}: not measured`);

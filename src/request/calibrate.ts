@@ -23,6 +23,7 @@ import { framingFor, type FramingFeature } from "./framing.js";
 import { ApiError } from "./http-errors.js";
 import { countProviderFor, countRemote, type RemoteCountOptions } from "./remote-count.js";
 import { renderFunctionNamespace, type FunctionLike } from "./tools.js";
+import { billedArguments, toolResultRecipientTokens } from "./chat.js";
 
 /** Options of {@link calibrate}: how to reach the endpoint, plus the date to record and probe concurrency. */
 export interface CalibrateOptions extends Omit<RemoteCountOptions, "model"> {
@@ -291,10 +292,12 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
   else if (auto !== undefined) notes.push(`tool_choice "auto": adds ${auto} tokens where the rule has ${rule.choice.tools.auto}; not calibrated`);
 
   if (T !== undefined) {
-    const callText = (i: 0 | 1) => E(CALLS[i].name) + E(CALLS[i].arguments);
+    const callText = (i: 0 | 1) => E(CALLS[i].name) + E(billedArguments(rule, CALLS[i].arguments));
+    // A result's text: its role, its output and, where the rule bills it, the function it answers.
+    const resultText = (i: 0 | 1) => E("tool") + E(CALLS[i].output) + (rule.toolResultRecipient ? toolResultRecipientTokens(encoding, CALLS[i].name) : 0);
     const sum = measure("functionCallPlusMessage", "tool calls and results", ["pair1", "pair2"], [
-      (n) => n.pair1 - n.m1 - 2 * T - A0 - E("assistant") - E("tool") - callText(0) - E(CALLS[0].output),
-      (n) => (n.pair2 - n.m1 - 3 * T - A0 - E("assistant") - 2 * E("tool") - callText(0) - callText(1) - E(CALLS[0].output) - E(CALLS[1].output)) / 2,
+      (n) => n.pair1 - n.m1 - 2 * T - A0 - E("assistant") - callText(0) - resultText(0),
+      (n) => (n.pair2 - n.m1 - 3 * T - A0 - E("assistant") - callText(0) - callText(1) - resultText(0) - resultText(1)) / 2,
     ]);
     if (sum !== undefined) {
       // A call alone separates the two constants; endpoints that need every call answered only give their sum,
@@ -303,7 +306,8 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
       const functionCall = lone ?? rule.functionCall;
       if (lone === undefined) notes.push(`functionCall: only functionCall + functionMessage (${sum}) is measured; functionCall keeps the rule's ${rule.functionCall}`);
       Object.assign(constants, { functionCall, functionMessage: sum - functionCall });
-      features.push("assistant-tool-calls", "tool-messages");
+      // pair2 puts both calls in one assistant message: parallel calls are probed too.
+      features.push("assistant-tool-calls", "assistant-parallel-tool-calls", "tool-messages");
     }
   } else notes.push("tool calls and results: need tokensPerMessage; not calibrated");
 

@@ -92,6 +92,8 @@ export class CountState {
   exact = true;
   readonly warnings = new Set<string>();
   readonly rule: FramingRule;
+  /** Function names of the tool calls seen so far, by call id (a result is billed with its function's name). */
+  readonly callNames = new Map<string, string>();
   constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions & { calibration?: Calibration }) {
     const calibration = sizes.calibration;
     this.rule = calibration && calibrationApplies(calibration, model) ? framingFor(model, (rule) => applyCalibration(rule, calibration)) : framingFor(model);
@@ -176,6 +178,21 @@ function countContent(value: unknown, param: string, state: CountState): { text:
   return { text, images };
 }
 
+/** The arguments text the API bills: re-serialized as compact JSON where the rule says so (and it parses). */
+export function billedArguments(rule: FramingRule, args: string): string {
+  if (!rule.compactArguments) return args;
+  try {
+    return JSON.stringify(JSON.parse(args));
+  } catch {
+    return args;
+  }
+}
+
+/** The tokens a tool result adds by naming the function it answers (`functions.<name>`). */
+export function toolResultRecipientTokens(encoding: Encoding, name: string): number {
+  return encoding.count(`functions.${name}`);
+}
+
 /** One message's tokens (its framing included), split into the breakdown's parts. */
 interface MessageCount {
   text: number;
@@ -218,20 +235,32 @@ function countMessage(message: ChatMessageLike, index: number, state: CountState
     text += rule.functionMessage;
   }
   if (message.role === "tool") {
-    // Counted like a function result (its tool_call_id is not text the model reads).
+    // Its tool_call_id is not text the model reads; the function it answers is (2024 rule).
     state.uses("tool-messages");
     text += rule.functionMessage;
+    if (rule.toolResultRecipient) {
+      const name = typeof message.tool_call_id === "string" ? state.callNames.get(message.tool_call_id) : undefined;
+      if (name !== undefined) text += toolResultRecipientTokens(enc, name);
+      else state.inexact("a tool result whose call is not in the conversation: the function it answers is billed too and is not counted");
+    }
   }
   const fc = message.function_call as { name?: unknown; arguments?: unknown } | null | undefined;
   if (fc && typeof fc === "object") {
     state.uses("assistant-function-call");
-    calls += enc.count(String(fc.name ?? "")) + enc.count(String(fc.arguments ?? "")) + rule.functionCall;
+    calls += enc.count(String(fc.name ?? "")) + enc.count(billedArguments(rule, String(fc.arguments ?? ""))) + rule.functionCall;
   }
   if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) {
-    state.uses("assistant-tool-calls");
+    state.uses(message.tool_calls.length > 1 ? "assistant-parallel-tool-calls" : "assistant-tool-calls");
+    if (rule.toolResultRecipient && content.text > 0) {
+      // The text and the calls are framed as two messages (recorded once on gpt-4o: one message's framing more).
+      state.uses("assistant-text-and-tool-calls");
+      calls += rule.tokensPerMessage + enc.count(message.role);
+    }
     for (const call of message.tool_calls as Array<Record<string, unknown>>) {
       const fn = (call.function ?? call.custom) as { name?: unknown; arguments?: unknown; input?: unknown } | undefined;
-      calls += enc.count(String(fn?.name ?? "")) + enc.count(String(fn?.arguments ?? fn?.input ?? "")) + rule.functionCall;
+      const name = String(fn?.name ?? "");
+      if (typeof call.id === "string") state.callNames.set(call.id, name);
+      calls += enc.count(name) + enc.count(billedArguments(rule, String(fn?.arguments ?? fn?.input ?? ""))) + rule.functionCall;
     }
   }
   if (message.audio !== undefined && message.audio !== null) state.inexact("a reference to earlier audio output is not counted");

@@ -33,8 +33,12 @@ export type FramingFeature =
   | "tool-messages"
   /** assistant `function_call`. */
   | "assistant-function-call"
-  /** assistant `tool_calls`. */
+  /** assistant `tool_calls`, one per message. */
   | "assistant-tool-calls"
+  /** several tool calls in one assistant message (parallel calls). */
+  | "assistant-parallel-tool-calls"
+  /** an assistant message with both text and tool calls (billed as two messages: recorded once, +4 on gpt-4o). */
+  | "assistant-text-and-tool-calls"
   /** function definitions whose properties are primitives or string enums, each with a description. */
   | "definitions"
   /** definitions sent in the legacy `functions` parameter (rather than `tools`). */
@@ -117,6 +121,10 @@ export interface FramingRule {
   functionMessage: number;
   /** Added per assistant function call (name + arguments are counted as text). */
   functionCall: number;
+  /** Arguments are billed re-serialized as compact JSON (`{"a":1}`), not as sent. */
+  compactArguments: boolean;
+  /** A tool result also carries the function it answers (`functions.<name>`). */
+  toolResultRecipient: boolean;
   choice: { functions: ChoiceConstants; tools: ChoiceConstants };
   definitions: DefinitionStyle;
   /** Features API measurements confirm for this family, each with its source. */
@@ -146,7 +154,13 @@ const STYLE_2024: DefinitionStyle = { nestedDescriptions: true, nestedIndent: 0,
 const CHOICE_FUNCTIONS: ChoiceConstants = { none: 1, auto: 0, required: 0, named: 4 };
 const CHOICE_TOOLS: ChoiceConstants = { none: 1, auto: 0, required: 0, named: 7 };
 
-const BASE = { tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, assistantMessage: 0, definitionsOverhead: 9, systemWithDefinitions: -4, padFirstSystem: true, functionMessage: -2, functionCall: 3, choice: { functions: CHOICE_FUNCTIONS, tools: CHOICE_TOOLS } } as const;
+const BASE = { tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, assistantMessage: 0, definitionsOverhead: 9, systemWithDefinitions: -4, padFirstSystem: true, functionMessage: -2, functionCall: 3, compactArguments: false, toolResultRecipient: false, choice: { functions: CHOICE_FUNCTIONS, tools: CHOICE_TOOLS } } as const;
+/**
+ * Tool calls and results as the 2024 models are billed (recorded gpt-4o and gpt-4o-mini
+ * conversations, test/conformance): arguments re-serialized as compact JSON, each result naming
+ * `functions.<name>` of the call it answers, +3 per call and +1 per result.
+ */
+const CALLS_2024 = { functionMessage: 1, compactArguments: true, toolResultRecipient: true } as const;
 
 const MESSAGES_MEASURED = { messages: COOKBOOK, name: COOKBOOK, "assistant-messages": `${HMARR}; ${PAMELAFOX_MESSAGES}` } as const;
 /**
@@ -196,6 +210,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     // The alias (and 1106/0125 snapshots) of the 2024 tools era.
     ...BASE,
     models: ["gpt-3.5-turbo", "gpt-35-turbo"],
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {
       ...MESSAGES_MEASURED,
@@ -223,6 +238,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
   {
     ...BASE,
     models: ["gpt-4-turbo", "gpt-4-1106", "gpt-4-0125", "gpt-4-vision"],
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {},
     source: `${COOKBOOK} ('gpt-4' constants, not measured for this family)`,
@@ -230,6 +246,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
   {
     ...BASE,
     models: ["gpt-4o", "gpt-4o-mini", "chatgpt-4o"],
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {
       ...MESSAGES_MEASURED,
@@ -242,7 +259,8 @@ export const FRAMING_RULES: readonly FramingRule[] = [
       "definitions.titles": `${CORPUS} (gpt-4o, -mini)`,
       "tool_choice.auto": `${CORPUS} (gpt-4o, -mini)`,
       "tool_choice.named": `${CORPUS} (gpt-4o, -mini)`,
-      "tool_choice.required": `${CORPUS} (gpt-4o, -mini)`,
+      "assistant-tool-calls": `${CORPUS} (gpt-4o, -mini: 88 conversations)`,
+      "tool-messages": `${CORPUS} (gpt-4o, -mini: 88 conversations)`,
     },
     source: COOKBOOK,
   },
@@ -251,6 +269,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     // and gpt-4.5: every one equal to the rule.
     ...BASE,
     models: ["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.5"],
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: { messages: `${CORPUS} (107 chats)`, "assistant-messages": `${CORPUS} (gpt-4.1-mini, 18 chats)` },
     source: `${COOKBOOK} constants, confirmed by ${CORPUS}`,
@@ -263,6 +282,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     models: ["gpt-5", "gpt-5-mini", "gpt-5-nano"],
     replyPriming: 2,
     assistantMessage: 2,
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: { messages: `${CORPUS} (gpt-5, -mini, -nano: 46 chats)`, "assistant-messages": `${CORPUS} (gpt-5-mini: 5 chats)` },
     source: CORPUS,
@@ -274,6 +294,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     models: ["gpt-5.1", "gpt-5.6"],
     replyPriming: 2,
     assistantMessage: 2,
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: { messages: `${CORPUS} (gpt-5.1, gpt-5.6: 10 chats)` },
     source: `${CORPUS} (GPT-5 constants)`,
@@ -284,6 +305,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     models: ["gpt-5-pro", "gpt-5-codex", "gpt-5.2", "gpt-5.3", "gpt-5.4", "gpt-5.5"],
     replyPriming: 2,
     assistantMessage: 2,
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {},
     source: `${CORPUS} (GPT-5 constants, not measured for these)`,
@@ -293,6 +315,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     ...BASE,
     models: ["o3-mini"],
     replyPriming: 2,
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: { messages: `${CORPUS} (o3-mini: 10 chats)`, "assistant-messages": `${CORPUS} (o3-mini: 1 chat)` },
     source: CORPUS,
@@ -301,6 +324,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     ...BASE,
     models: ["o3", "o3-pro", "o4-mini"],
     replyPriming: 2,
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {},
     source: `${CORPUS} (o3-mini constants, not measured for these)`,
@@ -310,6 +334,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
     // question the rule counts as 16; recorded, test/conformance): framing unknown.
     ...BASE,
     models: ["gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-5-search-api"],
+    ...CALLS_2024,
     definitions: STYLE_2024,
     measured: {},
     source: "recorded usage (test/conformance): the message rule over-counts these models",
@@ -317,7 +342,7 @@ export const FRAMING_RULES: readonly FramingRule[] = [
 ];
 
 /** Families nobody has published measurements for (gpt-4.1, o-series, GPT-5…): same constants, nothing measured. */
-const UNMEASURED: FramingRule = { ...BASE, models: [], definitions: STYLE_2024, measured: {}, source: `${COOKBOOK} (nearest rule; not measured for this family)` };
+const UNMEASURED: FramingRule = { ...BASE, ...CALLS_2024, models: [], definitions: STYLE_2024, measured: {}, source: `${COOKBOOK} (nearest rule; not measured for this family)` };
 
 /** The framing rule for `model` (from the table, or a calibration supplied by the caller; see calibration.ts). */
 export function framingFor(model: string, override?: (rule: FramingRule) => FramingRule): FramingRule {
@@ -335,6 +360,8 @@ export const FEATURE_NAMES: Readonly<Record<FramingFeature, string>> = {
   "tool-messages": "tool result messages",
   "assistant-function-call": "assistant function_call framing",
   "assistant-tool-calls": "assistant tool_calls framing",
+  "assistant-parallel-tool-calls": "parallel tool calls in one assistant message",
+  "assistant-text-and-tool-calls": "assistant messages with both text and tool calls",
   definitions: "function definitions",
   "definitions.functions-api": "definitions in the legacy functions parameter",
   "definitions.empty": "functions without parameters",

@@ -61,7 +61,11 @@ export function serverCount(body: Item): number {
   const messages: Item[] = [];
   const items: Item[] = typeof body.input === "string" ? [{ type: "message", role: "user", content: body.input }] : [...(body.input ?? [])];
   if (body.instructions) items.unshift({ type: "message", role: "developer", content: body.instructions });
+  // Shaped like the real API's billing (test/conformance): arguments as compact JSON, a result
+  // naming the function it answers, an assistant turn with text and calls framed twice.
   let assistantOpen = false;
+  let assistantText = false;
+  const callNames = new Map<string, string>();
   for (const item of items) {
     const type = item.type ?? "message";
     if (type === "message") {
@@ -69,12 +73,16 @@ export function serverCount(body: Item): number {
       total += F.tokensPerMessage + E(item.role) + E(textOf(item.content)) + (item.role === "assistant" ? F.assistantMessage : 0);
       if (typeof item.name === "string") total += E(item.name) + F.tokensPerName;
       assistantOpen = item.role === "assistant";
+      assistantText = assistantOpen && textOf(item.content) !== "";
     } else if (type === "function_call") {
       if (!assistantOpen) total += F.tokensPerMessage + E("assistant") + F.assistantMessage;
+      else if (assistantText) total += F.tokensPerMessage + E("assistant");
       assistantOpen = true;
-      total += E(item.name) + E(item.arguments) + F.functionCall;
+      assistantText = false;
+      callNames.set(item.call_id, item.name);
+      total += E(item.name) + E(JSON.stringify(JSON.parse(item.arguments))) + F.functionCall;
     } else if (type === "function_call_output") {
-      total += F.tokensPerMessage + E("tool") + E(textOf(item.output)) + F.functionMessage;
+      total += F.tokensPerMessage + E("tool") + E(textOf(item.output)) + F.functionMessage + E(`functions.${callNames.get(item.call_id) ?? ""}`);
       assistantOpen = false;
     }
   }
