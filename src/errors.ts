@@ -191,7 +191,7 @@ export function secretsOfHeaders(headers: Readonly<Record<string, string>> | und
 }
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  [/\bsk-[A-Za-z0-9_\-]{8,}/g, "[REDACTED]"],
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, "[REDACTED]"],
   [/(Bearer\s+)[^\s"']+/gi, "$1[REDACTED]"],
   // userinfo of a URL: scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']*@/gi, "$1[REDACTED]@"],

@@ -8,7 +8,7 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new SyntaxError(error.message.replace(/\s+/g, " "));
+    if (error instanceof SyntaxError) throw new SyntaxError(error.message.replace(/\s+/g, " "), { cause: error });
     throw error;
   }
 }

@@ -27,7 +27,7 @@ import { withCountSource } from "../../node/request-files.js";
 import { estimateJson, resolveModel, roomAdvice } from "../../estimate/index.js";
 import type { PricingTable } from "../../pricing/table.js";
 import type { BillingOptions } from "../../estimate/estimate.js";
-import { InputError, TokcostError, UsageError } from "../../errors.js";
+import { TokcostError, UsageError } from "../../errors.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable } from "../format.js";
 
 /** The flags of `tokcost estimate` this module reads. */
