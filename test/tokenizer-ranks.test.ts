@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { RANK_MODULES } from "../src/tokenizer/ranks.js";
 import { deserializeRankTable, parseRankData, rankDataFingerprint, serializeRankTable } from "../src/tokenizer/rank-table.js";
 import { CL100K_SPECIAL_TOKENS, O200K_SPECIAL_TOKENS, RANK_SOURCES } from "../src/tokenizer/registry.js";
-import { installedRankFingerprint, parseInstalledRanks } from "../src/node/ranks-loader.js";
+import { installedRankFingerprint, parseInstalledRanks, RANK_FILE_ALIASES } from "../src/node/ranks-loader.js";
 
 /** Byte-wise equality of two typed arrays (vitest's deep equality is far too slow for megabytes). */
 function same(a: ArrayBufferView, b: ArrayBufferView): boolean {
@@ -54,7 +54,8 @@ describe.each(sources)("%s rank table", (source) => {
     expect(deserializeRankTable(serializeRankTable(table, fp), fp ^ 1)).toBeUndefined();
   });
 
-  const built = new URL(`../dist/ranks/${source}.bin`, import.meta.url);
+  // gpt2's data is r50k_base's byte for byte: the build ships one file for both.
+  const built = new URL(`../dist/ranks/${RANK_FILE_ALIASES[source] ?? source}.bin`, import.meta.url);
   it("the Node entry's fallback (require + parse of the CommonJS module) equals the ES module's parse", () => {
     const fallback = parseInstalledRanks(source);
     expect(same(fallback.bytes, table.bytes)).toBe(true);
@@ -73,5 +74,13 @@ describe.each(sources)("%s rank table", (source) => {
     expect(same(loaded!.lengths, table.lengths)).toBe(true);
     expect(same(loaded!.slots, table.slots)).toBe(true);
     expect(same(loaded!.pairs, table.pairs)).toBe(true);
+  });
+});
+
+describe("package footprint", () => {
+  it("ships one rank file for sources whose data is identical (gpt2 = r50k_base), and no source maps", () => {
+    expect(installedRankFingerprint("gpt2")).toBe(installedRankFingerprint("r50k_base"));
+    expect(existsSync(new URL("../dist/ranks/gpt2.bin", import.meta.url))).toBe(false);
+    expect(existsSync(new URL("../dist/src/index.js.map", import.meta.url))).toBe(false);
   });
 });

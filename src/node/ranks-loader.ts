@@ -15,6 +15,12 @@ import type { RankModule } from "../tokenizer/ranks.js";
 const require = createRequire(import.meta.url);
 let installed = false;
 
+/**
+ * Sources whose rank data is byte-for-byte another's (gpt2 is r50k_base): the build writes one
+ * file for both when their installed data is identical, which the fingerprint check confirms.
+ */
+export const RANK_FILE_ALIASES: Readonly<Partial<Record<RankSource, RankSource>>> = { gpt2: "r50k_base" };
+
 /** Directory of the binary rank tables (dist/ranks, next to dist/src). */
 export function rankFileUrl(source: RankSource): URL {
   return new URL(`../../ranks/${source}.bin`, import.meta.url);
@@ -69,7 +75,13 @@ function loadBinary(source: RankSource): RankTable | undefined {
   try {
     bytes = readShared(rankFileUrl(source));
   } catch {
-    return undefined;
+    const alias = RANK_FILE_ALIASES[source];
+    if (!alias) return undefined;
+    try {
+      bytes = readShared(rankFileUrl(alias));
+    } catch {
+      return undefined;
+    }
   }
   const table = deserializeRankTable(bytes, installedRankFingerprint(source));
   if (table) binaries.set(source, bytes);
