@@ -113,7 +113,14 @@ describe("reporters on a real report with awkward file names", () => {
     expect(renderCheckTable(many, { all: true })).toContain("p/5.txt");
   });
 
-  it("JSON is the report itself", () => {
-    expect(JSON.parse(renderCheckReport(report, "json"))).toEqual(JSON.parse(JSON.stringify(report)));
+  it("JSON carries the documented contract (docs/ci.md), file names exact", () => {
+    const json = JSON.parse(renderCheckReport(report, "json")) as Record<string, unknown> & { summary: Record<string, unknown>; results: Array<Record<string, unknown>> };
+    expect(Object.keys(json).sort()).toEqual(["baseline", "config", "exitCode", "ok", "problems", "results", "rules", "summary", "version"]);
+    expect(json).toMatchObject({ version: 1, exitCode: report.exitCode, ok: report.ok });
+    expect(Object.keys(json.summary).sort()).toEqual(["cached", "checks", "costUsd", "errors", "failed", "files", "passed", "promptTokens", "warnings"]);
+    expect(json.summary).toEqual({ ...report.summary });
+    expect(json.summary.promptTokens).toBeGreaterThan(0);
+    // Awkward names (spaces, quotes, newlines) are kept byte for byte, never escaped for a terminal.
+    expect(json.results.map((r) => r.path).sort()).toEqual(report.results.map((r) => r.path).sort());
   });
 });

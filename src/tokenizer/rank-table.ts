@@ -1,7 +1,8 @@
 /**
  * Mergeable ranks as a compact, allocation-free lookup structure: all token bytes in one
- * `Uint8Array`, per-rank start/length, and an open-addressing hash table (FNV-1a, linear
- * probing) from byte sequence to rank. Lookups take a byte range of any buffer, so byte-pair
+ * `Uint8Array`, per-rank start/length, and an open-addressing hash table with linear probing
+ * from byte sequence to rank (keyed by a multiplicative mix of the packed bytes for tokens of up
+ * to 8 bytes, by FNV-1a for longer ones). Lookups take a byte range of any buffer, so byte-pair
  * merging never creates strings.
  *
  * Built from js-tiktoken's rank modules (OpenAI's published ranks, re-packed as ES modules) by a

@@ -3,8 +3,9 @@
  * pre-tokenizer in `scanner.ts`.
  *
  * Each code point is classified on first use with this JavaScript engine's own `\p{…}` regex
- * classes (the same ones the regex form of the patterns in `patterns.ts` uses), so the scanner
- * and the regexes agree by construction; both are checked against tiktoken in the tests.
+ * classes (the same ones the regex form of the patterns in `patterns.ts` uses), so per code point
+ * the scanner and the regexes classify alike; the scanner's hand-written splitting is what the
+ * tests check against the regexes and tiktoken.
  * BMP code points are cached in a 64 KiB table, astral ones in a map.
  */
 import { WHITE_SPACE } from "./patterns.js";
