@@ -93,24 +93,138 @@ export interface Ledger {
   isOwnerAlive?(owner: string): boolean;
 }
 
-/** The default ledger: in memory, shared by the calls of one client in one process. */
+/**
+ * Running totals of a state's reservations, when the ledger keeps them (a symbol, so it is never
+ * serialised): lets {@link Budget} check a reservation in O(1) instead of summing every one.
+ */
+export const RESERVED_TOTAL: unique symbol = Symbol("tokcost.reservedTotal");
+
+const DELETED = Symbol("deleted");
+
+/**
+ * The default ledger: in memory, shared by the calls of one client in one process.
+ *
+ * A transaction costs O(changes), not O(reservations): `fn` sees a draft whose `reservations`
+ * journals reads (copied on first access), writes and deletes; the journal is applied when `fn`
+ * returns and dropped when it throws. The reserved totals are kept up to date as changes apply.
+ */
 export class MemoryLedger implements Ledger {
-  private state: LedgerState;
+  private scalars: Omit<LedgerState, "reservations">;
+  private readonly reservations = new Map<string, ReservationRecord>();
+  private reservedUsd = 0;
+  private reservedTokens = 0;
+
   constructor(initial?: Partial<LedgerState>) {
-    this.state = { ...emptyLedgerState(), ...initial };
+    const { reservations, ...rest } = { ...emptyLedgerState(), ...initial };
+    this.scalars = rest;
+    for (const [id, r] of Object.entries(reservations ?? {})) this.put(id, { ...r });
   }
+
+  private put(id: string, record: ReservationRecord | typeof DELETED): void {
+    const before = this.reservations.get(id);
+    if (before) {
+      this.reservedUsd -= before.usd;
+      this.reservedTokens -= before.tokens;
+    }
+    if (record === DELETED) this.reservations.delete(id);
+    else {
+      this.reservations.set(id, record);
+      this.reservedUsd += record.usd;
+      this.reservedTokens += record.tokens;
+    }
+    // Sums of many additions and subtractions drift; an empty ledger holds exactly nothing.
+    if (this.reservations.size === 0) this.reservedUsd = this.reservedTokens = 0;
+  }
+
   transact<T>(fn: (state: LedgerState) => T): Promise<T> {
+    const base = this.reservations;
+    const journal = new Map<string, ReservationRecord | typeof DELETED>();
+    const current = (id: string): ReservationRecord | undefined => {
+      if (journal.has(id)) {
+        const v = journal.get(id)!;
+        return v === DELETED ? undefined : v;
+      }
+      const r = base.get(id);
+      if (!r) return undefined;
+      const copy = { ...r }; // fn may change it in place; the base stays as it was until commit
+      journal.set(id, copy);
+      return copy;
+    };
+    const keys = (): string[] => {
+      const out: string[] = [];
+      for (const id of base.keys()) if (journal.get(id) !== DELETED) out.push(id);
+      for (const [id, v] of journal) if (v !== DELETED && !base.has(id)) out.push(id);
+      return out;
+    };
+    const reservations = new Proxy(Object.create(null) as Record<string, ReservationRecord>, {
+      get: (_t, key) => (typeof key === "string" ? current(key) : undefined),
+      has: (_t, key) => typeof key === "string" && current(key) !== undefined,
+      set: (_t, key, value) => {
+        if (typeof key !== "string") return false;
+        journal.set(key, value as ReservationRecord);
+        return true;
+      },
+      deleteProperty: (_t, key) => {
+        if (typeof key === "string") journal.set(key, DELETED);
+        return true;
+      },
+      ownKeys: () => keys(),
+      getOwnPropertyDescriptor: (_t, key) => {
+        const value = typeof key === "string" ? current(key) : undefined;
+        return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+      },
+      defineProperty: (_t, key, descriptor) => {
+        if (typeof key !== "string" || !("value" in descriptor)) return false;
+        journal.set(key, descriptor.value as ReservationRecord);
+        return true;
+      },
+    });
+    const draft = { ...this.scalars, reservations } as LedgerState;
+    Object.defineProperty(draft, RESERVED_TOTAL, {
+      enumerable: false,
+      get: (): Spend => {
+        let usd = this.reservedUsd;
+        let tokens = this.reservedTokens;
+        let size = base.size;
+        for (const [id, v] of journal) {
+          const was = base.get(id);
+          if (was) {
+            usd -= was.usd;
+            tokens -= was.tokens;
+            size -= 1;
+          }
+          if (v !== DELETED) {
+            usd += v.usd;
+            tokens += v.tokens;
+            size += 1;
+          }
+        }
+        return size === 0 ? { usd: 0, tokens: 0 } : { usd: Math.max(0, usd), tokens: Math.max(0, tokens) };
+      },
+    });
     try {
-      const draft = structuredClone(this.state);
       const result = fn(draft);
-      this.state = draft;
+      const { reservations: after, ...scalars } = draft;
+      this.scalars = { version: scalars.version, period: scalars.period, spentUsd: scalars.spentUsd, spentTokens: scalars.spentTokens, calls: scalars.calls };
+      if (after === reservations) {
+        for (const [id, v] of journal) this.put(id, v === DELETED ? DELETED : { ...v });
+      } else {
+        // fn replaced the whole map: take it as it is (O(n), but nothing in tokcost does this).
+        const next = structuredClone({ ...(after ?? {}) }) as Record<string, ReservationRecord>;
+        this.reservations.clear();
+        this.reservedUsd = this.reservedTokens = 0;
+        for (const [id, r] of Object.entries(next)) this.put(id, r);
+      }
       return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error);
     }
   }
+
   read(): Promise<LedgerState> {
-    return Promise.resolve(structuredClone(this.state));
+    const reservations: Record<string, ReservationRecord> = {};
+    for (const [id, r] of this.reservations) Object.defineProperty(reservations, id, { value: { ...r }, writable: true, enumerable: true, configurable: true });
+    return Promise.resolve({ ...structuredClone(this.scalars), reservations });
   }
 }
 
@@ -131,7 +245,10 @@ export function periodKey(period: BudgetLimits["period"], now: Date = new Date()
 /** Floating-point slack when comparing USD sums (a billionth of a cent). */
 const EPSILON = 1e-11;
 
+/** What the reservations of `state` hold: O(1) when the ledger keeps totals, a sum otherwise. */
 function sumReservations(state: LedgerState): Spend {
+  const kept = (state as { [RESERVED_TOTAL]?: Spend })[RESERVED_TOTAL];
+  if (kept) return kept;
   let usd = 0;
   let tokens = 0;
   for (const r of Object.values(state.reservations)) {
@@ -201,7 +318,10 @@ export class Budget {
   readonly ledger: Ledger;
   private readonly staleMs: number;
   private readonly isOwnerAlive?: (owner: string) => boolean;
-  private last: LedgerState = emptyLedgerState();
+  /** What {@link status} reports: the totals after this process's last transaction. */
+  private last: Snapshot = { period: null, spentUsd: 0, spentTokens: 0, calls: 0, reserved: { usd: 0, tokens: 0 } };
+  /** When abandoned reservations are next looked for (a sweep visits every reservation). */
+  private nextSweepAt = 0;
 
   constructor(limits: BudgetLimits = {}, options: BudgetOptions = {}) {
     this.limits = parseBudgetLimits(limits);
@@ -210,8 +330,13 @@ export class Budget {
     this.isOwnerAlive = options.isOwnerAlive ?? (this.ledger.isOwnerAlive ? (owner: string) => this.ledger.isOwnerAlive!(owner) : undefined);
   }
 
-  /** Applies the window reset and drops abandoned reservations (inside a transaction). */
-  private normalise(state: LedgerState, now: number): void {
+  /**
+   * Applies the window reset and drops abandoned reservations (inside a transaction). Looking
+   * for abandoned reservations visits all of them, so it runs at most once per sweep interval
+   * (a second, or the stale age if shorter) — and always before a reservation is refused —
+   * which keeps reserve and settle O(1) with thousands of calls in flight.
+   */
+  private normalise(state: LedgerState, now: number, force = false): void {
     const key = periodKey(this.limits.period, new Date(now));
     if (state.period !== key) {
       state.period = key;
@@ -219,10 +344,16 @@ export class Budget {
       state.spentTokens = 0;
       state.calls = 0;
     }
+    if (!force && now < this.nextSweepAt) return;
+    this.nextSweepAt = now + Math.max(0, Math.min(this.staleMs, 1000));
     for (const [id, r] of Object.entries(state.reservations)) {
       const dead = r.owner !== undefined && this.isOwnerAlive !== undefined && r.owner !== this.ledger.owner && !this.isOwnerAlive(r.owner);
       if (dead || now - r.at > this.staleMs) delete state.reservations[id];
     }
+  }
+
+  private remember(state: LedgerState, reserved: Spend = sumReservations(state)): void {
+    this.last = { period: state.period, spentUsd: state.spentUsd, spentTokens: state.spentTokens, calls: state.calls, reserved };
   }
 
   /**
@@ -234,10 +365,16 @@ export class Budget {
     await this.ledger.transact((state) => {
       const now = Date.now();
       this.normalise(state, now);
-      const held = sumReservations(state);
+      let held = sumReservations(state);
+      const fits = (h: Spend) => (limitUsd === undefined || state.spentUsd + h.usd + amount.usd <= limitUsd + EPSILON) && (limitTokens === undefined || state.spentTokens + h.tokens + amount.tokens <= limitTokens);
+      if (!fits(held)) {
+        // Before refusing, drop any abandoned reservation that may be in the way.
+        this.normalise(state, now, true);
+        held = sumReservations(state);
+      }
       if (limitUsd !== undefined && state.spentUsd + held.usd + amount.usd > limitUsd + EPSILON) {
         const left = Math.max(0, limitUsd - state.spentUsd - held.usd);
-        this.last = structuredClone(state);
+        this.remember(state, held);
         throw new BudgetExceededError(
           `budget exceeded: this call may cost up to $${fmt(amount.usd)}${context.model ? ` on ${context.model}` : ""}, but only $${fmt(left)} of the $${fmt(limitUsd)} budget is left ($${fmt(state.spentUsd)} spent, $${fmt(held.usd)} reserved by calls in flight); lower max_tokens or raise the budget`,
           { limitUsd, spentUsd: state.spentUsd, reservedUsd: held.usd, requestedUsd: amount.usd, remainingUsd: left },
@@ -245,14 +382,14 @@ export class Budget {
       }
       if (limitTokens !== undefined && state.spentTokens + held.tokens + amount.tokens > limitTokens) {
         const left = Math.max(0, limitTokens - state.spentTokens - held.tokens);
-        this.last = structuredClone(state);
+        this.remember(state, held);
         throw new BudgetExceededError(
           `budget exceeded: this call may use up to ${amount.tokens} tokens${context.model ? ` on ${context.model}` : ""}, but only ${left} of the ${limitTokens}-token budget are left (${state.spentTokens} spent, ${held.tokens} reserved by calls in flight); lower max_tokens or raise the budget`,
           { limitTokens, spentTokens: state.spentTokens, reservedTokens: held.tokens, requestedTokens: amount.tokens, remainingTokens: left },
         );
       }
       state.reservations[id] = { usd: amount.usd, tokens: amount.tokens, at: now, ...(this.ledger.owner ? { owner: this.ledger.owner } : {}) };
-      this.last = structuredClone(state);
+      this.remember(state);
     });
     return { id, amount, state: "held" };
   }
@@ -269,7 +406,7 @@ export class Budget {
       state.spentUsd += actual.usd;
       state.spentTokens += actual.tokens;
       state.calls += 1;
-      this.last = structuredClone(state);
+      this.remember(state);
     });
     return true;
   }
@@ -280,7 +417,7 @@ export class Budget {
     await this.ledger.transact((state) => {
       this.normalise(state, Date.now());
       delete state.reservations[reservation.id];
-      this.last = structuredClone(state);
+      this.remember(state);
     });
     return true;
   }
@@ -299,8 +436,8 @@ export class Budget {
       state.spentTokens = 0;
       state.calls = 0;
     }
-    this.last = state;
-    return statusOf(this.limits, state);
+    this.remember(state);
+    return statusOf(this.limits, this.last);
   }
 }
 
@@ -310,8 +447,17 @@ function claim(reservation: Reservation, to: "settled" | "released"): boolean {
   return true;
 }
 
-function statusOf(limits: BudgetLimits, state: LedgerState): BudgetStatus {
-  const reserved = sumReservations(state);
+/** The totals a status is made of. */
+interface Snapshot {
+  period: string | null;
+  spentUsd: number;
+  spentTokens: number;
+  calls: number;
+  reserved: Spend;
+}
+
+function statusOf(limits: BudgetLimits, state: Snapshot): BudgetStatus {
+  const reserved = { ...state.reserved };
   return {
     limits,
     spent: { usd: state.spentUsd, tokens: state.spentTokens },

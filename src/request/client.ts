@@ -11,11 +11,11 @@
 import { z } from "zod";
 import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
-import { getEncoding } from "../tokenizer/index.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
-import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
-import { Meter, readUsage, streamOutputText, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
+import { readCapped } from "./body.js";
+import { ApiError, InvalidResponseError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
+import { Meter, readUsage, StreamMeter, StreamOverrunError, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -60,8 +60,18 @@ export interface ClientOptions extends MeterHooks {
   project?: string;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
-  /** Per-attempt timeout in ms (default 600000). For streams it covers the wait for the response headers, then each wait for the next chunk. */
+  /**
+   * Per-attempt timeout in ms (default 600000). For streams it covers the wait for the response
+   * headers, then each wait for the next event (keepalive comments do not count as events).
+   */
   timeoutMs?: number;
+  /** A deadline for the whole call in ms, retries and the whole stream included (default: none). */
+  totalTimeoutMs?: number;
+  /**
+   * The largest response body read, in bytes (default 64 MiB). A larger 200 is not read further:
+   * the call is settled at its worst case and fails with INVALID_RESPONSE.
+   */
+  maxResponseBytes?: number;
   /** Retries on 429, 5xx and network errors (default 2). */
   maxRetries?: number;
   /** Backoff tuning (initialDelayMs, maxDelayMs, maxRetryAfterMs). */
@@ -86,6 +96,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeoutMs for this call. */
   timeoutMs?: number;
+  /** Overrides the client's totalTimeoutMs for this call. */
+  totalTimeoutMs?: number;
   /** Overrides the client's maxRetries for this call. */
   maxRetries?: number;
   /** Extra headers for this call. */
@@ -114,6 +126,8 @@ export interface TokcostClient extends BudgetReporter {
 }
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+/** The largest response body createClient reads by default (64 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** Reads an environment variable where one exists (Node, Deno, Bun); undefined in browsers. */
 export function readEnv(name: string): string | undefined {
@@ -166,10 +180,12 @@ const clientOptionsSchema = z.looseObject({
   project: z.string().optional(),
   headers: stringRecord.optional(),
   timeoutMs: timeout.optional(),
+  totalTimeoutMs: timeout.optional(),
+  maxResponseBytes: z.number().int().positive().optional(),
   maxRetries: retries.optional(),
   retry: z.looseObject({ initialDelayMs: z.number().nonnegative().optional(), maxDelayMs: z.number().nonnegative().optional(), maxRetryAfterMs: z.number().nonnegative().optional() }).optional(),
 });
-const callOptionsSchema = z.looseObject({ timeoutMs: timeout.optional(), maxRetries: retries.optional(), headers: stringRecord.optional() });
+const callOptionsSchema = z.looseObject({ timeoutMs: timeout.optional(), totalTimeoutMs: timeout.optional(), maxRetries: retries.optional(), headers: stringRecord.optional() });
 
 /** @throws UsageError naming the option (`createClient: timeoutMs: …`); never echoes values (an API key could be one). */
 function checkOptions(schema: z.ZodType, options: unknown, where: string): void {
@@ -221,6 +237,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   const apiKeyNow = (): string => {
     const key = options.apiKey ?? readEnv("OPENAI_API_KEY");
@@ -238,7 +255,14 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     const sent: Body = streaming && (kind === "chat" || kind === "completions") ? { ...body, stream_options: { ...(body.stream_options ?? {}), include_usage: true } } : body;
     const metered = await meter.open(estimate);
     const policy = { ...policyBase, maxRetries: callOptions.maxRetries ?? policyBase.maxRetries };
-    const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
+    const totalTimeoutMs = callOptions.totalTimeoutMs ?? options.totalTimeoutMs;
+    const deadline = totalTimeoutMs === undefined ? undefined : Date.now() + totalTimeoutMs;
+    // Each attempt waits at most timeoutMs, and never past the deadline of the whole call.
+    const attemptTimeout = () => {
+      const base = callOptions.timeoutMs ?? defaultTimeout;
+      return deadline === undefined ? base : Math.max(1, Math.min(base, deadline - Date.now()));
+    };
+    let timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
     const url = endpointUrl(baseURL, PATHS[kind]);
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -256,10 +280,12 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
       for (;;) {
         attempt += 1;
         if (options.onRequest) options.onRequest({ method: "POST", url: redactSecrets(url, secrets), headers: redactHeaders(headers), attempt });
+        timeoutMs = attemptTimeout();
         const sig = attemptSignal(callOptions.signal, timeoutMs);
         let response: Response;
         try {
-          response = await doFetch(url, { method: "POST", headers, body: payload, signal: sig.signal });
+          // Redirects are not followed: a Location on another host would receive the key and every header.
+          response = await doFetch(url, { method: "POST", headers, body: payload, signal: sig.signal, redirect: "manual" });
         } catch (error) {
           sig.clear();
           if (callOptions.signal?.aborted) throw new RequestAbortedError();
@@ -270,10 +296,17 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
           }
           throw new NetworkError(describeFetchFailure(error, secrets), secrets);
         }
+        if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+          sig.clear();
+          void response.body?.cancel().catch(() => undefined);
+          throw new ApiError(response.status || 302, { message: `the server answered with a redirect (HTTP ${response.status || "3xx"}); tokcost does not follow redirects, so the key and headers never reach another host: set baseURL to the address it redirects to`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+        }
         if (!response.ok) {
           let text = "";
           try {
-            text = await response.text();
+            // an error body is a short JSON object: read at most 1 MiB of it
+            const capped = await readCapped(response.body, 1 << 20);
+            text = new TextDecoder().decode(capped.bytes);
           } catch {
             // body unreadable: the status is all there is
           } finally {
@@ -290,15 +323,23 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
           // The timeout covers the wait for the headers; the caller's signal keeps covering the stream.
           sig.clearTimer();
           if (!response.body) throw new NetworkError("the stream response has no body");
-          return new TokcostStream(response.body, metered, { kind, attempts: attempt, signal: callOptions.signal, secrets, encoding: estimate.encoding, idleTimeoutMs: timeoutMs });
+          return new TokcostStream(response.body, metered, { kind, attempts: attempt, signal: callOptions.signal, secrets, encoding: estimate.encoding, idleTimeoutMs: callOptions.timeoutMs ?? defaultTimeout, deadline, totalTimeoutMs });
         }
+        // A 200 was answered: from here on the call may have been billed, so whatever happens to
+        // the body it is settled (at the worst case when the body cannot be read), never released.
         let text: string;
         try {
-          text = await response.text();
+          const capped = await readCapped(response.body, maxResponseBytes);
+          if (capped.over) {
+            await metered.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read`);
+            throw new InvalidResponseError(`the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); it was not read and the call was settled at its worst case`, secrets);
+          }
+          text = new TextDecoder().decode(capped.bytes);
         } catch (error) {
-          if (callOptions.signal?.aborted) throw new RequestAbortedError();
-          if (sig.timedOut()) throw new RequestTimeoutError(timeoutMs);
-          throw new NetworkError(describeFetchFailure(error, secrets), secrets);
+          if (error instanceof InvalidResponseError) throw error;
+          const failure = callOptions.signal?.aborted ? new RequestAbortedError() : sig.timedOut() ? new RequestTimeoutError(timeoutMs) : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
+          await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
+          throw failure;
         } finally {
           sig.clear();
         }
@@ -362,19 +403,17 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
   private resolveDone!: (report: CallReport) => void;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private consumed = false;
-  private usage: UsageTokens | null = null;
-  /** Why the stream's usage could not be read, when it could not. */
-  private usageProblem: string | null = null;
-  private text = "";
+  private readonly watch: StreamMeter;
 
   /** @internal */
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly metered: MeteredCall,
-    private readonly context: { kind: RequestKind; attempts: number; signal?: AbortSignal; secrets: string[]; encoding: string; idleTimeoutMs?: number },
+    private readonly context: { kind: RequestKind; attempts: number; signal?: AbortSignal; secrets: string[]; encoding: string; idleTimeoutMs?: number; deadline?: number; totalTimeoutMs?: number },
   ) {
     this.estimate = metered.estimate;
     this.reader = body.getReader();
+    this.watch = new StreamMeter(context.kind, metered);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -389,47 +428,55 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
 
   private async finish(): Promise<void> {
     if (this.metered.ended) return;
-    let record: CallRecord | undefined;
-    if (this.usage) record = await this.metered.settle(this.usage, "usage");
-    else if (this.usageProblem) record = await this.metered.settleAtReservation(this.usageProblem);
-    else {
-      const completionTokens = this.text ? getEncoding(this.context.encoding).count(this.text) : 0;
-      const promptTokens = this.estimate.promptTokens;
-      record = await this.metered.settle({ promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: promptTokens + completionTokens }, "counted");
-    }
-    this.resolveDone({ id: this.metered.id, estimate: this.estimate, usage: this.usage, record: record ?? (this.metered.record as CallRecord), attempts: this.context.attempts });
+    const record = await this.watch.settle();
+    this.resolveDone({ id: this.metered.id, estimate: this.estimate, usage: this.watch.usageRead, record: record ?? (this.metered.record as CallRecord), attempts: this.context.attempts });
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ApiJson> {
     if (this.consumed) throw new TokcostError("INVALID_ARGUMENT", "a stream can be iterated only once");
     this.consumed = true;
     const parser = new SseParser();
-    const { kind, signal, secrets } = this.context;
+    const { signal, secrets, idleTimeoutMs, deadline, totalTimeoutMs } = this.context;
     let finished = false;
+    // The idle timer restarts on events, not on bytes: keepalive comments cannot hold a call open.
+    let lastEvent = Date.now();
     try {
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
         let idle: ReturnType<typeof setTimeout> | undefined;
-        let timedOut = false;
+        let timedOut: RequestTimeoutError | undefined;
         try {
-          const { idleTimeoutMs } = this.context;
-          if (idleTimeoutMs !== undefined) {
+          const now = Date.now();
+          const idleLeft = idleTimeoutMs === undefined ? Number.POSITIVE_INFINITY : lastEvent + idleTimeoutMs - now;
+          const totalLeft = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - now;
+          const wait = Math.min(idleLeft, totalLeft);
+          const error = () => (totalLeft <= idleLeft ? new RequestTimeoutError(totalTimeoutMs as number, "call (totalTimeoutMs)") : new RequestTimeoutError(idleTimeoutMs as number, "stream (no data)"));
+          if (wait <= 0) throw (timedOut = error());
+          if (Number.isFinite(wait)) {
             idle = setTimeout(() => {
-              timedOut = true;
+              timedOut = error();
               void this.reader.cancel().catch(() => undefined);
-            }, idleTimeoutMs);
+            }, wait);
           }
           chunk = await this.reader.read();
-          if (timedOut) throw new RequestTimeoutError(idleTimeoutMs as number, "stream (no data)");
+          if (timedOut) throw timedOut;
         } catch (error) {
-          if (error instanceof RequestTimeoutError) throw error;
-          if (timedOut) throw new RequestTimeoutError(this.context.idleTimeoutMs as number, "stream (no data)");
+          if (timedOut) throw timedOut;
           if (signal?.aborted) throw new RequestAbortedError("stream");
           throw new NetworkError(`the stream broke off: ${describeFetchFailure(error, secrets)}`, secrets);
         } finally {
           clearTimeout(idle);
         }
-        const events = chunk.done ? parser.end() : parser.push(chunk.value);
+        if (!chunk.done) this.watch.addBytes(chunk.value.byteLength);
+        let events: ReturnType<SseParser["push"]>;
+        try {
+          events = chunk.done ? parser.end() : parser.push(chunk.value);
+        } catch (error) {
+          // a line without end: stop reading, settle what was received
+          this.watch.overrun = (error as Error).message;
+          throw error;
+        }
+        if (events.length) lastEvent = Date.now();
         for (const event of events) {
           if (event.data === "[DONE]") {
             finished = true;
@@ -448,12 +495,11 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
             const err = (data.error && typeof data.error === "object" ? data.error : data) as ApiJson;
             throw new ApiError(200, { message: String(err.message ?? "stream error"), type: err.type ?? null, param: err.param ?? null, code: err.code ?? null }, { secrets });
           }
-          const reading = readUsage(kind === "responses" ? data.response?.usage : data.usage, kind);
-          if (reading.usage) this.usage = reading.usage;
-          else if (reading.problem) this.usageProblem = reading.problem;
-          this.text += streamOutputText(kind, data);
+          this.watch.observe(data);
           yield data;
+          if (this.watch.overrun) break;
         }
+        if (this.watch.overrun) throw new StreamOverrunError(`${this.watch.overrun}; tokcost stopped reading it and settled the call at what was received`);
         if (chunk.done) {
           finished = true;
           break;

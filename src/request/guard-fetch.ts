@@ -10,13 +10,13 @@
  * for the budget) marked `x-should-retry: false` and `x-tokcost-refused: <CODE>`, so it throws
  * its usual BadRequestError / RateLimitError without retrying. Portable: no Node APIs.
  */
-import { ContextLimitError, isTokcostError, type TokcostError } from "../errors.js";
+import { ContextLimitError, InvalidRequestError, isTokcostError, TokcostError } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
-import { getEncoding } from "../tokenizer/index.js";
+import { concatBytes, decodeUtf8, readCapped, stripBom } from "./body.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
-import { Meter, readUsage, streamOutputText, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
-import { preflight, type PreflightOptions } from "./preflight.js";
+import { Meter, readUsage, StreamMeter, StreamOverrunError, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
+import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { SseParser } from "./sse.js";
 
 /** Options of {@link guardFetch}. */
@@ -39,6 +39,81 @@ export interface GuardFetchOptions extends MeterHooks {
   preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
   /** Called when a request is refused, with the error (before the refusal response is returned). */
   onRefuse?: (error: TokcostError, kind: RequestKind) => void;
+  /**
+   * A request body tokcost cannot measure (a FormData or URL-encoded body, bytes that are not
+   * UTF-8, text that is not JSON, a body larger than `maxRequestBytes`) is refused — unless this
+   * is set: then such a call reserves this many USD (and `unmeasuredWorstCaseTokens` tokens,
+   * required under a token budget), is sent as it is, and is settled at that worst case.
+   */
+  unmeasuredWorstCaseUsd?: number;
+  /** Tokens reserved for an unmeasured body (see `unmeasuredWorstCaseUsd`). */
+  unmeasuredWorstCaseTokens?: number;
+  /** The largest request body read to measure it, in bytes (default 64 MiB). */
+  maxRequestBytes?: number;
+  /** The largest non-streamed response body read for its usage, in bytes (default 64 MiB); a larger one settles at the worst case. */
+  maxResponseBytes?: number;
+}
+
+/** A request body tokcost could not measure. */
+export class UnmeasuredBodyError extends TokcostError {
+  constructor(reason: string) {
+    super("INVALID_REQUEST", `cannot measure this request body (${reason}), so its cost cannot be bounded; send a JSON string or bytes, or set guardFetch's unmeasuredWorstCaseUsd to send such bodies at an explicit worst case`, { details: { param: null, reason: "unmeasured" } });
+  }
+}
+
+const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
+
+/** A request body as text, or why it cannot be read; `replacement` is what to send instead of a one-shot stream that was read. */
+type BodyReading = { text: string; replacement?: BodyInit } | { unreadable: string; replacement?: BodyInit };
+
+async function bytesOfStream(stream: ReadableStream<Uint8Array>, max: number): Promise<BodyReading> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBufferLike);
+    chunks.push(chunk);
+    length += chunk.byteLength;
+    if (length > max) {
+      // Too long to measure: what was read, then the rest, is what gets sent (if it is sent).
+      let i = 0;
+      const rest = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (i < chunks.length) return controller.enqueue(chunks[i++]);
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
+      return { unreadable: `a stream body longer than ${max} bytes`, replacement: rest };
+    }
+  }
+  const bytes = concatBytes(chunks, length);
+  const text = decodeUtf8(bytes);
+  return text === null ? { unreadable: "bytes that are not UTF-8", replacement: bytes as BodyInit } : { text, replacement: bytes as BodyInit };
+}
+
+/** Reads any fetch body as text (UTF-8, a byte-order mark dropped), or says why it cannot. */
+async function readBody(body: unknown, max: number): Promise<BodyReading> {
+  if (typeof body === "string") return { text: stripBom(body) };
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    const view = body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    if (view.byteLength > max) return { unreadable: `a body of ${view.byteLength} bytes, more than ${max}` };
+    const text = decodeUtf8(view);
+    return text === null ? { unreadable: "bytes that are not UTF-8" } : { text };
+  }
+  if (typeof Blob !== "undefined" && body instanceof Blob) {
+    if (body.size > max) return { unreadable: `a body of ${body.size} bytes, more than ${max}` };
+    const text = decodeUtf8(await body.arrayBuffer());
+    return text === null ? { unreadable: "bytes that are not UTF-8" } : { text };
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) return bytesOfStream(body as ReadableStream<Uint8Array>, max);
+  if (typeof FormData !== "undefined" && body instanceof FormData) return { unreadable: "a FormData body" };
+  if (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) return { unreadable: "a URL-encoded form body" };
+  return { unreadable: `a body of type ${body === null ? "null" : typeof body === "object" ? ((body as object).constructor?.name ?? "object") : typeof body}` };
 }
 
 /** The guarded fetch: a fetch function with the budget and the records attached. */
@@ -86,35 +161,25 @@ export function refusalResponse(error: TokcostError): Response {
   });
 }
 
-/** Wraps an SSE body: passes every byte through unchanged, watching for usage; settles at the end or on cancel. */
+/**
+ * Wraps an SSE body: passes every byte through unchanged, watching for usage; settles at the end
+ * or on cancel. A stream that goes past what was reserved (output beyond max_tokens, an endless
+ * stream, a line that never ends) is cut off with an error and settled at what was received.
+ */
 function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: MeteredCall): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const parser = new SseParser();
-  let usage: ReturnType<typeof readUsage>["usage"] = null;
-  let usageProblem: string | null = null;
-  let text = "";
+  const watch = new StreamMeter(kind, call);
   const observe = (events: ReturnType<SseParser["push"]>) => {
     for (const event of events) {
       if (!event.data || event.data === "[DONE]") continue;
+      let data: unknown;
       try {
-        const data = JSON.parse(event.data) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-        const reading = readUsage(kind === "responses" ? data?.response?.usage : data?.usage, kind);
-        if (reading.usage) usage = reading.usage;
-        else if (reading.problem) usageProblem = reading.problem;
-        text += streamOutputText(kind, data);
+        data = JSON.parse(event.data);
       } catch {
-        // not JSON: pass it through, nothing to meter
+        continue; // not JSON: pass it through, nothing to meter
       }
-    }
-  };
-  const settle = async () => {
-    if (call.ended) return;
-    if (usage) await call.settle(usage, "usage");
-    else if (usageProblem) await call.settleAtReservation(usageProblem);
-    else {
-      const completionTokens = text ? getEncoding(call.estimate.encoding).count(text) : 0;
-      const promptTokens = call.estimate.promptTokens;
-      await call.settle({ promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: promptTokens + completionTokens }, "counted");
+      if (data && typeof data === "object" && !Array.isArray(data)) watch.observe(data as Record<string, unknown>);
     }
   };
   return new ReadableStream<Uint8Array>({
@@ -123,22 +188,33 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
       try {
         chunk = await reader.read();
       } catch (error) {
-        await settle();
+        await watch.settle();
         controller.error(error);
         return;
       }
-      if (chunk.done) {
-        observe(parser.end());
-        await settle();
-        controller.close();
+      try {
+        if (chunk.done) {
+          observe(parser.end());
+          await watch.settle();
+          controller.close();
+          return;
+        }
+        watch.addBytes(chunk.value.byteLength);
+        observe(parser.push(chunk.value));
+      } catch (error) {
+        watch.overrun ??= (error as Error).message;
+      }
+      if (watch.overrun) {
+        await reader.cancel().catch(() => undefined);
+        await watch.settle();
+        controller.error(new StreamOverrunError(`${watch.overrun}; tokcost stopped reading it and settled the call at what was received`));
         return;
       }
-      observe(parser.push(chunk.value));
       controller.enqueue(chunk.value);
     },
     async cancel(reason) {
       await reader.cancel(reason).catch(() => undefined);
-      await settle();
+      await watch.settle();
     },
   });
 }
@@ -156,30 +232,82 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
 export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const includeUsage = options.includeUsage ?? true;
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY;
+  for (const name of ["unmeasuredWorstCaseUsd", "unmeasuredWorstCaseTokens", "maxRequestBytes", "maxResponseBytes"] as const) {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0)) throw new InvalidRequestError(`guardFetch: ${name} must be a non-negative number`, { param: name });
+  }
+
+  /** Reserves the caller's explicit worst case for a body that cannot be measured, or refuses it. */
+  const openUnmeasured = async (reason: string, kind: RequestKind): Promise<MeteredCall> => {
+    const usd = options.unmeasuredWorstCaseUsd;
+    if (usd === undefined) throw new UnmeasuredBodyError(reason);
+    const tokens = options.unmeasuredWorstCaseTokens;
+    if (tokens === undefined && meter.budget.limits.tokens !== undefined) throw new UnmeasuredBodyError(`${reason}; under a token budget, set unmeasuredWorstCaseTokens too`);
+    const worstCase = { completionTokens: tokens ?? 0, tokens: tokens ?? 0, usd, assumedRoom: false };
+    const estimate = { kind, model: "(unmeasured request body)", promptTokens: 0, exact: false, encoding: "o200k_base", worstCase } as unknown as PreflightResult;
+    return meter.openReserving(estimate, { usd, tokens: tokens ?? 0 });
+  };
 
   const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const doFetch = options.fetch ?? globalThis.fetch;
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     const kind = method === "POST" ? endpointOf(url) : undefined;
-    if (!kind || (init?.body !== undefined && typeof init.body !== "string") || (init?.body === undefined && !(input instanceof Request))) return doFetch(input, init);
-    const rawBody = init?.body !== undefined ? (init.body as string) : await (input as Request).clone().text();
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(rawBody) as Record<string, unknown>;
-    } catch {
-      return doFetch(input, init);
-    }
-    let call: MeteredCall;
+    if (!kind) return doFetch(input, init);
+    const given = init?.body !== undefined && init.body !== null ? init.body : undefined;
+    if (given === undefined && !(input instanceof Request && input.body)) return doFetch(input, init); // no body: nothing the API bills
     let sendInit: RequestInit | undefined = init;
     let sendInput: string | URL | Request = input;
+    let reading: BodyReading;
     try {
-      const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
-      call = await meter.open(estimate);
+      if (given !== undefined) {
+        reading = await readBody(given, maxRequestBytes);
+        // a one-shot stream that was read is sent as what was read
+        if (reading.replacement !== undefined) sendInit = { ...init, body: reading.replacement };
+      } else {
+        reading = await bytesOfStream((input as Request).clone().body as ReadableStream<Uint8Array>, maxRequestBytes);
+        delete reading.replacement;
+        if ("text" in reading) reading.text = stripBom(reading.text);
+      }
+    } catch (error) {
+      if (isTokcostError(error)) throw error;
+      reading = { unreadable: `a body that could not be read: ${(error as Error)?.message ?? String(error)}` };
+    }
+    let body: Record<string, unknown> | undefined;
+    let unmeasured: string | undefined;
+    if ("text" in reading) {
+      try {
+        body = JSON.parse(reading.text) as Record<string, unknown>;
+      } catch {
+        unmeasured = "text that is not JSON";
+      }
+    } else unmeasured = reading.unreadable;
+    let call: MeteredCall;
+    try {
+      if (unmeasured !== undefined) call = await openUnmeasured(unmeasured, kind);
+      else {
+        const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
+        call = await meter.open(estimate);
+      }
     } catch (error) {
       if (!isTokcostError(error)) throw error;
       options.onRefuse?.(error, kind);
       return refusalResponse(error);
+    }
+    if (unmeasured !== undefined || body === undefined) {
+      // Sent as it is, settled at the caller's worst case as soon as the API answers 2xx.
+      let response: Response;
+      try {
+        response = await doFetch(sendInput, sendInit);
+      } catch (error) {
+        await call.release();
+        throw error;
+      }
+      if (!response.ok) await call.release();
+      else await call.settleAtReservation(`the request body could not be measured (${unmeasured}); settled at unmeasuredWorstCaseUsd`);
+      return response;
     }
     if (includeUsage && body.stream === true && (kind === "chat" || kind === "completions")) {
       const streamOptions = (body.stream_options && typeof body.stream_options === "object" ? body.stream_options : {}) as Record<string, unknown>;
@@ -208,13 +336,25 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     if (type.includes("text/event-stream") && response.body) {
       return new Response(meterStream(response.body, kind, call), { status: response.status, statusText: response.statusText, headers: response.headers });
     }
+    // A 2xx was answered: the call is settled whatever happens to its body (at the worst case
+    // when the body cannot be read: too large, not JSON, or the connection broke off).
     try {
-      const json = (await response.clone().json()) as unknown;
-      const reading = json && typeof json === "object" ? readUsage((json as Record<string, unknown>).usage, kind) : { usage: null, problem: "the response is not a JSON object" };
-      if (reading.usage) await call.settle(reading.usage);
-      else await call.settleAtReservation(reading.problem);
+      const capped = await readCapped(response.clone().body, maxResponseBytes);
+      if (capped.over) await call.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read for its usage`);
+      else {
+        const text = decodeUtf8(capped.bytes);
+        let json: unknown;
+        try {
+          json = text === null ? undefined : JSON.parse(stripBom(text));
+        } catch {
+          json = undefined;
+        }
+        const usageReading = json && typeof json === "object" && !Array.isArray(json) ? readUsage((json as Record<string, unknown>).usage, kind) : { usage: null, problem: "the response is not a JSON object" };
+        if (usageReading.usage) await call.settle(usageReading.usage);
+        else await call.settleAtReservation(usageReading.problem);
+      }
     } catch {
-      await call.settleAtReservation("the response is not JSON");
+      await call.settleAtReservation("the response body could not be read (the connection broke off after the headers)");
     }
     return response;
   };

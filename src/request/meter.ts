@@ -8,6 +8,9 @@ import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type Ledger, type Reservation, type Spend } from "./budget.js";
 import { assertBoundable, reservationOf, type PreflightResult } from "./preflight.js";
 import type { RequestKind } from "./capabilities.js";
+import { TokcostError } from "../errors.js";
+import { getEncoding } from "../tokenizer/index.js";
+import { StreamingCounter } from "../tokenizer/stream.js";
 
 /** Token usage as reported by any endpoint, normalised. */
 export interface UsageTokens {
@@ -103,6 +106,11 @@ export interface CallRecord {
   outcome: "settled" | "released";
   /** Why the actual spend is not the response's usage (unreadable usage, a stream cut off), when it is not. */
   warnings?: string[];
+  /**
+   * true when the server sent more than was reserved (output past max_tokens, an endless
+   * stream): the stream was cut off, or the usage reported more than the worst case.
+   */
+  overrun?: true;
   /** null when released. */
   actual: ActualSpend | null;
   /**
@@ -188,19 +196,27 @@ export class MeteredCall {
    * Usage that cannot be priced settles at the reserved worst case, with a warning: a call that
    * was answered is always settled, never left holding its reservation.
    */
-  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = []): Promise<CallRecord | undefined> {
+  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = [], marks: { overrun?: boolean } = {}): Promise<CallRecord | undefined> {
     if (this.done) return undefined;
     this.done = true;
     const notes = [...warnings];
+    let overrun = marks.overrun === true;
+    const worst = this.estimate.worstCase.completionTokens;
+    if (source === "usage" && Number.isFinite(worst) && usage.completionTokens > worst) {
+      overrun = true;
+      notes.push(`the usage reports ${usage.completionTokens} output tokens, more than the ${worst} reserved; settled at the usage`);
+    }
     let actual: ActualSpend;
     try {
-      actual = { ...usage, usd: this.meter.priceUsage(this.estimate.model, usage), source };
+      // at the reservation: the reserved USD (an unmeasured body's worst case has no model to price)
+      const usd = source === "reserved" && this.reservation.amount.usd > 0 ? this.reservation.amount.usd : this.meter.priceUsage(this.estimate.model, usage);
+      actual = { ...usage, usd, source };
     } catch (error) {
       notes.push(`the usage could not be priced (${(error as Error).message}); settled at the reserved worst case`);
       actual = { ...this.worstUsage(), usd: this.reservation.amount.usd, source: "reserved" };
     }
     await this.meter.budget.settle(this.reservation, { usd: actual.usd ?? 0, tokens: actual.totalTokens });
-    return this.finish("settled", actual, notes);
+    return this.finish("settled", actual, notes, overrun);
   }
 
   /** The usage of the reserved worst case. */
@@ -225,7 +241,7 @@ export class MeteredCall {
     return this.finish("released", null);
   }
 
-  private finish(outcome: CallRecord["outcome"], actual: ActualSpend | null, warnings: readonly string[] = []): CallRecord {
+  private finish(outcome: CallRecord["outcome"], actual: ActualSpend | null, warnings: readonly string[] = [], overrun = false): CallRecord {
     const e = this.estimate;
     const record: CallRecord = {
       id: this.id,
@@ -239,6 +255,7 @@ export class MeteredCall {
       startedAt: this.startedAt,
       endedAt: Date.now(),
       ...(warnings.length ? { warnings: [...warnings] } : {}),
+      ...(overrun ? { overrun: true as const } : {}),
     };
     this.record = record;
     this.meter.record(record);
@@ -272,6 +289,16 @@ export class Meter {
     assertBoundable(estimate, estimate.worstCase, this.budget.limits);
     const id = newCallId();
     const reservation = await this.budget.reserve(id, reservationOf(estimate.worstCase), { model: estimate.model });
+    return new MeteredCall(this, estimate, reservation, Date.now());
+  }
+
+  /**
+   * Reserves an explicit amount for a call tokcost could not measure (guardFetch's
+   * `unmeasuredWorstCaseUsd`): no estimate hook, no bound check — the caller named the worst case.
+   */
+  async openReserving(estimate: PreflightResult, amount: Spend): Promise<MeteredCall> {
+    const id = newCallId();
+    const reservation = await this.budget.reserve(id, amount, { model: estimate.model });
     return new MeteredCall(this, estimate, reservation, Date.now());
   }
 
@@ -333,4 +360,82 @@ export function streamOutputText(kind: RequestKind, data: { [key: string]: any }
     } else if (typeof choice?.text === "string") text += choice.text;
   }
   return text;
+}
+
+/** A stream that went past what was reserved for it: tokcost stopped reading it. */
+export class StreamOverrunError extends TokcostError {
+  constructor(message: string) {
+    super("INVALID_RESPONSE", message);
+  }
+}
+
+/**
+ * Watches a streamed response for its call: the usage it reports, the output it carries
+ * (counted in bounded memory) and how much it sends. Past the reserved output (plus a small
+ * margin) or past a byte allowance derived from it, {@link overrun} says why: the reader stops,
+ * and {@link settle} settles what was received, with the record marked.
+ */
+export class StreamMeter {
+  private usage: UsageTokens | null = null;
+  private usageProblem: string | null = null;
+  private readonly counter: StreamingCounter;
+  private readonly encode: (text: string) => number;
+  /** Output tokens received, each event counted on its own (an upper estimate, for the limit). */
+  private received = 0;
+  private bytes = 0;
+  private readonly maxOutput: number;
+  private readonly maxBytes: number;
+  /** Why the stream was cut off, once it was. */
+  overrun: string | null = null;
+
+  constructor(private readonly kind: RequestKind, private readonly call: MeteredCall) {
+    const encoding = getEncoding(call.estimate.encoding);
+    this.counter = new StreamingCounter(encoding, { flushAt: 1 << 16 });
+    this.encode = (text) => encoding.count(text);
+    const worst = call.estimate.worstCase.completionTokens;
+    this.maxOutput = Number.isFinite(worst) ? worst + Math.max(16, Math.ceil(worst * 0.1)) : Number.POSITIVE_INFINITY;
+    // Events carry far more bytes than text (JSON, logprobs); a stream that sends this much without its output growing is not one of the API's.
+    this.maxBytes = Number.isFinite(this.maxOutput) ? (1 << 20) + this.maxOutput * 8192 : Number.POSITIVE_INFINITY;
+  }
+
+  /** Counts bytes received; returns the overrun reason once past the allowance. */
+  addBytes(n: number): string | null {
+    this.bytes += n;
+    if (!this.overrun && this.bytes > this.maxBytes) this.overrun = `the stream sent more than ${this.maxBytes} bytes for at most ${this.maxOutput} output tokens`;
+    return this.overrun;
+  }
+
+  /** Reads one event's usage and output; returns the overrun reason once past the reservation. */
+  observe(data: { [key: string]: any }): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const reading = readUsage(this.kind === "responses" ? data.response?.usage : data.usage, this.kind);
+    if (reading.usage) this.usage = reading.usage;
+    else if (reading.problem) this.usageProblem = reading.problem;
+    const text = streamOutputText(this.kind, data);
+    if (text) {
+      this.counter.push(text);
+      this.received += this.encode(text);
+      if (!this.overrun && this.received > this.maxOutput) {
+        const worst = this.call.estimate.worstCase.completionTokens;
+        this.overrun = `the stream sent more than the ${worst} output tokens reserved (max_tokens) plus a margin`;
+      }
+    }
+    return this.overrun;
+  }
+
+  /** The usage read so far (null when none yet). */
+  get usageRead(): UsageTokens | null {
+    return this.usage;
+  }
+
+  /** Settles the call from the usage, or at the worst case when it was unreadable, or from the output received. */
+  async settle(): Promise<CallRecord | undefined> {
+    if (this.call.ended) return undefined;
+    const notes = this.overrun ? [`${this.overrun}; tokcost stopped reading it and settled what was received`] : [];
+    const marks = { overrun: this.overrun !== null };
+    if (this.usage) return this.call.settle(this.usage, "usage", notes, marks);
+    if (this.usageProblem && !this.overrun) return this.call.settleAtReservation(this.usageProblem);
+    const completionTokens = Math.max(this.counter.total(), this.overrun ? this.received : 0);
+    const promptTokens = this.call.estimate.promptTokens;
+    return this.call.settle({ promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: promptTokens + completionTokens }, "counted", this.usageProblem ? [...notes, `${this.usageProblem}`] : notes, marks);
+  }
 }

@@ -179,6 +179,7 @@ export class Encoding {
     const parts: Uint8Array[] = [];
     let size = 0;
     for (const id of ids) {
+      if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) throw new InputError(`token ids must be non-negative whole numbers, got ${describe(id)}`);
       let bytes = table.tokenBytes(id);
       if (bytes === undefined) {
         const special = this.specialByRank.get(id);
@@ -253,7 +254,8 @@ export class Encoding {
   }
 
   /** Splits text at allowed special tokens, calling back for ordinary segments and special ranks. */
-  private forEachSegment(text: string, allowed: AllowedSpecial | undefined, ordinary: (segment: string) => void, special: (rank: number) => void): void {
+  private forEachSegment(text: string, allowedOption: AllowedSpecial | undefined, ordinary: (segment: string) => void, special: (rank: number) => void): void {
+    const allowed = normaliseAllowed(allowedOption);
     const regex = allowed === undefined || (Array.isArray(allowed) && allowed.length === 0) ? undefined : this.specialRegex(allowed);
     if (!regex) {
       ordinary(text);
@@ -271,7 +273,8 @@ export class Encoding {
   }
 
   /** Regex matching the allowed special tokens (exported for streaming counters). */
-  specialRegex(allowed: AllowedSpecial): RegExp {
+  specialRegex(allowedOption: AllowedSpecial): RegExp {
+    const allowed = normaliseAllowed(allowedOption) ?? [];
     const names = allowed === "all" ? Object.keys(this.specialTokens) : [...allowed];
     for (const name of names) {
       if (!(name in this.specialTokens)) throw new InputError(`"${name}" is not a special token of ${this.name}; known: ${Object.keys(this.specialTokens).slice(0, 8).join(", ")}`);
@@ -284,6 +287,20 @@ export class Encoding {
     this.specialRegexCache = { key, regex };
     return regex;
   }
+}
+
+/**
+ * `allowedSpecial` as given by a caller (JavaScript callers too): "all" in any case, or an array
+ * of strings. Any other string is an error — it used to be split into its characters.
+ */
+export function normaliseAllowed(allowed: unknown): AllowedSpecial | undefined {
+  if (allowed === undefined || allowed === null) return undefined;
+  if (typeof allowed === "string") {
+    if (allowed.toLowerCase() === "all") return "all";
+    throw new InputError(`allowedSpecial must be "all" or an array of special-token strings, got the string ${JSON.stringify(allowed.slice(0, 40))}`);
+  }
+  if (Array.isArray(allowed) && allowed.every((name) => typeof name === "string")) return allowed as readonly string[];
+  throw new InputError(`allowedSpecial must be "all" or an array of special-token strings, got ${describe(allowed)}`);
 }
 
 /** Token count of the `n` bytes in the scratch buffer. */

@@ -14,7 +14,7 @@
  * every pattern restarts at p. (Checked against whole-text counts on random text cut at random
  * places in `test/count-stream.test.ts`.)
  */
-import type { AllowedSpecial, Encoding } from "./encoding.js";
+import { normaliseAllowed, type AllowedSpecial, type Encoding } from "./encoding.js";
 
 /** Is the UTF-16 unit white space (Unicode White_Space; all such characters are in the BMP)? */
 export function isWhiteSpaceUnit(c: number): boolean {
@@ -77,11 +77,11 @@ export class StreamingCounter {
   /** `flushAt`: buffered UTF-16 units at which a cut is looked for (default 1 Mi). */
   constructor(encoding: Encoding, options: { allowedSpecial?: AllowedSpecial; flushAt?: number } = {}) {
     this.encoding = encoding;
-    this.allowedSpecial = options.allowedSpecial;
+    this.allowedSpecial = normaliseAllowed(options.allowedSpecial);
     this.slashAbsorbs = encoding.family === "o200k";
     this.flushAt = options.flushAt ?? 1 << 20;
     // A special token containing a line feed could span a cut: then never cut.
-    const allowed = options.allowedSpecial === "all" ? Object.keys(encoding.specialTokens) : (options.allowedSpecial ?? []);
+    const allowed = this.allowedSpecial === "all" ? Object.keys(encoding.specialTokens) : (this.allowedSpecial ?? []);
     this.canCut = !allowed.some((s) => s.includes("\n"));
   }
 
