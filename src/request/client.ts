@@ -262,7 +262,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
       const base = callOptions.timeoutMs ?? defaultTimeout;
       return deadline === undefined ? base : Math.max(1, Math.min(base, deadline - Date.now()));
     };
-    let timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
+    let timeoutMs: number;
     const url = endpointUrl(baseURL, PATHS[kind]);
     const headers: Record<string, string> = {
       "content-type": "application/json",
