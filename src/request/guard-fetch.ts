@@ -1,7 +1,8 @@
 /**
  * guardFetch(): a fetch-compatible function for the official `openai` SDK (or any client that
- * takes a custom fetch). Every POST to /chat/completions, /completions, /responses or
- * /embeddings is pre-flighted and metered; everything else passes through untouched.
+ * takes a custom fetch). Every POST to an endpoint of the table in shape.ts (chat, completions,
+ * responses, embeddings, images, audio, moderations, legacy /engines/{engine}/…) is
+ * pre-flighted and metered; everything else passes through untouched.
  *
  *     const openai = new OpenAI({ fetch: guardFetch({ budget: { usd: 5 } }) });
  *
@@ -18,6 +19,10 @@ import type { RequestKind } from "./capabilities.js";
 import { Meter, readUsage, streamOutputText, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions } from "./preflight.js";
 import { SseParser } from "./sse.js";
+import { MEDIA_KINDS } from "./capabilities.js";
+import { endpointOfUrl } from "./shape.js";
+import { measureFormData } from "./multipart.js";
+import { settleMediaResponse } from "./media-usage.js";
 
 /** Options of {@link guardFetch}. */
 export interface GuardFetchOptions extends MeterHooks {
@@ -46,23 +51,9 @@ export interface GuardedFetch extends BudgetReporter {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
-const ENDPOINTS: Array<[RegExp, RequestKind]> = [
-  [/\/chat\/completions\/?$/, "chat"],
-  [/\/completions\/?$/, "completions"],
-  [/\/responses\/?$/, "responses"],
-  [/\/embeddings\/?$/, "embeddings"],
-];
-
-/** The endpoint a URL posts to, if tokcost meters it. */
+/** The endpoint a URL posts to, if tokcost meters it (the one endpoint table: shape.ts). */
 export function endpointOf(url: string): RequestKind | undefined {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = url.split("?")[0];
-  }
-  for (const [pattern, kind] of ENDPOINTS) if (pattern.test(path)) return kind;
-  return undefined;
+  return endpointOfUrl(url)?.kind;
 }
 
 /** The OpenAI-shaped error response a refusal returns. */
@@ -161,15 +152,23 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     const doFetch = options.fetch ?? globalThis.fetch;
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    const kind = method === "POST" ? endpointOf(url) : undefined;
-    if (!kind || (init?.body !== undefined && typeof init.body !== "string") || (init?.body === undefined && !(input instanceof Request))) return doFetch(input, init);
-    const rawBody = init?.body !== undefined ? (init.body as string) : await (input as Request).clone().text();
+    const endpoint = method === "POST" ? endpointOfUrl(url) : undefined;
+    const kind = endpoint?.kind;
+    // Multipart uploads (image edits, transcriptions): the FormData's fields, files measured (multipart.ts).
+    const form = typeof FormData !== "undefined" && init?.body instanceof FormData ? init.body : undefined;
+    if (!kind || (init?.body !== undefined && typeof init.body !== "string" && !form) || (init?.body === undefined && !(input instanceof Request))) return doFetch(input, init);
     let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(rawBody) as Record<string, unknown>;
-    } catch {
-      return doFetch(input, init);
+    if (form) body = await measureFormData(form);
+    else {
+      const rawBody = init?.body !== undefined ? (init.body as string) : await (input as Request).clone().text();
+      try {
+        body = JSON.parse(rawBody) as Record<string, unknown>;
+      } catch {
+        return doFetch(input, init);
+      }
     }
+    // A legacy /engines/{engine}/… path names the model.
+    if (endpoint?.model && body && typeof body === "object" && body.model === undefined) body = { ...body, model: endpoint.model };
     let call: MeteredCall;
     let sendInit: RequestInit | undefined = init;
     let sendInput: string | URL | Request = input;
@@ -202,6 +201,10 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     }
     if (!response.ok) {
       await call.release();
+      return response;
+    }
+    if (MEDIA_KINDS.has(kind)) {
+      await settleMediaResponse(call, response, meter.pricing);
       return response;
     }
     const type = response.headers.get("content-type") ?? "";

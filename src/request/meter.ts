@@ -188,13 +188,14 @@ export class MeteredCall {
    * Usage that cannot be priced settles at the reserved worst case, with a warning: a call that
    * was answered is always settled, never left holding its reservation.
    */
-  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = []): Promise<CallRecord | undefined> {
+  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = [], usd?: number | null): Promise<CallRecord | undefined> {
     if (this.done) return undefined;
     this.done = true;
     const notes = [...warnings];
     let actual: ActualSpend;
     try {
-      actual = { ...usage, usd: this.meter.priceUsage(this.estimate.model, usage), source };
+      // `usd` is given for calls not billed per text token (images, audio: media-usage.ts).
+      actual = { ...usage, usd: usd !== undefined ? usd : this.meter.priceUsage(this.estimate.model, usage), source };
     } catch (error) {
       notes.push(`the usage could not be priced (${(error as Error).message}); settled at the reserved worst case`);
       actual = { ...this.worstUsage(), usd: this.reservation.amount.usd, source: "reserved" };
