@@ -4,7 +4,7 @@
  * stand-in for the API, started on a free port on 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,5 +63,33 @@ describe("examples/", () => {
     const r = run("examples/client.mjs");
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("OPENAI_API_KEY");
+  });
+
+  it("requests/: a request body per endpoint, each estimated as its endpoint with a known cost", () => {
+    const expected: Record<string, string> = {
+      "chat.json": "chat",
+      "completions.json": "completions",
+      "responses.json": "responses",
+      "embeddings.json": "embeddings",
+      "image-generation.json": "images",
+      "gpt-image-generation.json": "images",
+      "image-edit.json": "image-edits",
+      "image-variation.json": "image-variations",
+      "speech.json": "speech",
+      "speech-gpt-4o-mini-tts.json": "speech",
+      "transcription.json": "transcriptions",
+      // translations share the transcription body's shape: by URL (a batch line, guardFetch, createClient) they are translations
+      "translation.json": "transcriptions",
+      "moderation.json": "moderations",
+    };
+    const files = readdirSync("examples/requests").filter((f) => f.endsWith(".json"));
+    expect(files.sort()).toEqual(Object.keys(expected).sort());
+    for (const file of files) {
+      const r = spawnSync(process.execPath, ["bin/tokcost.js", "estimate", `examples/requests/${file}`, "--json"], { encoding: "utf8", timeout: 30_000 });
+      expect(r.status, `${file}: ${r.stderr}`).toBe(0);
+      const [e] = JSON.parse(r.stdout).estimates;
+      expect(e.kind, file).toBe(expected[file]);
+      expect(typeof e.cost.total, file).toBe("number");
+    }
   });
 });

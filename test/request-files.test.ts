@@ -153,11 +153,16 @@ describe("batch files", () => {
     expect(b.errors[0]).toMatchObject({ line: 3, message: "not a request body: expected messages (chat), prompt (completions) or input (responses, embeddings)" });
   });
 
-  it("rejects an endpoint tokcost does not model", async () => {
-    const file = path.join(dir, "moderations.jsonl");
-    writeFileSync(file, JSON.stringify({ custom_id: "m", method: "POST", url: "/v1/moderations", body: { input: "x" } }) + "\n");
+  it("rejects an endpoint tokcost does not model, and estimates moderation lines", async () => {
+    const file = path.join(dir, "assistants.jsonl");
+    writeFileSync(file, JSON.stringify({ custom_id: "m", method: "POST", url: "/v1/assistants", body: { model: "gpt-4o" } }) + "\n");
     const b = await estimateBatchFile(file);
     expect(b.errors[0]).toMatchObject({ line: 1, param: "url" });
+    const mod = path.join(dir, "moderations.jsonl");
+    writeFileSync(mod, JSON.stringify({ custom_id: "m", method: "POST", url: "/v1/moderations", body: { model: "omni-moderation-latest", input: "Have a great day!" } }) + "\n");
+    const m = await estimateBatchFile(mod);
+    expect(m.errors).toEqual([]);
+    expect(m.totals.promptTokens).toBe(5);
   });
 });
 

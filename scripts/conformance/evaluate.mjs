@@ -173,7 +173,7 @@ export function conformanceSummary(result) {
   const equal = result.counts.filter((c) => c.local === c.api).length;
   const exact = result.counts.filter((c) => c.exact);
   return [
-    `- cases: ${result.total} (${result.unmodelled.length} on endpoints tokcost does not model yet: images, audio, moderations)`,
+    `- cases: ${result.total} (${result.unmodelled.length} not judged: multipart uploads recorded without their fields — transcriptions, translations, image edits and variations — and endpoints tokcost does not model, such as /v1/responses/compact)`,
     `- accepted by the API: ${result.accepted}; refused by validateRequest: ${result.falseRejections.length}; refused by preflight as unmeasurable: ${result.guardRefusals.length} (${[...new Set(result.guardRefusals.map((g) => g.code))].join(", ")})`,
     `- refused by the API (4xx): ${result.refusals}; refused alike: ${result.refusedAlike.length} (in the API's words: ${result.refusedAlike.filter((r) => r.sameWords).length}); naming another parameter: ${result.paramMismatches.length}; reviewed gaps: ${result.knownGaps.length}; missed: ${result.missedRefusals.length}`,
     `- counts compared with the billed usage: ${result.counts.length} (${result.excludedCounts.length} reviewed exclusions); equal: ${equal}; marked exact: ${exact.length}, of which wrong: ${exact.filter((c) => c.local !== c.api).length}`,

@@ -16,8 +16,8 @@ import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
 import { kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
-import { detectRequestKind, isPlainObject } from "../request/shape.js";
-import { openRegular, readText, statRegular } from "./io.js";
+import { ENDPOINT_URLS, detectRequestKind, isPlainObject } from "../request/shape.js";
+import { openRegular, readBytes, readText, statRegular } from "./io.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
 import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
@@ -140,6 +140,34 @@ export async function localImageSizes(body: unknown, baseDir = process.cwd()): P
   return sizes;
 }
 
+/**
+ * A transcription's `file` or an edit's `image` / `mask` given as a local path in a request file:
+ * read (relative to `baseDir`) so the estimate can take the audio's duration or the image's size
+ * from its headers. An unreadable path is left as written (the estimate says what it needs).
+ */
+export async function withLocalMediaFiles(body: unknown, baseDir = process.cwd()): Promise<unknown> {
+  if (!isPlainObject(body)) return body;
+  const kind = detectRequestKind(body);
+  const fields = kind === "transcriptions" || kind === "translations" ? ["file"] : kind === "image-edits" || kind === "image-variations" ? ["image", "mask"] : [];
+  let out: Record<string, unknown> | undefined;
+  const read = async (value: unknown): Promise<unknown> => {
+    if (typeof value !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^file:/i.test(value)) return value;
+    const path = /^file:/i.test(value) ? fileURLToPath(value) : isAbsolute(value) ? value : resolvePath(baseDir, value);
+    try {
+      return { name: value, bytes: await readBytes(path, value) };
+    } catch {
+      return value;
+    }
+  };
+  for (const field of fields) {
+    const value = body[field];
+    if (value === undefined) continue;
+    out ??= { ...body };
+    out[field] = Array.isArray(value) ? await Promise.all(value.map(read)) : await read(value);
+  }
+  return out ?? body;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request files
 
@@ -158,6 +186,8 @@ export interface RequestFileOptions extends BillingOptions {
   tier?: ServiceTier;
   /** Framing constants measured by `tokcost calibrate` (applied to chat requests of its model). */
   calibration?: Calibration;
+  /** Audio length in minutes for a transcription whose file cannot be read (`--minutes`). */
+  audioMinutes?: number;
   /**
    * Ask the vendor's count endpoint for request bodies' prompt tokens (`--remote-count`; keys
    * from {@link remoteCountEnv}). A failed count leaves the local estimate, with a warning.
@@ -175,6 +205,7 @@ export async function estimateRequestFile(path: string, options: RequestFileOpti
  * resolve against `baseDir`, default the working directory).
  */
 export async function estimateRequestBody(body: unknown, options: RequestFileOptions & { baseDir?: string } = {}): Promise<CountedRequestEstimate> {
+  body = await withLocalMediaFiles(body, options.baseDir);
   const imageSizes = await localImageSizes(body, options.baseDir);
   const { baseDir: _baseDir, remote, ...requestOptions } = options;
   const estimate: CountedRequestEstimate = remote ? await estimateRequestRemote(body, { ...requestOptions, imageSizes, remote }) : withCountSource(estimateRequest(body, { ...requestOptions, imageSizes }), options.calibration);
@@ -341,7 +372,7 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
         if (seenIds.has(entry.custom_id)) throw new InvalidRequestError(`duplicate custom_id '${entry.custom_id}': each line needs a unique custom_id`, { param: "custom_id" });
         seenIds.add(entry.custom_id);
         kind = kindOfUrl(entry.url);
-        if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/embeddings"].join(", ")})`, { param: "url" });
+        if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${Object.values(ENDPOINT_URLS).join(", ")})`, { param: "url" });
         urls.add(entry.url);
         body = entry.body;
       }

@@ -19,8 +19,19 @@
  */
 import { matchFamily } from "./family.js";
 
-/** An endpoint whose request body tokcost validates. */
-export type RequestKind = "chat" | "completions" | "responses" | "embeddings";
+/** An endpoint whose request body tokcost validates (the table of their URLs is shape.ts ENDPOINT_URLS). */
+export type RequestKind = "chat" | "completions" | "responses" | "embeddings" | "images" | "image-edits" | "image-variations" | "speech" | "transcriptions" | "translations" | "moderations";
+
+/** Endpoints billed per image, character, minute or media token rather than by a completion budget. */
+export const MEDIA_KINDS: ReadonlySet<RequestKind> = new Set(["images", "image-edits", "image-variations", "speech", "transcriptions", "translations", "moderations"]);
+
+/** Endpoints whose body is multipart/form-data (a file upload) on the wire. */
+export const MULTIPART_KINDS: ReadonlySet<RequestKind> = new Set(["image-edits", "image-variations", "transcriptions", "translations"]);
+
+/** Endpoints that generate no text completion (no max_tokens, no output budget). */
+export function hasCompletionBudget(kind: RequestKind): boolean {
+  return kind === "chat" || kind === "completions" || kind === "responses";
+}
 
 /** Parameter rules for one model family. */
 export interface ParameterRules {

@@ -12,8 +12,11 @@ import { z } from "zod";
 import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { BudgetLimits, Ledger } from "./budget.js";
-import type { RequestKind } from "./capabilities.js";
+import { MEDIA_KINDS, MULTIPART_KINDS, type RequestKind } from "./capabilities.js";
 import { readCapped } from "./body.js";
+import { ENDPOINT_URLS } from "./shape.js";
+import { measureFileFields, toFormData } from "./multipart.js";
+import { settleMediaResponse } from "./media-usage.js";
 import { ApiError, InvalidResponseError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
 import { Meter, readUsage, StreamMeter, StreamOverrunError, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
@@ -113,12 +116,27 @@ export interface Endpoint {
   create(body: Body, options?: CallOptions): Promise<Metered>;
 }
 
+/** A media endpoint: one call, JSON in (files as Blob, File or bytes for multipart endpoints), the API's answer out. */
+export type MediaEndpoint<T extends ApiJson = ApiJson> = (body: Body, options?: CallOptions) => Promise<Metered<T>>;
+
+/** What `audio.speech.create` returns: the audio bytes the API sent, and their content type. */
+export interface SpeechAudio {
+  data: Uint8Array;
+  contentType: string;
+}
+
 /** The client returned by {@link createClient}. */
 export interface TokcostClient extends BudgetReporter {
   chat: { completions: Endpoint };
   completions: Endpoint;
   responses: Endpoint;
   embeddings: Endpoint;
+  /** /images/generations, /images/edits (multipart), /images/variations (multipart). */
+  images: { generate: MediaEndpoint; edit: MediaEndpoint; createVariation: MediaEndpoint };
+  /** /audio/speech (returns the audio bytes), /audio/transcriptions and /audio/translations (multipart). */
+  audio: { speech: { create: MediaEndpoint<SpeechAudio> }; transcriptions: { create: MediaEndpoint }; translations: { create: MediaEndpoint } };
+  /** /moderations. */
+  moderations: { create: MediaEndpoint };
   /** Pre-flights a body with this client's pricing and budget, without sending it. */
   preflight(body: unknown): PreflightResult;
   /** The base URL in use. */
@@ -136,7 +154,8 @@ export function readEnv(name: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-const PATHS: Record<RequestKind, string> = { chat: "/chat/completions", completions: "/completions", responses: "/responses", embeddings: "/embeddings" };
+/** Paths under the base URL, from the one endpoint table (shape.ts). */
+const PATHS = Object.fromEntries(Object.entries(ENDPOINT_URLS).map(([kind, url]) => [kind, url.replace(/^\/v1/, "")])) as Record<RequestKind, string>;
 
 /** Signals for one attempt: the caller's signal and a timeout, told apart when they fire. */
 function attemptSignal(user: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; clear: () => void; clearTimer: () => void } {
@@ -250,8 +269,10 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     const apiKey = apiKeyNow();
     const secrets = [apiKey, ...urlSecrets, ...secretsOfHeaders(options.headers), ...secretsOfHeaders(callOptions.headers)];
     if (callOptions.signal?.aborted) throw new RequestAbortedError();
-    const estimate = preflight(body, { ...options.preflight, kind, pricing: meter.pricing });
-    const streaming = body.stream === true;
+    const multipart = MULTIPART_KINDS.has(kind);
+    const measured = multipart ? await measureFileFields(body) : body;
+    const estimate = preflight(measured, { ...options.preflight, kind, pricing: meter.pricing });
+    const streaming = body.stream === true && !MEDIA_KINDS.has(kind);
     const sent: Body = streaming && (kind === "chat" || kind === "completions") ? { ...body, stream_options: { ...(body.stream_options ?? {}), include_usage: true } } : body;
     const metered = await meter.open(estimate);
     const policy = { ...policyBase, maxRetries: callOptions.maxRetries ?? policyBase.maxRetries };
@@ -265,15 +286,16 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     let timeoutMs: number;
     const url = endpointUrl(baseURL, PATHS[kind]);
     const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: streaming ? "text/event-stream" : "application/json",
+      // multipart: fetch sets the content type with its boundary
+      ...(multipart ? {} : { "content-type": "application/json" }),
+      accept: streaming ? "text/event-stream" : kind === "speech" ? "*/*" : "application/json",
       ...options.headers,
       ...callOptions.headers,
       authorization: `Bearer ${apiKey}`,
     };
     if (options.organization) headers["openai-organization"] = options.organization;
     if (options.project) headers["openai-project"] = options.project;
-    const payload = JSON.stringify(sent);
+    const payload: string | FormData = multipart ? toFormData(sent) : JSON.stringify(sent);
     const doFetch = options.fetch ?? globalThis.fetch;
     let attempt = 0;
     try {
@@ -327,6 +349,35 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         }
         // A 200 was answered: from here on the call may have been billed, so whatever happens to
         // the body it is settled (at the worst case when the body cannot be read), never released.
+        if (MEDIA_KINDS.has(kind)) {
+          try {
+            const capped = await readCapped(response.body, maxResponseBytes);
+            if (capped.over) {
+              await metered.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read`);
+              throw new InvalidResponseError(`the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); it was not read and the call was settled at its worst case`, secrets);
+            }
+            const data = capped.bytes;
+            const record = await settleMediaResponse(metered, new Response(data as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers }), meter.pricing);
+            const report: CallReport = { id: metered.id, estimate, usage: null, record: record ?? (metered.record as CallRecord), attempts: attempt };
+            if (kind === "speech") return attach({ data, contentType: response.headers.get("content-type") ?? "" }, report);
+            const json = JSON.parse(new TextDecoder().decode(data)) as ApiJson;
+            if (typeof json !== "object" || json === null || Array.isArray(json)) throw new SyntaxError("not an object");
+            return attach(json, report);
+          } catch (error) {
+            if (error instanceof TokcostError) throw error;
+            const failure = callOptions.signal?.aborted
+              ? new RequestAbortedError()
+              : sig.timedOut()
+                ? new RequestTimeoutError(timeoutMs)
+                : error instanceof SyntaxError
+                  ? new ApiError(response.status, { message: "the API returned a response that is not a JSON object", type: null, param: null, code: null }, { attempts: attempt, secrets })
+                  : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
+            await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
+            throw failure;
+          } finally {
+            sig.clear();
+          }
+        }
         let text: string;
         try {
           const capped = await readCapped(response.body, maxResponseBytes);
@@ -373,11 +424,19 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     }) as Endpoint["create"],
   });
 
+  const media = (kind: RequestKind) => (body: Body, callOptions?: CallOptions): Promise<Metered> => {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return Promise.reject(new InvalidRequestError("Invalid request body: expected a JSON object.", { param: null }));
+    return call(kind, body, callOptions) as Promise<Metered>;
+  };
+
   return {
     chat: { completions: endpoint("chat") },
     completions: endpoint("completions"),
     responses: endpoint("responses"),
     embeddings: endpoint("embeddings"),
+    images: { generate: media("images"), edit: media("image-edits"), createVariation: media("image-variations") },
+    audio: { speech: { create: media("speech") as (body: Body, options?: CallOptions) => Promise<Metered<SpeechAudio>> }, transcriptions: { create: media("transcriptions") }, translations: { create: media("translations") } },
+    moderations: { create: media("moderations") },
     preflight: (body: unknown) => preflight(body, { ...options.preflight, pricing: meter.pricing, budget: meter.budget }),
     spent: () => meter.status().spent,
     remaining: () => meter.status().remaining,

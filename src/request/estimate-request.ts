@@ -7,12 +7,15 @@
  */
 import { InputError } from "../errors.js";
 import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
-import type { PricingTable } from "../pricing/table.js";
+import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
 import { reasoningTokensOf, reasoningWarnings, type Estimate } from "../estimate/estimate.js";
 import { getEncoding } from "../tokenizer/index.js";
-import { isReasoningModel, type RequestKind } from "./capabilities.js";
+import { isReasoningModel, MEDIA_KINDS, type RequestKind } from "./capabilities.js";
+import { estimateMedia, type MediaBreakdown, type MediaOptions } from "./estimate-media.js";
+import { DEFAULT_MODELS } from "./media-rules.js";
+import { UnknownModelError } from "../errors.js";
 import { CountState, chatFormatFor, countChatTokens, type ImageSizeOptions } from "./chat.js";
 import { COMPLETIONS_DEFAULT_MAX_TOKENS, type CompletionsRequest } from "./schemas/completions.js";
 import type { EmbeddingsRequest } from "./schemas/embeddings.js";
@@ -47,6 +50,8 @@ export interface RequestBreakdown {
   completionTokens: number;
   /** Tokens of the largest single prompt (what must fit in the context window with max_tokens). */
   largestPrompt: number;
+  /** Images, speech, transcription, moderation: what the call is billed in (absent for text endpoints). */
+  media?: MediaBreakdown;
 }
 
 /** The estimate of a request: the foundation's {@link Estimate} plus the endpoint and a breakdown. */
@@ -58,7 +63,7 @@ export interface RequestEstimate extends Estimate {
 }
 
 /** Options for {@link estimateRequest}. */
-export interface EstimateRequestOptions extends ImageSizeOptions {
+export interface EstimateRequestOptions extends ImageSizeOptions, MediaOptions {
   /** Pricing table (default: bundled). */
   table?: PricingTable;
   /** Model to use when the body has none (or to override it). */
@@ -291,7 +296,8 @@ function defaultParam(kind: RequestKind, model: string): string {
  */
 export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
   const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind, strict: options.strict });
-  const model = validated.body.model;
+  if (MEDIA_KINDS.has(validated.kind)) return estimateMediaRequest(validated, options);
+  const model = validated.body.model as string | undefined;
   // A Responses request may take its model from a stored prompt, which is not available offline.
   if (model === undefined) throw new InputError("the request names no model (its stored prompt supplies one): give the model to estimate it with (--model, or the model option)");
   const resolved = resolveModel(model, { table: options.table, encoding: options.encoding });
@@ -309,6 +315,8 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
     case "responses":
       counted = countResponsesRequest({ ...validated.body, model }, resolved, options);
       break;
+    default:
+      throw new InputError(`not a text request: ${validated.kind}`);
   }
   const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];
   // Undocumented fields are not counted; whether the API counts them is not known.
@@ -368,6 +376,49 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
       completionTokens,
       largestPrompt: counted.largestPrompt,
     },
+  };
+}
+
+/** A media model's entry and encoding: image, speech and per-minute models have no tokenizer of their own. */
+function resolveMediaModel(model: string, options: EstimateRequestOptions): ResolvedModel {
+  try {
+    return resolveModel(model, { table: options.table, encoding: options.encoding });
+  } catch (error) {
+    const entry = (options.table ?? bundledPricingTable()).match(model)?.entry;
+    if (!(error instanceof UnknownModelError) || !entry) throw error;
+    // Prompt text of these models (a whisper prompt, a dall-e prompt) is not billed per token.
+    return { id: model, entry, encoding: "o200k_base", exact: true, warnings: [] };
+  }
+}
+
+function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequestOptions): RequestEstimate {
+  const model = (validated.body.model as string | null | undefined) ?? DEFAULT_MODELS[validated.kind];
+  if (model === undefined) throw new InputError("the request names no model: give the model to estimate it with (--model, or the model option)");
+  const resolved = resolveMediaModel(model, options);
+  const counted = estimateMedia(validated, model, resolved, options);
+  const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];
+  if (!validated.body.model) warnings.push(`no model given: the API's default, ${model}`);
+  if (counted.cost.total === null && !counted.warnings.some((w) => /unknown|no per-image price|cannot be read/.test(w))) warnings.push(`${model} has no published price for this request in the table`);
+  const limits = limitsOf(resolved.entry);
+  const check = checkLimits(limits, counted.promptTokens, null, "input");
+  const exact = resolved.exact && counted.exact && !validated.notices.some((n) => n.code === "UNKNOWN_FIELD");
+  return {
+    model,
+    encoding: resolved.encoding,
+    exact,
+    promptTokens: counted.promptTokens,
+    maxTokens: null,
+    contextWindow: limits.contextWindow ?? null,
+    maxInputTokens: limits.maxInputTokens ?? null,
+    maxOutputTokens: limits.maxOutputTokens ?? null,
+    fits: check.fits,
+    room: null,
+    cost: counted.cost,
+    problems: check.problems.map((p) => p.message),
+    warnings,
+    kind: validated.kind,
+    maxTokensParam: null,
+    breakdown: { messages: counted.promptTokens - counted.media.imageInputTokens, tools: 0, toolChoice: 0, toolCalls: 0, toolResults: 0, images: counted.media.imageInputTokens, prompts: 1, choices: 0, completionTokens: counted.completionTokens, largestPrompt: counted.promptTokens, media: counted.media },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * guardFetch(): a fetch-compatible function for the official `openai` SDK (or any client that
- * takes a custom fetch). Every POST to /chat/completions, /completions, /responses or
- * /embeddings is pre-flighted and metered; everything else passes through untouched.
+ * takes a custom fetch). Every POST to an endpoint of the table in shape.ts (chat, completions,
+ * responses, embeddings, images, audio, moderations, legacy /engines/{engine}/…) is
+ * pre-flighted and metered; everything else passes through untouched.
  *
  *     const openai = new OpenAI({ fetch: guardFetch({ budget: { usd: 5 } }) });
  *
@@ -18,6 +19,10 @@ import type { RequestKind } from "./capabilities.js";
 import { Meter, readUsage, StreamMeter, StreamOverrunError, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { SseParser } from "./sse.js";
+import { MEDIA_KINDS } from "./capabilities.js";
+import { endpointOfUrl } from "./shape.js";
+import { measureFormData } from "./multipart.js";
+import { settleMediaResponse } from "./media-usage.js";
 
 /** Options of {@link guardFetch}. */
 export interface GuardFetchOptions extends MeterHooks {
@@ -121,23 +126,9 @@ export interface GuardedFetch extends BudgetReporter {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
-const ENDPOINTS: Array<[RegExp, RequestKind]> = [
-  [/\/chat\/completions\/?$/, "chat"],
-  [/\/completions\/?$/, "completions"],
-  [/\/responses\/?$/, "responses"],
-  [/\/embeddings\/?$/, "embeddings"],
-];
-
-/** The endpoint a URL posts to, if tokcost meters it. */
+/** The endpoint a URL posts to, if tokcost meters it (the one endpoint table: shape.ts). */
 export function endpointOf(url: string): RequestKind | undefined {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = url.split("?")[0];
-  }
-  for (const [pattern, kind] of ENDPOINTS) if (pattern.test(path)) return kind;
-  return undefined;
+  return endpointOfUrl(url)?.kind;
 }
 
 /** The OpenAI-shaped error response a refusal returns. */
@@ -254,15 +245,19 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     const doFetch = options.fetch ?? globalThis.fetch;
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    const kind = method === "POST" ? endpointOf(url) : undefined;
+    const endpoint = method === "POST" ? endpointOfUrl(url) : undefined;
+    const kind = endpoint?.kind;
     if (!kind) return doFetch(input, init);
     const given = init?.body !== undefined && init.body !== null ? init.body : undefined;
     if (given === undefined && !(input instanceof Request && input.body)) return doFetch(input, init); // no body: nothing the API bills
+    // Multipart uploads (image edits, transcriptions): the FormData's fields, files measured (multipart.ts).
+    const form = typeof FormData !== "undefined" && given instanceof FormData ? given : undefined;
     let sendInit: RequestInit | undefined = init;
     let sendInput: string | URL | Request = input;
     let reading: BodyReading;
     try {
-      if (given !== undefined) {
+      if (form) reading = { text: JSON.stringify(await measureFormData(form)) };
+      else if (given !== undefined) {
         reading = await readBody(given, maxRequestBytes);
         // a one-shot stream that was read is sent as what was read
         if (reading.replacement !== undefined) sendInit = { ...init, body: reading.replacement };
@@ -284,6 +279,8 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
         unmeasured = "text that is not JSON";
       }
     } else unmeasured = reading.unreadable;
+    // A legacy /engines/{engine}/… path names the model.
+    if (endpoint?.model && body && typeof body === "object" && body.model === undefined) body = { ...body, model: endpoint.model };
     let call: MeteredCall;
     try {
       if (unmeasured !== undefined) call = await openUnmeasured(unmeasured, kind);
@@ -330,6 +327,10 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     }
     if (!response.ok) {
       await call.release();
+      return response;
+    }
+    if (MEDIA_KINDS.has(kind)) {
+      await settleMediaResponse(call, response, meter.pricing);
       return response;
     }
     const type = response.headers.get("content-type") ?? "";

@@ -196,7 +196,7 @@ export class MeteredCall {
    * Usage that cannot be priced settles at the reserved worst case, with a warning: a call that
    * was answered is always settled, never left holding its reservation.
    */
-  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = [], marks: { overrun?: boolean } = {}): Promise<CallRecord | undefined> {
+  async settle(usage: UsageTokens, source: ActualSpend["source"] = "usage", warnings: readonly string[] = [], marks: { overrun?: boolean; usd?: number | null } = {}): Promise<CallRecord | undefined> {
     if (this.done) return undefined;
     this.done = true;
     const notes = [...warnings];
@@ -208,8 +208,9 @@ export class MeteredCall {
     }
     let actual: ActualSpend;
     try {
-      // at the reservation: the reserved USD (an unmeasured body's worst case has no model to price)
-      const usd = source === "reserved" && this.reservation.amount.usd > 0 ? this.reservation.amount.usd : this.meter.priceUsage(this.estimate.model, usage);
+      // `marks.usd` is given for calls not billed per text token (images, audio: media-usage.ts);
+      // at the reservation: the reserved USD (an unmeasured body's worst case has no model to price).
+      const usd = marks.usd !== undefined ? marks.usd : source === "reserved" && this.reservation.amount.usd > 0 ? this.reservation.amount.usd : this.meter.priceUsage(this.estimate.model, usage);
       actual = { ...usage, usd, source };
     } catch (error) {
       notes.push(`the usage could not be priced (${(error as Error).message}); settled at the reserved worst case`);

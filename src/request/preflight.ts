@@ -8,6 +8,7 @@ import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { roomAdvice } from "../estimate/limits.js";
 import { estimateRequest, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
+import { MEDIA_KINDS } from "./capabilities.js";
 import { parseBudgetLimits, type Budget, type BudgetLimits, type Spend } from "./budget.js";
 
 /** The most a call can cost: what a budget reserves before sending it. */
@@ -53,6 +54,7 @@ export function worstCaseOf(estimate: RequestEstimate, table: PricingTable = bun
   let completionTokens: number;
   let assumedRoom = false;
   if (estimate.kind === "embeddings") completionTokens = 0;
+  else if (MEDIA_KINDS.has(estimate.kind)) completionTokens = breakdown.completionTokens;
   else if (estimate.maxTokens !== null) completionTokens = breakdown.completionTokens;
   else if (estimate.room !== null) {
     completionTokens = estimate.room * Math.max(1, breakdown.choices) * Math.max(1, breakdown.prompts);
@@ -62,7 +64,7 @@ export function worstCaseOf(estimate: RequestEstimate, table: PricingTable = bun
   let usd: number | null = null;
   if (Number.isFinite(completionTokens)) {
     const entry = table.match(estimate.model)?.entry;
-    if (estimate.maxTokens !== null || estimate.kind === "embeddings") usd = estimate.cost.total;
+    if (estimate.maxTokens !== null || estimate.kind === "embeddings" || MEDIA_KINDS.has(estimate.kind)) usd = estimate.cost.total;
     else if (entry) usd = costOf(entry, { inputTokens: estimate.promptTokens, outputTokens: completionTokens }).total;
   }
   return { completionTokens, tokens, usd, assumedRoom };
@@ -103,6 +105,10 @@ export function assertBoundable(estimate: RequestEstimate, worst: WorstCase, lim
   if ((limits.usd !== undefined || limits.tokens !== undefined) && !Number.isFinite(worst.completionTokens)) {
     throw new BudgetExceededError(`cannot bound the cost of this call under a budget: ${estimate.model} publishes no output limit and the request sets no ${param}; set ${param}`, { reason: "unbounded", model: estimate.model });
   }
+  if (limits.usd !== undefined && worst.usd === null && MEDIA_KINDS.has(estimate.kind)) {
+    const why = estimate.warnings.find((w) => /duration|unknown|no per-image price|not priced/.test(w));
+    throw new BudgetExceededError(`cannot enforce a USD budget: the cost of this ${estimate.kind} call on ${estimate.model} is unknown${why ? ` (${why})` : ""}; give what it needs (audioMinutes for audio tokcost cannot read) or use a token budget`, { reason: "unpriced", model: estimate.model });
+  }
   if (limits.usd !== undefined && worst.usd === null) {
     throw new BudgetExceededError(`cannot enforce a USD budget: ${estimate.model} has no published price in the pricing table; add it with a pricing file or use a token budget`, { reason: "unpriced", model: estimate.model });
   }
@@ -138,7 +144,7 @@ export function preflight(body: unknown, options: PreflightOptions = {}): Prefli
     const amount = reservationOf(worstCase);
     const left = isBudget(budget) ? budget.status().remaining : { usd: limits.usd ?? null, tokens: limits.tokens ?? null };
     if (left.usd !== null && amount.usd > left.usd + 1e-11) {
-      throw new BudgetExceededError(`budget exceeded: this call may cost up to $${amount.usd.toPrecision(3)} on ${estimate.model}, but the budget has $${left.usd.toPrecision(3)} left; lower ${estimate.maxTokensParam ?? "max_tokens"} or raise the budget`, { requestedUsd: amount.usd, remainingUsd: left.usd });
+      throw new BudgetExceededError(`budget exceeded: this call may cost up to $${amount.usd.toPrecision(3)} on ${estimate.model}, but the budget has $${left.usd.toPrecision(3)} left; lower ${estimate.maxTokensParam ?? (MEDIA_KINDS.has(estimate.kind) ? "n, size or quality" : "max_tokens")} or raise the budget`, { requestedUsd: amount.usd, remainingUsd: left.usd });
     }
     if (left.tokens !== null && amount.tokens > left.tokens) {
       throw new BudgetExceededError(`budget exceeded: this call may use up to ${amount.tokens} tokens on ${estimate.model}, but the budget has ${left.tokens} tokens left; lower ${estimate.maxTokensParam ?? "max_tokens"} or raise the budget`, { requestedTokens: amount.tokens, remainingTokens: left.tokens });

@@ -14,6 +14,24 @@ import { chatRequestSchema, type ChatRequest } from "./schemas/chat.js";
 import { completionsRequestSchema, type CompletionsRequest } from "./schemas/completions.js";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "./schemas/embeddings.js";
 import { responsesRequestSchema, type ResponsesRequest } from "./schemas/responses.js";
+import {
+  imageEditRequestSchema,
+  imageGenerationRequestSchema,
+  imageVariationRequestSchema,
+  moderationRequestSchema,
+  speechRequestSchema,
+  transcriptionRequestSchema,
+  translationRequestSchema,
+  type ImageEditRequest,
+  type ImageGenerationRequest,
+  type ImageVariationRequest,
+  type ModerationRequest,
+  type SpeechRequest,
+  type TranscriptionRequest,
+  type TranslationRequest,
+} from "./schemas/media.js";
+import { MEDIA_KINDS } from "./capabilities.js";
+import { imageModelRules, DEFAULT_MODELS } from "./media-rules.js";
 
 export type { RequestKind } from "./capabilities.js";
 
@@ -35,6 +53,13 @@ export type ValidatedRequest = (
   | { kind: "completions"; body: CompletionsRequest }
   | { kind: "responses"; body: ResponsesRequest }
   | { kind: "embeddings"; body: EmbeddingsRequest }
+  | { kind: "images"; body: ImageGenerationRequest }
+  | { kind: "image-edits"; body: ImageEditRequest }
+  | { kind: "image-variations"; body: ImageVariationRequest }
+  | { kind: "speech"; body: SpeechRequest }
+  | { kind: "transcriptions"; body: TranscriptionRequest }
+  | { kind: "translations"; body: TranslationRequest }
+  | { kind: "moderations"; body: ModerationRequest }
 ) & {
   /** Accepted, but worth knowing (e.g. nested fields the API does not document). */
   notices: RequestNotice[];
@@ -59,9 +84,19 @@ const SCHEMAS = {
   completions: completionsRequestSchema,
   responses: responsesRequestSchema,
   embeddings: embeddingsRequestSchema,
+  images: imageGenerationRequestSchema,
+  "image-edits": imageEditRequestSchema,
+  "image-variations": imageVariationRequestSchema,
+  speech: speechRequestSchema,
+  transcriptions: transcriptionRequestSchema,
+  translations: translationRequestSchema,
+  moderations: moderationRequestSchema,
 } as const satisfies Record<RequestKind, z.ZodType>;
 
-export { ENDPOINT_URLS, kindOfUrl, detectRequestKind } from "./shape.js";
+export { ENDPOINT_URLS, kindOfUrl, endpointOfUrl, detectRequestKind, type UrlEndpoint } from "./shape.js";
+
+/** Endpoints that answer an unknown top-level parameter in the current wording ("Unknown parameter: 'quality'." — recorded 400 on /v1/images/generations, traceloop/openllmetry, test/conformance). */
+const currentWording = new Set<z.ZodType>([imageGenerationRequestSchema, imageEditRequestSchema, imageVariationRequestSchema, speechRequestSchema, transcriptionRequestSchema, translationRequestSchema, moderationRequestSchema]);
 
 /** Formats a path in the API's notation: `messages[2].content`. */
 export function formatParam(path: ReadonlyArray<PropertyKey>): string {
@@ -133,6 +168,7 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
       const key = issue.keys[0];
       const suggestion = closestMatches(key, knownKeys(schema, body, issue.path), 1)[0];
       const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+      if (issue.path.length === 0 && currentWording.has(schema)) return new InvalidRequestError(`Unknown parameter: '${key}'.${hint}`, { param: key, suggestion });
       if (issue.path.length === 0) return new InvalidRequestError(`Unrecognized request argument supplied: ${key}${hint}`, { param: key, suggestion });
       const full = `${param}.${key}`;
       return new InvalidRequestError(`Unknown parameter: '${full}'.${hint}`, { param: full, suggestion });
@@ -223,6 +259,39 @@ function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model
 }
 
 /**
+ * The per-model rules of the media endpoints (media-rules.ts), in the API's words: dall-e-3
+ * makes one image per request, each image model offers its own sizes, variations are dall-e-2's.
+ * Only what the API is known to refuse is refused.
+ */
+function checkMediaRules(kind: RequestKind, body: Record<string, unknown>, model: string | undefined): void {
+  if (kind !== "images" && kind !== "image-edits" && kind !== "image-variations") return;
+  if (model === undefined) return;
+  if (kind === "image-variations" && !/^dall-e-2($|-)/i.test(model)) {
+    // Variations are offered for dall-e-2 only (API reference, images/createVariation).
+    throw new InvalidRequestError(`Invalid value: '${model}'. Supported values are: 'dall-e-2'.`, { param: "model", details: { code: "unsupported_value", model } });
+  }
+  const rules = imageModelRules(model);
+  if (!rules) return;
+  const n = typeof body.n === "number" ? body.n : 1;
+  if (n > rules.maxImages) {
+    // dall-e-3: one image per request (API reference: "For dall-e-3, only n=1 is supported").
+    throw new InvalidRequestError(`Invalid 'n': integer above maximum value. Expected a value <= ${rules.maxImages}, but got ${n} instead. (${model} makes ${rules.maxImages === 1 ? "one image" : `at most ${rules.maxImages} images`} per request)`, { param: "n", details: { code: "invalid_value", model } });
+  }
+  const size = typeof body.size === "string" ? body.size : undefined;
+  if (size !== undefined && rules.sizes && !rules.sizes.includes(size)) {
+    // "The size is not supported by this model." (code invalid_size: redevrx/chat_gpt_sdk#93, dall-e-3 with 256x256).
+    throw new InvalidRequestError(`The size is not supported by this model. (${model} offers ${rules.sizes.join(", ")})`, { param: "size", details: { code: "invalid_size", model } });
+  }
+  const quality = typeof body.quality === "string" ? body.quality : undefined;
+  if (quality !== undefined && rules.qualities && !rules.qualities.includes(quality)) {
+    throw new InvalidRequestError(`Invalid value: '${quality}'. Supported values are: ${listValues(rules.qualities)}.`, { param: "quality", details: { code: "invalid_value", model } });
+  }
+  if (typeof body.prompt === "string" && rules.maxPromptChars !== undefined && body.prompt.length > rules.maxPromptChars) {
+    throw new InvalidRequestError(`Invalid 'prompt': string too long. Expected a string with maximum length ${rules.maxPromptChars}, but got a string with length ${body.prompt.length} instead.`, { param: "prompt", details: { model } });
+  }
+}
+
+/**
  * Parses `value` with `schema`, throwing the first problem as an {@link InvalidRequestError} in
  * the API's wording (used for request bodies and for fine-tuning examples).
  */
@@ -248,13 +317,14 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   const input = options.model !== undefined && (body.model === undefined || typeof body.model === "string") ? { ...body, model: options.model } : body;
   const kind = options.kind ?? detectRequestKind(input);
   if (!kind) {
-    throw new InvalidRequestError("Cannot tell which endpoint this request is for: expected 'messages' (chat completions), 'prompt' (completions) or 'input' (responses, embeddings).", { param: null });
+    throw new InvalidRequestError("Cannot tell which endpoint this request is for: expected 'messages' (chat completions), 'prompt' (completions, images), 'input' (responses, embeddings, moderations, speech with 'voice') or 'file' (transcriptions).", { param: null });
   }
   const schema = SCHEMAS[kind];
   const result = schema.safeParse(input);
   if (!result.success) throw toRequestError(result.error.issues, input, schema);
-  const model = (result.data as { model?: string }).model;
-  if (model !== undefined) checkModelRules(kind, input, model);
+  const model = (result.data as { model?: string | null }).model ?? undefined;
+  if (MEDIA_KINDS.has(kind)) checkMediaRules(kind, input, model ?? DEFAULT_MODELS[kind]);
+  else if (model !== undefined) checkModelRules(kind, input, model);
   checkApiRules(kind, input, model);
   const notices = unknownFieldNotices(schema, input, options.strict === true);
   return { kind, body: result.data, notices } as ValidatedRequest;

@@ -10,6 +10,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { estimateRequest } from "../../src/request/estimate-request.js";
+import { kindOfUrl } from "../../src/request/shape.js";
+import { MEDIA_KINDS, type RequestKind } from "../../src/request/capabilities.js";
+import { measureFormData } from "../../src/request/multipart.js";
 
 /** A recorded request. */
 export interface RecordedRequest {
@@ -113,12 +116,20 @@ export class FakeOpenAIServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString("utf8");
     let body: any = undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = text;
+    const contentType = String(req.headers["content-type"] ?? "");
+    if (contentType.startsWith("multipart/form-data")) {
+      // Multipart uploads (image edits, transcriptions): parsed with the platform's own parser, files as { name, type, bytes }.
+      const form = await new Request("http://fake.local/", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
+      body = await measureFormData(form);
+    } else {
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
     }
     const path = (req.url ?? "/").split("?")[0];
     const recorded: RecordedRequest = { method: req.method ?? "GET", path, headers: req.headers, body };
@@ -139,6 +150,8 @@ export class FakeOpenAIServer {
       return this.json(res, 401, { error: { message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     }
     if (req.method === "GET" && path === "/v1/models") return this.json(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1721172741, owned_by: "system" }] });
+    const mediaKind = kindOfUrl(path);
+    if (req.method === "POST" && mediaKind && MEDIA_KINDS.has(mediaKind)) return this.media(res, mediaKind, body);
     const kind = ({ "/v1/chat/completions": "chat", "/v1/completions": "completions", "/v1/responses": "responses", "/v1/embeddings": "embeddings" } as const)[path];
     if (!kind || req.method !== "POST") return this.json(res, 404, { error: { message: `Invalid URL (${req.method} ${path})`, type: "invalid_request_error", param: null, code: null } });
 
@@ -184,6 +197,42 @@ export class FakeOpenAIServer {
       return this.json(res, 200, { object: "list", data: inputs.map((_: unknown, index: number) => ({ object: "embedding", index, embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array([0.0023, -0.0093, 0.0158]).buffer).toString("base64") : [0.0023, -0.0093, 0.0158] })), model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
     }
     return this.json(res, 200, this.responseObject(id, model, created, words.join(""), usageResponses, "completed"));
+  }
+
+  /**
+   * Images, speech, transcription and moderation, answered as the API does: gpt-image usage
+   * (text and image input tokens, output image tokens), dall-e without usage, speech as audio
+   * bytes, whisper usage as `{ type: "duration", seconds }` (from the WAV header), token
+   * transcription models with token usage, moderations without usage.
+   */
+  private media(res: ServerResponse, kind: RequestKind, body: any): void {
+    let e: ReturnType<typeof estimateRequest>;
+    try {
+      e = estimateRequest(body, { kind });
+    } catch (error) {
+      return this.json(res, 400, { error: { message: (error as Error).message, type: "invalid_request_error", param: (error as { param?: string }).param ?? null, code: null } });
+    }
+    this.completed += 1;
+    const created = 1_763_000_000;
+    const n = typeof body.n === "number" ? body.n : 1;
+    if (kind === "images" || kind === "image-edits" || kind === "image-variations") {
+      const data = Array.from({ length: n }, () => (e.model.startsWith("gpt-image") ? { b64_json: "iVBORw0KGgo=" } : { url: "https://images.example/x.png", revised_prompt: body.prompt ?? null }));
+      if (!e.model.startsWith("gpt-image")) return this.json(res, 200, { created, data });
+      const image = e.breakdown.images;
+      const textTokens = e.promptTokens - image;
+      return this.json(res, 200, { created, data, usage: { input_tokens: e.promptTokens, input_tokens_details: { image_tokens: image, text_tokens: textTokens }, output_tokens: e.breakdown.completionTokens, output_tokens_details: { image_tokens: e.breakdown.completionTokens, text_tokens: 0 }, total_tokens: e.promptTokens + e.breakdown.completionTokens } });
+    }
+    if (kind === "speech") {
+      res.writeHead(200, { "content-type": "audio/mpeg", "x-request-id": `req_${this.requests.length}` });
+      res.end(Buffer.from([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]));
+      return;
+    }
+    if (kind === "transcriptions" || kind === "translations") {
+      const minutes = e.breakdown.media?.quantity ?? 0;
+      if (body.model === "whisper-1") return this.json(res, 200, { text: "ok ok ok", usage: { type: "duration", seconds: Math.ceil(minutes * 60) } });
+      return this.json(res, 200, { text: "ok ok ok", usage: { type: "tokens", input_tokens: 17 + e.promptTokens, input_token_details: { text_tokens: e.promptTokens, audio_tokens: 17 }, output_tokens: 3, total_tokens: 20 + e.promptTokens } });
+    }
+    return this.json(res, 200, { id: "modr-fake", model: e.model, results: [{ flagged: false, categories: {}, category_scores: {} }] });
   }
 
   private responseObject(id: string, model: string, created: number, text: string, usage: unknown, status: string) {

@@ -46,6 +46,8 @@ export interface RequestFlags {
   calibration?: Calibration;
   /** --remote-count: how to reach the vendors' count endpoints (request bodies and --chat text). */
   remote?: RemoteCountOptions;
+  /** --minutes: audio length for transcription requests whose file cannot be read. */
+  minutes?: number;
 }
 
 type Format = "table" | "json" | "markdown" | "csv";
@@ -314,7 +316,7 @@ export async function estimateRequestFiles(
       stdinHandled = true;
       try {
         const models = flags.model ?? [];
-        const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote };
+        const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote, audioMinutes: flags.minutes };
         if (body) results.push(withBudgetNote(requestResult("<stdin>", models.length ? await Promise.all(models.map((model) => estimateRequestBody(body, { ...options, model }))) : [await estimateRequestBody(body, options)]), flags));
         else results.push(await chatResult("<stdin>", text, flags, table));
       } catch (error) {
@@ -350,7 +352,7 @@ export async function estimateRequestFiles(
 async function estimateOne(path: string, kind: "request" | "requests" | "batch" | "fine-tune" | "chat", flags: RequestFlags, table: PricingTable): Promise<RequestFileResult> {
   const models = flags.model ?? [];
   if (kind === "request") {
-    const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote };
+    const options = { ...flags.billing, table, imageSize: flags.imageSize, strict: flags.strict, encoding: flags.encoding, calibration: flags.calibration, remote: flags.remote, audioMinutes: flags.minutes };
     const estimates = models.length ? await Promise.all(models.map((model) => estimateRequestFile(path, { ...options, model }))) : [await estimateRequestFile(path, options)];
     return withBudgetNote(requestResult(path, estimates), flags);
   } else if (kind === "chat") {

@@ -92,6 +92,8 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
       // OpenAI bills these per audio token and publishes no tokens-per-minute rate: tokcost will not guess one.
       throw new UsageError(`${perAudioToken.id} is billed per audio token (${formatPerMillion(perAudioToken.pricing.audioInput)}/1M), and OpenAI publishes no audio tokens per minute, so minutes cannot be priced; price the usage.input_token_details.audio_tokens of a real call with costOf(model, { audioInputTokens })`);
     }
+    // --minutes without -m: the length of the audio a transcription request file refers to.
+    if (entries.length === 0 && flags.minutes !== undefined && flags.images === undefined && flags.quality === undefined && flags.size === undefined) return false;
     if (flags.images !== undefined || flags.minutes !== undefined || flags.quality !== undefined || flags.size !== undefined) {
       throw new UsageError("--images, --size, --quality and --minutes apply to image and per-minute transcription models (e.g. -m dall-e-3, -m whisper-1)");
     }
