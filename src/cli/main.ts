@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   truncate: async () => (await import("./commands/truncate.js")).registerTruncate,
   pricing: async () => (await import("./commands/pricing.js")).registerPricing,
   calibrate: async () => (await import("./commands/calibrate.js")).registerCalibrate,
+  serve: async () => (await import("./commands/serve.js")).registerServe,
 };
 
 /**
