@@ -36,6 +36,6 @@ export default tseslint.config(
   },
   {
     files: ["test/**/*.ts", "bench/**/*.js", "scripts/**/*.mjs", "bin/**/*.js"],
-    rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-unused-vars": "off", "no-useless-assignment": "off" },
+    rules: { "@typescript-eslint/no-explicit-any": "off", "@typescript-eslint/no-unused-vars": "off", "no-useless-assignment": "off", "preserve-caught-error": "off" },
   },
 );

@@ -193,7 +193,7 @@ describe("tokcost count", () => {
     const json = JSON.parse(runCli(["count", f("hello.txt"), "-m", "claude-sonnet-4-5", "--json"]).stdout);
     expect(json).toMatchObject({ model: "claude-sonnet-4-5", encoding: "o200k_base", exact: false });
     expect(json.files[0].tokens).toBe(o200k.encode("Hello, world! This is a prompt.\n").length);
-    const human = runCli(["count", f("hello.txt"), "-m", "claude-sonnet-4-5"]);
+    const human = runCli(["count", f("hello.txt"), "-m", "claude-sonnet-4-5", "--format", "table"]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`≈${json.files[0].tokens}\\s+32\\s+.*hello\\.txt`));
     expect(human.stderr).toMatch(/does not publish claude-sonnet-4-5's tokenizer/);

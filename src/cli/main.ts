@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   truncate: async () => (await import("./commands/truncate.js")).registerTruncate,
   pricing: async () => (await import("./commands/pricing.js")).registerPricing,
   calibrate: async () => (await import("./commands/calibrate.js")).registerCalibrate,
+  serve: async () => (await import("./commands/serve.js")).registerServe,
 };
 
 /**
@@ -47,20 +48,29 @@ function commandsFor(argv: readonly string[]): string[] {
   return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
 }
 
+/**
+ * Commander's own usage errors ("unknown option", with its "(Did you mean …?)" suggestion) as
+ * one tokcost line: "tokcost: unknown command 'cuont'; did you mean count? (see tokcost --help)".
+ */
+function usageLine(help: string): (text: string, write: (s: string) => void) => void {
+  return (text, write) => {
+    const lines = text.replace(/^error: /, "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const suggestion = lines.slice(1).map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find(Boolean);
+    const rest = lines.slice(1).filter((l) => !/^\(Did you mean/.test(l));
+    write(`tokcost: ${[lines[0], ...rest].join(" ")}${suggestion ? `; did you mean ${suggestion}?` : ""} (see ${help})\n`);
+  };
+}
+
 /** Builds the program with all commands, or only `only` (exported for tests and embedding). */
 export async function buildProgram(context: CommandContext, only: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
   const program = new Command("tokcost")
     .description("Exact OpenAI token counts, context-window fit and cost — before you send the request.")
     .version(version(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({
-      // Commander's own usage errors ("unknown option") become one tokcost line.
-      outputError: (text, write) => write(`tokcost: ${text.replace(/^error: /, "").trimEnd()}\n`),
-    });
+    .configureOutput({ outputError: usageLine("tokcost --help") });
   const registers = await Promise.all(only.map((name) => COMMANDS[name]()));
   for (const register of registers) register(program, context);
-  for (const command of program.commands) command.exitOverride().showHelpAfterError(`(run "tokcost ${command.name()} --help" for usage)`);
+  for (const command of program.commands) command.exitOverride().configureOutput({ outputError: usageLine(`tokcost ${command.name()} --help`) });
   return program;
 }
 

@@ -10,7 +10,11 @@ import { terminalSafe } from "../util/text.js";
  * Inputs from positional args: files, `-` for stdin, or stdin when nothing is given and it is
  * piped.
  */
-export async function inputsFrom(paths: readonly string[]): Promise<InputSource[]> {
+export async function inputsFrom(paths: readonly string[], text?: string): Promise<InputSource[]> {
+  if (text !== undefined) {
+    if (paths.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
+    return [{ name: "<text>", bytes: new TextEncoder().encode(text) }];
+  }
   if (paths.length === 0) {
     if (process.stdin.isTTY) throw new UsageError("no input: pass one or more files, or pipe text on stdin (e.g. cat prompt.txt | tokcost estimate -m gpt-4o)");
     return [{ name: "<stdin>", bytes: await readAll(process.stdin) }];
@@ -34,6 +38,16 @@ export function readsStdin(paths: readonly string[]): boolean {
 /** The pricing table for `--pricing` (and `TOKCOST_PRICING`). */
 export function pricingFrom(flag: string | undefined): Promise<PricingTable> {
   return loadPricingTable([process.env.TOKCOST_PRICING, flag]);
+}
+
+/** Output formats of the commands that print results (`--format`). */
+export const OUTPUT_FORMATS = ["table", "json", "csv", "tsv"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Tab-separated values: one header line, tabs and line breaks inside a field escaped (\t, \n, \\). */
+export function renderTsv(head: string[], rows: (string | number | boolean | null)[][]): string {
+  const cell = (value: string | number | boolean | null) => (value === null ? "" : String(value).replace(/[\\\t\n\r]/g, (c) => (c === "\t" ? "\\t" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\\\")));
+  return [head, ...rows].map((row) => row.map(cell).join("\t")).join("\n");
 }
 
 /** Writes warnings once each to stderr. */

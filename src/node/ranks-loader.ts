@@ -15,11 +15,8 @@ import type { RankModule } from "../tokenizer/ranks.js";
 const require = createRequire(import.meta.url);
 let installed = false;
 
-/**
- * Sources whose rank data is byte-for-byte another's (gpt2 is r50k_base): the build writes one
- * file for both when their installed data is identical, which the fingerprint check confirms.
- */
-export const RANK_FILE_ALIASES: Readonly<Partial<Record<RankSource, RankSource>>> = { gpt2: "r50k_base" };
+import { RANK_FILE_ALIASES } from "../tokenizer/registry.js";
+export { RANK_FILE_ALIASES };
 
 /** Directory of the binary rank tables (dist/ranks, next to dist/src). */
 export function rankFileUrl(source: RankSource): URL {

@@ -95,6 +95,24 @@ function spec(name: EncodingName, family: PatternFamily, source: RankSource, spe
   return { name, family, specialTokens, loadRanks: loadRanks(source) };
 }
 
+/** The rank data each encoding is built from. */
+/**
+ * Rank sources whose data is byte-for-byte another's (gpt2 is r50k_base): the build writes one
+ * binary file for both when the installed data is identical (scripts/build-ranks.mjs), and
+ * loaders fall back to the alias's file.
+ */
+export const RANK_FILE_ALIASES: Readonly<Partial<Record<RankSource, RankSource>>> = { gpt2: "r50k_base" };
+
+export const ENCODING_RANK_SOURCE: Readonly<Record<EncodingName, RankSource>> = {
+  gpt2: "gpt2",
+  r50k_base: "r50k_base",
+  p50k_base: "p50k_base",
+  p50k_edit: "p50k_base",
+  cl100k_base: "cl100k_base",
+  o200k_base: "o200k_base",
+  o200k_harmony: "o200k_base",
+};
+
 const SPECS: Record<EncodingName, () => EncodingSpec> = {
   gpt2: () => spec("gpt2", "r50k", "gpt2", { "<|endoftext|>": 50256 }),
   r50k_base: () => spec("r50k_base", "r50k", "r50k_base", { "<|endoftext|>": 50256 }),

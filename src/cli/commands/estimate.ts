@@ -10,6 +10,7 @@ import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } f
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
+import { UsageError } from "../../errors.js";
 import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
@@ -33,6 +34,7 @@ interface EstimateFlags extends UnitFlags {
   remoteCount?: boolean;
   remoteTimeout?: number;
   calibration?: string;
+  text?: string;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -46,6 +48,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .option("--format <format>", "table, json, markdown or csv", parseChoice("--format", FORMATS), "table")
     .option("--json", "same as --format json")
+    .option("--text <text>", "estimate this text instead of files")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--chat", "treat each plain text file as one user message of a chat request")
@@ -55,7 +58,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
     .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
-    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
+    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text \"Summarise this in one line\" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
     .action(async (files: string[], flags: EstimateFlags) => {
       const format: Format = flags.json ? "json" : flags.format;
@@ -66,9 +69,10 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       const { calibration, remote } = await countingFrom(flags);
       // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
       const { calibration: _file, ...requestFlags } = flags;
-      const requests = await estimateRequests(files, { ...requestFlags, billing, calibration, remote }, table);
+      if (flags.text !== undefined && files.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
+      const requests = flags.text !== undefined ? { results: [], remaining: [], handledAll: false, inputs: undefined } : await estimateRequests(files, { ...requestFlags, billing, calibration, remote }, table);
       const onlyRequests = requests.handledAll;
-      const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining)));
+      const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining, flags.text)));
       const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
         models: flags.model,
         maxTokens: flags.maxTokens ?? null,

@@ -8,9 +8,15 @@ import { pricingFrom, printWarnings } from "../shared.js";
 import { collectList } from "../options.js";
 import { effectiveStatus, pricingUnitOf, stalePricingNotice } from "../../pricing/cost.js";
 import { UsageError } from "../../errors.js";
+import { EXIT } from "../render-error.js";
+import { closestMatches } from "../../util/suggest.js";
+import { parseChoice } from "../options.js";
+import { renderCsv } from "../format.js";
+import { OUTPUT_FORMATS, renderTsv, type OutputFormat } from "../shared.js";
 
 interface ModelsFlags {
   json?: boolean;
+  format?: OutputFormat;
   pricing?: string;
   provider?: string[];
   mode?: string[];
@@ -41,17 +47,20 @@ export function matchesFilter(entry: ModelEntry, filter: string | undefined): bo
   return entry.id.toLowerCase().includes(needle) || (entry.aliases ?? []).some((a) => a.toLowerCase().includes(needle)) || entry.provider.toLowerCase() === needle;
 }
 
-export function registerModels(program: Command, _context: CommandContext): void {
+export function registerModels(program: Command, context: CommandContext): void {
   program
     .command("models")
     .description("list models: context window, max output, prices per 1M tokens, encoding, status")
     .argument("[filter]", "substring of a model id or alias, or a provider name")
-    .option("--json", "JSON output: { asOf, models: [...] } with the table's fields")
+    .option("--format <format>", "table, json, csv or tsv", parseChoice("--format", OUTPUT_FORMATS), "table")
+    .option("--json", "same as --format json: { asOf, models: [...] } with the table's fields")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .option("--provider <name>", "only these providers (repeat or comma-separate): openai, anthropic, google, mistral, deepseek, xai, cohere, …", collectList)
     .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
     .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
+    .addHelpText("after", "\nExit codes: 0 models listed, 1 none match, 2 bad usage.\nExamples:\n  tokcost models gpt-4.1\n  tokcost models --provider anthropic --status active\n  tokcost models --mode embedding --format csv > embeddings.csv")
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
+      const format: OutputFormat = flags.json ? "json" : (flags.format ?? "table");
       for (const s of flags.status ?? []) if (!STATUSES.includes(s)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${s}"`);
       const table = await pricingFrom(flags.pricing);
       const today = new Date();
@@ -68,8 +77,22 @@ export function registerModels(program: Command, _context: CommandContext): void
         .filter((m) => !providers || providers.includes(m.provider.toLowerCase()))
         .filter((m) => !flags.mode || flags.mode.includes(m.mode))
         .filter((m) => !flags.status || flags.status.includes(effectiveStatus(m.status, today).state)).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
-      if (flags.json) {
+      if (models.length === 0) {
+        // Nothing to list is a failed lookup (exit 1), with where to look instead.
+        const near = filter ? closestMatches(filter, table.list().flatMap((m) => [m.id, ...(m.aliases ?? [])]), 3) : [];
+        process.stderr.write(`tokcost: no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}; ${near.length ? `did you mean ${near.map(escapeControl).join(", ")}? ` : ""}try a shorter part of the id, a provider (--provider openai) or "tokcost models" to list all\n`);
+        context.setExitCode(EXIT.limit);
+        return;
+      }
+      if (format === "json") {
         process.stdout.write(JSON.stringify({ asOf: table.asOf, models }, null, 2) + "\n");
+        return;
+      }
+      if (format === "csv" || format === "tsv") {
+        const head = ["id", "provider", "mode", "context_window", "max_output_tokens", "input_usd_per_1m", "cached_input_usd_per_1m", "output_usd_per_1m", "encoding", "exact_tokenizer", "status", "as_of"];
+        const perM = (n: number | undefined) => n ?? null; // the table holds USD per 1M tokens
+        const rows = models.map((m) => [m.id, m.provider, m.mode, m.contextWindow ?? null, m.maxOutputTokens ?? null, perM(m.pricing.input), perM(m.pricing.cachedInput), perM(m.pricing.output), m.encoding ?? null, m.exactTokenizer !== false, effectiveStatus(m.status, today).state, m.asOf]);
+        process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
         return;
       }
       const head = ["Model", "Provider", "Mode", "Context", "Max out", "Input $/1M (or unit)", "Cached $/1M", "Output $/1M", "Encoding", "Status", "As of"];

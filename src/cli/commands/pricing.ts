@@ -25,7 +25,10 @@ function today(): string {
 }
 
 export function registerPricing(program: Command, _context: CommandContext): void {
-  const pricing = program.command("pricing").description("manage pricing data: import a LiteLLM-format price list as a tokcost pricing file");
+  const pricing = program
+    .command("pricing")
+    .description("manage pricing data: import a LiteLLM-format price list as a tokcost pricing file")
+    .addHelpText("after", "\nExamples:\n  tokcost pricing import model_prices_and_context_window.json -o prices.json\n  TOKCOST_PRICING=prices.json tokcost models gpt-4o");
   pricing
     .command("import")
     .description("convert a LiteLLM model_prices_and_context_window.json into a tokcost pricing file (validated)")
