@@ -28,7 +28,7 @@ describe("tokcost pricing import", () => {
     const out = path.join(dir, "anthropic.json");
     const r = runCli(["pricing", "import", snapshot, "--provider", "anthropic", "-o", out]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^wrote .*anthropic\.json: \d+ models \(anthropic \d+\), asOf 2026-08-01\n$/);
+    expect(r.stderr).toMatch(/^wrote .*anthropic\.json: \d+ models \(anthropic \d+\), asOf 2026-08-01\n\d+ entries read: /);
     const parsed = parsePricingFile(JSON.parse(readFileSync(out, "utf8")));
     expect(parsed.asOf).toBe("2026-08-01");
     expect(parsed.models.every((m) => m.provider === "anthropic" && m.asOf === "2026-08-01" && JSON.stringify(m.source).includes("litellm-model-prices-2026-08-01.json"))).toBe(true);

@@ -15,6 +15,7 @@ interface ModelsFlags {
   provider?: string[];
   mode?: string[];
   status?: string[];
+  corrections?: boolean;
 }
 
 const STATUSES = ["active", "deprecated", "retired"];
@@ -51,6 +52,7 @@ export function registerModels(program: Command, _context: CommandContext): void
     .option("--provider <name>", "only these providers (repeat or comma-separate): openai, anthropic, google, mistral, deepseek, xai, cohere, …", collectList)
     .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
     .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
+    .option("--corrections", "list the corrections applied to upstream prices (field, upstream value, corrected value, why, source)")
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
       for (const s of flags.status ?? []) if (!STATUSES.includes(s)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${s}"`);
       const table = await pricingFrom(flags.pricing);
@@ -68,6 +70,10 @@ export function registerModels(program: Command, _context: CommandContext): void
         .filter((m) => !providers || providers.includes(m.provider.toLowerCase()))
         .filter((m) => !flags.mode || flags.mode.includes(m.mode))
         .filter((m) => !flags.status || flags.status.includes(effectiveStatus(m.status, today).state)).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
+      if (flags.corrections) {
+        printCorrections(models, flags.json === true);
+        return;
+      }
       if (flags.json) {
         process.stdout.write(JSON.stringify({ asOf: table.asOf, models }, null, 2) + "\n");
         return;
@@ -98,4 +104,21 @@ function statusText(status: ModelEntry["status"]): string {
   if (status.state === "active") return "active";
   if (status.state === "deprecated") return `deprecated${status.date ? ` (shuts down ${status.date})` : ""}`;
   return `retired${status.date ? ` ${status.date}` : ""}`;
+}
+
+/** `models --corrections`: every correction carried by the listed entries (bundled or from a --pricing file). */
+function printCorrections(models: ModelEntry[], json: boolean): void {
+  const rows = models.flatMap((m) => (m.corrections ?? []).map((c) => ({ id: m.id, provider: m.provider, ...c })));
+  if (json) {
+    process.stdout.write(JSON.stringify({ corrections: rows }, null, 2) + "\n");
+    return;
+  }
+  if (!rows.length) {
+    process.stdout.write("no corrections apply to these models\n");
+    return;
+  }
+  const value = (field: string, v: unknown) => (v === undefined || v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : String(v));
+  const sourceText = (s: unknown) => (typeof s === "string" ? s : [(s as { url?: string }).url, (s as { note?: string }).note].filter(Boolean).join(" — "));
+  const lines = rows.flatMap((r) => [`${r.id} ${r.field}: ${value(r.field, r.from)} → ${value(r.field, r.to)} (as of ${r.asOf})`, `  why: ${r.reason}`, `  source: ${sourceText(r.source)}`]);
+  process.stdout.write(terminalSafe(lines.join("\n") + "\n"));
 }
