@@ -8,7 +8,7 @@ import { roomAdvice } from "../../estimate/limits.js";
 import type { PricingTable } from "../../pricing/table.js";
 import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } from "../options.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
+import { inputsFrom, pricingFrom, printWarnings, provenanceOf, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
 import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
@@ -80,9 +80,12 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       });
       const color = useColor(process.stdout);
       const paint = painter(color);
+      const jsonEstimates = [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))];
+      const usedModels = jsonEstimates.map((e) => (e as { model?: string | null }).model);
       if (format === "json") {
         const out = {
-          estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))],
+          estimates: jsonEstimates,
+          pricing: provenanceOf(table, usedModels),
           ...(failures.length || requests.results.some((r) => r.failure) ? { errors: [...requests.results.flatMap((r) => (r.failure ? [r.failure] : [])), ...failures.map(({ path, code, message }) => ({ path, code, message }))] } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
@@ -100,7 +103,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         }
         const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
         printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
-        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table);
+        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table, usedModels, flags.staleWarning);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${escapeControl(failure.message)}\n`);
       for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { ModelEntry } from "../../pricing/schema.js";
 import { formatInt, formatPerMillion, renderTable, useColor } from "../format.js";
-import { pricingFrom, printWarnings } from "../shared.js";
+import { pricingFrom, printWarnings, staleWarningWanted } from "../shared.js";
 import { collectList } from "../options.js";
 import { effectiveStatus, pricingUnitOf, stalePricingNotice } from "../../pricing/cost.js";
 import { UsageError } from "../../errors.js";
@@ -16,6 +16,7 @@ interface ModelsFlags {
   mode?: string[];
   status?: string[];
   corrections?: boolean;
+  staleWarning?: boolean;
 }
 
 const STATUSES = ["active", "deprecated", "retired"];
@@ -52,6 +53,7 @@ export function registerModels(program: Command, _context: CommandContext): void
     .option("--provider <name>", "only these providers (repeat or comma-separate): openai, anthropic, google, mistral, deepseek, xai, cohere, …", collectList)
     .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
     .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
+    .option("--no-stale-warning", "do not warn when the table is more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
     .option("--corrections", "list the corrections applied to upstream prices (field, upstream value, corrected value, why, source)")
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
       for (const s of flags.status ?? []) if (!STATUSES.includes(s)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${s}"`);
@@ -94,7 +96,7 @@ export function registerModels(program: Command, _context: CommandContext): void
         m.asOf,
       ]);
       process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
-      const stale = stalePricingNotice(table.asOf, today);
+      const stale = staleWarningWanted(flags.staleWarning) ? stalePricingNotice(table.asOf, today) : undefined;
       if (stale) printWarnings([stale]);
     });
 }
