@@ -10,6 +10,7 @@ import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } f
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
 import { inputsFrom, pricingFrom, printWarnings, provenanceOf, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
+import { UsageError } from "../../errors.js";
 import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
@@ -33,6 +34,7 @@ interface EstimateFlags extends UnitFlags {
   remoteCount?: boolean;
   remoteTimeout?: number;
   calibration?: string;
+  azureModel?: string;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -55,11 +57,19 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
     .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
+    .option("--azure-model <model>", "the OpenAI model an Azure deployment serves: -m azure/<deployment> --azure-model gpt-4o")
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
     .action(async (files: string[], flags: EstimateFlags) => {
       const format: Format = flags.json ? "json" : flags.format;
-      const table = await pricingFrom(flags.pricing);
+      let table = await pricingFrom(flags.pricing);
+      if (flags.azureModel !== undefined) {
+        const deployments = (flags.model ?? []).filter((id) => id.startsWith("azure/"));
+        if (!deployments.length) throw new UsageError(`--azure-model names the model an Azure deployment serves: use it with -m azure/<deployment> (e.g. -m azure/prod-4o --azure-model ${flags.azureModel})`);
+        const target = table.match(flags.azureModel);
+        if (!target || target.entry.provider !== "openai") throw new UsageError(`--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "${flags.azureModel}"`);
+        for (const id of deployments) table = table.withAzureDeployment(id, flags.azureModel);
+      }
       // Image, speech and per-minute transcription models are priced in their own units.
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
