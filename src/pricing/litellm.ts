@@ -79,8 +79,8 @@ export interface LiteLLMImport {
 /** LiteLLM providers that are the vendor's own API (their key prefix is dropped). */
 export const FIRST_PARTY_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "groq", "voyage"];
 
-/** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs named in issue 7. */
-export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat"];
+/** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs (issue 7), and since issue 15 the other vendors' own APIs in the snapshot (Moonshot, Z.ai, MiniMax, Alibaba DashScope, AI21, Perplexity, Voyage). Groq hosts other vendors' open models and stays an import. */
+export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "voyage"];
 
 /** LiteLLM provider → tokcost provider name. */
 const PROVIDER_NAMES: Record<string, string> = {
