@@ -41,7 +41,7 @@ describe("tokcost estimate", () => {
     const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--max-tokens", "100", "--json"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["estimates"]);
+    expect(Object.keys(out)).toEqual(["estimates", "pricing"]); // pricing: added (docs/json-output.md)
     const e = out.estimates[0];
     expect(Object.keys(e)).toEqual(["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "problems", "warnings"]);
     expect(e.promptTokens).toBe(o200k.encode("Hello, world! This is a prompt.\n").length);

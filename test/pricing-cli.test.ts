@@ -28,7 +28,7 @@ describe("tokcost pricing import", () => {
     const out = path.join(dir, "anthropic.json");
     const r = runCli(["pricing", "import", snapshot, "--provider", "anthropic", "-o", out]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^wrote .*anthropic\.json: \d+ models \(anthropic \d+\), asOf 2026-08-01\n$/);
+    expect(r.stderr).toMatch(/^wrote .*anthropic\.json: \d+ models \(anthropic \d+\), asOf 2026-08-01\n\d+ entries read: /);
     const parsed = parsePricingFile(JSON.parse(readFileSync(out, "utf8")));
     expect(parsed.asOf).toBe("2026-08-01");
     expect(parsed.models.every((m) => m.provider === "anthropic" && m.asOf === "2026-08-01" && JSON.stringify(m.source).includes("litellm-model-prices-2026-08-01.json"))).toBe(true);
@@ -141,7 +141,7 @@ describe("stale prices notice", () => {
     // The bundled table is dated 2026-08-01, more than 90 days before any date these tests run on.
     const human = runCli(["estimate", "-", "-m", "gpt-4o,gpt-4o-mini"], { input: "hi" });
     expect(human.code).toBe(0);
-    expect(human.stderr.match(/prices are from 2026-08-01/g)).toHaveLength(1);
+    expect(human.stderr.match(/prices for gpt-4o, gpt-4o-mini are from 2026-08-01/g)).toHaveLength(1);
     const json = runCli(["estimate", "-", "-m", "gpt-4o", "--json"], { input: "hi" });
     expect(json.stderr).not.toContain("prices are from");
     expect(JSON.stringify(JSON.parse(json.stdout))).not.toContain("prices are from");

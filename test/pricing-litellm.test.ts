@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { convertLiteLLM, canonicalJson } from "../src/pricing/litellm.js";
+import { convertLiteLLM, canonicalJson, importLiteLLM } from "../src/pricing/litellm.js";
+import { applyCorrections, bundledCorrections, parseCorrectionsFile } from "../src/pricing/corrections.js";
 import { buildBundledPricing } from "../src/pricing/bundle.js";
 import { PricingError } from "../src/errors.js";
 
@@ -11,8 +12,8 @@ const snapshotPath = "test/reference/litellm-model-prices-2026-08-01.json";
 const snapshot = JSON.parse(read(snapshotPath));
 
 describe("data/models.json", () => {
-  it("is exactly what the generator produces from the snapshot and data/manual-models.json", () => {
-    const file = buildBundledPricing({ snapshot, snapshotAsOf: "2026-08-01", manual: JSON.parse(read("data/manual-models.json")) });
+  it("is exactly what the generator produces from the snapshot, data/manual-models.json and data/corrections.json", () => {
+    const file = buildBundledPricing({ snapshot, snapshotAsOf: "2026-08-01", manual: JSON.parse(read("data/manual-models.json")), corrections: JSON.parse(read("data/corrections.json")) });
     expect(read("data/models.json")).toBe(canonicalJson(file, 1) + "\n");
   });
 
@@ -104,3 +105,90 @@ describe("convertLiteLLM", () => {
     expect(() => convertLiteLLM({}, { ...opts, asOf: "August" })).toThrow(/asOf/);
   });
 });
+
+describe("importLiteLLM: hosts never take a vendor's id, and every key is accounted for", () => {
+  const opts = { asOf: "2026-08-01", source: "test" };
+
+  it("the full snapshot: gemini-2.5-pro is Google's entry, Vertex's is vertex_ai/gemini-2.5-pro", () => {
+    const { file, report } = importLiteLLM(snapshot, opts);
+    const byName = new Map<string, (typeof file.models)[number]>();
+    for (const m of file.models) for (const n of [m.id, ...m.aliases]) {
+      expect(byName.has(n), n).toBe(false);
+      byName.set(n, m);
+    }
+    expect(byName.get("gemini-2.5-pro")!.provider).toBe("google");
+    expect(byName.get("gemini/gemini-2.5-pro")!.id).toBe("gemini-2.5-pro");
+    expect(byName.get("vertex_ai/gemini-2.5-pro")!.provider).toBe("vertex_ai-language-models");
+    // Every Google id of the bundled table stays Google's in a full import.
+    const bundled = buildBundledPricing({ snapshot, snapshotAsOf: "2026-08-01", manual: JSON.parse(read("data/manual-models.json")) });
+    for (const m of bundled.models.filter((x) => x.provider === "google")) expect(byName.get(m.id)?.provider, m.id).toBe("google");
+    expect(report.renamed.some((r) => r.key === "gemini-2.5-pro" && r.id === "vertex_ai/gemini-2.5-pro")).toBe(true);
+    expect(report.renamed.every((r) => r.provider.startsWith("vertex_ai"))).toBe(true);
+    // Written + aliased + images + skipped + renamed-and-merged adds up to the keys read.
+    const objects = Object.keys(snapshot).filter((k) => k !== "sample_spec" && typeof snapshot[k]?.litellm_provider === "string").length;
+    expect(report.keys).toBe(objects);
+    expect(report.models).toBe(file.models.length);
+    expect(report.models + report.aliased + report.images + report.skipped.filter((s) => s.reason !== "not a model entry (no litellm_provider)").length).toBe(report.keys);
+  });
+
+  it("a Vertex-only import does not shadow the bundled Google entry; other hosts' bare keys are renamed only when they collide", () => {
+    const { file, report } = importLiteLLM({
+      "gemini-2.5-pro": { litellm_provider: "vertex_ai-language-models", mode: "chat", input_cost_per_token: 1.25e-6 },
+      "anthropic.claude-x-v1:0": { litellm_provider: "bedrock", mode: "chat", input_cost_per_token: 3e-6 },
+      "gpt-4o": { litellm_provider: "somehost", mode: "chat", input_cost_per_token: 9e-6 },
+    }, { ...opts, reservedIds: ["gpt-4o"] });
+    expect(file.models.map((m) => [m.id, m.aliases])).toEqual([["anthropic.claude-x-v1:0", []], ["somehost/gpt-4o", []], ["vertex_ai/gemini-2.5-pro", []]]);
+    expect(report.renamed.map((r) => r.id)).toEqual(["vertex_ai/gemini-2.5-pro", "somehost/gpt-4o"]);
+  });
+
+  it("reports skipped keys with the reason", () => {
+    const { report } = importLiteLLM({ nothing: { litellm_provider: "openai", mode: "chat" }, junk: 3, a: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } }, { ...opts, providers: ["openai"] });
+    expect(report.skipped).toEqual([{ key: "junk", reason: "not a model entry (no litellm_provider)" }, { key: "nothing", reason: "no price and no limit to estimate with" }]);
+    expect(report.filtered).toBe(1);
+  });
+});
+
+describe("corrections (data/corrections.json)", () => {
+  it("every correction names its source, date and the upstream value it corrects, and the bundled table carries it", () => {
+    const file = bundledCorrections();
+    expect(file.corrections.length).toBeGreaterThan(0);
+    for (const c of file.corrections) {
+      expect(c.from, c.id).not.toBeUndefined();
+      expect(c.reason.length).toBeGreaterThan(20);
+    }
+    const models = JSON.parse(read("data/models.json")).models;
+    const light = models.find((m: { id: string }) => m.id === "embed-multilingual-light-v3.0");
+    expect(light.pricing.input).toBe(0.1);
+    expect(light.corrections).toEqual([expect.objectContaining({ field: "pricing.input", from: 100, to: 0.1, asOf: "2026-07-04" })]);
+  });
+
+  it("every correction applies to the snapshot it was written against (none is outdated)", () => {
+    const converted = convertLiteLLM(snapshot, { asOf: "2026-08-01", source: "test" });
+    const result = applyCorrections(converted, bundledCorrections().corrections);
+    expect(result.outdated).toEqual([]);
+    expect(result.notInFile).toBe(0);
+    expect(result.applied).toHaveLength(bundledCorrections().corrections.length);
+  });
+
+  it("applies only while upstream still has the corrected value; null removes a field (unknown)", () => {
+    const file = convertLiteLLM({ m: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-4, output_cost_per_token: 2e-6 } }, { asOf: "2026-08-01", source: "t" });
+    const base = { reason: "vendor says so, see source", source: "x", asOf: "2026-08-02" };
+    const r = applyCorrections(file, [
+      { id: "m", field: "pricing.input", from: 100, to: 0.1, ...base },
+      { id: "m", field: "pricing.output", from: 9, to: 1, ...base },
+      { id: "m", field: "contextWindow", to: 1000, ...base },
+      { id: "m", field: "pricing.cachedInput", to: null, ...base },
+      { id: "other", field: "pricing.input", to: 1, ...base },
+    ]);
+    expect(r.file.models[0].pricing).toEqual({ input: 0.1, output: 2 });
+    expect(r.file.models[0].contextWindow).toBe(1000);
+    expect(r.outdated).toEqual([{ id: "m", field: "pricing.output", expected: 9, found: 2 }]);
+    expect(r.notInFile).toBe(1);
+    expect(file.models[0].pricing.input).toBe(100); // the input is not changed
+  });
+
+  it("a malformed corrections file names the field", () => {
+    expect(() => parseCorrectionsFile({ version: 1, corrections: [{ id: "m", field: "pricing input", to: 1, reason: "r", source: "s", asOf: "2026-01-01" }] })).toThrow(/corrections\[0\]\.field: expected a dotted field path/);
+  });
+});
+

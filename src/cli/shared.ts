@@ -3,6 +3,8 @@ import { readAll } from "../node/inputs.js";
 import { loadPricingTable } from "../node/pricing-file.js";
 import type { InputSource } from "../node/measure.js";
 import type { PricingTable } from "../pricing/table.js";
+import type { ModelEntry } from "../pricing/schema.js";
+import { pricingProvenance, staleNoticeFor, type PricingProvenance } from "../pricing/cost.js";
 import { UsageError } from "../errors.js";
 import { terminalSafe } from "../util/text.js";
 
@@ -81,3 +83,28 @@ export function groupWarnings(warnings: Iterable<string>): string[] {
   }
   return lines.map((line) => (typeof line === "string" ? line : `${line.subjects.join(", ")}: ${line.text}`));
 }
+
+/**
+ * Is the stale-prices notice wanted? `--no-stale-warning` (flag false) or TOKCOST_NO_STALE_WARNING
+ * set to anything but "", "0" or "false" hide it.
+ */
+export function staleWarningWanted(flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  const env = process.env.TOKCOST_NO_STALE_WARNING?.trim().toLowerCase();
+  return !env || env === "0" || env === "false";
+}
+
+/** Where the prices of the models an estimate used come from (the `pricing` object of its JSON). */
+export function provenanceOf(table: PricingTable, models: Iterable<string | null | undefined>): PricingProvenance {
+  const entries: (ModelEntry | undefined)[] = [];
+  for (const id of models) if (id) entries.push(table.match(id)?.entry);
+  return pricingProvenance(entries);
+}
+
+/** Prints the stale-prices notice for the prices actually used (human output only), unless hidden. */
+export function printStalePricing(provenance: PricingProvenance, flag: boolean | undefined): void {
+  if (!staleWarningWanted(flag)) return;
+  const notice = staleNoticeFor(provenance);
+  if (notice) printWarnings([notice]);
+}
+

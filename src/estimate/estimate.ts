@@ -32,6 +32,8 @@ export interface Estimate {
   problems: string[];
   /** Things the user should know (retired model, approximate tokenizer, unknown price…). */
   warnings: string[];
+  /** The table entry that priced a provider-prefixed or host id (`openai/gpt-4o` → `gpt-4o`). */
+  pricedAs?: string;
 }
 
 /** How the request will be billed (issue 7): tier, prompt caching, reasoning tokens. */
@@ -148,6 +150,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
     cost,
     problems: check.problems.map((p) => p.message),
     warnings,
+    ...(resolved.pricedAs ? { pricedAs: resolved.pricedAs } : {}),
   };
 }
 

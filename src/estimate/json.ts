@@ -20,5 +20,6 @@ export function estimateJson(path: string | null, e: Estimate) {
     cost: e.cost,
     problems: e.problems,
     warnings: e.warnings,
+    ...(e.pricedAs ? { pricedAs: e.pricedAs } : {}),
   };
 }

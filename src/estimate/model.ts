@@ -4,7 +4,7 @@
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { tryEncodingForModel, isEncodingName, type EncodingName, ENCODING_NAMES } from "../tokenizer/index.js";
-import { UnknownEncodingError, UnknownModelError } from "../errors.js";
+import { UnknownEncodingError } from "../errors.js";
 
 /** A model id resolved to its pricing entry (if any) and the encoding that counts it. */
 export interface ResolvedModel {
@@ -18,6 +18,8 @@ export interface ResolvedModel {
   /** Why counts are approximate (also in `warnings`); present exactly when `exact` is false. */
   approximation?: string;
   warnings: string[];
+  /** The table entry's id when `id` is a provider-prefixed or host id (`openai/gpt-4o` → `gpt-4o`). */
+  pricedAs?: string;
 }
 
 /** Options for {@link resolveModel}. */
@@ -31,7 +33,7 @@ export interface ResolveOptions {
 /**
  * Resolves a model id. Table first (with its fallbacks for snapshots and fine-tunes), then
  * tiktoken's model → encoding rules; an explicit `encoding` makes any id countable.
- * @throws UnknownModelError when nothing knows the model and no encoding is given.
+ * @throws {@link UnknownModelError} when nothing knows the model and no encoding is given.
  */
 export function resolveModel(id: string, options: ResolveOptions = {}): ResolvedModel {
   const table = options.table ?? bundledPricingTable();
@@ -52,7 +54,7 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
     encoding = modelEncoding;
     exact = entry?.exactTokenizer !== false;
   } else {
-    throw new UnknownModelError(id, table.suggest(id));
+    throw table.unknown(id);
   }
   if (entry && entry.exactTokenizer === false) approximation = `${entry.provider} does not publish ${entry.id}'s tokenizer: counts use ${encoding} and are approximate`;
   if (approximation) warnings.push(approximation);
@@ -66,5 +68,5 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   } else if (entry?.status.state === "deprecated") {
     warnings.push(`${entry.id} is deprecated${entry.status.date ? ` and shuts down on ${entry.status.date}` : ""}${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`);
   }
-  return { id, entry, encoding, exact, ...(approximation ? { approximation } : {}), warnings };
+  return { id, entry, encoding, exact, ...(approximation ? { approximation } : {}), warnings, ...(match?.via === "provider" ? { pricedAs: match.entry.id } : {}) };
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { loadPricingTable } from "../node/pricing-file.js";
 import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import type { PricingTable } from "../pricing/table.js";
-import { tidyUsd } from "../pricing/cost.js";
+import { daysSince, pricingProvenance, tidyUsd } from "../pricing/cost.js";
 import { InputError, UnknownEncodingError, UnknownModelError, isTokcostError, type TokcostError } from "../errors.js";
 import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
 import { FileWalker, findFiles } from "./glob.js";
@@ -20,7 +20,7 @@ import type { TextJob } from "./text-measure.js";
 import { estimateGateRequestFile, localImageSizesOfFile, type RequestUnit } from "./requests.js";
 import { buildBaseline, compareWithBaseline, readBaseline, writeBaseline } from "./baseline.js";
 import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
-import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
+import { isLimitProblem, type CheckPricing, type CheckReport, type FileResult, type Problem, type RuleResult, type Violation } from "./report.js";
 import type { Calibration } from "../request/calibration.js";
 
 /** Options for {@link runCheck}. Relative paths are resolved against `cwd`. */
@@ -43,6 +43,10 @@ export interface CheckOptions {
   configLabel?: string;
   /** Measured framing constants (default: the config's `calibration` file; this one is used when the config names none). */
   calibration?: Calibration;
+  /** Prices older than this many days fail the check (exit 1); overrides the config's `maxPriceAgeDays`. */
+  maxPriceAgeDays?: number;
+  /** The day prices are aged against (default: today). */
+  today?: Date;
 }
 
 /** Files read at once while inspecting (bounds open handles and memory). */
@@ -420,10 +424,21 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   });
   if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: isTokcostError(error) ? `${error.message}; the counts were not cached` : `cache ${cache.file}: not written (${error.message})` }));
 
-  const errors = results.filter((r) => r.status === "error").length + problems.filter((p) => p.level === "error").length;
+  // 7. The prices used: their dates and sources, and the maxPriceAgeDays limit.
+  const provenance = pricingProvenance(results.map((r) => table.match(r.model)?.entry));
+  const maxAgeDays = options.maxPriceAgeDays ?? config.maxPriceAgeDays ?? null;
+  const ageDays = provenance.asOf === null ? null : daysSince(provenance.asOf, options.today ?? new Date());
+  const pricing: CheckPricing = { asOf: provenance.asOf, ageDays, maxAgeDays, sources: provenance.sources };
+  if (maxAgeDays !== null && ageDays !== null && ageDays > maxAgeDays) {
+    const today = options.today ?? new Date();
+    const old = provenance.sources.filter((s) => daysSince(s.asOf, today) > maxAgeDays).map((s) => s.model);
+    problems.push({ level: "error", code: "MAX_PRICE_AGE", path: configLabel, message: `prices of ${old.slice(0, 3).join(", ")}${old.length > 3 ? `, … (${old.length} models)` : ""} are from ${provenance.asOf} (${ageDays} days ago) > maxPriceAgeDays ${maxAgeDays}; refresh them with "tokcost pricing update -o prices.json" and set "pricing": "prices.json" in the config, or update tokcost` });
+  }
+
+  const errors = results.filter((r) => r.status === "error").length + problems.filter((p) => p.level === "error" && !isLimitProblem(p)).length;
   const failed = results.filter((r) => r.status === "fail").length;
   const ruleFailed = rules.some((r) => r.violations.length > 0);
-  const exitCode: 0 | 1 | 2 = errors > 0 ? 2 : failed > 0 || ruleFailed ? 1 : 0;
+  const exitCode: 0 | 1 | 2 = errors > 0 ? 2 : failed > 0 || ruleFailed || problems.some(isLimitProblem) ? 1 : 0;
   return {
     version: 1,
     exitCode,
@@ -444,5 +459,6 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     results,
     baseline: baselineSummary,
     problems,
+    pricing,
   };
 }

@@ -122,6 +122,23 @@ export interface BaselineSummary {
   shrunk: GrowthEntry[];
 }
 
+/** Where the prices a check used come from, and how old they are. */
+export interface CheckPricing {
+  /** Date of the oldest prices used; null when no checked model has a pricing entry. */
+  asOf: string | null;
+  /** Days from `asOf` to the day of the check; null with `asOf`. */
+  ageDays: number | null;
+  /** The `maxPriceAgeDays` limit in force (config or --max-price-age), or null. */
+  maxAgeDays: number | null;
+  /** One per model entry used: its id, date and source (and the fields corrected, if any). */
+  sources: { model: string; asOf: string; source: unknown; corrected?: string[] }[];
+}
+
+/** A problem that is a limit (exit 1), not a configuration or input error: prices older than maxPriceAgeDays. */
+export function isLimitProblem(problem: Problem): boolean {
+  return problem.code === "MAX_PRICE_AGE";
+}
+
 /** The whole result of a check run. */
 export interface CheckReport {
   version: 1;
@@ -146,4 +163,6 @@ export interface CheckReport {
   results: FileResult[];
   baseline: BaselineSummary | null;
   problems: Problem[];
+  /** Dates and sources of the prices used (added in 0.x; absent from reports built by older versions). */
+  pricing?: CheckPricing;
 }

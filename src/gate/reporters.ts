@@ -4,7 +4,7 @@
  */
 import { escapeControl } from "../util/text.js";
 import Table from "cli-table3";
-import type { CheckReport, FileResult, Problem, RuleResult, Violation } from "./report.js";
+import { isLimitProblem, type CheckReport, type FileResult, type Problem, type RuleResult, type Violation } from "./report.js";
 import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
 
 /** Output formats of `tokcost check`. */
@@ -60,8 +60,9 @@ export function summaryLine(report: CheckReport): string {
   const parts = [`${fmtInt(s.checks)} check${s.checks === 1 ? "" : "s"} of ${fmtInt(s.files)} file${s.files === 1 ? "" : "s"}: ${fmtInt(s.passed)} passed, ${fmtInt(s.failed)} failed, ${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`];
   const ruleFailures = report.rules.filter((r) => r.violations.length).length;
   if (ruleFailures) parts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
-  const problems = report.problems.filter((p) => p.level === "error").length;
+  const problems = report.problems.filter((p) => p.level === "error" && !isLimitProblem(p)).length;
   if (problems) parts.push(`${fmtInt(problems)} configuration or input problem${problems === 1 ? "" : "s"}`);
+  if (report.problems.some(isLimitProblem)) parts.push("prices older than maxPriceAgeDays");
   parts.push(`${fmtInt(s.promptTokens)} prompt tokens`, `worst case ${fmtUsd(s.costUsd)}`);
   if (s.cached) parts.push(`${fmtInt(s.cached)} from cache`);
   return `tokcost check: ${parts.join(" · ")} — ${verdict(report)}`;
@@ -136,6 +137,7 @@ export function detailLines(report: CheckReport): { level: "error" | "warning"; 
 function problemTitle(problem: Problem): string {
   if (problem.code === "NO_MATCH") return "glob matches nothing";
   if (problem.code === "INVALID_CONFIG") return "invalid config";
+  if (isLimitProblem(problem)) return "maxPriceAgeDays exceeded";
   if (problem.code.includes("BASELINE") || problem.message.startsWith("baseline")) return "baseline";
   return problem.level === "error" ? "error" : "warning";
 }
@@ -161,9 +163,10 @@ export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const out: string[] = [];
   const icon = report.exitCode === 0 ? "✅" : report.exitCode === 1 ? "❌" : "⚠️";
-  const problemCount = report.problems.filter((p) => p.level === "error").length;
+  const problemCount = report.problems.filter((p) => p.level === "error" && !isLimitProblem(p)).length;
   const ruleFailures = report.rules.filter((r) => r.violations.length).length;
   const counts = [`${fmtInt(s.failed)} failed`, `${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`];
+  if (report.problems.some(isLimitProblem)) counts.push("prices older than maxPriceAgeDays");
   if (ruleFailures) counts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
   if (problemCount) counts.push(`${fmtInt(problemCount)} configuration or input problem${problemCount === 1 ? "" : "s"}`);
   out.push(`## ${icon} tokcost check: ${report.exitCode === 0 ? `all ${fmtInt(s.checks)} checks passed` : counts.join(", ")}`, "");

@@ -8,6 +8,7 @@ import { PricingError } from "../errors.js";
 import { BUNDLED_PROVIDERS, convertLiteLLM, sortModels } from "./litellm.js";
 import { parsePricingFile } from "./parse.js";
 import type { PricingFile } from "./schema.js";
+import { applyCorrections, parseCorrectionsFile, type CorrectionsResult } from "./corrections.js";
 
 /** Inputs of {@link buildBundledPricing}. */
 export interface BundleInputs {
@@ -17,6 +18,8 @@ export interface BundleInputs {
   snapshotAsOf: string;
   /** Parsed data/manual-models.json (a tokcost pricing file). */
   manual: unknown;
+  /** Parsed data/corrections.json; applied to the converted snapshot (not to manual entries). */
+  corrections?: unknown;
 }
 
 /** Source recorded for the snapshot's entries. */
@@ -29,8 +32,15 @@ export function snapshotSource(asOf: string) {
  * already has is an error (fix the data in one place, not two).
  * @throws PricingError naming the conflicting id.
  */
-export function buildBundledPricing({ snapshot, snapshotAsOf, manual }: BundleInputs): PricingFile {
-  const converted = convertLiteLLM(snapshot, { asOf: snapshotAsOf, source: snapshotSource(snapshotAsOf), providers: BUNDLED_PROVIDERS });
+export function buildBundledPricing(inputs: BundleInputs): PricingFile {
+  return buildBundledPricingWithReport(inputs).file;
+}
+
+/** {@link buildBundledPricing} with what the corrections did (the generator prints outdated ones). */
+export function buildBundledPricingWithReport({ snapshot, snapshotAsOf, manual, corrections }: BundleInputs): { file: PricingFile; corrections: CorrectionsResult } {
+  const raw = convertLiteLLM(snapshot, { asOf: snapshotAsOf, source: snapshotSource(snapshotAsOf), providers: BUNDLED_PROVIDERS });
+  const fixes = applyCorrections(raw, corrections === undefined ? [] : parseCorrectionsFile(corrections, "data/corrections.json").corrections);
+  const converted = fixes.file;
   const extra = parsePricingFile(manual, "data/manual-models.json");
   const taken = new Set<string>();
   for (const m of converted.models) for (const name of [m.id, ...m.aliases]) taken.add(name);
@@ -41,5 +51,5 @@ export function buildBundledPricing({ snapshot, snapshotAsOf, manual }: BundleIn
     }
   }
   const file = { version: 1 as const, asOf: converted.asOf, source: converted.source, models: sortModels([...converted.models, ...extra.models]) };
-  return parsePricingFile(file, "bundled pricing table");
+  return { file: parsePricingFile(file, "bundled pricing table"), corrections: fixes };
 }

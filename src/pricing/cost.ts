@@ -319,13 +319,50 @@ export function daysSince(asOf: string, today: Date = new Date()): number {
 export const STALE_AFTER_DAYS = 90;
 
 /**
- * A one-line notice when the pricing table is older than {@link STALE_AFTER_DAYS}, else undefined.
- * Human output only: it is advice, never an error, and never part of --json.
+ * A one-line notice when prices are older than {@link STALE_AFTER_DAYS} (else undefined). `asOf`
+ * is the date of the prices actually used (see {@link pricingProvenance}); `models` names them.
+ * Human output only: advice, never an error, never part of --json.
  */
-export function stalePricingNotice(asOf: string, today: Date = new Date()): string | undefined {
+export function stalePricingNotice(asOf: string, today: Date = new Date(), models: readonly string[] = []): string | undefined {
   const age = daysSince(asOf, today);
   if (!(age > STALE_AFTER_DAYS)) return undefined;
-  return `prices are from ${asOf} (${age} days ago) and may be out of date; refresh with "tokcost pricing import <litellm.json>" and --pricing, or update tokcost`;
+  const which = models.length ? ` for ${models.slice(0, 3).join(", ")}${models.length > 3 ? `, … (${models.length} models)` : ""}` : "";
+  return `prices${which} are from ${asOf} (${age} days ago) and may be out of date; refresh with "tokcost pricing update" and use the file with --pricing, or update tokcost (TOKCOST_NO_STALE_WARNING=1 or --no-stale-warning hides this)`;
+}
+
+/** Where the prices of one estimate come from (the `pricing` object of estimate and check JSON). */
+export interface PricingProvenance {
+  /** Date of the oldest prices used (what staleness is judged by); null when no model had an entry. */
+  asOf: string | null;
+  /** One per model entry used, in first-use order. */
+  sources: { model: string; asOf: string; source: ModelEntry["source"]; corrected?: string[] }[];
+}
+
+/** The dates and sources of the entries an estimate or check actually used. */
+export function pricingProvenance(entries: Iterable<ModelEntry | undefined>): PricingProvenance {
+  const seen = new Set<ModelEntry>();
+  const sources: PricingProvenance["sources"] = [];
+  let asOf: string | null = null;
+  for (const entry of entries) {
+    if (!entry || seen.has(entry)) continue;
+    seen.add(entry);
+    const corrected = entry.corrections?.map((c) => c.field);
+    sources.push({ model: entry.id, asOf: entry.asOf, source: entry.source, ...(corrected?.length ? { corrected } : {}) });
+    if (asOf === null || entry.asOf < asOf) asOf = entry.asOf;
+  }
+  return { asOf, sources };
+}
+
+/** Days since the oldest prices used, or null when none were used. */
+export function pricingAge(provenance: PricingProvenance, today: Date = new Date()): number | null {
+  return provenance.asOf === null ? null : daysSince(provenance.asOf, today);
+}
+
+/** {@link stalePricingNotice} for the entries in a {@link PricingProvenance}: names the stale ones. */
+export function staleNoticeFor(provenance: PricingProvenance, today: Date = new Date()): string | undefined {
+  if (provenance.asOf === null) return undefined;
+  const stale = provenance.sources.filter((s) => daysSince(s.asOf, today) > STALE_AFTER_DAYS).map((s) => s.model);
+  return stalePricingNotice(provenance.asOf, today, stale);
 }
 
 /**

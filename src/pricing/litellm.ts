@@ -45,13 +45,42 @@ export interface ConvertLiteLLMOptions {
    * never shadow the vendor's own entry. Default: {@link FIRST_PARTY_PROVIDERS}.
    */
   stripPrefixFor?: readonly string[];
+  /**
+   * Ids that hosts' bare keys must not take (the CLI passes the bundled table's ids and aliases):
+   * a host entry keyed `gemini-2.5-pro` is imported as `vertex_ai/gemini-2.5-pro` instead.
+   */
+  reservedIds?: Iterable<string>;
+}
+
+/** What an import did with each key it did not turn into its own model entry. */
+export interface LiteLLMImportReport {
+  /** Keys read (entries that are objects with a `litellm_provider`, `sample_spec` excluded). */
+  keys: number;
+  /** Keys left out by `providers`. */
+  filtered: number;
+  /** Model entries written. */
+  models: number;
+  /** Keys that became another entry's alias (a routing prefix, or an identical dated snapshot). */
+  aliased: number;
+  /** Sized image keys folded into their model's `images` list. */
+  images: number;
+  /** Host keys given the host's prefix so they do not take a vendor's id. */
+  renamed: { key: string; id: string; provider: string }[];
+  /** Keys with nothing to estimate with (no price and no limit), or not an entry at all. */
+  skipped: { key: string; reason: string }[];
+}
+
+/** The converted file and what the conversion did. */
+export interface LiteLLMImport {
+  file: PricingFile;
+  report: LiteLLMImportReport;
 }
 
 /** LiteLLM providers that are the vendor's own API (their key prefix is dropped). */
 export const FIRST_PARTY_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "groq", "voyage"];
 
-/** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs named in issue 7. */
-export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat"];
+/** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs (issue 7), and since issue 15 the other vendors' own APIs in the snapshot (Moonshot, Z.ai, MiniMax, Alibaba DashScope, AI21, Perplexity, Voyage). Groq hosts other vendors' open models and stays an import. */
+export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "voyage"];
 
 /** LiteLLM provider → tokcost provider name. */
 const PROVIDER_NAMES: Record<string, string> = {
@@ -264,7 +293,7 @@ export function canonicalJson(value: unknown, indent?: number): string {
 }
 
 /** Keys that read best first (a model's identity before its numbers); all others alphabetical. */
-const KEY_ORDER = ["version", "id", "provider", "aliases", "mode", "status", "state", "date", "replacement", "encoding", "exactTokenizer", "contextWindow", "maxInputTokens", "maxOutputTokens", "reasoning", "batch", "aboveInputTokens", "size", "quality", "usd", "pricing", "source", "asOf", "models"];
+const KEY_ORDER = ["version", "id", "provider", "aliases", "mode", "status", "state", "date", "replacement", "encoding", "exactTokenizer", "contextWindow", "maxInputTokens", "maxOutputTokens", "reasoning", "batch", "aboveInputTokens", "size", "quality", "usd", "field", "from", "to", "reason", "pricing", "source", "asOf", "models"];
 
 function compareKeys(a: string, b: string): number {
   const rank = (key: string) => (KEY_ORDER.includes(key) ? KEY_ORDER.indexOf(key) : KEY_ORDER.length);
@@ -288,6 +317,23 @@ function sortKeys(value: unknown): unknown {
  * @throws PricingError when the input is not a LiteLLM-format object or the result fails the schema.
  */
 export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): PricingFile {
+  return importLiteLLM(json, options).file;
+}
+
+/**
+ * Host routing prefixes for hosts whose LiteLLM keys are bare model names (Vertex AI lists
+ * `gemini-2.5-pro` under `vertex_ai-language-models`, the same name as Google's own API entry).
+ */
+function hostPrefix(provider: string): string {
+  return provider.split("-")[0];
+}
+
+/**
+ * {@link convertLiteLLM} with a report of what happened to every key: written, aliased, folded,
+ * renamed (a host's bare key that names a vendor's model) or skipped (and why).
+ * @throws PricingError when the input is not a LiteLLM-format object or the result fails the schema.
+ */
+export function importLiteLLM(json: unknown, options: ConvertLiteLLMOptions): LiteLLMImport {
   if (!json || typeof json !== "object" || Array.isArray(json)) {
     throw new PricingError("LiteLLM pricing file: expected a JSON object mapping model names to entries");
   }
@@ -296,15 +342,20 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
   const wanted = options.providers ? new Set(options.providers) : undefined;
   const strip = new Set(options.stripPrefixFor ?? FIRST_PARTY_PROVIDERS);
 
-  const keys = Object.keys(data)
-    .filter((key) => key !== "sample_spec")
-    .filter((key) => {
-      const entry = data[key];
-      if (!entry || typeof entry !== "object") return false;
-      const provider = (entry as LiteLLMEntry).litellm_provider;
-      return typeof provider === "string" && (!wanted || wanted.has(provider));
-    })
-    .sort();
+  const report: LiteLLMImportReport = { keys: 0, filtered: 0, models: 0, aliased: 0, images: 0, renamed: [], skipped: [] };
+  const keys: string[] = [];
+  for (const key of Object.keys(data).sort()) {
+    if (key === "sample_spec" || key === "last_updated") continue;
+    const entry = data[key];
+    const provider = entry && typeof entry === "object" ? (entry as LiteLLMEntry).litellm_provider : undefined;
+    if (typeof provider !== "string") {
+      report.skipped.push({ key, reason: "not a model entry (no litellm_provider)" });
+      continue;
+    }
+    report.keys++;
+    if (wanted && !wanted.has(provider)) report.filtered++;
+    else keys.push(key);
+  }
   const keySet = new Set(keys);
 
   // Sized image entries fold into their model; the rest are models.
@@ -314,7 +365,11 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
     const m = SIZED_IMAGE_KEY.exec(key);
     if (m && keySet.has(m[4])) {
       const price = imagePrice(data[key] as LiteLLMEntry, Number(m[2]), Number(m[3]));
-      if (price === undefined) continue;
+      if (price === undefined) {
+        report.skipped.push({ key, reason: "sized image entry without a per-image or per-pixel price" });
+        continue;
+      }
+      report.images++;
       const list = sized.get(m[4]) ?? [];
       list.push(compact({ size: `${m[2]}x${m[3]}`, quality: m[1], usd: price }));
       sized.set(m[4], list);
@@ -324,11 +379,31 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
   }
 
   // Candidate ids: drop a first-party routing prefix (`xai/grok-4` → `grok-4`).
-  const candidates = new Map<string, string[]>();
+  const idOf = new Map<string, string>();
   for (const key of modelKeys) {
     const provider = String((data[key] as LiteLLMEntry).litellm_provider);
     const prefix = `${provider}/`;
-    const id = strip.has(provider) && key.startsWith(prefix) ? key.slice(prefix.length) : key;
+    if (strip.has(provider)) idOf.set(key, key.startsWith(prefix) ? key.slice(prefix.length) : key);
+  }
+  // A host's bare key never takes a vendor's id: Vertex AI lists `gemini-2.5-pro` (its own prices
+  // and limits) under the same name as Google's API entry `gemini/gemini-2.5-pro`. Such keys get
+  // the host's routing prefix (`vertex_ai/gemini-2.5-pro`, the name LiteLLM routes to Vertex).
+  const vendorIds = new Set([...idOf.values(), ...(options.reservedIds ?? [])]);
+  for (const key of modelKeys) {
+    if (idOf.has(key)) continue;
+    const provider = String((data[key] as LiteLLMEntry).litellm_provider);
+    const host = hostPrefix(provider);
+    if (!key.includes("/") && (host === "vertex_ai" || vendorIds.has(key))) {
+      const id = `${host}/${key}`;
+      idOf.set(key, id);
+      report.renamed.push({ key, id, provider });
+    } else {
+      idOf.set(key, key);
+    }
+  }
+  const candidates = new Map<string, string[]>();
+  for (const key of modelKeys) {
+    const id = idOf.get(key)!;
     const group = candidates.get(id) ?? [];
     group.push(key);
     candidates.set(id, group);
@@ -352,15 +427,25 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
       if (entry && images) entry.pricing = { ...entry.pricing, images: sortImages(images) };
       return entry;
     };
+    const noFacts = (key: string) => report.skipped.push({ key, reason: "no price and no limit to estimate with" });
     const primary = convert(primaryKey);
-    if (!primary) continue;
+    if (!primary) {
+      for (const key of ordered) noFacts(key);
+      continue;
+    }
     entries.set(id, primary);
-    addAlias(id, primaryKey);
+    // The primary key is the entry itself (kept as an alias when it carried a routing prefix).
+    if (primaryKey !== id && !report.renamed.some((r) => r.key === primaryKey)) addAlias(id, primaryKey);
     for (const key of ordered.slice(1)) {
       const twin = convert(key);
-      if (!twin) continue;
-      if (factsKey(twin) === factsKey(primary)) addAlias(id, key);
-      else entries.set(key, { ...twin, id: key });
+      if (!twin) noFacts(key);
+      else if (factsKey(twin) === factsKey(primary)) {
+        // A renamed host key is merged but never kept as an alias (its bare name is the vendor's).
+        if (!report.renamed.some((r) => r.key === key)) addAlias(id, key);
+        report.aliased++;
+      } else if (report.renamed.some((r) => r.key === key)) {
+        report.skipped.push({ key, reason: "a bare host key that differs from the host's own prefixed entry (the prefixed one is kept)" });
+      } else entries.set(key, { ...twin, id: key });
     }
   }
 
@@ -372,6 +457,7 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
     const snapshot = entries.get(id)!;
     if (!family || family.provider !== snapshot.provider || factsKey({ ...snapshot }) !== factsKey({ ...family })) continue;
     entries.delete(id);
+    report.aliased++;
     addAlias(m[1], id);
     for (const alias of aliasesOf.get(id) ?? []) addAlias(m[1], alias);
     aliasesOf.delete(id);
@@ -379,7 +465,9 @@ export function convertLiteLLM(json: unknown, options: ConvertLiteLLMOptions): P
 
   const models = [...entries.values()].map((entry) => ({ ...entry, aliases: [...(aliasesOf.get(entry.id) ?? [])].sort() }));
   const file = { version: 1, asOf: options.asOf, source: options.source, models: sortModels(models) };
-  return parsePricingFile(file, "converted LiteLLM data");
+  const parsed = parsePricingFile(file, "converted LiteLLM data");
+  report.models = parsed.models.length;
+  return { file: parsed, report };
 }
 
 function sortImages(list: ImagePrice[]): ImagePrice[] {

@@ -123,6 +123,18 @@ export const modelEntrySchema = z.object({
   status: modelStatusSchema.default({ state: "active" }),
   source: sourceSchema,
   asOf: isoDate,
+  /**
+   * Fields replaced by a correction (data/corrections.json): each with the upstream value, the
+   * corrected one, why, and the correction's own source and date. Absent on uncorrected entries.
+   */
+  corrections: z.array(z.object({
+    field: z.string().min(1),
+    from: z.union([z.number(), z.string(), z.null()]).optional(),
+    to: z.union([z.number(), z.string(), z.null()]),
+    reason: z.string().min(1),
+    source: sourceSchema,
+    asOf: isoDate,
+  })).optional(),
 }).passthrough();
 
 /** A whole pricing file (`data/models.json`, or one given with `--pricing` / `TOKCOST_PRICING`). */

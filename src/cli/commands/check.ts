@@ -4,7 +4,10 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { CHECK_FORMATS, loadConfig, renderCheckMarkdown, renderCheckReport, runCheck, type CheckFormat } from "../../gate/index.js";
-import { parseChoice, parsePositive } from "../options.js";
+import { parseChoice, parseCount, parsePositive } from "../options.js";
+import { isLimitProblem } from "../../gate/report.js";
+import { staleNoticeFor, type PricingProvenance } from "../../pricing/cost.js";
+import { staleWarningWanted } from "../shared.js";
 import { useColor } from "../format.js";
 import { terminalSafe } from "../../util/text.js";
 
@@ -18,6 +21,8 @@ interface CheckFlags {
   jobs?: number;
   all?: boolean;
   pricing?: string;
+  maxPriceAge?: number;
+  staleWarning?: boolean;
 }
 
 export function registerCheck(program: Command, context: CommandContext): void {
@@ -33,6 +38,8 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--all", "list passing files too, however many there are")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
+    .option("--max-price-age <days>", "fail (exit 1) when the prices used are older than this many days (config: maxPriceAgeDays)", parseCount("--max-price-age"))
+    .option("--no-stale-warning", "do not warn when the prices used are more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
     .addHelpText(
       "after",
       "\nExit codes: 0 all limits hold, 1 a limit was exceeded, 2 a configuration or input error.\nWith --format github, a Markdown summary is also appended to $GITHUB_STEP_SUMMARY when it is set.\nExamples:\n  tokcost check\n  tokcost check --format github --cache\n  tokcost check --update-baseline\n  tokcost check --format junit > tokcost-junit.xml",
@@ -54,6 +61,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
         strict: flags.strict,
         jobs: flags.jobs,
         table,
+        maxPriceAgeDays: flags.maxPriceAge,
       });
       const format: CheckFormat = flags.format ?? "table";
       const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all });
@@ -64,6 +72,12 @@ export function registerCheck(program: Command, context: CommandContext): void {
         await appendFile(summaryFile, renderCheckMarkdown(report) + "\n").catch((error: NodeJS.ErrnoException) => {
           process.stderr.write(`tokcost: warning: could not append to GITHUB_STEP_SUMMARY (${error.code ?? error.message})\n`);
         });
+      }
+      // Old prices: one notice on stderr (never in the report's data formats), unless a
+      // maxPriceAgeDays problem already says so or it is hidden.
+      if (report.pricing && !report.problems.some(isLimitProblem) && staleWarningWanted(flags.staleWarning)) {
+        const notice = staleNoticeFor({ asOf: report.pricing.asOf, sources: report.pricing.sources as PricingProvenance["sources"] });
+        if (notice) process.stderr.write(`tokcost: warning: ${terminalSafe(notice)}\n`);
       }
       context.setExitCode(report.exitCode);
     });

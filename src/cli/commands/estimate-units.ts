@@ -9,13 +9,13 @@ import { terminalSafe } from "../../util/text.js";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { PricingTable } from "../../pricing/table.js";
-import { pricingUnitOf, stalePricingNotice, SERVICE_TIERS, type ServiceTier } from "../../pricing/cost.js";
+import { pricingUnitOf, SERVICE_TIERS, type PricingProvenance, type ServiceTier } from "../../pricing/cost.js";
 import type { BillingOptions } from "../../estimate/index.js";
 import { estimateUnits, type UnitEstimate } from "../../node/media.js";
 import { UsageError } from "../../errors.js";
 import { parseChoice, parseCount, parseHumanNumber } from "../options.js";
 import { formatInt, formatPerMillion, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, printWarnings } from "../shared.js";
+import { inputsFrom, printStalePricing, printWarnings, provenanceOf } from "../shared.js";
 
 /** Flags this module adds to `tokcost estimate`. */
 export interface UnitFlags {
@@ -29,6 +29,8 @@ export interface UnitFlags {
   size?: string;
   quality?: string;
   minutes?: number;
+  /** false with --no-stale-warning. */
+  staleWarning?: boolean;
 }
 
 /** A share 0–1, or a percentage ("80%"). */
@@ -62,7 +64,8 @@ export function addUnitOptions(command: Command): Command {
     .option("--images <n>", "image models: number of images to generate", parseCount("--images"))
     .option("--size <WxH>", "image models: image size (default 1024x1024)", parseSize)
     .option("--quality <quality>", "image models: standard or hd (dall-e-3), low, medium or high (gpt-image-1)")
-    .option("--minutes <n>", "transcription models priced per minute (whisper-1): audio length, instead of reading WAV/MP3 files", parseMinutes);
+    .option("--minutes <n>", "transcription models priced per minute (whisper-1): audio length, instead of reading WAV/MP3 files", parseMinutes)
+    .option("--no-stale-warning", "do not warn when the prices used are more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)");
 }
 
 /** Billing options for token estimates from the flags. */
@@ -72,10 +75,9 @@ export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
   return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
 }
 
-/** The stale-table notice for human output (printed once; never in --json). */
-export function printStaleNotice(table: PricingTable): void {
-  const notice = stalePricingNotice(table.asOf);
-  if (notice) printWarnings([notice]);
+/** The stale-prices notice for the models used, in human output (printed once; never in --json). */
+export function printStaleNotice(table: PricingTable, models: Iterable<string | null | undefined>, flag: boolean | undefined): void {
+  printStalePricing(provenanceOf(table, models), flag);
 }
 
 /**
@@ -107,8 +109,8 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   const inputs = needsInputs ? await inputsFrom(files) : [];
   if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
   const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
-  render(estimates, format);
-  if (format !== "json") printStaleNotice(table);
+  render(estimates, format, provenanceOf(table, estimates.map((e) => e.model)));
+  if (format !== "json") printStaleNotice(table, estimates.map((e) => e.model), flags.staleWarning);
   return true;
 }
 
@@ -116,9 +118,9 @@ function unitJson(e: UnitEstimate) {
   return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
 }
 
-function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv"): void {
+function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv", pricing: PricingProvenance): void {
   if (format === "json") {
-    process.stdout.write(JSON.stringify({ estimates: estimates.map(unitJson) }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ estimates: estimates.map(unitJson), pricing }, null, 2) + "\n");
     return;
   }
   const head = ["File", "Model", "Unit", "Quantity", "Rate", "Priced as", "Total"];

@@ -8,7 +8,7 @@ import { roomAdvice } from "../../estimate/limits.js";
 import type { PricingTable } from "../../pricing/table.js";
 import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } from "../options.js";
 import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, pricingFrom, printWarnings, readsStdin } from "../shared.js";
+import { inputsFrom, pricingFrom, printWarnings, provenanceOf, readsStdin } from "../shared.js";
 import { EXIT } from "../render-error.js";
 import { UsageError } from "../../errors.js";
 import { escapeControl, terminalSafe } from "../../util/text.js";
@@ -35,6 +35,7 @@ interface EstimateFlags extends UnitFlags {
   remoteTimeout?: number;
   calibration?: string;
   text?: string;
+  azureModel?: string;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -58,11 +59,19 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
     .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
+    .option("--azure-model <model>", "the OpenAI model an Azure deployment serves: -m azure/<deployment> --azure-model gpt-4o")
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text \"Summarise this in one line\" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
     .action(async (files: string[], flags: EstimateFlags) => {
       const format: Format = flags.json ? "json" : flags.format;
-      const table = await pricingFrom(flags.pricing);
+      let table = await pricingFrom(flags.pricing);
+      if (flags.azureModel !== undefined) {
+        const deployments = (flags.model ?? []).filter((id) => id.startsWith("azure/"));
+        if (!deployments.length) throw new UsageError(`--azure-model names the model an Azure deployment serves: use it with -m azure/<deployment> (e.g. -m azure/prod-4o --azure-model ${flags.azureModel})`);
+        const target = table.match(flags.azureModel);
+        if (!target || target.entry.provider !== "openai") throw new UsageError(`--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "${flags.azureModel}"`);
+        for (const id of deployments) table = table.withAzureDeployment(id, flags.azureModel);
+      }
       // Image, speech and per-minute transcription models are priced in their own units.
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
@@ -84,9 +93,12 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       });
       const color = useColor(process.stdout);
       const paint = painter(color);
+      const jsonEstimates = [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))];
+      const usedModels = jsonEstimates.map((e) => (e as { model?: string | null }).model);
       if (format === "json") {
         const out = {
-          estimates: [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))],
+          estimates: jsonEstimates,
+          pricing: provenanceOf(table, usedModels),
           ...(failures.length || requests.results.some((r) => r.failure) ? { errors: [...requests.results.flatMap((r) => (r.failure ? [r.failure] : [])), ...failures.map(({ path, code, message }) => ({ path, code, message }))] } : {}),
         };
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
@@ -104,7 +116,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         }
         const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
         printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
-        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table);
+        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table, usedModels, flags.staleWarning);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${escapeControl(failure.message)}\n`);
       for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);

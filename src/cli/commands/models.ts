@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { ModelEntry } from "../../pricing/schema.js";
 import { formatInt, formatPerMillion, renderTable, useColor } from "../format.js";
-import { pricingFrom, printWarnings } from "../shared.js";
+import { pricingFrom, printWarnings, staleWarningWanted } from "../shared.js";
 import { collectList } from "../options.js";
 import { effectiveStatus, pricingUnitOf, stalePricingNotice } from "../../pricing/cost.js";
 import { UsageError } from "../../errors.js";
@@ -21,6 +21,8 @@ interface ModelsFlags {
   provider?: string[];
   mode?: string[];
   status?: string[];
+  corrections?: boolean;
+  staleWarning?: boolean;
 }
 
 const STATUSES = ["active", "deprecated", "retired"];
@@ -58,6 +60,8 @@ export function registerModels(program: Command, context: CommandContext): void 
     .option("--provider <name>", "only these providers (repeat or comma-separate): openai, anthropic, google, mistral, deepseek, xai, cohere, …", collectList)
     .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
     .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
+    .option("--no-stale-warning", "do not warn when the table is more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
+    .option("--corrections", "list the corrections applied to upstream prices (field, upstream value, corrected value, why, source)")
     .addHelpText("after", "\nExit codes: 0 models listed, 1 none match, 2 bad usage.\nExamples:\n  tokcost models gpt-4.1\n  tokcost models --provider anthropic --status active\n  tokcost models --mode embedding --format csv > embeddings.csv")
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
       const format: OutputFormat = flags.json ? "json" : (flags.format ?? "table");
@@ -82,6 +86,10 @@ export function registerModels(program: Command, context: CommandContext): void 
         const near = filter ? closestMatches(filter, table.list().flatMap((m) => [m.id, ...(m.aliases ?? [])]), 3) : [];
         process.stderr.write(`tokcost: no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}; ${near.length ? `did you mean ${near.map(escapeControl).join(", ")}? ` : ""}try a shorter part of the id, a provider (--provider openai) or "tokcost models" to list all\n`);
         context.setExitCode(EXIT.limit);
+        return;
+      }
+      if (flags.corrections) {
+        printCorrections(models, format === "json");
         return;
       }
       if (format === "json") {
@@ -111,7 +119,7 @@ export function registerModels(program: Command, context: CommandContext): void 
         m.asOf,
       ]);
       process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
-      const stale = stalePricingNotice(table.asOf, today);
+      const stale = staleWarningWanted(flags.staleWarning) ? stalePricingNotice(table.asOf, today) : undefined;
       if (stale) printWarnings([stale]);
     });
 }
@@ -121,4 +129,21 @@ function statusText(status: ModelEntry["status"]): string {
   if (status.state === "active") return "active";
   if (status.state === "deprecated") return `deprecated${status.date ? ` (shuts down ${status.date})` : ""}`;
   return `retired${status.date ? ` ${status.date}` : ""}`;
+}
+
+/** `models --corrections`: every correction carried by the listed entries (bundled or from a --pricing file). */
+function printCorrections(models: ModelEntry[], json: boolean): void {
+  const rows = models.flatMap((m) => (m.corrections ?? []).map((c) => ({ id: m.id, provider: m.provider, ...c })));
+  if (json) {
+    process.stdout.write(JSON.stringify({ corrections: rows }, null, 2) + "\n");
+    return;
+  }
+  if (!rows.length) {
+    process.stdout.write("no corrections apply to these models\n");
+    return;
+  }
+  const value = (field: string, v: unknown) => (v === undefined || v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : String(v));
+  const sourceText = (s: unknown) => (typeof s === "string" ? s : [(s as { url?: string }).url, (s as { note?: string }).note].filter(Boolean).join(" — "));
+  const lines = rows.flatMap((r) => [`${r.id} ${r.field}: ${value(r.field, r.from)} → ${value(r.field, r.to)} (as of ${r.asOf})`, `  why: ${r.reason}`, `  source: ${sourceText(r.source)}`]);
+  process.stdout.write(terminalSafe(lines.join("\n") + "\n"));
 }

@@ -1,0 +1,136 @@
+/**
+ * Corrections to an upstream price list (data/corrections.json): a field of one entry replaced by
+ * the vendor's published number, with that number's own source and date. Applied after the
+ * LiteLLM conversion by the generator (the bundled table) and by `tokcost pricing import/update`,
+ * so a known upstream error is fixed in one place. A correction names the value it corrects
+ * (`from`); once upstream no longer has that value (fixed, or changed again), the correction is
+ * reported as no longer applying and left out. Pure (no I/O).
+ */
+import { z } from "zod";
+import correctionsData from "../../data/corrections.json" with { type: "json" };
+import { PricingError } from "../errors.js";
+import { formatIssuePath } from "./parse.js";
+import { isoDate, sourceSchema, type PricingFile } from "./schema.js";
+
+const value = z.union([z.number().nonnegative(), z.string(), z.null()]);
+
+/** One correction: `field` of the entry `id` (id or alias) becomes `to` (`null`: unknown, the field is removed). */
+export const correctionSchema = z.object({
+  id: z.string().min(1),
+  /** tokcost provider name of the entry (guards against an id another provider also uses). */
+  provider: z.string().min(1).optional(),
+  /** Dotted path inside the entry: `pricing.input`, `contextWindow`, `maxOutputTokens`. */
+  field: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)*$/, "expected a dotted field path such as pricing.input"),
+  /** The upstream value being corrected; the correction applies only while upstream still has it. */
+  from: value.optional(),
+  to: value,
+  /** Why: what the vendor publishes and what went wrong upstream. */
+  reason: z.string().min(1),
+  source: sourceSchema,
+  asOf: isoDate,
+});
+
+/** data/corrections.json, or a file given with `--corrections`. */
+export const correctionsFileSchema = z.object({
+  version: z.literal(1),
+  source: z.string().optional(),
+  corrections: z.array(correctionSchema),
+});
+
+export type Correction = z.infer<typeof correctionSchema>;
+export type CorrectionsFile = z.infer<typeof correctionsFileSchema>;
+
+/** A correction as recorded on the entry it changed (`entry.corrections`). */
+export interface AppliedCorrection {
+  field: string;
+  /** The upstream value (absent: upstream had none). */
+  from?: number | string | null;
+  to: number | string | null;
+  reason: string;
+  source: Correction["source"];
+  asOf: string;
+}
+
+/** What {@link applyCorrections} did. */
+export interface CorrectionsResult {
+  file: PricingFile;
+  applied: { id: string; field: string; from?: unknown; to: unknown }[];
+  /** Corrections whose entry is in the file but whose `from` no longer matches upstream. */
+  outdated: { id: string; field: string; expected: unknown; found: unknown }[];
+  /** Corrections for entries the file does not have (other providers, filtered out). */
+  notInFile: number;
+}
+
+/** Validates a parsed corrections file. @throws PricingError naming the field path. */
+export function parseCorrectionsFile(data: unknown, origin = "corrections file"): CorrectionsFile {
+  const result = correctionsFileSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new PricingError(`${origin}: ${formatIssuePath(issue.path)}: ${issue.message}`, { origin });
+  }
+  return result.data;
+}
+
+let bundled: CorrectionsFile | undefined;
+
+/** tokcost's own corrections (data/corrections.json). */
+export function bundledCorrections(): CorrectionsFile {
+  return (bundled ??= parseCorrectionsFile(correctionsData, "data/corrections.json"));
+}
+
+function getPath(obj: Record<string, unknown>, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (!cur || typeof cur !== "object" || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], to: unknown): void {
+  let cur = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = Object.hasOwn(cur, key) ? cur[key] : undefined;
+    const copy = next && typeof next === "object" ? { ...(next as Record<string, unknown>) } : {};
+    cur[key] = copy;
+    cur = copy;
+  }
+  const last = path[path.length - 1];
+  if (to === null) delete cur[last];
+  else cur[last] = to;
+}
+
+/**
+ * Applies `corrections` to a pricing file (a copy; the input is not changed). Each corrected entry
+ * lists its corrections in `corrections`, so the override and its source travel with the data.
+ */
+export function applyCorrections(file: PricingFile, corrections: readonly Correction[]): CorrectionsResult {
+  const result: CorrectionsResult = { file, applied: [], outdated: [], notInFile: 0 };
+  const models = file.models.map((m) => ({ ...m }));
+  const index = new Map<string, (typeof models)[number]>();
+  for (const m of models) for (const name of [m.id, ...(m.aliases ?? [])]) if (!index.has(name)) index.set(name, m);
+  for (const c of corrections) {
+    const entry = index.get(c.id);
+    if (!entry || (c.provider && entry.provider !== c.provider)) {
+      result.notInFile++;
+      continue;
+    }
+    const path = c.field.split(".");
+    const found = getPath(entry as Record<string, unknown>, path);
+    if (c.from !== undefined && found !== (c.from ?? undefined)) {
+      result.outdated.push({ id: entry.id, field: c.field, expected: c.from, found: found ?? null });
+      continue;
+    }
+    setPath(entry as Record<string, unknown>, path, c.to);
+    const note: AppliedCorrection = { field: c.field, ...(found === undefined ? {} : { from: found as number | string }), to: c.to, reason: c.reason, source: c.source, asOf: c.asOf };
+    (entry as { corrections?: AppliedCorrection[] }).corrections = [...((entry as { corrections?: AppliedCorrection[] }).corrections ?? []), note];
+    result.applied.push({ id: entry.id, field: c.field, from: found, to: c.to });
+  }
+  result.file = { ...file, models };
+  return result;
+}
+
+/** One line per outdated correction, for generator and import output. */
+export function outdatedCorrectionNotice(o: CorrectionsResult["outdated"][number]): string {
+  return `correction for ${o.id} ${o.field} no longer applies: upstream now has ${JSON.stringify(o.found)}, not ${JSON.stringify(o.expected)}; check the vendor's price and update data/corrections.json`;
+}
