@@ -115,7 +115,7 @@ describe("reporters on a real report with awkward file names", () => {
 
   it("JSON carries the documented contract (docs/ci.md), file names exact", () => {
     const json = JSON.parse(renderCheckReport(report, "json")) as Record<string, unknown> & { summary: Record<string, unknown>; results: Array<Record<string, unknown>> };
-    expect(Object.keys(json).sort()).toEqual(["baseline", "config", "exitCode", "ok", "problems", "results", "rules", "summary", "version"]);
+    expect(Object.keys(json).sort()).toEqual(["baseline", "config", "exitCode", "ok", "pricing", "problems", "results", "rules", "summary", "version"]);
     expect(json).toMatchObject({ version: 1, exitCode: report.exitCode, ok: report.ok });
     expect(Object.keys(json.summary).sort()).toEqual(["cached", "checks", "costUsd", "errors", "failed", "files", "passed", "promptTokens", "warnings"]);
     expect(json.summary).toEqual({ ...report.summary });

@@ -19,7 +19,7 @@ import type { RequestKind } from "./capabilities.js";
 import { Meter, readUsage, StreamMeter, StreamOverrunError, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import { SseParser } from "./sse.js";
-import { MEDIA_KINDS } from "./capabilities.js";
+import { MEDIA_KINDS, MULTIPART_KINDS } from "./capabilities.js";
 import { endpointOfUrl } from "./shape.js";
 import { measureFormData } from "./multipart.js";
 import { settleMediaResponse } from "./media-usage.js";
@@ -250,13 +250,15 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     if (!kind) return doFetch(input, init);
     const given = init?.body !== undefined && init.body !== null ? init.body : undefined;
     if (given === undefined && !(input instanceof Request && input.body)) return doFetch(input, init); // no body: nothing the API bills
-    // Multipart uploads (image edits, transcriptions): the FormData's fields, files measured (multipart.ts).
-    const form = typeof FormData !== "undefined" && given instanceof FormData ? given : undefined;
+    // Multipart uploads (image edits, transcriptions): the FormData's fields, files measured
+    // (multipart.ts). FormData to any other endpoint is a body tokcost cannot measure.
+    const form = typeof FormData !== "undefined" && given instanceof FormData && MULTIPART_KINDS.has(kind) ? given : undefined;
     let sendInit: RequestInit | undefined = init;
     let sendInput: string | URL | Request = input;
-    let reading: BodyReading;
+    let reading: BodyReading = { unreadable: "" };
+    let body: Record<string, unknown> | undefined;
     try {
-      if (form) reading = { text: JSON.stringify(await measureFormData(form)) };
+      if (form) body = await measureFormData(form);
       else if (given !== undefined) {
         reading = await readBody(given, maxRequestBytes);
         // a one-shot stream that was read is sent as what was read
@@ -270,9 +272,10 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
       if (isTokcostError(error)) throw error;
       reading = { unreadable: `a body that could not be read: ${(error as Error)?.message ?? String(error)}` };
     }
-    let body: Record<string, unknown> | undefined;
     let unmeasured: string | undefined;
-    if ("text" in reading) {
+    if (body !== undefined) {
+      // measured from the form's fields
+    } else if ("text" in reading) {
       try {
         body = JSON.parse(reading.text) as Record<string, unknown>;
       } catch {
