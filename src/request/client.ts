@@ -12,7 +12,7 @@ import { z } from "zod";
 import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding } from "../tokenizer/index.js";
-import type { BudgetLimits, Ledger } from "./budget.js";
+import type { BudgetLimits, BudgetStore, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { ApiError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
 import { Meter, readUsage, streamOutputText, type CallRecord, type MeteredCall, type MeterHooks, type BudgetReporter, type UsageTokens } from "./meter.js";
@@ -70,6 +70,8 @@ export interface ClientOptions extends MeterHooks {
   budget?: BudgetLimits;
   /** Where budget state lives (default in memory). `tokcost/node`'s createClient also accepts a file path. */
   ledger?: Ledger;
+  /** Where budget state lives as a BudgetStore (e.g. `createRedisBudgetStore` from `tokcost/redis`, shared by a fleet); takes precedence over `ledger`. */
+  store?: BudgetStore;
   /** Pricing table (default: bundled). */
   pricing?: PricingTable;
   /** fetch implementation (default: the global fetch). */
@@ -218,7 +220,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   checkOptions(clientOptionsSchema, options, "createClient");
   const baseURL = checkBaseURL(options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL");
   const urlSecrets = secretsOfUrl(baseURL);
-  const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
+  const meter = new Meter({ budget: options.budget, ledger: options.ledger, store: options.store, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
 
