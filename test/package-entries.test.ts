@@ -49,4 +49,23 @@ console.log(JSON.stringify({ counts: [countTokens(text, { model: "gpt-4o" }), co
     expect(out.ids).toEqual(Array.from(o200k.encode(text, [], [])));
     expect(out.countFiles).toBe("function");
   });
+
+  it("the integration entries (tokcost/redis) resolve with exactly their public names", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "tokcost-entries-"));
+    mkdirSync(path.join(project, "node_modules"));
+    symlinkSync(repoRoot, path.join(project, "node_modules", "tokcost"), "dir");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ type: "module" }));
+    const entries = ["tokcost/redis"];
+    writeFileSync(
+      path.join(project, "main.js"),
+      `const out = {};
+for (const name of ${JSON.stringify(entries)}) out[name] = Object.keys(await import(name)).sort();
+console.log(JSON.stringify(out));`,
+    );
+    const r = spawnSync(process.execPath, ["main.js"], { cwd: project, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      "tokcost/redis": ["createRedisBudgetStore", "toMicros"],
+    });
+  });
 });
