@@ -50,12 +50,12 @@ console.log(JSON.stringify({ counts: [countTokens(text, { model: "gpt-4o" }), co
     expect(out.countFiles).toBe("function");
   });
 
-  it("the integration entries (tokcost/ai-sdk, tokcost/redis) resolve with exactly their public names", () => {
+  it("the integration entries (tokcost/ai-sdk, tokcost/langchain, tokcost/redis) resolve with exactly their public names", () => {
     const project = mkdtempSync(path.join(tmpdir(), "tokcost-entries-"));
     mkdirSync(path.join(project, "node_modules"));
     symlinkSync(repoRoot, path.join(project, "node_modules", "tokcost"), "dir");
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ type: "module" }));
-    const entries = ["tokcost/ai-sdk", "tokcost/redis"];
+    const entries = ["tokcost/ai-sdk", "tokcost/langchain", "tokcost/redis"];
     writeFileSync(
       path.join(project, "main.js"),
       `const out = {};
@@ -66,6 +66,7 @@ console.log(JSON.stringify(out));`,
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
       "tokcost/ai-sdk": ["toChatBody", "tokcostMiddleware", "usageFromAiSdk"],
+      "tokcost/langchain": ["TokcostCallbackHandler", "toOpenAIMessages", "usageFromLangChain"],
       "tokcost/redis": ["createRedisBudgetStore", "toMicros"],
     });
   });
