@@ -8,7 +8,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, jsonSchema, streamText, tool, wrapLanguageModel, type ModelMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { tokcostMiddleware } from "../src/ai-sdk/index.js";
+import { tokcostMiddleware } from "../src/ai-sdk/middleware.js";
 import type { CallRecord } from "../src/request/meter.js";
 import { TokcostError } from "../src/errors.js";
 import { FakeOpenAIServer, startFakeOpenAI } from "./helpers/fake-openai-server.js";

@@ -8,7 +8,7 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TokcostCallbackHandler } from "../src/langchain/index.js";
+import { TokcostCallbackHandler } from "../src/langchain/handler.js";
 import { TokcostError } from "../src/errors.js";
 import { FakeOpenAIServer, startFakeOpenAI } from "./helpers/fake-openai-server.js";
 
