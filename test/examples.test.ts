@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis } from "./helpers/redis-server.js";
 
 let server: ChildProcess;
 let baseURL: string;
@@ -90,6 +91,39 @@ describe("examples/", () => {
       const [e] = JSON.parse(r.stdout).estimates;
       expect(e.kind, file).toBe(expected[file]);
       expect(typeof e.cost.total, file).toBe("number");
+    }
+  });
+
+  it("ai-sdk.mjs: generateText and streamText through tokcostMiddleware, metered exactly; an over-budget call refused", () => {
+    const r = run("examples/ai-sdk.mjs", { OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: baseURL });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^generateText: \S/m);
+    expect(r.stdout).toMatch(/^streamText: .*\(\d+ completion tokens\)/m);
+    expect(r.stdout.match(/prompt tokens: estimated (\d+), billed \1/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^refused: \[BUDGET_EXCEEDED\] budget exceeded/m);
+    expect(r.stdout).toMatch(/^budget: \$[\d.]+ spent of \$0\.002, 2 calls$/m);
+  });
+
+  it("langchain.mjs: ChatOpenAI with TokcostCallbackHandler, metered exactly; an over-budget call refused", () => {
+    const r = run("examples/langchain.mjs", { OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: baseURL });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/prompt tokens: estimated (\d+), billed \1/);
+    expect(r.stdout).toMatch(/^refused: \[BUDGET_EXCEEDED\] budget exceeded/m);
+    expect(r.stdout).toMatch(/^budget: \$[\d.]+ spent of \$0\.002, 1 calls$/m);
+  });
+
+  it("redis-budget.mjs: two workers share one daily budget in Redis", async () => {
+    const redis = await startRedis();
+    try {
+      const r = run("examples/redis-budget.mjs", { OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: baseURL, REDIS_URL: redis.url });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^worker 0 call 0: ok/m);
+      expect(r.stdout).toMatch(/refused \[BUDGET_EXCEEDED\]/);
+      expect(r.stdout).toMatch(/^fleet: \$[\d.]+ spent of \$0\.0004 today, \d+ calls, \$0\.000000 reserved$/m);
+    } finally {
+      await redis.stop();
     }
   });
 });

@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { get_encoding } from "tiktoken";
 import { describe, expect, it } from "vitest";
+import { preflight } from "../src/request/preflight.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -48,5 +49,39 @@ console.log(JSON.stringify({ counts: [countTokens(text, { model: "gpt-4o" }), co
     expect(portable.counts).toEqual(expected);
     expect(out.ids).toEqual(Array.from(o200k.encode(text, [], [])));
     expect(out.countFiles).toBe("function");
+  });
+
+  it("the integration entries (tokcost/ai-sdk, tokcost/langchain, tokcost/redis) resolve with exactly their public names", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "tokcost-entries-"));
+    mkdirSync(path.join(project, "node_modules"));
+    symlinkSync(repoRoot, path.join(project, "node_modules", "tokcost"), "dir");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ type: "module" }));
+    const entries = ["tokcost/ai-sdk", "tokcost/langchain", "tokcost/redis"];
+    writeFileSync(
+      path.join(project, "main.js"),
+      `const out = {};
+for (const name of ${JSON.stringify(entries)}) out[name] = Object.keys(await import(name)).sort();
+console.log(JSON.stringify(out));`,
+    );
+    // the integrations count with the ranks of their entry: Node's binary tables, or js-tiktoken's modules
+    const countScript = (from: string) => `import { tokcostMiddleware } from ${JSON.stringify(from)};
+const m = tokcostMiddleware();
+const usage = { inputTokens: { total: 1 }, outputTokens: { total: 1 } };
+const out = await m.wrapGenerate({ doGenerate: async () => ({ content: [], finishReason: "stop", usage, warnings: [] }), params: { prompt: [{ role: "user", content: [{ type: "text", text: "Héllo, 你好" }] }], maxOutputTokens: 5 }, model: { modelId: "gpt-4o", provider: "openai.chat" } });
+console.log(out.providerMetadata.tokcost.estimate.promptTokens);`;
+    writeFileSync(path.join(project, "count-node.js"), countScript("tokcost/ai-sdk"));
+    writeFileSync(path.join(project, "count-portable.js"), countScript(pathToFileURL(path.join(repoRoot, "dist", "src", "ai-sdk", "index.js")).href));
+    for (const file of ["count-node.js", "count-portable.js"]) {
+      const c = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+      expect(c.stderr).toBe("");
+      expect(Number(c.stdout)).toBe(preflight({ model: "gpt-4o", messages: [{ role: "user", content: "Héllo, 你好" }], max_tokens: 5 }).promptTokens);
+    }
+    const r = spawnSync(process.execPath, ["main.js"], { cwd: project, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      "tokcost/ai-sdk": ["toChatBody", "tokcostMiddleware", "usageFromAiSdk"],
+      "tokcost/langchain": ["TokcostCallbackHandler", "toOpenAIMessages", "usageFromLangChain"],
+      "tokcost/redis": ["createRedisBudgetStore", "toMicros"],
+    });
   });
 });

@@ -6,9 +6,10 @@
  * reservation does not fit beside what is already spent and reserved is refused before it is
  * sent, so concurrent calls can never overspend.
  *
- * The state lives in a {@link Ledger}: {@link MemoryLedger} (the default, one process) or the
- * Node-only `FileLedger` from `tokcost/node`, which keeps spend across processes and reserves
- * under a file lock. Everything here is plain ES — no Node APIs.
+ * The state lives in a {@link BudgetStore}: a {@link Ledger} — {@link MemoryLedger} (the default,
+ * one process) or the Node-only `FileLedger` from `tokcost/node` (one machine, a file lock) — or
+ * Redis (`tokcost/redis`, a fleet, atomic server-side scripts). Everything here is plain ES — no
+ * Node APIs.
  */
 import { z } from "zod";
 import { BudgetExceededError, TokcostError, UsageError } from "../errors.js";
@@ -286,13 +287,141 @@ export function newCallId(): string {
   return `${rand}-${(counter++).toString(36)}`;
 }
 
+/** What a {@link BudgetStore} reports: the spend of one budget window and what calls in flight hold. */
+export interface BudgetSnapshot {
+  /** The window ("2026-11-22", "2026-11", or null for "total"). */
+  period: string | null;
+  /** Settled spend in the window. */
+  spent: Spend;
+  /** Held by open reservations. */
+  reserved: Spend;
+  /** Calls settled in the window. */
+  calls: number;
+}
+
+/** What {@link BudgetStore.reserve} is asked to do. */
+export interface StoreReserveRequest {
+  id: string;
+  amount: Spend;
+  limits: BudgetLimits;
+  /** The current window key ({@link periodKey}). */
+  period: string | null;
+  /** The reservation expires after this many ms unless settled or released (a crashed process). */
+  ttlMs: number;
+}
+
+/**
+ * Where a budget's state lives: every method is one atomic step against every other caller of
+ * the same store (other calls, other processes, other machines). Three implementations: a
+ * {@link Ledger} through {@link ledgerStore} (memory, the `tokcost/node` ledger file) and Redis
+ * (`createRedisBudgetStore` from `tokcost/redis`).
+ */
+export interface BudgetStore {
+  /** Holds `amount` for `id` if it fits beside spend + reservations under `limits`; `ok: false` (nothing held) otherwise. */
+  reserve(request: StoreReserveRequest): Promise<{ ok: boolean; snapshot: BudgetSnapshot }>;
+  /**
+   * Drops the reservation and adds `actual` to the window's spend. false (nothing changes) when
+   * `id` was already settled or released — a call is never counted twice. A call whose
+   * reservation expired is still counted: it was billed.
+   */
+  settle(request: { id: string; actual: Spend; period: string | null }): Promise<{ settled: boolean; snapshot: BudgetSnapshot }>;
+  /** Drops the reservation without spending. false when there was none. */
+  release(request: { id: string; period: string | null }): Promise<{ released: boolean; snapshot: BudgetSnapshot }>;
+  /** The current state. */
+  snapshot(period: string | null): Promise<BudgetSnapshot>;
+}
+
+/** Options of {@link ledgerStore}. */
+export interface LedgerStoreOptions {
+  /** Reservations older than this are dropped (default 1 hour). */
+  staleReservationMs?: number;
+  /** Decides whether the owner of a reservation is still alive (default: the ledger's). */
+  isOwnerAlive?: (owner: string) => boolean;
+}
+
+function snapshotOf(state: LedgerState): BudgetSnapshot {
+  return { period: state.period, spent: { usd: state.spentUsd, tokens: state.spentTokens }, reserved: sumReservations(state), calls: state.calls };
+}
+
+/**
+ * A {@link BudgetStore} over a {@link Ledger} (memory or file): each step is one ledger
+ * transaction. Reservations of dead owners and older than `staleReservationMs` are dropped.
+ */
+export function ledgerStore(ledger: Ledger, options: LedgerStoreOptions = {}): BudgetStore & { readonly ledger: Ledger } {
+  const staleMs = options.staleReservationMs ?? 3_600_000;
+  const alive = options.isOwnerAlive ?? (ledger.isOwnerAlive ? (owner: string) => ledger.isOwnerAlive!(owner) : undefined);
+  /** When abandoned reservations are next looked for (a sweep visits every reservation). */
+  let nextSweepAt = 0;
+  /**
+   * Applies the window reset and drops abandoned reservations. Looking for abandoned ones visits
+   * all of them, so it runs at most once per sweep interval (a second, or the stale age if
+   * shorter) — and always before a reservation is refused — which keeps reserve and settle O(1)
+   * with thousands of calls in flight.
+   */
+  const normalise = (state: LedgerState, period: string | null, now: number, force = false): void => {
+    if (state.period !== period) {
+      state.period = period;
+      state.spentUsd = 0;
+      state.spentTokens = 0;
+      state.calls = 0;
+    }
+    if (!force && now < nextSweepAt) return;
+    nextSweepAt = now + Math.max(0, Math.min(staleMs, 1000));
+    for (const [id, r] of Object.entries(state.reservations)) {
+      const dead = r.owner !== undefined && alive !== undefined && r.owner !== ledger.owner && !alive(r.owner);
+      if (dead || now - r.at > staleMs) delete state.reservations[id];
+    }
+  };
+  return {
+    ledger,
+    reserve: ({ id, amount, limits, period }) =>
+      ledger.transact((state) => {
+        const now = Date.now();
+        normalise(state, period, now);
+        const overWith = (held: Spend) => (limits.usd !== undefined && state.spentUsd + held.usd + amount.usd > limits.usd + EPSILON) || (limits.tokens !== undefined && state.spentTokens + held.tokens + amount.tokens > limits.tokens);
+        let over = overWith(sumReservations(state));
+        if (over) {
+          // Before refusing, drop any abandoned reservation that may be in the way.
+          normalise(state, period, now, true);
+          over = overWith(sumReservations(state));
+        }
+        if (!over) state.reservations[id] = { usd: amount.usd, tokens: amount.tokens, at: now, ...(ledger.owner ? { owner: ledger.owner } : {}) };
+        return { ok: !over, snapshot: snapshotOf(state) };
+      }),
+    settle: ({ id, actual, period }) =>
+      ledger.transact((state) => {
+        normalise(state, period, Date.now());
+        delete state.reservations[id];
+        state.spentUsd += actual.usd;
+        state.spentTokens += actual.tokens;
+        state.calls += 1;
+        return { settled: true, snapshot: snapshotOf(state) };
+      }),
+    release: ({ id, period }) =>
+      ledger.transact((state) => {
+        normalise(state, period, Date.now());
+        const released = id in state.reservations;
+        delete state.reservations[id];
+        return { released, snapshot: snapshotOf(state) };
+      }),
+    snapshot: async (period) => {
+      const state = await ledger.read();
+      if (state.period !== period) return { period, spent: { usd: 0, tokens: 0 }, reserved: sumReservations(state), calls: 0 };
+      return snapshotOf(state);
+    },
+  };
+}
+
 /** Options of {@link Budget}. */
 export interface BudgetOptions {
-  /** Where the state lives (default: a new MemoryLedger). */
+  /** Where the state lives, as a {@link Ledger} (default: a new MemoryLedger). Ignored when `store` is given. */
   ledger?: Ledger;
+  /** Where the state lives, as a {@link BudgetStore} (e.g. Redis from `tokcost/redis`, shared by a fleet). */
+  store?: BudgetStore;
   /**
    * Reservations older than this are considered abandoned (a crashed process) and dropped
-   * (default 1 hour). Persistent ledgers also drop reservations whose owner process is gone.
+   * (default 1 hour). Persistent ledgers also drop reservations whose owner process is gone; the
+   * Redis store expires them on the server.
    */
   staleReservationMs?: number;
   /** Decides whether the owner of a reservation is still alive (set by the file ledger). */
@@ -309,51 +438,34 @@ export function parseBudgetLimits(limits: unknown): BudgetLimits {
   return parsed.data;
 }
 
+function emptySnapshot(): BudgetSnapshot {
+  return { period: null, spent: { usd: 0, tokens: 0 }, reserved: { usd: 0, tokens: 0 }, calls: 0 };
+}
+
 /**
  * A budget shared by every call of a client (or of a `guardFetch`). `reserve` is atomic with
- * respect to every other reserve/settle/release on the same ledger.
+ * respect to every other reserve/settle/release on the same store.
  */
 export class Budget {
   readonly limits: BudgetLimits;
-  readonly ledger: Ledger;
+  readonly store: BudgetStore;
+  /** The ledger, when the store is one (memory or file). */
+  readonly ledger?: Ledger;
   private readonly staleMs: number;
-  private readonly isOwnerAlive?: (owner: string) => boolean;
-  /** What {@link status} reports: the totals after this process's last transaction. */
-  private last: Snapshot = { period: null, spentUsd: 0, spentTokens: 0, calls: 0, reserved: { usd: 0, tokens: 0 } };
-  /** When abandoned reservations are next looked for (a sweep visits every reservation). */
-  private nextSweepAt = 0;
+  private last: BudgetSnapshot = emptySnapshot();
 
   constructor(limits: BudgetLimits = {}, options: BudgetOptions = {}) {
     this.limits = parseBudgetLimits(limits);
-    this.ledger = options.ledger ?? new MemoryLedger();
     this.staleMs = options.staleReservationMs ?? 3_600_000;
-    this.isOwnerAlive = options.isOwnerAlive ?? (this.ledger.isOwnerAlive ? (owner: string) => this.ledger.isOwnerAlive!(owner) : undefined);
-  }
-
-  /**
-   * Applies the window reset and drops abandoned reservations (inside a transaction). Looking
-   * for abandoned reservations visits all of them, so it runs at most once per sweep interval
-   * (a second, or the stale age if shorter) — and always before a reservation is refused —
-   * which keeps reserve and settle O(1) with thousands of calls in flight.
-   */
-  private normalise(state: LedgerState, now: number, force = false): void {
-    const key = periodKey(this.limits.period, new Date(now));
-    if (state.period !== key) {
-      state.period = key;
-      state.spentUsd = 0;
-      state.spentTokens = 0;
-      state.calls = 0;
-    }
-    if (!force && now < this.nextSweepAt) return;
-    this.nextSweepAt = now + Math.max(0, Math.min(this.staleMs, 1000));
-    for (const [id, r] of Object.entries(state.reservations)) {
-      const dead = r.owner !== undefined && this.isOwnerAlive !== undefined && r.owner !== this.ledger.owner && !this.isOwnerAlive(r.owner);
-      if (dead || now - r.at > this.staleMs) delete state.reservations[id];
+    if (options.store) this.store = options.store;
+    else {
+      this.ledger = options.ledger ?? new MemoryLedger();
+      this.store = ledgerStore(this.ledger, { staleReservationMs: this.staleMs, isOwnerAlive: options.isOwnerAlive });
     }
   }
 
-  private remember(state: LedgerState, reserved: Spend = sumReservations(state)): void {
-    this.last = { period: state.period, spentUsd: state.spentUsd, spentTokens: state.spentTokens, calls: state.calls, reserved };
+  private period(): string | null {
+    return periodKey(this.limits.period);
   }
 
   /**
@@ -362,35 +474,24 @@ export class Budget {
    */
   async reserve(id: string, amount: Spend, context: { model?: string } = {}): Promise<Reservation> {
     const { usd: limitUsd, tokens: limitTokens } = this.limits;
-    await this.ledger.transact((state) => {
-      const now = Date.now();
-      this.normalise(state, now);
-      let held = sumReservations(state);
-      const fits = (h: Spend) => (limitUsd === undefined || state.spentUsd + h.usd + amount.usd <= limitUsd + EPSILON) && (limitTokens === undefined || state.spentTokens + h.tokens + amount.tokens <= limitTokens);
-      if (!fits(held)) {
-        // Before refusing, drop any abandoned reservation that may be in the way.
-        this.normalise(state, now, true);
-        held = sumReservations(state);
-      }
-      if (limitUsd !== undefined && state.spentUsd + held.usd + amount.usd > limitUsd + EPSILON) {
-        const left = Math.max(0, limitUsd - state.spentUsd - held.usd);
-        this.remember(state, held);
+    const { ok, snapshot } = await this.store.reserve({ id, amount, limits: this.limits, period: this.period(), ttlMs: this.staleMs });
+    this.last = snapshot;
+    if (!ok) {
+      const spent = snapshot.spent;
+      const held = snapshot.reserved;
+      if (limitUsd !== undefined && spent.usd + held.usd + amount.usd > limitUsd + EPSILON) {
+        const left = Math.max(0, limitUsd - spent.usd - held.usd);
         throw new BudgetExceededError(
-          `budget exceeded: this call may cost up to $${fmt(amount.usd)}${context.model ? ` on ${context.model}` : ""}, but only $${fmt(left)} of the $${fmt(limitUsd)} budget is left ($${fmt(state.spentUsd)} spent, $${fmt(held.usd)} reserved by calls in flight); lower max_tokens or raise the budget`,
-          { limitUsd, spentUsd: state.spentUsd, reservedUsd: held.usd, requestedUsd: amount.usd, remainingUsd: left },
+          `budget exceeded: this call may cost up to $${fmt(amount.usd)}${context.model ? ` on ${context.model}` : ""}, but only $${fmt(left)} of the $${fmt(limitUsd)} budget is left ($${fmt(spent.usd)} spent, $${fmt(held.usd)} reserved by calls in flight); lower max_tokens or raise the budget`,
+          { limitUsd, spentUsd: spent.usd, reservedUsd: held.usd, requestedUsd: amount.usd, remainingUsd: left },
         );
       }
-      if (limitTokens !== undefined && state.spentTokens + held.tokens + amount.tokens > limitTokens) {
-        const left = Math.max(0, limitTokens - state.spentTokens - held.tokens);
-        this.remember(state, held);
-        throw new BudgetExceededError(
-          `budget exceeded: this call may use up to ${amount.tokens} tokens${context.model ? ` on ${context.model}` : ""}, but only ${left} of the ${limitTokens}-token budget are left (${state.spentTokens} spent, ${held.tokens} reserved by calls in flight); lower max_tokens or raise the budget`,
-          { limitTokens, spentTokens: state.spentTokens, reservedTokens: held.tokens, requestedTokens: amount.tokens, remainingTokens: left },
-        );
-      }
-      state.reservations[id] = { usd: amount.usd, tokens: amount.tokens, at: now, ...(this.ledger.owner ? { owner: this.ledger.owner } : {}) };
-      this.remember(state);
-    });
+      const left = Math.max(0, (limitTokens ?? 0) - spent.tokens - held.tokens);
+      throw new BudgetExceededError(
+        `budget exceeded: this call may use up to ${amount.tokens} tokens${context.model ? ` on ${context.model}` : ""}, but only ${left} of the ${limitTokens ?? 0}-token budget are left (${spent.tokens} spent, ${held.tokens} reserved by calls in flight); lower max_tokens or raise the budget`,
+        { limitTokens, spentTokens: spent.tokens, reservedTokens: held.tokens, requestedTokens: amount.tokens, remainingTokens: left },
+      );
+    }
     return { id, amount, state: "held" };
   }
 
@@ -400,43 +501,27 @@ export class Budget {
    */
   async settle(reservation: Reservation, actual: Spend): Promise<boolean> {
     if (!claim(reservation, "settled")) return false;
-    await this.ledger.transact((state) => {
-      this.normalise(state, Date.now());
-      delete state.reservations[reservation.id];
-      state.spentUsd += actual.usd;
-      state.spentTokens += actual.tokens;
-      state.calls += 1;
-      this.remember(state);
-    });
-    return true;
+    const { settled, snapshot } = await this.store.settle({ id: reservation.id, actual, period: this.period() });
+    this.last = snapshot;
+    return settled;
   }
 
   /** Drops the reservation without spending (the call failed before anything was billed). */
   async release(reservation: Reservation): Promise<boolean> {
     if (!claim(reservation, "released")) return false;
-    await this.ledger.transact((state) => {
-      this.normalise(state, Date.now());
-      delete state.reservations[reservation.id];
-      this.remember(state);
-    });
+    const { snapshot } = await this.store.release({ id: reservation.id, period: this.period() });
+    this.last = snapshot;
     return true;
   }
 
-  /** Status as of the last transaction of this process (exact for the in-memory ledger). */
+  /** Status as of the last step of this process (exact for the in-memory ledger). */
   status(): BudgetStatus {
     return statusOf(this.limits, this.last);
   }
 
-  /** Re-reads the ledger (other processes may have spent) and returns the status. */
+  /** Re-reads the store (other processes may have spent) and returns the status. */
   async refresh(): Promise<BudgetStatus> {
-    const state = await this.ledger.read();
-    const now = Date.now();
-    if (state.period !== periodKey(this.limits.period, new Date(now))) {
-      state.spentUsd = 0;
-      state.spentTokens = 0;
-      state.calls = 0;
-    }
-    this.remember(state);
+    this.last = await this.store.snapshot(this.period());
     return statusOf(this.limits, this.last);
   }
 }
@@ -447,26 +532,17 @@ function claim(reservation: Reservation, to: "settled" | "released"): boolean {
   return true;
 }
 
-/** The totals a status is made of. */
-interface Snapshot {
-  period: string | null;
-  spentUsd: number;
-  spentTokens: number;
-  calls: number;
-  reserved: Spend;
-}
-
-function statusOf(limits: BudgetLimits, state: Snapshot): BudgetStatus {
-  const reserved = { ...state.reserved };
+function statusOf(limits: BudgetLimits, snapshot: BudgetSnapshot): BudgetStatus {
+  const { spent, reserved } = snapshot;
   return {
     limits,
-    spent: { usd: state.spentUsd, tokens: state.spentTokens },
-    reserved,
+    spent: { ...spent },
+    reserved: { ...reserved },
     remaining: {
-      usd: limits.usd === undefined ? null : Math.max(0, limits.usd - state.spentUsd - reserved.usd),
-      tokens: limits.tokens === undefined ? null : Math.max(0, limits.tokens - state.spentTokens - reserved.tokens),
+      usd: limits.usd === undefined ? null : Math.max(0, limits.usd - spent.usd - reserved.usd),
+      tokens: limits.tokens === undefined ? null : Math.max(0, limits.tokens - spent.tokens - reserved.tokens),
     },
-    calls: state.calls,
+    calls: snapshot.calls,
   };
 }
 

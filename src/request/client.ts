@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { InvalidRequestError, TokcostError, UsageError, redactHeaders, redactSecrets, secretsOfHeaders, secretsOfUrl } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
-import type { BudgetLimits, Ledger } from "./budget.js";
+import type { BudgetLimits, BudgetStore, Ledger } from "./budget.js";
 import { MEDIA_KINDS, MULTIPART_KINDS, type RequestKind } from "./capabilities.js";
 import { readCapped } from "./body.js";
 import { ENDPOINT_URLS } from "./shape.js";
@@ -83,6 +83,8 @@ export interface ClientOptions extends MeterHooks {
   budget?: BudgetLimits;
   /** Where budget state lives (default in memory). `tokcost/node`'s createClient also accepts a file path. */
   ledger?: Ledger;
+  /** Where budget state lives as a BudgetStore (e.g. `createRedisBudgetStore` from `tokcost/redis`, shared by a fleet); takes precedence over `ledger`. */
+  store?: BudgetStore;
   /** Pricing table (default: bundled). */
   pricing?: PricingTable;
   /** fetch implementation (default: the global fetch). */
@@ -253,7 +255,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
   checkOptions(clientOptionsSchema, options, "createClient");
   const baseURL = checkBaseURL(options.baseURL ?? readEnv("OPENAI_BASE_URL") ?? DEFAULT_BASE_URL, options.baseURL === undefined ? "OPENAI_BASE_URL" : "createClient: baseURL");
   const urlSecrets = secretsOfUrl(baseURL);
-  const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
+  const meter = new Meter({ budget: options.budget, ledger: options.ledger, store: options.store, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const policyBase: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
   const defaultTimeout = options.timeoutMs ?? 600_000;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;

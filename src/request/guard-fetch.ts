@@ -14,7 +14,7 @@
 import { ContextLimitError, InvalidRequestError, isTokcostError, TokcostError } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { concatBytes, decodeUtf8, readCapped, stripBom } from "./body.js";
-import type { BudgetLimits, Ledger } from "./budget.js";
+import type { BudgetLimits, BudgetStore, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { Meter, readUsage, StreamMeter, StreamOverrunError, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
 import { preflight, type PreflightOptions, type PreflightResult } from "./preflight.js";
@@ -30,6 +30,8 @@ export interface GuardFetchOptions extends MeterHooks {
   budget?: BudgetLimits;
   /** Where budget state lives (default in memory). `tokcost/node`'s guardFetch also accepts a file path. */
   ledger?: Ledger;
+  /** Where budget state lives as a BudgetStore (e.g. `createRedisBudgetStore` from `tokcost/redis`, shared by a fleet); takes precedence over `ledger`. */
+  store?: BudgetStore;
   /** Pricing table (default: bundled). */
   pricing?: PricingTable;
   /** The fetch to forward to (default: the global fetch). */
@@ -221,7 +223,7 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
  * guarded.spent(); // { usd: …, tokens: … }
  */
 export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
-  const meter = new Meter({ budget: options.budget, ledger: options.ledger, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
+  const meter = new Meter({ budget: options.budget, ledger: options.ledger, store: options.store, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const includeUsage = options.includeUsage ?? true;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY;

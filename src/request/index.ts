@@ -18,7 +18,7 @@ export { fineTuningExampleSchema, isFineTuningExample, validateFineTuningExample
 export { preflight, worstCaseOf, assertFits, type PreflightOptions, type PreflightResult, type WorstCase } from "./preflight.js";
 export { createClient, TokcostStream, readEnv, type ClientOptions, type CallOptions, type CallReport, type Metered, type ApiJson, type Endpoint, type TokcostClient, type RenderedRequest } from "./client.js";
 export { guardFetch, endpointOf, refusalResponse, type GuardFetchOptions, type GuardedFetch } from "./guard-fetch.js";
-export { Budget, MemoryLedger, LedgerError, budgetLimitsSchema, ledgerStateSchema, emptyLedgerState, periodKey, type BudgetLimits, type BudgetOptions, type BudgetStatus, type Ledger, type LedgerState, type Reservation, type ReservationRecord, type Spend } from "./budget.js";
+export { Budget, MemoryLedger, LedgerError, ledgerStore, budgetLimitsSchema, ledgerStateSchema, emptyLedgerState, periodKey, type BudgetLimits, type BudgetOptions, type BudgetStatus, type BudgetStore, type BudgetSnapshot, type StoreReserveRequest, type LedgerStoreOptions, type Ledger, type LedgerState, type Reservation, type ReservationRecord, type Spend } from "./budget.js";
 export { Meter, MeteredCall, usageOf, type UsageTokens, type ActualSpend, type CallRecord, type MeterSummary, type MeterHooks, type BudgetReporter, type MeterOptions } from "./meter.js";
 export { ApiError, MissingApiKeyError, RequestTimeoutError, RequestAbortedError, NetworkError, parseApiErrorBody, sdkErrorName, type ApiErrorBody } from "./http-errors.js";
 export { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableStatus, retryAfterMs, type RetryPolicy } from "./retry.js";

@@ -5,7 +5,7 @@
  */
 import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type Ledger, type Reservation, type Spend } from "./budget.js";
+import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type BudgetStore, type Ledger, type Reservation, type Spend } from "./budget.js";
 import { assertBoundable, reservationOf, type PreflightResult } from "./preflight.js";
 import type { RequestKind } from "./capabilities.js";
 import { TokcostError } from "../errors.js";
@@ -163,8 +163,11 @@ export interface MeterHooks {
 
 /** Options of {@link Meter}. */
 export interface MeterOptions extends MeterHooks {
-  budget?: BudgetLimits;
+  /** Limits, or a {@link Budget} shared with other clients (then `ledger` and `store` are ignored). */
+  budget?: BudgetLimits | Budget;
   ledger?: Ledger;
+  /** Where budget state lives (e.g. Redis from `tokcost/redis`); takes precedence over `ledger`. */
+  store?: BudgetStore;
   pricing?: PricingTable;
   /** How many call records to keep (default 1000; totals cover every call). */
   keepRecords?: number;
@@ -278,7 +281,7 @@ export class Meter {
   private readonly totals: MeterSummary = { calls: 0, settled: 0, released: 0, exactPromptCalls: 0, estimatedPromptTokens: 0, actualPromptTokens: 0, actualCompletionTokens: 0, reservedUsd: 0, actualUsd: 0 };
 
   constructor(options: MeterOptions = {}) {
-    this.budget = new Budget(options.budget ?? {}, { ledger: options.ledger });
+    this.budget = options.budget instanceof Budget ? options.budget : new Budget(options.budget ?? {}, { ledger: options.ledger, store: options.store });
     this.pricing = options.pricing ?? bundledPricingTable();
     this.hooks = { onEstimate: options.onEstimate, onUsage: options.onUsage };
     this.keep = options.keepRecords ?? 1000;

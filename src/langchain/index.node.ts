@@ -1,0 +1,6 @@
+/** `tokcost/langchain` as Node resolves it: the same API, encodings from the build's binary rank tables. */
+import { installFastRanks } from "../node/ranks-loader.js";
+
+installFastRanks();
+
+export * from "./handler.js";
