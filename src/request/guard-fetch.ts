@@ -298,15 +298,18 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
       options.onRefuse?.(error, kind);
       return refusalResponse(error);
     }
-    if (unmeasured !== undefined || body === undefined) {
-      // Sent as it is, settled at the caller's worst case as soon as the API answers 2xx.
-      let response: Response;
+    /** Sends the request; a call that never reached the API is released. */
+    const send = async (): Promise<Response> => {
       try {
-        response = await doFetch(sendInput, sendInit);
+        return await doFetch(sendInput, sendInit);
       } catch (error) {
         await call.release();
         throw error;
       }
+    };
+    if (unmeasured !== undefined || body === undefined) {
+      // Sent as it is, settled at the caller's worst case as soon as the API answers 2xx.
+      const response = await send();
       if (!response.ok) await call.release();
       else await call.settleAtReservation(`the request body could not be measured (${unmeasured}); settled at unmeasuredWorstCaseUsd`);
       return response;
@@ -323,13 +326,7 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
         } else sendInit = { ...init, body: newBody, headers };
       }
     }
-    let response: Response;
-    try {
-      response = await doFetch(sendInput, sendInit);
-    } catch (error) {
-      await call.release();
-      throw error;
-    }
+    const response = await send();
     if (!response.ok) {
       await call.release();
       return response;

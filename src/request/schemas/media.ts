@@ -27,6 +27,17 @@ const imageResponseFormat = z.enum(["url", "b64_json"]);
 const outputFormat = z.enum(["png", "jpeg", "webp"]);
 const background = z.enum(["transparent", "opaque", "auto"]);
 
+/** The output options generations and edits share (gpt-image models). */
+const gptImageOutput = {
+  background: background.nullable().optional(),
+  moderation: z.enum(["low", "auto"]).nullable().optional(),
+  output_compression: int().min(0).max(100).nullable().optional(),
+  output_format: outputFormat.nullable().optional(),
+  partial_images: int().min(0).max(3).nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  user: identifier.optional(),
+};
+
 /** POST /v1/images/generations. Default model dall-e-2. */
 export const imageGenerationRequestSchema = z.strictObject({
   prompt: z.string(),
@@ -36,13 +47,7 @@ export const imageGenerationRequestSchema = z.strictObject({
   response_format: imageResponseFormat.nullable().optional(),
   size: imageSize.nullable().optional(),
   style: z.enum(["vivid", "natural"]).nullable().optional(),
-  background: background.nullable().optional(),
-  moderation: z.enum(["low", "auto"]).nullable().optional(),
-  output_compression: int().min(0).max(100).nullable().optional(),
-  output_format: outputFormat.nullable().optional(),
-  partial_images: int().min(0).max(3).nullable().optional(),
-  stream: z.boolean().nullable().optional(),
-  user: identifier.optional(),
+  ...gptImageOutput,
 });
 
 /** POST /v1/images/edits: multipart (`image`, `mask` files) or JSON (`images: [{ image_url }]`). */
@@ -56,14 +61,8 @@ export const imageEditRequestSchema = z.strictObject({
   quality: z.string().min(1).nullable().optional(),
   response_format: imageResponseFormat.nullable().optional(),
   size: imageSize.nullable().optional(),
-  background: background.nullable().optional(),
   input_fidelity: z.enum(["high", "low"]).nullable().optional(),
-  moderation: z.enum(["low", "auto"]).nullable().optional(),
-  output_compression: int().min(0).max(100).nullable().optional(),
-  output_format: outputFormat.nullable().optional(),
-  partial_images: int().min(0).max(3).nullable().optional(),
-  stream: z.boolean().nullable().optional(),
-  user: identifier.optional(),
+  ...gptImageOutput,
 });
 
 /** POST /v1/images/variations (dall-e-2 only). */
