@@ -4,7 +4,9 @@
  * with `estimateRequest`, so the gate bills exactly as the API would; problems name the line.
  */
 import { InputError, isTokcostError } from "../errors.js";
-import { estimateRequest, kindOfUrl, detectRequestKind, isReasoningModel, type RequestEstimate, type RequestKind } from "../request/index.js";
+import { estimateRequest, detectRequestKind, isReasoningModel, type RequestEstimate, type RequestKind } from "../request/index.js";
+import { readBatchLine } from "../request/batch.js";
+import { isBatchLine } from "../request/shape.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { FileKind } from "./config.js";
 import { localImageSizes } from "../node/request-files.js";
@@ -64,7 +66,7 @@ function withBudget(body: Record<string, unknown>, kind: RequestKind | undefined
   return { ...body, max_tokens: maxTokens };
 }
 
-function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestEstimate {
+function estimateUnit(value: unknown, options: GateRequestFileOptions, seenIds: Set<string>): RequestEstimate {
   let body: unknown = value;
   let kind: RequestKind | undefined;
   let batch = false;
@@ -72,12 +74,11 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
     // a conversation: an array of messages, or an object with "messages"
     if (Array.isArray(value)) body = { messages: value };
     kind = "chat";
-  } else if (value && typeof value === "object" && !Array.isArray(value) && "body" in value && "url" in value && typeof (value as { url: unknown }).url === "string") {
-    // a Batch API line
-    const url = (value as { url: string }).url;
-    kind = kindOfUrl(url);
-    if (!kind) throw new InputError(`batch line url "${url}" is not an endpoint tokcost estimates (chat, completions, responses, embeddings)`);
-    body = (value as { body: unknown }).body;
+  } else if (isBatchLine(value)) {
+    // a Batch API line, read by the same rule as estimate's (request/batch.ts)
+    const line = readBatchLine(value, seenIds);
+    kind = line.kind;
+    body = line.body;
     batch = true; // a Batch API input file is billed at batch rates
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) {
@@ -97,9 +98,10 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions): RequestE
  */
 export function estimateGateRequestFile(text: string, label: string, jsonl: boolean, options: GateRequestFileOptions): RequestUnit[] {
   const units: RequestUnit[] = [];
+  const seenIds = new Set<string>();
   const run = (value: unknown, line: number, prefix: string) => {
     try {
-      units.push({ line, estimate: estimateUnit(value, options) });
+      units.push({ line, estimate: estimateUnit(value, options, seenIds) });
     } catch (error) {
       if (!isTokcostError(error)) throw error;
       // name the request field the API would name (messages[0].role) when the message does not

@@ -8,15 +8,15 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
 import { tidyUsd, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { BillingOptions } from "../estimate/estimate.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
-import { kindOfUrl, parseWithSchema, type RequestKind } from "../request/validate.js";
-import { ENDPOINT_URLS, detectRequestKind, isPlainObject } from "../request/shape.js";
+import type { RequestKind } from "../request/validate.js";
+import { detectRequestKind, isPlainObject } from "../request/shape.js";
+import { readBatchLine } from "../request/batch.js";
 import { openRegular, readBytes, readText, statRegular } from "./io.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
@@ -217,13 +217,6 @@ export async function estimateRequestBody(body: unknown, options: RequestFileOpt
 // ---------------------------------------------------------------------------------------------
 // Batch files
 
-const batchLineSchema = z.strictObject({
-  custom_id: z.string().min(1),
-  method: z.literal("POST"),
-  url: z.string().min(1),
-  body: z.record(z.string(), z.unknown()),
-});
-
 /** One estimated line of a batch file. */
 export interface BatchLineEstimate {
   line: number;
@@ -368,11 +361,8 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
         if (!kind) throw new InputError("not a request body: expected messages (chat), prompt (completions) or input (responses, embeddings)");
       } else {
         if (isPlainObject(parsed) && typeof parsed.custom_id === "string") customId = parsed.custom_id;
-        const entry = parseWithSchema(batchLineSchema, parsed);
-        if (seenIds.has(entry.custom_id)) throw new InvalidRequestError(`duplicate custom_id '${entry.custom_id}': each line needs a unique custom_id`, { param: "custom_id" });
-        seenIds.add(entry.custom_id);
-        kind = kindOfUrl(entry.url);
-        if (!kind) throw new InvalidRequestError(`url '${entry.url}' is not an endpoint tokcost estimates (${Object.values(ENDPOINT_URLS).join(", ")})`, { param: "url" });
+        const entry = readBatchLine(parsed, seenIds);
+        kind = entry.kind;
         urls.add(entry.url);
         body = entry.body;
       }
