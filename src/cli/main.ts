@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   pricing: async () => (await import("./commands/pricing.js")).registerPricing,
   calibrate: async () => (await import("./commands/calibrate.js")).registerCalibrate,
   serve: async () => (await import("./commands/serve.js")).registerServe,
+  completion: async () => (await import("./commands/completion.js")).registerCompletion,
 };
 
 /**
