@@ -8,7 +8,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError, isTokcostError } from "../errors.js";
 import { readTextIfExists } from "../node/io.js";
-import { formatIssuePath } from "../pricing/parse.js";
+import { describeIssue } from "../pricing/parse.js";
 import { closestMatches } from "../util/suggest.js";
 import { parseGrowth, parseTokenCount, parseUsd, type Growth } from "./human.js";
 import { parseJsonText } from "../util/json.js";
@@ -133,19 +133,15 @@ export function parseConfig(data: unknown, origin = "config"): GateConfig {
   if (result.success) return result.data;
   // an unknown key usually explains a "required" one next to it (a typo): report it first
   const issue = result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0];
-  let where = formatIssuePath(issue.path);
-  let message = issue.message;
+  const described = describeIssue(issue);
+  const where = described.where;
+  let message = described.message;
   if (issue.code === "unrecognized_keys") {
     // name the unknown key itself: "rules[0].limit" reads better than "rules[0]: Unrecognized key"
     const key = issue.keys[0];
-    where = issue.path.length ? `${where}.${key}` : key;
     const known = knownKeysAt(issue.path);
     const suggestions = closestMatches(key, known, 1);
     message = `unknown field${issue.keys.length > 1 ? `s ${issue.keys.map((k) => `"${k}"`).join(", ")}` : ""}${suggestions.length ? ` (did you mean "${suggestions[0]}"?)` : known.length ? `; known fields: ${known.join(", ")}` : ""}`;
-  } else if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) {
-    message = "is required";
-  } else if (issue.code === "invalid_value" && issue.values.length) {
-    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   } else if (issue.path.length === 0 && issue.code === "invalid_type") {
     message = "expected a JSON object with \"rules\"";
   }

@@ -3,44 +3,35 @@
  * (`--calibration`, `TOKCOST_CALIBRATION`, the gate's `calibration` key) and the environment's
  * keys and base URLs for the count endpoints (the core reads no environment).
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { ConfigError } from "../errors.js";
+import { ConfigError, isTokcostError } from "../errors.js";
+import { atomicWrite, readJson } from "./io.js";
 import type { Calibration } from "../request/calibration.js";
 import type { CountProvider, RemoteCountOptions } from "../request/remote-count.js";
-import { parseJsonText } from "../util/json.js";
 
 /**
  * Reads and validates a calibration file (written by `tokcost calibrate`).
  * @throws ConfigError naming the file and the field ("calibration file cal.json: constants.tokensPerMessage: …").
  */
 export async function readCalibration(path: string): Promise<Calibration> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === "ENOENT" ? `calibration file ${path}: no such file (write one with tokcost calibrate -m <model> -o ${path})` : `calibration file ${path}: cannot read (${code ?? String(cause)})`);
-  }
+  const label = `calibration file ${path}`;
   let data: unknown;
   try {
-    data = parseJsonText(text);
-  } catch (cause) {
-    throw new ConfigError(`calibration file ${path}: not valid JSON (${(cause as Error).message})`);
+    data = await readJson(path, label);
+  } catch (error) {
+    if (isTokcostError(error) && error.code === "FILE_NOT_FOUND") throw new ConfigError(`${label}: no such file (write one with tokcost calibrate -m <model> -o ${path})`);
+    throw error;
   }
   // zod (with the request schemas' module) is loaded only when there is a file to validate.
-  const [{ calibrationSchema }, { formatIssuePath }] = await Promise.all([import("../request/calibration.js"), import("../pricing/parse.js")]);
+  const [{ calibrationSchema }, { describeIssue }] = await Promise.all([import("../request/calibration.js"), import("../pricing/parse.js")]);
   const result = calibrationSchema.safeParse(data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const at = issue.path.length ? formatIssuePath(issue.path) : "";
-  const where = issue.code === "unrecognized_keys" ? [at, issue.keys[0]].filter(Boolean).join(".") : at || "(top level)";
-  const message = issue.code === "unrecognized_keys" ? "unknown field" : issue.message;
-  throw new ConfigError(`calibration file ${path}: ${where}: ${message}`.replace(/\s*[\r\n]+\s*/g, " "), { path: where });
+  const { where, message } = describeIssue(result.error.issues[0]);
+  throw new ConfigError(`${label}: ${where}: ${message}`, { path: where });
 }
 
 /** Writes a calibration file (pretty JSON, trailing newline). */
 export async function writeCalibration(path: string, calibration: Calibration): Promise<void> {
-  await writeFile(path, JSON.stringify(calibration, null, 2) + "\n");
+  await atomicWrite(path, JSON.stringify(calibration, null, 2) + "\n", { label: `calibration file ${path}` });
 }
 
 const KEY_ENV: Record<CountProvider, string> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY", google: "GEMINI_API_KEY" };

@@ -13,6 +13,24 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /**
+ * A zod issue in words a person can act on, with the field it concerns: an unknown field named
+ * as such, a missing one as "is required", an enum with its values (config and calibration files).
+ */
+export function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[]; values?: unknown[] }): { where: string; message: string } {
+  let where = formatIssuePath(issue.path);
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+    where = issue.path.length ? `${where}.${issue.keys[0]}` : issue.keys[0];
+    message = "unknown field";
+  } else if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) {
+    message = "is required";
+  } else if (issue.code === "invalid_value" && issue.values?.length) {
+    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return { where, message: message.replace(/\s*[\r\n]+\s*/g, " ") };
+}
+
+/**
  * Validates a parsed pricing file. `origin` names it in errors ("pricing.json").
  * @throws PricingError naming the first failing field path.
  */
