@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { InputError, PricingError, UsageError } from "../errors.js";
 import { NetworkError, RequestTimeoutError, describeFetchFailure } from "../request/http-errors.js";
+import { readCapped } from "../request/body.js";
 import { readText } from "./io.js";
 import { parseJsonText } from "../util/json.js";
 
@@ -48,27 +49,8 @@ export async function fetchText(url: string, options: { timeoutMs?: number; maxB
       await response.body?.cancel().catch(() => undefined);
       throw new InputError(`${url}: ${declared} bytes is more than the ${maxBytes}-byte limit; raise --max-bytes if the list really is that large`);
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    if (response.body) {
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          throw new InputError(`${url}: the answer is more than the ${maxBytes}-byte limit; raise --max-bytes if the list really is that large`);
-        }
-        chunks.push(value);
-      }
-    }
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.byteLength;
-    }
+    const { bytes, over } = await readCapped(response.body, maxBytes);
+    if (over) throw new InputError(`${url}: the answer is more than the ${maxBytes}-byte limit; raise --max-bytes if the list really is that large`);
     return new TextDecoder().decode(bytes);
   } catch (error) {
     if (timedOut) throw new RequestTimeoutError(timeoutMs, `downloading ${url} (--timeout)`);

@@ -19,6 +19,7 @@
  */
 import { InputError, TokcostError, UsageError, redactSecrets } from "../errors.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
+import { readCapped } from "./body.js";
 import { ApiError, InvalidResponseError, MissingApiKeyError, NetworkError, RequestAbortedError, RequestTimeoutError, describeFetchFailure, parseApiErrorBody } from "./http-errors.js";
 
 /** Vendors whose token-counting endpoint tokcost can call. */
@@ -449,27 +450,10 @@ function publicUrl(url: string): string {
   }
 }
 
-async function readCapped(response: Response, cap: number, what: string): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      throw new InvalidResponseError(`${what}: the response is larger than ${cap} bytes; is the base URL a token-counting endpoint?`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+/** The response's text, read up to `cap` bytes (body.ts's shared capped reader). */
+async function readCappedText(response: Response, cap: number, what: string): Promise<string> {
+  const { bytes, over } = await readCapped(response.body, cap);
+  if (over) throw new InvalidResponseError(`${what}: the response is larger than ${cap} bytes; is the base URL a token-counting endpoint?`);
   return new TextDecoder().decode(bytes);
 }
 
@@ -507,7 +491,7 @@ async function postJson(url: string, headers: Record<string, string>, payload: J
     let text: string;
     try {
       response = await doFetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", ...headers }, body: JSON.stringify(payload), signal: controller.signal });
-      text = await readCapped(response, cap, what);
+      text = await readCappedText(response, cap, what);
     } catch (error) {
       throw failure(error);
     }
