@@ -50,6 +50,19 @@ function pickBranch(schema: unknown, value: unknown): Node {
   const cur = unwrap(schema);
   if (cur?.def?.type !== "union") return cur;
   const options = cur.def.options ?? [];
+  // Cheap choices first (this runs for every message of a request): the discriminator's value,
+  // then the one option of the value's JSON type; trial parses only when several remain.
+  const discriminator = cur.def.discriminator;
+  if (discriminator !== undefined && isPlainObject(value)) {
+    const chosen = options.map(unwrap).find((o) => (unwrap(o?.def?.shape?.[discriminator])?.def?.values ?? []).includes(value[discriminator]));
+    if (chosen) return chosen;
+  }
+  const jsonType = value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+  const sameType = options.map(unwrap).filter((o) => {
+    const t = o?.def?.type;
+    return t === jsonType || (jsonType === "number" && (t === "int" || t === "bigint")) || (t === "literal" && (o?.def?.values ?? []).includes(value)) || (t === "enum" && typeof value === "string");
+  });
+  if (sameType.length === 1) return sameType[0];
   for (const option of options) {
     const o = unwrap(option);
     if ((o as unknown as z.ZodType).safeParse(value).success) return o;
