@@ -1,14 +1,14 @@
 /**
  * `tokcost estimate` as a library call: estimate files (or stdin) on one or more models.
  */
-import { measureInputs, type InputSource, type MeasureOptions } from "./measure.js";
+import { measureInputs, type InputSource, type MeasuredInput, type MeasureOptions } from "./measure.js";
 import { estimateFromTokens, resolveModel, type BillingOptions, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import { DEFAULT_COMPARISON_MODELS } from "../estimate/defaults.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { isTokcostError, UsageError, type TokcostError } from "../errors.js";
+import { InputError, isTokcostError, paramOf, UsageError, withParam, type TokcostError } from "../errors.js";
 import { detectRequestFile, parseMessagesText, parseRequestText } from "./request-file-kind.js";
 import { readAll } from "./inputs.js";
-import { readText } from "./io.js";
+import { readBytes, readText } from "./io.js";
 import { dirname } from "node:path";
 import { isReasoningModel } from "../request/capabilities.js";
 import type { CountedRequestEstimate } from "../request/estimate-remote.js";
@@ -251,4 +251,44 @@ async function estimateRequestInput(
   const fineTuning = await files.estimateFineTuningFile(path, { model: models[0], epochs: options.epochs, table });
   fineTuning.warnings.unshift(...billingNote("fine-tuning files are billed as training tokens"));
   return { kind: "fine-tune", path, fineTuning, encoding: resolveModel(models[0], { table }).encoding, warnings: fineTuning.warnings };
+}
+
+// ---------------------------------------------------------------------------------------------
+// countChatInputs: `tokcost count --chat`
+
+/** Options for {@link countChatInputs}. */
+export interface CountChatOptions {
+  /** The model whose chat framing counts (default: a request body's own model, else gpt-4o). */
+  model?: string;
+  encoding?: string;
+  table?: PricingTable;
+}
+
+/**
+ * Counts each input as the prompt of a chat request: a bare JSON array of messages, an object
+ * with `messages` (its `tools` count too), or plain text as one user message — framing, reply
+ * priming and tool definitions included, exactly as `estimate` counts the same conversation.
+ * Results are in the order given, under the encoding's name; an input that cannot be used
+ * carries its `error` and does not stop the others.
+ */
+export async function countChatInputs(inputs: readonly InputSource[], options: CountChatOptions = {}): Promise<Array<MeasuredInput & { exact: boolean }>> {
+  const { estimateRequestBody } = await import("./request-files.js");
+  const out: Array<MeasuredInput & { exact: boolean }> = [];
+  for (const input of inputs) {
+    const path = "path" in input ? input.path : input.name;
+    try {
+      const bytes = "bytes" in input ? input.bytes : await readBytes(input.path);
+      const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+      const request = parseRequestText(text);
+      const own = typeof request?.model === "string" ? request.model : undefined;
+      const model = options.model ?? own ?? "gpt-4o";
+      const body = request && "messages" in request ? { ...request, model } : { model, messages: parseMessagesText(text) ?? [{ role: "user", content: text }] };
+      const estimate = await estimateRequestBody(body, { table: options.table, encoding: options.encoding, baseDir: "path" in input ? dirname(input.path) : undefined });
+      out.push({ path, bytes: bytes.length, tokens: { [estimate.encoding]: estimate.promptTokens }, warnings: estimate.warnings, exact: estimate.exact });
+    } catch (error) {
+      if (!isTokcostError(error)) throw error;
+      out.push({ path, bytes: 0, tokens: {}, warnings: [], exact: false, error: isTokcostError(error) && error.message.startsWith(path) ? error : new InputError(`${path}: ${withParam(error.message, paramOf(error))}`, { code: error.code === "FILE_NOT_FOUND" ? "FILE_NOT_FOUND" : error.code === "FILE_UNREADABLE" ? "FILE_UNREADABLE" : "INVALID_INPUT" }) });
+    }
+  }
+  return out;
 }
