@@ -27,7 +27,7 @@ type Cell = string | number | boolean | null;
 export function billedAs(media: MediaBreakdown | undefined): string {
   if (!media) return "";
   if (media.unit === "character") return `${formatInt(media.quantity ?? 0)} characters`;
-  if (media.unit === "minute") return media.quantity === null ? media.detail : `${media.quantity.toFixed(1)} min`;
+  if (media.unit === "minute") return media.quantity === null ? media.detail : media.quantity < 0.1 ? `${(media.quantity * 60).toFixed(1)} s` : `${media.quantity.toFixed(1)} min`;
   return media.detail;
 }
 
@@ -128,25 +128,31 @@ function vendorCountLines(path: string, estimates: readonly RequestEstimate[]): 
 
 function renderRequests(path: string, estimates: RequestEstimate[], format: HumanFormat, color: boolean, width: number | undefined): string {
   const paint = painter(color);
-  // Images, speech and transcription requests say what they are billed in.
+  // Images, speech and transcription requests say what they are billed in; when every request
+  // is one, the text columns (messages, tools, window) say nothing and are left out.
   const media = estimates.some((e) => e.breakdown.media);
-  const head = ["Request", "Model", "Tokens", "Messages", "Tools", "Images", "Max tokens", "Context", "Fits", "Room", ...(media ? ["Billed as"] : []), "Total"];
-  const numeric = [false, false, true, true, true, true, true, true, false, true, ...(media ? [false] : []), true];
-  const rows = estimates.map((e) => [
-    `${path} (${e.kind})`,
-    e.model,
-    `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
-    formatInt(e.breakdown.messages),
-    formatInt(e.breakdown.tools),
-    formatInt(e.breakdown.images),
-    e.maxTokens === null ? "—" : `${formatInt(e.maxTokens)}${e.breakdown.choices * e.breakdown.prompts > 1 ? ` ×${e.breakdown.choices * e.breakdown.prompts}` : ""}`,
-    formatInt(e.contextWindow),
-    fitsCell(e.fits, paint),
-    formatInt(e.room),
-    ...(media ? [billedAs(e.breakdown.media) || "—"] : []),
-    formatUsd(e.cost.total),
-  ]);
-  let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color, { width, drop: [4, 5, 3, 7, 9], shrink: 0 });
+  const onlyMedia = estimates.every((e) => e.breakdown.media);
+  const head = onlyMedia ? ["Request", "Model", "Tokens", "Billed as", "Total"] : ["Request", "Model", "Tokens", "Messages", "Tools", "Images", "Max tokens", "Context", "Fits", "Room", ...(media ? ["Billed as"] : []), "Total"];
+  const numeric = onlyMedia ? [false, false, true, false, true] : [false, false, true, true, true, true, true, true, false, true, ...(media ? [false] : []), true];
+  const rows = estimates.map((e) =>
+    onlyMedia
+      ? [`${path} (${e.kind})`, e.model, `${e.exact ? "" : "≈"}${formatInt(e.promptTokens + e.breakdown.completionTokens)}`, billedAs(e.breakdown.media), formatUsd(e.cost.total)]
+      : [
+          `${path} (${e.kind})`,
+          e.model,
+          `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
+          formatInt(e.breakdown.messages),
+          formatInt(e.breakdown.tools),
+          formatInt(e.breakdown.images),
+          e.maxTokens === null ? "—" : `${formatInt(e.maxTokens)}${e.breakdown.choices * e.breakdown.prompts > 1 ? ` ×${e.breakdown.choices * e.breakdown.prompts}` : ""}`,
+          formatInt(e.contextWindow),
+          fitsCell(e.fits, paint),
+          formatInt(e.room),
+          ...(media ? [billedAs(e.breakdown.media) || "—"] : []),
+          formatUsd(e.cost.total),
+        ],
+  );
+  let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color, { width, drop: onlyMedia ? [2] : [4, 5, 3, 7, 9], shrink: 0 });
   for (const line of vendorCountLines(path, estimates)) out += `\n${line}`;
   if (format === "table") {
     for (const e of estimates) {
