@@ -10,7 +10,6 @@ import { detectRequestFile, parseMessagesText, parseRequestText } from "./reques
 import { readAll } from "./inputs.js";
 import { readBytes, readText } from "./io.js";
 import { dirname } from "node:path";
-import { isReasoningModel } from "../request/capabilities.js";
 import type { CountedRequestEstimate } from "../request/estimate-remote.js";
 import type { Calibration } from "../request/calibration.js";
 import type { RemoteCountOptions } from "../request/remote-count.js";
@@ -229,6 +228,7 @@ async function estimateRequestInput(
     // A conversation (a bare messages array), or text as one user message, on each model.
     const text = input.bytes ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(input.bytes) : await readText(path);
     const messages = input.messages ?? (input.kind === "messages" ? parseMessagesText(text) : undefined) ?? [{ role: "user", content: text }];
+    const { isReasoningModel } = await import("../request/capabilities.js");
     const estimates = await Promise.all(
       resolveModels(options.models, { table }).map((m) => {
         const budget = typeof options.maxTokens === "number" ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: options.maxTokens } : {};
