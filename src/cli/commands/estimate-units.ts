@@ -15,7 +15,7 @@ import { estimateUnits, type UnitEstimate } from "../../node/media.js";
 import { UsageError } from "../../errors.js";
 import { parseChoice, parseCount, parseHumanNumber } from "../options.js";
 import { formatInt, formatPerMillion, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, printStalePricing, printWarnings, provenanceOf } from "../shared.js";
+import { inputsFrom, printStalePricing, printWarnings, provenanceOf, renderTsv } from "../shared.js";
 
 /** Flags this module adds to `tokcost estimate`. */
 export interface UnitFlags {
@@ -85,7 +85,7 @@ export function printStaleNotice(table: PricingTable, models: Iterable<string | 
  * Returns false (doing nothing) for token-priced models, so the normal estimate runs.
  * @throws UsageError when per-unit and per-token models are mixed.
  */
-export async function runUnitEstimate(files: string[], flags: UnitFlags, table: PricingTable, format: "table" | "json" | "markdown" | "csv", _context: CommandContext): Promise<boolean> {
+export async function runUnitEstimate(files: string[], flags: UnitFlags, table: PricingTable, format: "table" | "json" | "markdown" | "csv" | "tsv", _context: CommandContext): Promise<boolean> {
   const entries = (flags.model ?? []).map((id) => table.match(id)?.entry);
   const unitModels = entries.filter((e) => e && pricingUnitOf(e) !== "token");
   if (unitModels.length === 0) {
@@ -118,7 +118,7 @@ function unitJson(e: UnitEstimate) {
   return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
 }
 
-function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv", pricing: PricingProvenance): void {
+function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv" | "tsv", pricing: PricingProvenance): void {
   if (format === "json") {
     process.stdout.write(JSON.stringify({ estimates: estimates.map(unitJson), pricing }, null, 2) + "\n");
     return;
@@ -127,8 +127,10 @@ function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown"
   const numeric = [false, false, false, true, true, false, true];
   const quantity = (e: UnitEstimate) => (e.cost.unit === "minute" ? e.cost.quantity.toFixed(2) : formatInt(e.cost.quantity));
   const rate = (e: UnitEstimate) => (e.cost.rate === null ? "—" : e.cost.unit === "character" ? `${formatUsd(e.cost.rate * 1e6)}/1M chars` : `${formatUsd(e.cost.rate)}/${e.cost.unit}`);
-  if (format === "csv") {
-    process.stdout.write(renderCsv(["path", "model", "unit", "quantity", "rate_usd", "detail", "cost_total_usd"], estimates.map((e) => [e.path, e.model, e.cost.unit, e.cost.quantity, e.cost.rate, e.cost.detail ?? null, e.cost.total])) + "\n");
+  if (format === "csv" || format === "tsv") {
+    const head = ["path", "model", "unit", "quantity", "rate_usd", "detail", "cost_total_usd"];
+    const rows = estimates.map((e) => [e.path, e.model, e.cost.unit, e.cost.quantity, e.cost.rate, e.cost.detail ?? null, e.cost.total]);
+    process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
     return;
   }
   const rows = estimates.map((e) => [e.path ?? "—", e.model, e.cost.unit, quantity(e), rate(e), e.cost.detail ?? "", formatUsd(e.cost.total)]);

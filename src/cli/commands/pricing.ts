@@ -13,8 +13,8 @@ import { diffPricing, formatPricingDiff } from "../../pricing/diff.js";
 import { bundledPricingTable } from "../../pricing/table.js";
 import type { PricingFile } from "../../pricing/schema.js";
 import { UsageError } from "../../errors.js";
-import { atomicWrite, readTextIfExists } from "../../node/io.js";
-import { readPricingFile } from "../../node/pricing-file.js";
+import { atomicWrite } from "../../node/io.js";
+import { pricingTableWithFileIfExists } from "../../node/pricing-file.js";
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BYTES, LITELLM_PRICES_URL, parsePriceList, priceListDate, readPriceList, type PriceListText } from "../../node/pricing-source.js";
 import { collectList, parsePositive } from "../options.js";
 import { escapeControl } from "../../util/text.js";
@@ -136,9 +136,8 @@ export function registerPricing(program: Command, _context: CommandContext): voi
       const list = await readPriceList(from, { timeoutMs: flags.timeout, maxBytes: flags.maxBytes });
       const { file, report, fixes, dateFrom } = convertList(list, flags, BUNDLED_PROVIDERS);
       // Compare with the prices in use: the bundled table, with the output file layered on top when it exists.
-      let before = bundledPricingTable();
       const output = flags.output!;
-      if (await readTextIfExists(output)) before = before.extend(await readPricingFile(output));
+      const before = await pricingTableWithFileIfExists(output);
       const diff = diffPricing(before.list(), file.models);
       const out = (line: string) => process.stdout.write(`${escapeControl(line)}\n`);
       out(`${escapeControl(from)}: ${summary(file)} (date from ${dateFrom})`);
