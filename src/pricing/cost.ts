@@ -65,6 +65,31 @@ export interface Cost {
   reasoning?: number | null;
   /** How the price was derived, when it is not a plain table lookup (derived batch rate, missing rate…). */
   notes?: string[];
+  /** USD of per-call tool fees (web-search calls), included in `total`; null when a fee is not in the table. */
+  toolFees?: number | null;
+}
+
+/** Web-search context size (`search_context_size`); the API's default is `medium`. */
+export type SearchContextSize = "low" | "medium" | "high";
+
+/**
+ * Fee of `calls` web-search calls on `model` at `size` (default medium): the model's
+ * `pricing.webSearch` per call. `usd` is null when the table has no fee for the model (the calls
+ * are still billed by the vendor: the note says the cost is incomplete, never that it is free).
+ */
+export function webSearchCost(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id">>, calls: number, size: SearchContextSize = "medium"): { usd: number | null; note: string } {
+  const n = checkCount("web-search calls", calls);
+  const perCall = model.pricing.webSearch?.[size];
+  const name = model.id ?? "this model";
+  if (perCall === undefined) return { usd: n === 0 ? 0 : null, note: `${n} web-search call${n === 1 ? "" : "s"}: ${name} has no web-search fee in the table (${size} context), so the cost leaves it out` };
+  const usd = tidyUsd(n * perCall);
+  return { usd, note: `${n} web-search call${n === 1 ? "" : "s"} at $${perCall} (${size} search context): $${usd} on top of the tokens` };
+}
+
+/** `cost` with per-call tool fees added to `total` (a null fee leaves the total as it was and `toolFees` null). */
+export function withToolFees(cost: Cost, fees: number | null): Cost {
+  const total = fees === null || cost.total === null ? cost.total : tidyUsd(cost.total + fees);
+  return { ...cost, toolFees: fees, total };
 }
 
 const PER_MILLION = 1_000_000;
@@ -103,6 +128,13 @@ export function longContextRatesFor(model: Pick<ModelEntry, "pricing">, inputTok
   return applied;
 }
 
+/** `; source: <url>` of the correction that marked a model as batch-capable, if one did. */
+function batchRuleSource(model: Partial<Pick<ModelEntry, "corrections">>): string {
+  const rule = model.corrections?.find((c) => c.field === "batch");
+  const url = rule && (typeof rule.source === "string" ? rule.source : rule.source.url);
+  return url ? `; ${url}` : "";
+}
+
 function checkCount(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
   if (!Number.isFinite(value) || value < 0 || !Number.isSafeInteger(value)) throw new UsageError(`${name} must be a non-negative whole number of tokens, got ${value}`);
@@ -116,7 +148,7 @@ function checkCount(name: string, value: number | undefined): number {
  * costOf(getModel("gpt-4o"), { inputTokens: 10_000, cachedInputTokens: 8_000, outputTokens: 500 });
  * // prompt = 2,000 × $2.50/1M + 8,000 × $1.25/1M = $0.015; completion = 500 × $10/1M = $0.005
  */
-export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id" | "batch">>, usage: TokenUsage, options: CostOptions = {}): Cost {
+export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id" | "batch" | "corrections">>, usage: TokenUsage, options: CostOptions = {}): Cost {
   const tier = options.tier ?? "standard";
   if (!SERVICE_TIERS.includes(tier)) throw new UsageError(`unknown service tier "${tier}"; use one of ${SERVICE_TIERS.join(", ")}`);
   const inputTokens = checkCount("inputTokens", usage.inputTokens);
@@ -140,7 +172,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
     if (direct !== undefined) return direct;
     if (tier === "batch" && model.batch && base[dimension] !== undefined && (dimension === "input" || dimension === "output" || base.batchInput === undefined)) {
       // Batch API: published as 50% of the standard rate for models that support it.
-      notes.push(`batch rates not listed for ${name}${where}: billed at 50% of the standard rates (Batch API rule)`);
+      notes.push(`batch rates not listed for ${name}${where}: billed at 50% of the standard rates (the vendor's published batch discount${batchRuleSource(model)})`);
       return base[dimension]! / 2;
     }
     return undefined;
@@ -159,7 +191,8 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   }
   const outputRate = rate("output");
   if (tier !== "standard" && (inputRate === undefined || (outputTokens + reasoningTokens > 0 && outputRate === undefined))) {
-    notes.push(`${name} has no published ${tier} price${where}`);
+    // "Not in the table", not "not published": the vendor may publish one the table lacks.
+    notes.push(`${name} has no ${tier} price in the table${where}`);
   } else if (long && inputRate === undefined) {
     notes.push(`${name} has no published input price${where}`);
   }

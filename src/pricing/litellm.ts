@@ -165,6 +165,16 @@ function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
   return [...byThreshold.entries()].sort((a, b) => a[0] - b[0]).map(([aboveInputTokens, rates]) => ({ aboveInputTokens, ...rates }));
 }
 
+/** `search_context_cost_per_query` (USD per web-search call by context size) → `webSearch`; all-zero placeholders dropped. */
+function webSearchPrices(entry: LiteLLMEntry): { low?: number; medium?: number; high?: number } | undefined {
+  const raw = entry.search_context_cost_per_query;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const prices = compact({ low: num(raw as LiteLLMEntry, "search_context_size_low"), medium: num(raw as LiteLLMEntry, "search_context_size_medium"), high: num(raw as LiteLLMEntry, "search_context_size_high") });
+  const values = Object.values(prices) as number[];
+  if (values.length === 0 || values.every((v) => v === 0)) return undefined;
+  return Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, clean(v as number)]));
+}
+
 /** A sized image key: `hd/1024-x-1792/dall-e-3` → quality "hd", size "1024x1792", model "dall-e-3". */
 const SIZED_IMAGE_KEY = /^(?:([a-z]+)\/)?(\d+)-x-(\d+)\/(.+)$/;
 
@@ -206,6 +216,8 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
   if (billedOtherwise) for (const [name, value] of Object.entries(rates)) if (value === 0) delete rates[name];
   const pricing: Record<string, unknown> = { ...rates };
   if (perQuery !== undefined) pricing.perQuery = clean(perQuery);
+  const webSearch = webSearchPrices(entry);
+  if (webSearch) pricing.webSearch = webSearch;
   const reasoningOutput = perMillion(entry, "output_cost_per_reasoning_token");
   if (reasoningOutput !== undefined) pricing.reasoningOutput = reasoningOutput;
   const longContext = longContextRates(entry);
@@ -284,7 +296,10 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
 /** Canonical JSON of the facts that decide whether two entries can share one (id, aliases and source excluded). */
 function factsKey(entry: ModelEntryInput): string {
   const { id: _id, aliases: _aliases, source: _source, ...facts } = entry;
-  return canonicalJson(facts);
+  // LiteLLM lists the web-search fee on some keys of a model and not on others (gpt-4o-search-preview
+  // has it, its dated snapshot does not): the fee is the model's, so it does not split the entry.
+  const { webSearch: _webSearch, ...pricing } = (facts.pricing ?? {}) as Record<string, unknown>;
+  return canonicalJson({ ...facts, pricing });
 }
 
 /** JSON with object keys sorted, for stable output and equality checks. */

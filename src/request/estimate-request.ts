@@ -6,7 +6,8 @@
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
 import { InputError } from "../errors.js";
-import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
+import type { ModelEntry } from "../pricing/schema.js";
+import { cachedTokensForRatio, costOf, unpricedWarning, webSearchCost, withToolFees, type Cost, type SearchContextSize, type ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
@@ -265,6 +266,38 @@ function countResponsesRequest(body: ResponsesRequest & { model: string }, resol
 }
 
 /** The reasoning effort a body asks for (chat `reasoning_effort`, Responses `reasoning.effort`). */
+/**
+ * Web-search calls a request makes: a *-search-* chat model searches on every request
+ * (`web_search_options` sets the context size); a Responses request searches at least once per
+ * `web_search` tool (the model decides how many more). Priced at the model's per-call fee.
+ */
+function webSearchCallsOf(validated: ValidatedRequest, entry: ModelEntry | undefined): { calls: number; size: SearchContextSize; atLeast: boolean } | undefined {
+  const sizeOf = (v: unknown): SearchContextSize => (v === "low" || v === "high" ? v : "medium");
+  if (validated.kind === "chat") {
+    const options = (validated.body as { web_search_options?: Record<string, unknown> | null }).web_search_options;
+    const model = String(validated.body.model ?? "");
+    if (options || (entry?.pricing.webSearch && /search/i.test(entry.id)) || /-search-/i.test(model)) return { calls: 1, size: sizeOf(options?.search_context_size), atLeast: false };
+  }
+  if (validated.kind === "responses") {
+    const tools = ((validated.body as { tools?: { type?: string; search_context_size?: unknown }[] }).tools ?? []).filter((t) => typeof t?.type === "string" && /^web_search/.test(t.type));
+    if (tools.length) return { calls: tools.length, size: sizeOf(tools[0].search_context_size), atLeast: true };
+  }
+  return undefined;
+}
+
+/** `cost` with the request's web-search fee added, and a warning that says how it was priced. */
+function withWebSearch(cost: Cost, validated: ValidatedRequest, entry: ModelEntry | undefined, warnings: string[]): Cost {
+  const search = webSearchCallsOf(validated, entry);
+  if (!search) return cost;
+  if (!entry) {
+    warnings.push("web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included");
+    return withToolFees(cost, null);
+  }
+  const fee = webSearchCost(entry, search.calls, search.size);
+  warnings.push(search.atLeast ? `${fee.note} (at least one call per web_search tool: the model decides how many searches it makes)` : fee.note);
+  return withToolFees(cost, fee.usd);
+}
+
 function effortOfBody(validated: ValidatedRequest): string | undefined {
   if (validated.kind === "chat") return validated.body.reasoning_effort ?? undefined;
   if (validated.kind === "responses") return validated.body.reasoning?.effort ?? undefined;
@@ -339,6 +372,7 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   warnings.push(...(cost.notes ?? []));
   const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
   if (unpriced) warnings.push(unpriced);
+  cost = withWebSearch(cost, validated, resolved.entry, warnings);
   if (validated.kind !== "embeddings") {
     warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   }
@@ -453,7 +487,8 @@ export function withPromptTokens(estimate: RequestEstimate, promptTokens: number
     promptTokens,
     fits: check.fits,
     room: check.room,
-    cost,
+    // The web-search fee does not depend on the prompt count: carried over.
+    cost: estimate.cost.toolFees === undefined ? cost : withToolFees(cost, estimate.cost.toolFees),
     problems: check.problems.map((p) => (estimate.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
     warnings,
     breakdown: { ...estimate.breakdown, largestPrompt: promptTokens },
