@@ -155,3 +155,22 @@ describe("gpt-4o-mini-tts after the correction", () => {
     expect(e.warnings.some((w) => w.startsWith("audio output estimated from the input length: 2,000 characters ≈ 2.22 min"))).toBe(true);
   });
 });
+
+describe("tokcost estimate <file> -m gpt-4o-mini-tts", () => {
+  it("prices the text tokens and the estimated audio, says how, and is marked inexact (was $0.000845, no warning)", async () => {
+    const { runCli } = await import("./helpers/cli.js");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "tokcost-tts-")), "speech.txt");
+    writeFileSync(file, "a".repeat(2000));
+    const r = runCli(["estimate", file, "-m", "gpt-4o-mini-tts", "--json"]);
+    expect(r.code).toBe(0);
+    const [e] = JSON.parse(r.stdout).estimates;
+    expect(e).toMatchObject({ model: "gpt-4o-mini-tts", unit: "minute", rate: 0.015, exact: false });
+    expect(e.quantity).toBeCloseTo(2000 / 900, 3);
+    expect(e.cost.total).toBeGreaterThan(0.033); // 2.22 min × $0.015 + the text tokens at $0.60/1M
+    expect(e.warnings[0]).toMatch(/^audio output estimated from the input length: 2,000 characters ≈ 2\.22 min at 900 characters a minute/);
+    const human = runCli(["estimate", file, "-m", "gpt-4o-mini-tts", "--no-stale-warning"]);
+    expect(human.stderr).toContain("warning: audio output estimated from the input length");
+  });
+});

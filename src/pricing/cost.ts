@@ -320,14 +320,16 @@ export function trainingCost(model: Pick<ModelEntry, "id" | "pricing">, training
   return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidyUsd(quantity * rate) };
 }
 
-/** How a model is priced: per text token, or per image / character / minute. */
-export type PricingUnit = "token" | "image" | "character" | "minute";
+/** How a model is priced: per text token, per image / character / minute, or (`speech`) text tokens in and audio minutes out. */
+export type PricingUnit = "token" | "image" | "character" | "minute" | "speech";
 
 /** The unit an estimate of `model` should be made in. */
 export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): PricingUnit {
   if (model.mode === "image_generation" && model.pricing.images?.length) return "image";
   if (model.mode === "audio_speech" && model.pricing.characterInput !== undefined && model.pricing.input === undefined) return "character";
   if (model.mode === "audio_transcription" && model.pricing.audioInputPerMinute !== undefined) return "minute";
+  // gpt-4o-mini-tts: text tokens in, audio out; priced from the text by the request helper's speech rule.
+  if (model.mode === "audio_speech" && model.pricing.audioOutputPerMinute !== undefined) return "speech";
   return "token";
 }
 

@@ -105,7 +105,7 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   if (billingFrom(flags)) {
     throw new UsageError("--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort apply to per-token models only");
   }
-  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
+  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || pricingUnitOf(m!) === "speech" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
   const inputs = needsInputs ? await inputsFrom(files) : [];
   if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
   const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
@@ -115,7 +115,7 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
 }
 
 function unitJson(e: UnitEstimate) {
-  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
+  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: e.exact ?? true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
 }
 
 function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv", pricing: PricingProvenance): void {
