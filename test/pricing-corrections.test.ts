@@ -174,3 +174,31 @@ describe("tokcost estimate <file> -m gpt-4o-mini-tts", () => {
     expect(human.stderr).toContain("warning: audio output estimated from the input length");
   });
 });
+
+describe("Anthropic cache writes: --cache-write (5-minute) and --cache-write-1h", () => {
+  it("LiteLLM's cache_creation_input_token_cost_above_1hr becomes cacheWrite1hInput, long-context level included", () => {
+    const sonnet = getModel("claude-sonnet-4-5");
+    expect(sonnet.pricing).toMatchObject({ input: 3, cacheWriteInput: 3.75, cacheWrite1hInput: 6 });
+    expect(sonnet.pricing.longContext?.[0]).toMatchObject({ aboveInputTokens: 200000, cacheWriteInput: 7.5, cacheWrite1hInput: 12 });
+  });
+
+  it("costOf bills each kind of write at its rate; a missing 1-hour rate makes the cost unknown with a note (never the 5-minute rate)", () => {
+    const c = costOf(getModel("claude-sonnet-4-5"), { inputTokens: 10_000, cacheWriteInputTokens: 4000, cacheWrite1hInputTokens: 4000, outputTokens: 0 });
+    expect(c.prompt).toBe(0.045); // 2,000 × $3 + 4,000 × $3.75 + 4,000 × $6 per 1M
+    const none = costOf({ id: "m", pricing: { input: 3, cacheWriteInput: 3.75 } }, { inputTokens: 10, cacheWrite1hInputTokens: 5, outputTokens: 0 });
+    expect(none.total).toBeNull();
+    expect(none.notes).toEqual(["m has no 1-hour cache-write price in the table"]);
+  });
+
+  it("the CLI flags reach the estimate", async () => {
+    const { runCli } = await import("./helpers/cli.js");
+    const text = "word ".repeat(10000);
+    const r = runCli(["estimate", "--text", text, "-m", "claude-sonnet-4-5", "--cache-write", "4000", "--cache-write-1h", "4000", "--max-tokens", "100", "--json"]);
+    expect(r.code).toBe(0);
+    const [e] = JSON.parse(r.stdout).estimates;
+    expect(e.promptTokens).toBe(10001);
+    expect(e.cost.prompt).toBe(0.045003); // 2,001 × $3 + 4,000 × $3.75 + 4,000 × $6 per 1M
+    const bad = runCli(["estimate", "--text", "hi", "-m", "claude-sonnet-4-5", "--cache-write-1h", "-3"]);
+    expect(bad.code).toBe(2);
+  });
+});

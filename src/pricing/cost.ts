@@ -26,8 +26,10 @@ export interface TokenUsage {
   inputTokens: number;
   /** Of `inputTokens`, how many are served from the prompt cache. */
   cachedInputTokens?: number;
-  /** Of `inputTokens`, how many are written to the prompt cache (providers that bill cache writes). */
+  /** Of `inputTokens`, how many are written to the prompt cache (providers that bill cache writes; Anthropic's default 5-minute cache). */
   cacheWriteInputTokens?: number;
+  /** Of `inputTokens`, how many are written to a 1-hour prompt cache (Anthropic `ttl: "1h"`), at `cacheWrite1hInput`. */
+  cacheWrite1hInputTokens?: number;
   /** Output tokens: the visible answer (and reasoning tokens, unless given separately below). */
   outputTokens: number;
   /** Hidden reasoning tokens, billed as output on top of `outputTokens`. */
@@ -111,7 +113,7 @@ function sum(...parts: (number | null)[]): number | null {
   return tidyUsd(total);
 }
 
-type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "output";
+type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "cacheWrite1hInput" | "output";
 type Rates = Partial<Record<string, number>>;
 
 function tierField(dimension: Dimension, tier: ServiceTier): string {
@@ -156,6 +158,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   const reasoningTokens = checkCount("reasoningTokens", usage.reasoningTokens);
   const cached = Math.min(checkCount("cachedInputTokens", usage.cachedInputTokens), inputTokens);
   const written = Math.min(checkCount("cacheWriteInputTokens", usage.cacheWriteInputTokens), inputTokens - cached);
+  const written1h = Math.min(checkCount("cacheWrite1hInputTokens", usage.cacheWrite1hInputTokens), inputTokens - cached - written);
   const name = model.id ?? "this model";
   const notes: string[] = [];
   if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > inputTokens) {
@@ -189,6 +192,9 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
     notes.push(`no cache-write rate published for ${name}: cache writes billed at the input rate`);
     writeRate = inputRate;
   }
+  // A 1-hour write has its own published rate; without it the cost is unknown (never the 5-minute rate).
+  const write1hRate = written1h > 0 ? rate("cacheWrite1hInput") : undefined;
+  if (written1h > 0 && write1hRate === undefined) notes.push(`${name} has no 1-hour cache-write price in the table${where}`);
   const outputRate = rate("output");
   if (tier !== "standard" && (inputRate === undefined || (outputTokens + reasoningTokens > 0 && outputRate === undefined))) {
     // "Not in the table", not "not published": the vendor may publish one the table lacks.
@@ -202,7 +208,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   const extraIn = sum(priceTokens(checkCount("imageInputTokens", usage.imageInputTokens), pricing.imageInput), priceTokens(checkCount("audioInputTokens", usage.audioInputTokens), pricing.audioInput));
   const extraOut = sum(priceTokens(checkCount("imageOutputTokens", usage.imageOutputTokens), pricing.imageOutput), priceTokens(checkCount("audioOutputTokens", usage.audioOutputTokens), pricing.audioOutput));
 
-  const prompt = sum(priceTokens(inputTokens - cached - written, inputRate), priceTokens(cached, cachedRate), priceTokens(written, writeRate), extraIn);
+  const prompt = sum(priceTokens(inputTokens - cached - written - written1h, inputRate), priceTokens(cached, cachedRate), priceTokens(written, writeRate), priceTokens(written1h, write1hRate), extraIn);
   const reasoning = priceTokens(reasoningTokens, reasoningRate);
   const completion = sum(priceTokens(outputTokens, outputRate), reasoning, extraOut);
   const cost: Cost = { currency: "USD", prompt, completion, total: sum(prompt, completion) };
@@ -339,6 +345,8 @@ export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): Pric
  */
 export function unpricedWarning(model: Pick<ModelEntry, "id" | "pricing">, cost: Cost): string | undefined {
   if (cost.total !== null || cost.tier !== undefined || cost.longContextAbove !== undefined) return undefined;
+  // A priced model whose cost is unknown: a note already says which rate is missing (a 1-hour cache write).
+  if (model.pricing.input !== undefined && cost.notes?.length) return undefined;
   if (model.pricing.perQuery !== undefined) return `${model.id} is billed per search ($${model.pricing.perQuery} per query), not per token: tokens and fit only`;
   return `${model.id} has no published per-token price in the table`;
 }

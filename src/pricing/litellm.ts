@@ -114,22 +114,25 @@ function compact<T extends object>(obj: T): T {
 }
 
 const TIER_SUFFIX: Record<string, "batch" | "flex" | "priority"> = { batches: "batch", flex: "flex", priority: "priority" };
-const RATE_FIELDS: Record<string, "input" | "output" | "cachedInput" | "cacheWriteInput"> = {
+type RateBase = "input" | "output" | "cachedInput" | "cacheWriteInput" | "cacheWrite1hInput";
+const RATE_FIELDS: Record<string, RateBase> = {
   input_cost_per_token: "input",
   output_cost_per_token: "output",
   cache_read_input_token_cost: "cachedInput",
   cache_creation_input_token_cost: "cacheWriteInput",
+  // Anthropic's 1-hour cache writes (LiteLLM: "above_1hr").
+  cache_creation_input_token_cost_above_1hr: "cacheWrite1hInput",
 };
 
 /** tokcost rate name for a base rate and a tier: ("input", "flex") → "flexInput". */
-function rateName(base: "input" | "output" | "cachedInput" | "cacheWriteInput", tier?: "batch" | "flex" | "priority"): string {
+function rateName(base: RateBase, tier?: "batch" | "flex" | "priority"): string {
   return tier ? tier + base[0].toUpperCase() + base.slice(1) : base;
 }
 
 /** Standard and tier rates of an entry: `input_cost_per_token_flex` → `flexInput`. */
 function tokenRates(entry: LiteLLMEntry): Record<string, number> {
   const rates: Record<string, number> = {};
-  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)(?:_(batches|flex|priority))?$/;
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost(?:_above_1hr)?)(?:_(batches|flex|priority))?$/;
   for (const field of Object.keys(entry).sort()) {
     const m = pattern.exec(field);
     if (!m) continue;
@@ -149,7 +152,7 @@ function tokenRates(entry: LiteLLMEntry): Record<string, number> {
 /** `input_cost_per_token_above_272k_tokens_flex` → thresholds with their rates. */
 function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
   const byThreshold = new Map<number, Record<string, number>>();
-  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens(?:_(batches|flex|priority))?$/;
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost(?:_above_1hr)?)_above_(\d+)k_tokens(?:_(batches|flex|priority))?$/;
   for (const field of Object.keys(entry).sort()) {
     const m = pattern.exec(field);
     if (!m) continue;

@@ -36,6 +36,8 @@ export const tokenRatesShape = {
   cachedInput: usdPerMillion.optional(),
   /** Input tokens written to the prompt cache (providers that bill cache writes, e.g. Anthropic's 5-minute cache). */
   cacheWriteInput: usdPerMillion.optional(),
+  /** Input tokens written to a 1-hour prompt cache (Anthropic's `cache_control: { ttl: "1h" }`). */
+  cacheWrite1hInput: usdPerMillion.optional(),
   output: usdPerMillion.optional(),
   batchInput: usdPerMillion.optional(),
   batchCachedInput: usdPerMillion.optional(),
