@@ -202,3 +202,25 @@ describe("Anthropic cache writes: --cache-write (5-minute) and --cache-write-1h"
     expect(bad.code).toBe(2);
   });
 });
+
+describe("tokcost check: azureDeployments in the config", () => {
+  it("prices azure/<deployment> as the model it serves; an unknown or non-OpenAI model is a config error (exit 2); without the key the deployment name alone is not a model", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { runCheck, parseConfig } = await import("../src/gate/index.js");
+    const root = mkdtempSync(path.join(tmpdir(), "tokcost-azure-"));
+    writeFileSync(path.join(root, "p.txt"), "Summarise the quarterly report in three bullet points.");
+    const rules = [{ files: "p.txt", model: "azure/prod-4o", maxTokens: 1000, limits: { maxCostUsd: 0.02 } }];
+    const ok = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "gpt-4o" }, rules }), { cwd: root, jobs: 1 });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.results[0].costUsd).toBeCloseTo(getModel("gpt-4o").pricing.input! * ok.results[0].promptTokens / 1e6 + 0.01, 10);
+    const over = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "gpt-4o" }, rules: [{ ...rules[0], limits: { maxCostUsd: 0.001 } }] }), { cwd: root, jobs: 1 });
+    expect(over.exitCode).toBe(1);
+    const bad = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "claude-sonnet-4-5" }, rules }), { cwd: root, jobs: 1 });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.problems.map((p) => p.message)).toContain('config: azureDeployments.prod-4o: expects an OpenAI model id the pricing table knows (e.g. "gpt-4o"), got "claude-sonnet-4-5"');
+    const without = await runCheck(parseConfig({ rules }), { cwd: root, jobs: 1 });
+    expect(without.exitCode).toBe(2);
+    expect(() => parseConfig({ azureDeployments: { "prod-4o": "" }, rules })).toThrow(/azureDeployments\.prod-4o/);
+  });
+});
