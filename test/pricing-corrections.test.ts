@@ -224,3 +224,14 @@ describe("tokcost check: azureDeployments in the config", () => {
     expect(() => parseConfig({ azureDeployments: { "prod-4o": "" }, rules })).toThrow(/azureDeployments\.prod-4o/);
   });
 });
+
+describe("docs/pricing.md", () => {
+  it("lists every correction with its source (the generated table is current: npm run docs:tables)", async () => {
+    // @ts-expect-error: a plain .mjs script without types
+    const { correctionsMarkdown } = await import("../scripts/corrections-table.mjs");
+    const doc = readFileSync(path.join(root, "docs/pricing.md"), "utf8");
+    const region = /<!-- generated: corrections-table[^>]*-->\n([\s\S]*?)\n<!-- end -->/.exec(doc)?.[1];
+    expect(region).toBe(correctionsMarkdown());
+    for (const c of bundledCorrections().corrections) expect(region).toContain(`\`${c.id}\``);
+  });
+});
