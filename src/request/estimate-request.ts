@@ -81,6 +81,9 @@ export interface EstimateRequestOptions extends ImageSizeOptions, MediaOptions {
   cachedInputTokens?: number;
   /** Share of the prompt served from the cache, 0–1 (used when cachedInputTokens is not given). */
   cacheHitRatio?: number;
+  /** Prompt tokens written to the prompt cache (5-minute) and to a 1-hour cache, at their cache-write rates. */
+  cacheWriteInputTokens?: number;
+  cacheWrite1hInputTokens?: number;
   /**
    * Hidden reasoning tokens per completion: billed as output (once per choice and prompt) and
    * counted against the completion budget in the limit check.
@@ -368,7 +371,7 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(counted.promptTokens, options.cacheHitRatio));
   let cost: Cost;
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
-  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
+  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
   warnings.push(...(cost.notes ?? []));
   const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
   if (unpriced) warnings.push(unpriced);
@@ -474,7 +477,7 @@ export function withPromptTokens(estimate: RequestEstimate, promptTokens: number
   const completions = estimate.breakdown.choices * estimate.breakdown.prompts;
   const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
   const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, options.cacheHitRatio));
-  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
+  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
   // Warnings that depend on the prompt count are re-derived; the others stand.
   const stale = new Set([...(estimate.cost.notes ?? []), ...(resolved.entry ? [unpricedWarning(resolved.entry, estimate.cost)] : [])]);
   const warnings = estimate.warnings.filter((w) => !stale.has(w) && !w.startsWith(`no ${param} set:`));
