@@ -235,3 +235,14 @@ describe("docs/pricing.md", () => {
     for (const c of bundledCorrections().corrections) expect(region).toContain(`\`${c.id}\``);
   });
 });
+
+describe("pricing update's diff", () => {
+  it("names long-context, web-search and batch changes, not only flat rates", async () => {
+    const { diffPricing, formatPricingDiff } = await import("../src/pricing/diff.js");
+    const before = getModel("grok-4");
+    const after = { ...before, batch: true, pricing: { ...before.pricing, longContext: [{ aboveInputTokens: 128000, input: 6, output: 30 }], webSearch: { medium: 0.005 } } };
+    const diff = diffPricing([before], [after]);
+    expect(diff.changed).toEqual([{ id: "grok-4", changes: [{ field: "batch", to: "yes" }, { field: "pricing.longContext>128000.input", to: 6 }, { field: "pricing.longContext>128000.output", to: 30 }, { field: "pricing.webSearch.medium", to: 0.005 }] }]);
+    expect(formatPricingDiff(diff)[1]).toBe("  ~ grok-4: batch — → yes, pricing.longContext>128000.input — → $6, pricing.longContext>128000.output — → $30, pricing.webSearch.medium — → $0.005");
+  });
+});
