@@ -23,6 +23,8 @@ export interface UnitFlags {
   tier?: ServiceTier;
   cachedTokens?: number;
   cacheHit?: number;
+  cacheWrite?: number;
+  cacheWrite1h?: number;
   reasoningTokens?: number;
   reasoningEffort?: string;
   images?: number;
@@ -59,6 +61,8 @@ export function addUnitOptions(command: Command): Command {
     .option("--tier <tier>", `service tier to price: ${SERVICE_TIERS.join(", ")} (default standard)`, parseChoice("--tier", SERVICE_TIERS))
     .option("--cached-tokens <n>", "prompt tokens served from the prompt cache (priced at the cached-input rate)", parseCount("--cached-tokens"))
     .option("--cache-hit <ratio>", "share of the prompt served from the cache, 0–1 or a percentage (e.g. 80%)", parseRatio)
+    .option("--cache-write <n>", "prompt tokens written to the prompt cache (Anthropic's default 5-minute cache), priced at the cache-write rate", parseCount("--cache-write"))
+    .option("--cache-write-1h <n>", "prompt tokens written to a 1-hour prompt cache (Anthropic ttl 1h), priced at the 1-hour cache-write rate", parseCount("--cache-write-1h"))
     .option("--reasoning-tokens <n>", "hidden reasoning tokens: billed as output and counted against the completion budget", parseCount("--reasoning-tokens"))
     .option("--reasoning-effort <level>", "reasoning effort (none, low, medium, high) as reasoning tokens, where the provider publishes the number (Gemini 2.5); otherwise use --reasoning-tokens")
     .option("--images <n>", "image models: number of images to generate", parseCount("--images"))
@@ -71,7 +75,7 @@ export function addUnitOptions(command: Command): Command {
 /** Billing options for token estimates from the flags. */
 export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
   if (flags.cachedTokens !== undefined && flags.cacheHit !== undefined) throw new UsageError("pass either --cached-tokens or --cache-hit, not both");
-  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
+  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, cacheWriteInputTokens: flags.cacheWrite, cacheWrite1hInputTokens: flags.cacheWrite1h, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
   return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
 }
 
@@ -103,9 +107,9 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   }
   if (unitModels.length !== entries.length) throw new UsageError("estimate per-image, per-character and per-minute models (dall-e, tts, whisper) separately from per-token models");
   if (billingFrom(flags)) {
-    throw new UsageError("--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort apply to per-token models only");
+    throw new UsageError("--tier, --cached-tokens, --cache-hit, --cache-write, --cache-write-1h, --reasoning-tokens and --reasoning-effort apply to per-token models only");
   }
-  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
+  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || pricingUnitOf(m!) === "speech" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
   const inputs = needsInputs ? await inputsFrom(files) : [];
   if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
   const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
@@ -115,7 +119,7 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
 }
 
 function unitJson(e: UnitEstimate) {
-  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
+  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: e.exact ?? true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
 }
 
 function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv" | "tsv", pricing: PricingProvenance): void {

@@ -144,7 +144,9 @@ function printCorrections(models: ModelEntry[], json: boolean): void {
     process.stdout.write("no corrections apply to these models\n");
     return;
   }
-  const value = (field: string, v: unknown) => (v === undefined || v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : String(v));
+  // Upstream had no value (a rule or an added fact) reads "none"; a corrected value of null is "unknown" (not published).
+  const value = (field: string, v: unknown) =>
+    v === undefined ? "none" : v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : typeof v === "number" ? v.toLocaleString("en-US") : typeof v === "object" ? JSON.stringify(v) : String(v);
   const sourceText = (s: unknown) => (typeof s === "string" ? s : [(s as { url?: string }).url, (s as { note?: string }).note].filter(Boolean).join(" — "));
   const lines = rows.flatMap((r) => [`${r.id} ${r.field}: ${value(r.field, r.from)} → ${value(r.field, r.to)} (as of ${r.asOf})`, `  why: ${r.reason}`, `  source: ${sourceText(r.source)}`]);
   process.stdout.write(terminalSafe(lines.join("\n") + "\n"));

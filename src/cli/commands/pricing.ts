@@ -56,7 +56,7 @@ function convertList(list: PriceListText, flags: ImportFlags, defaultProviders?:
     const known = providersIn(data);
     throw new UsageError(`${escapeControl(list.origin)}: no models${providers ? ` for provider ${providers.join(", ")}` : ""}${known.length ? `; providers in the file include ${known.slice(0, 12).join(", ")}` : ""}`);
   }
-  const fixes = applyCorrections(file, flags.corrections === false ? [] : bundledCorrections().corrections);
+  const fixes = applyCorrections(file, flags.corrections === false ? [] : bundledCorrections());
   return { file: fixes.file, report, fixes, dateFrom };
 }
 
@@ -71,7 +71,7 @@ function reportLines(report: LiteLLMImportReport, fixes: CorrectionsResult, verb
     lines.push(`${report.renamed.length} host entries reuse a vendor's model name and were prefixed so they do not replace the vendor's prices: ${shown.map((r) => `${r.key} → ${r.id}`).join(", ")}${shown.length < report.renamed.length ? ", …" : ""}`);
   }
   if (verbose) for (const s of report.skipped) lines.push(`  skipped ${s.key}: ${s.reason}`);
-  if (fixes.applied.length) lines.push(`${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from ?? "—"} → ${a.to ?? "unknown"}`).join(", ")}`);
+  if (fixes.applied.length) lines.push(`${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from === undefined ? "—" : JSON.stringify(a.from)} → ${a.to === null ? "unknown" : JSON.stringify(a.to)}`).join(", ")}`);
   for (const o of fixes.outdated) lines.push(`warning: ${outdatedCorrectionNotice(o)}`);
   return lines.map(escapeControl);
 }
