@@ -1,9 +1,9 @@
 /** `tokcost estimate <files...>`: tokens, context-window fit and worst-case cost per model. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { estimateInputs, type FileEstimate } from "../../node/estimate-files.js";
+import { estimateInputs, type FileEstimate, type ModelFailure } from "../../node/estimate-files.js";
 import { detectRequestFile } from "../../node/request-file-kind.js";
-import { estimateJson } from "../../estimate/json.js";
+import { estimateJson, unknownModelJson } from "../../estimate/json.js";
 import { roomAdvice } from "../../estimate/limits.js";
 import type { PricingTable } from "../../pricing/table.js";
 import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } from "../options.js";
@@ -36,6 +36,7 @@ interface EstimateFlags extends UnitFlags {
   calibration?: string;
   text?: string;
   azureModel?: string;
+  allowUnpriced?: boolean;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -59,6 +60,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
     .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
+    .option("--allow-unpriced", "count models the pricing table does not list (tokens only: no price, no limits) instead of failing")
     .option("--azure-model <model>", "the OpenAI model an Azure deployment serves: -m azure/<deployment> --azure-model gpt-4o")
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text \"Summarise this in one line\" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
@@ -82,7 +84,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       const requests = flags.text !== undefined ? { results: [], remaining: [], handledAll: false, inputs: undefined } : await estimateRequests(files, { ...requestFlags, billing, calibration, remote }, table);
       const onlyRequests = requests.handledAll;
       const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining, flags.text)));
-      const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
+      const { estimates, failures, modelFailures } = onlyRequests ? { estimates: [], failures: [], modelFailures: [] as ModelFailure[] } : await estimateInputs(inputs, {
         models: flags.model,
         maxTokens: flags.maxTokens ?? null,
         encoding: flags.encoding,
@@ -90,10 +92,11 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         jobs: flags.jobs,
         allowedSpecial: flags.allowSpecial ? "all" : undefined,
         billing,
+        allowUnpriced: flags.allowUnpriced,
       });
       const color = useColor(process.stdout);
       const paint = painter(color);
-      const jsonEstimates = [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))];
+      const jsonEstimates = [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e)), ...modelFailures.map((f) => unknownModelJson(f.path, f, flags.maxTokens ?? null))];
       const usedModels = jsonEstimates.map((e) => (e as { model?: string | null }).model);
       if (format === "json") {
         const out = {
@@ -106,22 +109,23 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         // CSV is data, like JSON; tables and Markdown are for people (control characters escaped)
         const human = (text: string) => (format === "csv" ? text : terminalSafe(text));
         for (const r of requests.results) process.stdout.write(human(r.render(format, color)) + "\n");
-        if (estimates.length) process.stdout.write(human(renderEstimates(estimates, format, color)) + "\n");
+        if (estimates.length || modelFailures.length) process.stdout.write(human(renderEstimates(estimates, format, color, modelFailures)) + "\n");
         if (format === "table") {
           for (const e of estimates) {
             if (e.fits !== false) continue;
             const advice = roomAdvice(e.room);
             for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${escapeControl(e.path)} · ${escapeControl(e.model)}: ${terminalSafe(problem)}${advice ? ` (${advice})` : ""}\n`);
           }
+          for (const f of modelFailures) process.stdout.write(`${paint.red("✗")} ${escapeControl(f.path)} · ${escapeControl(f.model)}: ${terminalSafe(f.message)}\n`);
         }
         const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
-        printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
+        printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.notices.filter((n) => !e.problems.includes(n.text)))], useColor(process.stderr) ? painter(true).yellow : undefined);
         if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table, usedModels, flags.staleWarning);
       }
       for (const failure of failures) process.stderr.write(`tokcost: ${escapeControl(failure.message)}\n`);
       for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
       for (const r of requests.results) if (r.exitCode) context.setExitCode(r.exitCode);
-      if (failures.length) context.setExitCode(EXIT.usage);
+      if (failures.length || modelFailures.length) context.setExitCode(EXIT.usage);
       if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
     });
 }
@@ -156,21 +160,27 @@ async function estimateRequests(
   return estimateRequestFiles(files, flags, table);
 }
 
-function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean): string {
+/** The Max tokens cell: the budget set, or "≤N" for the worst case priced when none is set. */
+function maxTokensCell(e: FileEstimate): string {
+  if (e.maxTokens !== null || e.completionBasis !== "model_max_output" || e.completionTokens === null) return formatInt(e.maxTokens);
+  return `≤${formatInt(e.completionTokens)}`;
+}
+
+function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean, modelFailures: ModelFailure[] = []): string {
   const paint = painter(color);
   const head = ["File", "Model", "Tokens", "Max tokens", "Context", "Fits", "Room", "Prompt", "Completion", "Total"];
   const numeric = [false, false, true, true, true, false, true, true, true, true];
   if (format === "csv") {
     return renderCsv(
       ["path", "model", "encoding", "exact", "prompt_tokens", "max_tokens", "context_window", "fits", "room", "cost_prompt_usd", "cost_completion_usd", "cost_total_usd"],
-      estimates.map((e) => [e.path, e.model, e.encoding, e.exact, e.promptTokens, e.maxTokens, e.contextWindow, e.fits, e.room, e.cost.prompt, e.cost.completion, e.cost.total]),
+      [...estimates.map((e) => [e.path, e.model, e.encoding, e.exact, e.promptTokens, e.maxTokens, e.contextWindow, e.fits, e.room, e.cost.prompt, e.cost.completion, e.cost.total]), ...modelFailures.map((f) => [f.path, f.model, null, null, null, null, null, null, null, null, null, null])],
     );
   }
   const rows = estimates.map((e) => [
     escapeControl(e.path),
     escapeControl(e.model),
     `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
-    formatInt(e.maxTokens),
+    maxTokensCell(e),
     formatInt(e.contextWindow),
     e.fits === null ? "?" : e.fits ? paint.green("yes") : paint.red("no"),
     formatInt(e.room),
@@ -178,5 +188,6 @@ function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "jso
     formatUsd(e.cost.completion),
     formatUsd(e.cost.total),
   ]);
+  for (const f of modelFailures) rows.push([escapeControl(f.path), escapeControl(f.model), "—", "—", "—", paint.red("unknown model"), "—", "—", "—", "—"]);
   return format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
 }
