@@ -102,9 +102,9 @@ describe("estimate", () => {
   });
 
   it("names the reasoning budget in each provider's terms", () => {
-    const openai = estimate({ model: "o3", prompt: "hi" }).warnings.join(" ");
+    const openai = estimate({ model: "o3", prompt: "hi", maxTokens: 1000 }).warnings.join(" ");
     expect(openai).toMatch(/count against max_completion_tokens/);
-    const anthropic = estimate({ model: "claude-sonnet-4-5", prompt: "hi" }).warnings.join(" ");
+    const anthropic = estimate({ model: "claude-sonnet-4-5", prompt: "hi", maxTokens: 1000 }).warnings.join(" ");
     expect(anthropic).toMatch(/count against the output token limit/);
     expect(anthropic).not.toContain("max_completion_tokens");
   });
