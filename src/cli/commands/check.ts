@@ -22,6 +22,7 @@ interface CheckFlags {
   all?: boolean;
   pricing?: string;
   maxPriceAge?: number;
+  allowUnpriced?: boolean;
   staleWarning?: boolean;
 }
 
@@ -39,6 +40,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("--all", "list passing files too, however many there are")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .option("--max-price-age <days>", "fail (exit 1) when the prices used are older than this many days (config: maxPriceAgeDays)", parseCount("--max-price-age"))
+    .option("--allow-unpriced", "count rule models the pricing table does not list (tokens only) instead of failing the rule")
     .option("--no-stale-warning", "do not warn when the prices used are more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
     .addHelpText(
       "after",
@@ -62,6 +64,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
         jobs: flags.jobs,
         table,
         maxPriceAgeDays: flags.maxPriceAge,
+        allowUnpriced: flags.allowUnpriced,
       });
       const format: CheckFormat = flags.format ?? "table";
       const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all });

@@ -48,7 +48,8 @@ export function registerCount(program: Command, context: CommandContext): void {
       // One tokenizer per run: an encoding is exact by definition; a model's count is exact only when
       // the encoding is that model's own tokenizer (not for another vendor's model).
       const model = flags.model?.[0];
-      const resolved = model ? resolveModel(model, { encoding: flags.encoding }) : undefined;
+      // Counting needs only an encoding: an id tiktoken's rules know is counted even when the table does not price it.
+      const resolved = model ? resolveModel(model, { encoding: flags.encoding, allowUnpriced: true }) : undefined;
       const encoding = resolved?.encoding ?? (flags.encoding ? getEncoding(flags.encoding).name : "o200k_base");
       const exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
