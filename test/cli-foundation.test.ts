@@ -265,6 +265,13 @@ describe("warnings for people", () => {
     expect(several.stderr.split("\n").filter((line) => line.includes("completion: up to"))).toEqual(["warning: completion: up to 16,384 (gpt-4o, gpt-4o-mini), 32,768 (gpt-4.1), priced as the worst case — set --max-tokens to tighten"]);
   });
 
+  it("count -m only needs an encoding: an id the table does not list is counted, with its suggestions as a warning", () => {
+    const r = runCli(["count", "--text", "hello there", "-m", "gpt-4o-mni"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(String(o200k.encode("hello there").length));
+    expect(r.stderr).toContain('no pricing or limits for "gpt-4o-mni" in the table: tokens only (did you mean gpt-4o-mini');
+  });
+
   it("a typo in a multi-model run: its row reports the problem, the others are estimated, exit 2", () => {
     const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4o-mni", "--max-tokens", "100", "--json"]);
     expect(r.code).toBe(2);

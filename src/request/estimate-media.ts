@@ -15,7 +15,7 @@
  *   `audioMinutes` option); per-token models: prompt text tokens, audio tokens unknown.
  * - Moderations: input tokens counted, billed at the table's price (free: $0), no output.
  */
-import { costOf, countCharacters, imageCost, speechCost, tidyUsd, transcriptionCost, type Cost } from "../pricing/cost.js";
+import { costOf, sumUsd, countCharacters, imageCost, speechCost, tidyUsd, transcriptionCost, type Cost } from "../pricing/cost.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import type { ResolvedModel } from "../estimate/model.js";
 import { getEncoding } from "../tokenizer/index.js";
@@ -61,7 +61,7 @@ export interface MediaCounted {
 const UNKNOWN: Cost = { currency: "USD", prompt: null, completion: null, total: null };
 
 function usd(prompt: number | null, completion: number | null): Cost {
-  const total = prompt === null || completion === null ? null : tidyUsd(prompt + completion);
+  const total = sumUsd([prompt, completion]);
   return { currency: "USD", prompt, completion, total };
 }
 

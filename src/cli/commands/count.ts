@@ -51,6 +51,8 @@ export function registerCount(program: Command, context: CommandContext): void {
       // Counting needs only an encoding: an id tiktoken's rules know is counted even when the table does not price it.
       const resolved = model ? resolveModel(model, { encoding: flags.encoding, allowUnpriced: true }) : undefined;
       const encoding = resolved?.encoding ?? (flags.encoding ? getEncoding(flags.encoding).name : "o200k_base");
+      // An approximate tokenizer, and an id the table does not list (a typo shows its suggestions here).
+      const modelNotes = resolved ? resolved.notices.filter((n) => n.code === "APPROXIMATE_TOKENIZER" || n.code === "UNPRICED_MODEL") : [];
       const exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
       if (flags.decode) return decodeIds(files, flags.text, encoding);
@@ -77,12 +79,12 @@ export function registerCount(program: Command, context: CommandContext): void {
         const unnamed = ok.length === 1 && measured.length === 1 && (files.length === 0 || flags.text !== undefined || files[0] === "-");
         for (const m of ok) process.stdout.write(line(m.tokens[encoding], unnamed ? undefined : m.path));
         if (measured.length > 1) process.stdout.write(line(total.tokens, "total"));
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       } else if (format === "csv" || format === "tsv") {
         const head = ["path", "encoding", "exact", "tokens", "bytes"];
         const rows = ok.map((m) => [m.path, encoding, exact, m.tokens[encoding], m.bytes]);
         process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       } else {
         const approx = exact ? "" : "≈";
         const rows = ok.map((m) => [approx + formatInt(m.tokens[encoding]), formatInt(m.bytes), escapeControl(m.path)]);
@@ -91,7 +93,7 @@ export function registerCount(program: Command, context: CommandContext): void {
         const width1 = Math.max(...rows.map((r) => r[1].length), 5);
         if (rows.length) process.stdout.write(`${"tokens".padStart(width0)}  ${"bytes".padStart(width1)}  file (${approx}${encoding})\n`);
         for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${row[2]}\n`);
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       }
       for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${escapeControl(m.error.message)}\n`);
       if (ok.length < measured.length) context.setExitCode(EXIT.usage);
