@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
 import { getModel } from "../src/pricing/table.js";
-import { loadConfig, runCheck, serializeBaseline, readBaseline, type CheckReport, type GateConfigInput } from "../src/gate/index.js";
+import { loadConfig, renderGithub, runCheck, serializeBaseline, readBaseline, type CheckReport, type GateConfigInput } from "../src/gate/index.js";
 
 const fixture = new URL("./fixtures/gate/", import.meta.url);
 const o200k = get_encoding("o200k_base");
@@ -348,6 +348,10 @@ describe("bad input is reported per file; the other files are still checked", ()
     const problem = report.problems.find((p) => p.subject === "baseline");
     expect(problem).toMatchObject({ level: "error", subject: "baseline" });
     expect(report.baseline).toBeNull();
+    // reporters title it from the subject
+    expect(renderGithub(report)).toMatch(/^::error file=tokcost-baseline\.json,title=tokcost%3A baseline::baseline tokcost-baseline\.json: not valid JSON/m);
+    const reworded: CheckReport = { ...report, problems: report.problems.map((p) => ({ ...p, message: "the stored counts are unreadable" })) };
+    expect(renderGithub(reworded)).toContain("title=tokcost%3A baseline::the stored counts are unreadable");
     // a missing baseline, by contrast, is a NO_BASELINE-style problem with a summary
     const missing = await check(copyFixture(), { baseline: "nope.json" });
     expect(missing.problems.find((p) => p.subject === "baseline")).toMatchObject({ code: "FILE_NOT_FOUND", level: "error" });

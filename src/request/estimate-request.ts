@@ -8,7 +8,7 @@
 import { InputError } from "../errors.js";
 import type { ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { limitsOf, type PromptKind } from "../estimate/limits.js";
+import type { PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
 import { assembleEstimate, type Estimate } from "../estimate/estimate.js";
 import { notice, noticesOf, type Notice } from "../estimate/notice.js";
@@ -424,6 +424,6 @@ function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequ
  * `options` are the ones the estimate was made with. The breakdown stays the local count's.
  */
 export function withPromptTokens(estimate: RequestEstimate, promptTokens: number, validated: ValidatedRequest, options: EstimateRequestOptions = {}): RequestEstimate {
-  const derived = estimateValidated(validated, { ...options, model: estimate.model }, promptTokens);
+  const derived = estimateValidated(validated, options, promptTokens);
   return { ...derived, breakdown: { ...estimate.breakdown, largestPrompt: promptTokens } };
 }
