@@ -90,7 +90,11 @@ describe("chat requests", () => {
     expect(e.notices.find((n) => n.code === "COMPLETION_WORST_CASE")?.data).toMatchObject({ limit: "context_window" });
   });
 
-  it("embeddings have no output budget: completion 0", () => {
+  it("embeddings and moderations have no output budget: completion 0", () => {
+    const moderation = estimateRequest({ model: "omni-moderation-latest", input: "hello" }, { kind: "moderations" });
+    expect(moderation).toMatchObject({ completionTokens: 0, completionBasis: "no_output" });
+    const image = estimateRequest({ model: "dall-e-3", prompt: "a cat" });
+    expect(image.completionBasis).toBe("media");
     const e = estimateRequest({ model: "text-embedding-3-small", input: "hello" }, { table });
     expect(e).toMatchObject({ completionTokens: 0, completionBasis: "no_output" });
     expect(e.cost.completion).toBe(0);

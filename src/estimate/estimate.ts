@@ -215,7 +215,7 @@ export function assembleEstimate(parts: EstimateParts): Estimate {
   // The worst case: what one choice may generate, visible answer only (reasoning is added apart).
   let perChoice: number | null;
   let basis: CompletionBasis;
-  if (parts.media) [perChoice, basis] = [0, "media"];
+  if (parts.media) [perChoice, basis] = [0, output ? "media" : "no_output"];
   else if (!output) [perChoice, basis] = [0, "no_output"];
   else if (maxTokens !== null) [perChoice, basis] = [maxTokens, parts.maxTokensBasis ?? "max_tokens"];
   else if (check.room !== null) [perChoice, basis] = [Math.max(0, check.room - (reasoningTokens ?? 0)), "model_max_output"];

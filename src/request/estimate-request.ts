@@ -403,6 +403,8 @@ function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequ
     exact: counted.exact && !validated.notices.some((n) => n.code === "UNKNOWN_FIELD"),
     promptKind: "input",
     maxTokens: null,
+    // Moderations generate nothing; images and audio are priced by the endpoint's own rule.
+    output: validated.kind !== "moderations",
     notices,
     media: { cost: counted.cost, completionTokens: counted.completionTokens },
   });
