@@ -6,6 +6,8 @@ import { get_encoding } from "tiktoken";
 import { runCli } from "./helpers/cli.js";
 import { readFileSync } from "node:fs";
 import { groupWarnings } from "../src/cli/shared.js";
+import { notice } from "../src/estimate/notice.js";
+import { getModel } from "../src/index.js";
 
 let dir: string;
 const o200k = get_encoding("o200k_base");
@@ -43,10 +45,12 @@ describe("tokcost estimate", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["estimates", "pricing"]); // pricing: added (docs/json-output.md)
     const e = out.estimates[0];
-    expect(Object.keys(e)).toEqual(["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "problems", "warnings"]);
+    // completionTokens, completionBasis and notices: added (docs/json-output.md, "What changed")
+    expect(Object.keys(e)).toEqual(["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "completionTokens", "completionBasis", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "problems", "warnings", "notices"]);
     expect(e.promptTokens).toBe(o200k.encode("Hello, world! This is a prompt.\n").length);
     expect(e.exact).toBe(true);
     expect(e.maxTokens).toBe(100);
+    expect(e).toMatchObject({ completionTokens: 100, completionBasis: "max_tokens" });
     expect(e.cost.currency).toBe("USD");
     expect(e.cost.total).toBeCloseTo(e.cost.prompt + e.cost.completion, 15);
     expect(e.fits).toBe(true);
@@ -136,10 +140,18 @@ describe("bad input: one line, exit 2, other files still reported", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toContain('unknown model "gtp-4o" (did you mean gpt-4o');
-    // tiktoken's prefix rules accept "gpt-4-o" (as "gpt-4-…"): counted, not priced, and the warning suggests the model meant.
+    // tiktoken's prefix rules would count "gpt-4-o" (as "gpt-4-…"), but a model the table does not price is still an error…
     const prefixed = runCli(["estimate", f("hello.txt"), "-m", "gpt-4-o", "--json"]);
-    expect(prefixed.code).toBe(0);
-    expect(JSON.parse(prefixed.stdout).estimates[0].warnings.join(" ")).toContain("did you mean gpt-4o");
+    expect(prefixed.code).toBe(2);
+    expect(prefixed.stderr).toContain('unknown model "gpt-4-o" (did you mean gpt-4o');
+    expect(prefixed.stderr).toContain("--allow-unpriced");
+    // …unless the user asks for tokens only: counted, not priced, and the warning still suggests the model meant.
+    const unpriced = runCli(["estimate", f("hello.txt"), "-m", "gpt-4-o", "--allow-unpriced", "--json"]);
+    expect(unpriced.code).toBe(0);
+    const row = JSON.parse(unpriced.stdout).estimates[0];
+    expect(row.warnings.join(" ")).toContain("did you mean gpt-4o");
+    expect(row.notices[0]).toMatchObject({ code: "UNPRICED_MODEL", subject: "gpt-4-o" });
+    expect(row.cost.total).toBeNull();
   });
 
   it("negative or non-numeric --max-tokens, unknown flag, unknown encoding", () => {
@@ -222,23 +234,69 @@ describe("tokcost models", () => {
 });
 
 describe("warnings for people", () => {
-  it("one line per note: the same note about several models or files is grouped, in first-seen order", () => {
+  it("one line per note: the same notice about several subjects is grouped by its code and subject, in first-seen order", () => {
     expect(
       groupWarnings([
-        "o4-mini: hidden reasoning tokens are billed as output",
+        notice("REASONING_NOT_COUNTED", "o4-mini: hidden reasoning tokens are billed as output", "o4-mini"),
         "prices are old",
-        "gpt-5: hidden reasoning tokens are billed as output",
+        notice("REASONING_NOT_COUNTED", "gpt-5: hidden reasoning tokens are billed as output", "gpt-5"),
         "prices are old",
         "a.txt: invalid UTF-8",
-        "ft:gpt-4o:org::x: a colon in the id is never split",
+        "b.txt: invalid UTF-8",
+        notice("REASONING_TOKENS", "ft:gpt-4o:org::x: a colon in the id is never split", "ft:gpt-4o:org::x"),
       ]),
-    ).toEqual(["o4-mini, gpt-5: hidden reasoning tokens are billed as output", "prices are old", "a.txt: invalid UTF-8", "ft:gpt-4o:org::x: a colon in the id is never split"]);
+      // plain strings are never split by their wording: only notices (code + subject) are grouped
+    ).toEqual(["o4-mini, gpt-5: hidden reasoning tokens are billed as output", "prices are old", "a.txt: invalid UTF-8", "b.txt: invalid UTF-8", "ft:gpt-4o:org::x: a colon in the id is never split"]);
+  });
+
+  it("without --max-tokens the completion is priced at the model's worst case, never $0, and said once", () => {
+    const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o"]);
+    expect(r.code).toBe(0);
+    const row = r.stdout.split("\n").find((line) => line.includes("gpt-4o"))!;
+    expect(row).toContain("≤16,384");
+    expect(row).not.toMatch(/\$0\s/);
+    expect(r.stderr).toContain("warning: completion: up to 16,384 tokens, priced as the worst case — set --max-tokens to tighten");
+    const json = JSON.parse(runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--json"]).stdout).estimates[0];
+    expect(json).toMatchObject({ maxTokens: null, completionTokens: 16384, completionBasis: "model_max_output" });
+    expect(json.cost.completion).toBeCloseTo((16384 * getModel("gpt-4o").pricing.output!) / 1e6, 12);
+    expect(json.notices.map((n: { code: string }) => n.code)).toContain("COMPLETION_WORST_CASE");
+    // models that differ are named with their own worst case, on one line
+    const several = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4.1,gpt-4o-mini"]);
+    expect(several.stderr.split("\n").filter((line) => line.includes("completion: up to"))).toEqual(["warning: completion: up to 16,384 (gpt-4o, gpt-4o-mini), 32,768 (gpt-4.1), priced as the worst case — set --max-tokens to tighten"]);
+  });
+
+  it("count -m only needs an encoding: an id the table does not list is counted, with its suggestions as a warning", () => {
+    const r = runCli(["count", "--text", "hello there", "-m", "gpt-4o-mni"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(String(o200k.encode("hello there").length));
+    expect(r.stderr).toContain('no pricing or limits for "gpt-4o-mni" in the table: tokens only (did you mean gpt-4o-mini');
+  });
+
+  it("a typo in a multi-model run: its row reports the problem, the others are estimated, exit 2", () => {
+    const r = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4o-mni", "--max-tokens", "100", "--json"]);
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.stdout).estimates;
+    expect(rows.map((e: { model: string }) => e.model)).toEqual(["gpt-4o", "gpt-4o-mni"]);
+    expect(rows[0].cost.total).toBeGreaterThan(0);
+    expect(rows[1]).toMatchObject({ promptTokens: null, fits: null, cost: { total: null }, maxTokens: 100 });
+    expect(rows[1].notices).toEqual([{ code: "UNKNOWN_MODEL", subject: "gpt-4o-mni", data: { suggestions: expect.arrayContaining(["gpt-4o-mini"]) }, text: rows[1].problems[0] }]);
+    const human = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4o-mni"]);
+    expect(human.code).toBe(2);
+    expect(human.stdout).toContain('✗ ' + f("hello.txt") + ' · gpt-4o-mni: unknown model "gpt-4o-mni" (did you mean gpt-4o-mini');
+    expect(human.stdout).toMatch(/gpt-4o-mni .*unknown model/);
+    // a single unknown model is a usage error, as before
+    const single = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o-mni"]);
+    expect(single.code).toBe(2);
+    expect(single.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("the default comparison names its reasoning models in one warning", () => {
     const r = runCli(["estimate", f("hello.txt")]);
     expect(r.code).toBe(0);
     const reasoning = r.stderr.split("\n").filter((line) => line.includes("hidden reasoning tokens"));
-    expect(reasoning).toEqual(["warning: o4-mini, gpt-5-mini, gpt-5: hidden reasoning tokens are billed as output and count against max_completion_tokens, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them"]);
+    // with --max-tokens the reasoning tokens come on top of the budget; without, the worst case already holds them
+    expect(reasoning).toEqual([]);
+    const budgeted = runCli(["estimate", f("hello.txt"), "--max-tokens", "500"]);
+    expect(budgeted.stderr.split("\n").filter((line) => line.includes("hidden reasoning tokens"))).toEqual(["warning: o4-mini, gpt-5-mini, gpt-5: hidden reasoning tokens are billed as output and count against max_completion_tokens, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them"]);
   });
 });

@@ -102,9 +102,9 @@ describe("estimate", () => {
   });
 
   it("names the reasoning budget in each provider's terms", () => {
-    const openai = estimate({ model: "o3", prompt: "hi" }).warnings.join(" ");
+    const openai = estimate({ model: "o3", prompt: "hi", maxTokens: 1000 }).warnings.join(" ");
     expect(openai).toMatch(/count against max_completion_tokens/);
-    const anthropic = estimate({ model: "claude-sonnet-4-5", prompt: "hi" }).warnings.join(" ");
+    const anthropic = estimate({ model: "claude-sonnet-4-5", prompt: "hi", maxTokens: 1000 }).warnings.join(" ");
     expect(anthropic).toMatch(/count against the output token limit/);
     expect(anthropic).not.toContain("max_completion_tokens");
   });
@@ -115,6 +115,37 @@ describe("estimate", () => {
     expect(e.exact).toBe(false);
     expect(e.cost.total).toBeNull();
     expect(e.fits).toBeNull();
+  });
+
+  it("an id the table does not list is an error with suggestions, even when a prefix rule knows its encoding; allowUnpriced counts it", () => {
+    expect(() => estimate({ model: "gpt-4o-mni", prompt: "hello" })).toThrow(UnknownModelError);
+    try {
+      estimate({ model: "gpt-4o-mni", prompt: "hello" });
+    } catch (error) {
+      expect((error as UnknownModelError).suggestions[0]).toBe("gpt-4o-mini");
+    }
+    const e = estimate({ model: "gpt-4o-mni", prompt: "hello world", allowUnpriced: true });
+    expect(e).toMatchObject({ promptTokens: 2, encoding: "o200k_base", fits: null, completionTokens: null, completionBasis: "unbounded" });
+    expect(e.cost.total).toBeNull();
+    expect(e.notices.map((n) => n.code)).toEqual(["UNPRICED_MODEL"]);
+    // counting alone needs only the encoding
+    expect(resolveModel("gpt-4o-mni", { allowUnpriced: true }).encoding).toBe("o200k_base");
+  });
+
+  it("no maxTokens: the completion is priced at the model's max output, capped by the room left; embeddings have none", () => {
+    const e = estimate({ model: "gpt-4o", prompt: "hello" });
+    const gpt4o = getModel("gpt-4o");
+    expect(e).toMatchObject({ maxTokens: null, completionTokens: gpt4o.maxOutputTokens, completionBasis: "model_max_output" });
+    expect(e.cost.completion).toBeCloseTo((gpt4o.maxOutputTokens! * gpt4o.pricing.output!) / 1e6, 12);
+    const near = estimateFromTokens(resolveModel("gpt-4o"), 120_000);
+    expect(near.completionTokens).toBe(8_000);
+    expect(near.notices.find((n) => n.code === "COMPLETION_WORST_CASE")?.data).toEqual({ tokens: 8_000, param: "max_tokens", limit: "context_window" });
+    const embedding = estimate({ model: "text-embedding-3-small", prompt: "hello" });
+    expect(embedding).toMatchObject({ completionTokens: 0, completionBasis: "no_output" });
+    expect(embedding.cost.completion).toBe(0);
+    // with reasoning tokens and no budget, the worst case holds them: total output = the room
+    const o3 = estimate({ model: "o3", prompt: "hi", billing: { reasoningTokens: 30_000 } });
+    expect(o3.completionTokens).toBe(getModel("o3").maxOutputTokens);
   });
 
   it("rejects bad input with typed errors", () => {

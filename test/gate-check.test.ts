@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
 import { getModel } from "../src/pricing/table.js";
-import { loadConfig, runCheck, serializeBaseline, readBaseline, type CheckReport, type GateConfigInput } from "../src/gate/index.js";
+import { loadConfig, renderGithub, runCheck, serializeBaseline, readBaseline, type CheckReport, type GateConfigInput } from "../src/gate/index.js";
 
 const fixture = new URL("./fixtures/gate/", import.meta.url);
 const o200k = get_encoding("o200k_base");
@@ -304,6 +304,57 @@ describe("bad input is reported per file; the other files are still checked", ()
     expect(report.problems[0].message).toMatch(/^tokcost\.config\.json: rules\[0\]\.model: unknown model "gtp-4o" \(did you mean gpt-4o.*\); fix the id/);
     expect(report.rules[0].status).toBe("error");
     expect(result(report, "prompts/system/support.txt").status).toBe("pass");
+  });
+
+  it("no maxTokens: the worst case prices the completion at the model's max output, and maxCostUsd says so", async () => {
+    const root = copyFixture();
+    writeConfig(root, { model: "gpt-4o", rules: [{ files: "prompts/tasks/classify.txt", limits: { maxCostUsd: 0.05 } }] });
+    const report = await check(root);
+    const r = result(report, "prompts/tasks/classify.txt");
+    const tokens = tokensOf(root, "prompts/tasks/classify.txt");
+    const gpt4o = getModel("gpt-4o").pricing;
+    // never the prompt alone: the API lets the call generate up to 16,384 tokens
+    expect(r).toMatchObject({ maxTokens: null, completionTokens: 16384, status: "fail" });
+    expect(r.costUsd).toBeCloseTo((tokens * gpt4o.input! + 16384 * gpt4o.output!) / 1e6, 12);
+    expect(r.violations[0].limit).toBe("maxCostUsd");
+    expect(r.violations[0].message).toContain("(prompt + up to 16,384 completion tokens, the most gpt-4o may generate; set maxTokens to tighten)");
+    expect(report.exitCode).toBe(1);
+  });
+
+  it("a model the table does not price is a config error unless allowUnpriced, even when a prefix rule would count it", async () => {
+    const root = copyFixture();
+    writeConfig(root, { rules: [{ files: "prompts/tasks/classify.txt", model: "gpt-4o-mni", limits: { maxPromptTokens: 10_000 } }] });
+    const strict = await check(root);
+    expect(strict.exitCode).toBe(2);
+    expect(strict.problems[0].message).toMatch(/rules\[0\]\.model: unknown model "gpt-4o-mni" \(did you mean gpt-4o-mini.*--allow-unpriced/);
+    const allowed = await check(root, { allowUnpriced: true });
+    expect(allowed.exitCode).toBe(0);
+    expect(result(allowed, "prompts/tasks/classify.txt")).toMatchObject({ promptTokens: tokensOf(root, "prompts/tasks/classify.txt"), costUsd: null });
+  });
+
+  it("mustFit names the limit the estimate's own limit check found (output cap), not one re-derived from the numbers", async () => {
+    const root = copyFixture();
+    writeConfig(root, { model: "gpt-4o", maxTokens: 20_000, rules: [{ files: "prompts/tasks/classify.txt" }] });
+    const r = result(await check(root), "prompts/tasks/classify.txt");
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]).toMatchObject({ limit: "mustFit", actual: 20_000, allowed: 16_384, over: 3_616 });
+    expect(r.violations[0].message).toMatch(/^max tokens 20,000 exceed gpt-4o's 16,384-token output limit \(\+3,616 tokens\) — max_tokens is too large/);
+  });
+
+  it("a baseline problem is titled by its subject, not its wording", async () => {
+    const root = copyFixture();
+    writeFileSync(path.join(root, "tokcost-baseline.json"), "{ not json");
+    const report = await check(root, { baseline: "tokcost-baseline.json" });
+    const problem = report.problems.find((p) => p.subject === "baseline");
+    expect(problem).toMatchObject({ level: "error", subject: "baseline" });
+    expect(report.baseline).toBeNull();
+    // reporters title it from the subject
+    expect(renderGithub(report)).toMatch(/^::error file=tokcost-baseline\.json,title=tokcost%3A baseline::baseline tokcost-baseline\.json: not valid JSON/m);
+    const reworded: CheckReport = { ...report, problems: report.problems.map((p) => ({ ...p, message: "the stored counts are unreadable" })) };
+    expect(renderGithub(reworded)).toContain("title=tokcost%3A baseline::the stored counts are unreadable");
+    // a missing baseline, by contrast, is a NO_BASELINE-style problem with a summary
+    const missing = await check(copyFixture(), { baseline: "nope.json" });
+    expect(missing.problems.find((p) => p.subject === "baseline")).toMatchObject({ code: "FILE_NOT_FOUND", level: "error" });
   });
 
   it("a dollar limit on a model without a price is a config error", async () => {

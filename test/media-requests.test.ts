@@ -130,7 +130,7 @@ describe("media requests: estimates", () => {
   });
 
   it("refuses an hd dall-e-3 image under a $0.001 budget before sending", () => {
-    expect(() => preflight({ model: "dall-e-3", prompt: "a lion", size: "1024x1792", quality: "hd" }, { budget: { usd: 0.001 } })).toThrow(/may cost up to \$0.120 on dall-e-3/);
+    expect(() => preflight({ model: "dall-e-3", prompt: "a lion", size: "1024x1792", quality: "hd" }, { budget: { usd: 0.001 } })).toThrow(/may cost up to \$0\.12 on dall-e-3, but the budget has \$0\.001 left/);
   });
 });
 

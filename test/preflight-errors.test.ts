@@ -93,3 +93,35 @@ describe("preflight()", () => {
     expect(preflight({ model: "mystery-model", messages: msgs, max_tokens: 10 }, { encoding: "o200k_base", budget: { tokens: 1000 } }).worstCase.tokens).toBeGreaterThan(10);
   });
 });
+
+describe("money in budget errors: the table's formatter, one way everywhere", () => {
+  it("preflight and Budget.reserve print $0.16 / $0.01 / $0.0000001, never $0.160, $0.0100 or $1.00e-7", async () => {
+    const { Budget } = await import("../src/request/budget.js");
+    const { formatUsd } = await import("../src/pricing/cost.js");
+    const body = { model: "gpt-4o", messages: [{ role: "user", content: "Hi" }], max_tokens: 16_000 };
+    let message = "";
+    try {
+      preflight(body, { budget: { usd: 1e-7 } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const worst = preflight(body).worstCase.usd!;
+    expect(message).toBe(`budget exceeded: this call may cost up to ${formatUsd(worst)} on gpt-4o, but the budget has $0.0000001 left; lower max_tokens or raise the budget`);
+    expect(message).not.toMatch(/e-\d|\.\d*0\b on/);
+    const budget = new Budget({ usd: 0.01 });
+    await expect(budget.reserve("a", { usd: 0.16, tokens: 1 })).rejects.toThrow("this call may cost up to $0.16, but only $0.01 of the $0.01 budget is left ($0 spent, $0 reserved by calls in flight)");
+  });
+
+  it("a reservation ends once: its state is the budget's record, never written through a cast", async () => {
+    const { Budget } = await import("../src/request/budget.js");
+    const budget = new Budget({ usd: 1 });
+    const r = await budget.reserve("a", { usd: 0.1, tokens: 1 });
+    expect(r.state).toBe("held");
+    expect(await budget.settle(r, { usd: 0.05, tokens: 1 })).toBe(true);
+    expect(r.state).toBe("settled");
+    expect(await budget.release(r)).toBe(false);
+    expect(await budget.settle(r, { usd: 0.05, tokens: 1 })).toBe(false);
+    expect(budget.status().spent.usd).toBeCloseTo(0.05, 12);
+    expect(Object.getOwnPropertyDescriptor(r, "state")).toBeUndefined(); // a getter on the class, not a writable field
+  });
+});

@@ -66,7 +66,7 @@ describe("PricingTable.match: ids that name a vendor's model through a prefix or
 
 describe("tokcost estimate with prefixed ids", () => {
   it("shows the id as given and what priced it; --json adds pricedAs; --azure-model names a deployment's model", () => {
-    const human = runCli(["estimate", "-", "-m", "openai/gpt-4o", "--no-stale-warning"], { input: "hi" });
+    const human = runCli(["estimate", "-", "-m", "openai/gpt-4o", "--max-tokens", "100", "--no-stale-warning"], { input: "hi" });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("openai/gpt-4o");
     expect(human.stderr).toBe("warning: openai/gpt-4o is OpenAI's gpt-4o\n");

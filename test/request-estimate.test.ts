@@ -1,4 +1,5 @@
 /** estimateRequest: prompt tokens by endpoint, completion budget × choices, fit and worst-case cost. */
+import { UnknownModelError } from "../src/errors.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { get_encoding } from "tiktoken";
@@ -68,11 +69,36 @@ describe("chat requests", () => {
     expect(() => estimateRequest({ model: "o3", messages: [{ role: "user", content: "x" }], max_tokens: 10 }, { table })).toThrow(InvalidRequestError);
   });
 
-  it("no completion budget: prompt cost only, with a warning", () => {
+  it("no completion budget: the completion is priced at the most the model may generate, with a warning", () => {
     const e = estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] }, { table });
     expect(e.maxTokens).toBeNull();
+    // gpt-4o: max output 16,384 (the window has room for it), at $10 / 1M
+    expect(e).toMatchObject({ completionTokens: 16384, completionBasis: "model_max_output" });
+    expect(e.breakdown.completionTokens).toBe(16384);
+    expect(e.cost.completion).toBeCloseTo((16384 * 10) / 1e6, 12);
+    expect(e.notices.find((n) => n.code === "COMPLETION_WORST_CASE")).toMatchObject({ subject: "gpt-4o", data: { tokens: 16384, param: "max_tokens", limit: "max_output" } });
+    expect(e.warnings.join(" ")).toMatch(/no max_tokens set: the completion may run to 16,384 tokens \(gpt-4o's max output\)/);
+    // n choices: each may run to the limit
+    expect(estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }], n: 3 }, { table }).completionTokens).toBe(3 * 16384);
+  });
+
+  it("no completion budget near the end of the window: capped by the room left", () => {
+    const long = "word ".repeat(120_000);
+    const e = estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: long }] }, { table });
+    expect(e.fits).toBe(true);
+    expect(e.completionTokens).toBe(128_000 - e.promptTokens);
+    expect(e.notices.find((n) => n.code === "COMPLETION_WORST_CASE")?.data).toMatchObject({ limit: "context_window" });
+  });
+
+  it("embeddings and moderations have no output budget: completion 0", () => {
+    const moderation = estimateRequest({ model: "omni-moderation-latest", input: "hello" }, { kind: "moderations" });
+    expect(moderation).toMatchObject({ completionTokens: 0, completionBasis: "no_output" });
+    const image = estimateRequest({ model: "dall-e-3", prompt: "a cat" });
+    expect(image.completionBasis).toBe("media");
+    const e = estimateRequest({ model: "text-embedding-3-small", input: "hello" }, { table });
+    expect(e).toMatchObject({ completionTokens: 0, completionBasis: "no_output" });
     expect(e.cost.completion).toBe(0);
-    expect(e.warnings.join(" ")).toMatch(/no max_tokens set/);
+    expect(e.notices.some((n) => n.code === "COMPLETION_WORST_CASE")).toBe(false);
   });
 
   it("batch and flex rates", () => {
@@ -99,10 +125,14 @@ describe("chat requests", () => {
     expect(over.room).toBe(100_000);
   });
 
-  it("a model the table does not know: tokens only, cost null", () => {
-    const e = estimateRequest({ model: "gpt-4o-2031-01-01-x", messages: cookbook }, { table });
+  it("a model the table does not know: an error with suggestions, or tokens only with allowUnpriced", () => {
+    const body = { model: "gpt-4o-2031-01-01-x", messages: cookbook };
+    expect(() => estimateRequest(body, { table })).toThrow(UnknownModelError);
+    expect(() => estimateRequest(body, { table })).toThrow(/unknown model "gpt-4o-2031-01-01-x" \(did you mean gpt-4o.*--allow-unpriced/);
+    const e = estimateRequest(body, { table, allowUnpriced: true });
     expect(e.promptTokens).toBe(124);
     expect(e.cost.total).toBeNull();
+    expect(e.notices.map((n) => n.code)).toEqual(["UNPRICED_MODEL"]);
   });
 
   it("with the bundled table", () => {

@@ -68,6 +68,9 @@ export function evaluate({ cases, gaps, exclusions = [] }) {
   const gapById = new Map(gaps.map((g) => [g.id, g]));
   const excluded = new Set(exclusions.map((e) => e.id));
   const out = { total: cases.length, unmodelled: [], accepted: 0, falseRejections: [], guardRefusals: [], excludedCounts: [], refusals: 0, refusedAlike: [], paramMismatches: [], knownGaps: [], missedRefusals: [], counts: [], countErrors: [] };
+  // The corpus judges validation and counting, not the pricing table: models the table does not
+  // price (retired ones such as text-curie-001) are measured as they were recorded (allowUnpriced).
+  const measure = { allowUnpriced: true };
   for (const c of cases) {
     const kind = kindOfUrl(c.path);
     if (!kind || c.request === null || typeof c.request !== "object") {
@@ -89,7 +92,7 @@ export function evaluate({ cases, gaps, exclusions = [] }) {
         continue;
       }
       try {
-        preflight(c.request, { kind, validated });
+        preflight(c.request, { kind, validated, ...measure });
       } catch (error) {
         if (!(error instanceof TokcostError)) throw error;
         out.guardRefusals.push({ id: c.id, code: error.code, message: error.message });
@@ -102,7 +105,7 @@ export function evaluate({ cases, gaps, exclusions = [] }) {
       }
       try {
         // Count for the snapshot the API answered with: an alias meant another model on the day of the recording.
-        const e = estimateRequest(c.request, c.responseModel ? { kind, model: c.responseModel } : { kind, validated });
+        const e = estimateRequest(c.request, c.responseModel ? { kind, model: c.responseModel, ...measure } : { kind, validated, ...measure });
         out.counts.push({ id: c.id, kind, model: c.request.model, family: familyOf(c.responseModel ?? c.request.model), features: featuresOf(kind, c.request), local: e.promptTokens, api: billed, exact: e.exact, warnings: e.warnings });
       } catch (error) {
         out.countErrors.push({ id: c.id, message: error.message });
@@ -111,7 +114,7 @@ export function evaluate({ cases, gaps, exclusions = [] }) {
       out.refusals += 1;
       if (!refusal) {
         try {
-          preflight(c.request, { kind, validated });
+          preflight(c.request, { kind, validated, ...measure });
         } catch (error) {
           if (!(error instanceof TokcostError)) throw error;
           refusal = error;

@@ -8,6 +8,8 @@ import { pricingProvenance, staleNoticeFor, type PricingProvenance } from "../pr
 import { UsageError, type TokcostError } from "../errors.js";
 import { failureMessage } from "../node/estimate-json.js";
 import { terminalSafe } from "../util/text.js";
+import { formatInt } from "../util/format.js";
+import type { Notice } from "../estimate/notice.js";
 
 /**
  * Inputs from positional args: files, `-` for stdin, or stdin when nothing is given and it is
@@ -65,36 +67,66 @@ export function renderTsv(head: string[], rows: (string | number | boolean | nul
   return [head, ...rows].map((row) => row.map(cell).join("\t")).join("\n");
 }
 
-/** Writes warnings once each to stderr. */
-export function printWarnings(warnings: Iterable<string>, paint: (s: string) => string = (s) => s): void {
+/** Writes warnings once each to stderr (see {@link groupWarnings}). */
+export function printWarnings(warnings: Iterable<string | Notice>, paint: (s: string) => string = (s) => s): void {
   for (const warning of groupWarnings(warnings)) process.stderr.write(`${paint("warning:")} ${terminalSafe(warning).replace(/\n/g, "\\n")}\n`);
 }
 
 /**
- * Each warning once, and one line for the same note about several models or files:
- * "o4-mini: X", "gpt-5: X" → "o4-mini, gpt-5: X" (at the place of the first).
+ * Each warning once, and one line for the same notice about several subjects: notices of one
+ * code whose texts differ only by their subject prefix ("o4-mini: X", "gpt-5: X") become
+ * "o4-mini, gpt-5: X" (at the place of the first). The worst-case completion notices of a
+ * comparison become one line. Plain strings are printed as they are (once each): grouping reads
+ * a notice's data, never its wording.
  */
-export function groupWarnings(warnings: Iterable<string>): string[] {
+export function groupWarnings(warnings: Iterable<string | Notice>): string[] {
   const lines: Array<{ subjects: string[]; text: string } | string> = [];
-  const byText = new Map<string, { subjects: string[]; text: string }>();
+  const groups = new Map<string, { subjects: string[]; text: string }>();
   const seen = new Set<string>();
+  const worstCase: Notice[] = [];
   for (const warning of warnings) {
-    if (seen.has(warning)) continue;
-    seen.add(warning);
-    const match = /^([^\s:]+): (.+)$/s.exec(warning);
-    if (!match) {
-      lines.push(warning);
+    if (typeof warning !== "string" && warning.code === "COMPLETION_WORST_CASE" && warning.data?.param === "max_tokens") {
+      if (!worstCase.length) lines.push(WORST_CASE_LINE);
+      worstCase.push(warning);
       continue;
     }
-    const group = byText.get(match[2]);
-    if (group) group.subjects.push(match[1]);
-    else {
-      const entry = { subjects: [match[1]], text: match[2] };
-      byText.set(match[2], entry);
+    const text = typeof warning === "string" ? warning : warning.text;
+    const subject = typeof warning === "string" ? undefined : warning.subject;
+    const key = typeof warning === "string" ? `\u0000${text}` : `${warning.code}\u0000${subject ?? ""}\u0000${text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (typeof warning === "string" || subject === undefined || !text.startsWith(`${subject}: `)) {
+      lines.push(text);
+      continue;
+    }
+    const rest = text.slice(subject.length + 2);
+    const groupKey = `${warning.code}\u0000${rest}`;
+    const group = groups.get(groupKey);
+    if (group) {
+      if (!group.subjects.includes(subject)) group.subjects.push(subject);
+    } else {
+      const entry = { subjects: [subject], text: rest };
+      groups.set(groupKey, entry);
       lines.push(entry);
     }
   }
-  return lines.map((line) => (typeof line === "string" ? line : `${line.subjects.join(", ")}: ${line.text}`));
+  return lines.map((line) => (line === WORST_CASE_LINE ? worstCaseLine(worstCase) : typeof line === "string" ? line : `${line.subjects.join(", ")}: ${line.text}`));
+}
+
+const WORST_CASE_LINE = "\u0000worst-case";
+
+/** "completion: up to 16,384 tokens — set --max-tokens to tighten" (per model when they differ). */
+function worstCaseLine(notices: Notice[]): string {
+  const bySize = new Map<number, string[]>();
+  for (const n of notices) {
+    if (n.subject === undefined || typeof n.data?.tokens !== "number") continue;
+    const models = bySize.get(n.data.tokens) ?? [];
+    if (!models.includes(n.subject)) models.push(n.subject);
+    bySize.set(n.data.tokens, models);
+  }
+  const sizes = [...bySize];
+  const upTo = sizes.length === 1 ? `${formatInt(sizes[0][0])} tokens` : sizes.map(([tokens, models]) => `${formatInt(tokens)} (${models.join(", ")})`).join(", ");
+  return `completion: up to ${upTo}, priced as the worst case — set --max-tokens to tighten`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * 400 recognises it.
  */
 import type { ModelEntry } from "../pricing/schema.js";
+import type { NoticeCode } from "./notice.js";
 
 /** The limits that matter for a request. Undefined = not published. */
 export interface ModelLimits {
@@ -12,9 +13,17 @@ export interface ModelLimits {
   maxOutputTokens?: number;
 }
 
-/** Why a request does not fit. */
+/** The notice code of each kind of limit problem. */
+export const LIMIT_PROBLEM_CODES = { context: "CONTEXT_LENGTH_EXCEEDED", input: "INPUT_TOO_LONG", output: "MAX_TOKENS_TOO_LARGE" } as const satisfies Record<string, NoticeCode>;
+
+/** Why a request does not fit: which limit (`kind`, and its notice `code`), by how much (`actual` > `allowed`), in the API's words. */
 export interface LimitProblem {
   kind: "context" | "input" | "output";
+  code: (typeof LIMIT_PROBLEM_CODES)[keyof typeof LIMIT_PROBLEM_CODES];
+  /** Tokens asked for: prompt + completion (context), prompt (input), the completion budget (output). */
+  actual: number;
+  /** The limit: the context window, the input cap, the output cap. */
+  allowed: number;
   message: string;
 }
 
@@ -45,10 +54,10 @@ export function checkLimits(limits: ModelLimits, promptTokens: number, maxTokens
   const problems: LimitProblem[] = [];
   const completion = maxTokens ?? 0;
   if (maxInputTokens !== undefined && promptTokens > maxInputTokens) {
-    problems.push({ kind: "input", message: `Input tokens exceed the configured limit of ${maxInputTokens} tokens. Your ${kind === "messages" ? "messages" : kind} resulted in ${promptTokens} tokens. Please reduce the length of the ${kind === "messages" ? "messages" : kind}.` });
+    problems.push({ kind: "input", code: LIMIT_PROBLEM_CODES.input, actual: promptTokens, allowed: maxInputTokens, message: `Input tokens exceed the configured limit of ${maxInputTokens} tokens. Your ${kind === "messages" ? "messages" : kind} resulted in ${promptTokens} tokens. Please reduce the length of the ${kind === "messages" ? "messages" : kind}.` });
   }
   if (maxOutputTokens !== undefined && maxTokens !== null && maxTokens > maxOutputTokens) {
-    problems.push({ kind: "output", message: `${param} is too large: ${maxTokens}. This model supports at most ${maxOutputTokens} completion tokens, whereas you provided ${maxTokens}.` });
+    problems.push({ kind: "output", code: LIMIT_PROBLEM_CODES.output, actual: maxTokens, allowed: maxOutputTokens, message: `${param} is too large: ${maxTokens}. This model supports at most ${maxOutputTokens} completion tokens, whereas you provided ${maxTokens}.` });
   }
   if (contextWindow !== undefined && promptTokens + completion > contextWindow) {
     const total = promptTokens + completion;
@@ -60,7 +69,7 @@ export function checkLimits(limits: ModelLimits, promptTokens: number, maxTokens
     } else {
       message = `This model's maximum context length is ${contextWindow} tokens. However, you requested ${total} tokens (${promptTokens} in the ${kind === "messages" ? "messages" : kind}, ${completion} in the completion). Please reduce the length of the ${kind === "messages" ? "messages" : kind} or completion.`;
     }
-    problems.push({ kind: "context", message });
+    problems.push({ kind: "context", code: LIMIT_PROBLEM_CODES.context, actual: total, allowed: contextWindow, message });
   }
   let room: number | null = null;
   if (contextWindow !== undefined || maxOutputTokens !== undefined) {

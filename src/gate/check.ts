@@ -7,9 +7,9 @@
  */
 import path from "node:path";
 import { loadPricingTable } from "../node/pricing-file.js";
-import { estimateFromTokens, resolveModel, type Estimate, type ResolvedModel } from "../estimate/index.js";
+import { estimateFromTokens, resolveModel, type CompletionBasis, type Estimate, type LimitProblem, type ResolvedModel } from "../estimate/index.js";
 import type { PricingTable } from "../pricing/table.js";
-import { daysSince, pricingProvenance, tidyUsd } from "../pricing/cost.js";
+import { daysSince, pricingProvenance, sumUsd, tidyUsd } from "../pricing/cost.js";
 import { InputError, UnknownEncodingError, UnknownModelError, isTokcostError, type TokcostError } from "../errors.js";
 import type { FileKind, GateConfig, GateRule, LoadedConfig } from "./config.js";
 import { FileWalker, findFiles } from "./glob.js";
@@ -47,6 +47,8 @@ export interface CheckOptions {
   maxPriceAgeDays?: number;
   /** The day prices are aged against (default: today). */
   today?: Date;
+  /** Count rule models the pricing table does not list (tokens only) instead of reporting them as unknown. */
+  allowUnpriced?: boolean;
 }
 
 /** Files read at once while inspecting (bounds open handles and memory). */
@@ -85,27 +87,46 @@ function pct(over: number, allowed: number): string {
   return allowed > 0 ? `, +${fmtPercent((over / allowed) * 100)}` : "";
 }
 
-/** The mustFit violation of one estimate that does not fit, with numbers that say by how much. */
+/**
+ * The mustFit violation of one estimate that does not fit, with numbers that say by how much:
+ * the limit is the one the estimate's own limit check names (`limitProblems`), context window
+ * first, then the input cap, then the output cap.
+ */
 export function fitViolation(e: Estimate, line?: number): Violation {
   const prompt = e.promptTokens;
   const completion = e.maxTokens ?? 0;
   const api = e.problems[0] ? ` — ${e.problems[0]}` : "";
   const at = line !== undefined ? `line ${line}: ` : "";
+  const broken = (kind: LimitProblem["kind"]) => e.limitProblems.find((p) => p.kind === kind);
+  const context = broken("context");
+  const input = broken("input");
+  const output = broken("output");
   let v: Omit<Violation, "limit" | "unit">;
-  if (e.contextWindow !== null && prompt + completion > e.contextWindow) {
-    const actual = prompt + completion;
-    v = { actual, allowed: e.contextWindow, over: actual - e.contextWindow, message: `${at}${fmtInt(actual)} tokens (${fmtInt(prompt)} prompt + ${fmtInt(completion)} max tokens) do not fit ${e.model}'s ${fmtInt(e.contextWindow)}-token context window (+${fmtInt(actual - e.contextWindow)} tokens)` };
-  } else if (e.maxInputTokens !== null && prompt > e.maxInputTokens) {
-    v = { actual: prompt, allowed: e.maxInputTokens, over: prompt - e.maxInputTokens, message: `${at}${fmtInt(prompt)} prompt tokens exceed ${e.model}'s ${fmtInt(e.maxInputTokens)}-token input limit (+${fmtInt(prompt - e.maxInputTokens)} tokens)` };
-  } else if (e.maxOutputTokens !== null && e.maxTokens !== null && e.maxTokens > e.maxOutputTokens) {
-    v = { actual: e.maxTokens, allowed: e.maxOutputTokens, over: e.maxTokens - e.maxOutputTokens, message: `${at}max tokens ${fmtInt(e.maxTokens)} exceed ${e.model}'s ${fmtInt(e.maxOutputTokens)}-token output limit (+${fmtInt(e.maxTokens - e.maxOutputTokens)} tokens)` };
+  if (context) {
+    const { actual, allowed } = context;
+    v = { actual, allowed, over: actual - allowed, message: `${at}${fmtInt(actual)} tokens (${fmtInt(actual - completion)} prompt + ${fmtInt(completion)} max tokens) do not fit ${e.model}'s ${fmtInt(allowed)}-token context window (+${fmtInt(actual - allowed)} tokens)` };
+  } else if (input) {
+    const { actual, allowed } = input;
+    v = { actual, allowed, over: actual - allowed, message: `${at}${fmtInt(actual)} prompt tokens exceed ${e.model}'s ${fmtInt(allowed)}-token input limit (+${fmtInt(actual - allowed)} tokens)` };
+  } else if (output) {
+    const { actual, allowed } = output;
+    v = { actual, allowed, over: actual - allowed, message: `${at}max tokens ${fmtInt(actual)} exceed ${e.model}'s ${fmtInt(allowed)}-token output limit (+${fmtInt(actual - allowed)} tokens)` };
   } else {
     v = { actual: prompt + completion, allowed: e.contextWindow ?? 0, over: 0, message: `${at}does not fit ${e.model}` };
   }
   return { limit: "mustFit", unit: "tokens", ...v, message: v.message + api, ...(line !== undefined ? { line } : {}) };
 }
 
+/** What the worst case of a file's cost holds, for the maxCostUsd message. */
+function costBasis(result: FileResult, basis: CompletionBasis | null): string {
+  const per = result.requests > 1 ? ` per request, ${result.requests} requests` : "";
+  if (result.maxTokens !== null) return ` (prompt + ${fmtInt(result.maxTokens)} max tokens${per})`;
+  if (basis === "model_max_output" && result.completionTokens !== null) return ` (prompt + up to ${fmtInt(result.completionTokens)} completion tokens, the most ${result.model} may generate; set maxTokens to tighten)`;
+  return "";
+}
+
 function applyFileLimits(result: FileResult, ctx: RuleContext, estimates: { estimate: Estimate; line?: number }[]): void {
+  const basis = estimates.length ? estimates[0].estimate.completionBasis : null;
   const limits = ctx.rule.limits;
   const tokens = result.promptTokens ?? 0;
   if (limits.maxPromptTokens !== undefined && tokens > limits.maxPromptTokens) {
@@ -116,7 +137,7 @@ function applyFileLimits(result: FileResult, ctx: RuleContext, estimates: { esti
     if (result.costUsd === null) result.warnings.push(`maxCostUsd not checked: no price for ${result.model}`);
     else if (result.costUsd > limits.maxCostUsd + 1e-12) {
       const over = tidyUsd(result.costUsd - limits.maxCostUsd);
-      const budget = result.maxTokens !== null ? ` (prompt + ${fmtInt(result.maxTokens)} max tokens${result.requests > 1 ? ` per request, ${result.requests} requests` : ""})` : "";
+      const budget = costBasis(result, basis);
       result.violations.push({ limit: "maxCostUsd", unit: "usd", actual: result.costUsd, allowed: limits.maxCostUsd, over, message: `worst-case cost ${fmtUsd(result.costUsd)}${budget} > maxCostUsd ${fmtUsd(limits.maxCostUsd)} (+${fmtUsd(over)}${pct(over, limits.maxCostUsd)})` });
     }
   }
@@ -137,6 +158,7 @@ function newResult(ctx: RuleContext, file: string, kind: FileKind): FileResult {
     status: "pass",
     promptTokens: null,
     maxTokens: null,
+    completionTokens: null,
     costUsd: null,
     contextWindow: null,
     fits: null,
@@ -159,27 +181,28 @@ function fileWarnings(ctx: RuleContext, warnings: Iterable<string>): string[] {
 
 function fromRequests(result: FileResult, ctx: RuleContext, units: RequestUnit[], readWarnings: string[]): void {
   let tokens = 0;
-  let cost: number | null = 0;
+  let completionTokens: number | null = 0;
   let maxTokens: number | null = null;
   const warnings: string[] = [...readWarnings];
   for (const { estimate } of units) {
     tokens += estimate.promptTokens;
-    cost = cost === null || estimate.cost.total === null ? null : cost + estimate.cost.total;
+    completionTokens = completionTokens === null || estimate.completionTokens === null ? null : completionTokens + estimate.completionTokens;
     if (estimate.maxTokens !== null) maxTokens = Math.max(maxTokens ?? 0, estimate.maxTokens);
     warnings.push(...estimate.warnings);
   }
+  const cost = sumUsd(units.map((u) => u.estimate.cost.total));
   const first = units[0].estimate;
   result.model = ctx.rule.model ?? first.model;
   result.encoding = first.encoding;
   result.promptTokens = tokens;
   result.maxTokens = maxTokens;
+  result.completionTokens = completionTokens;
   result.costUsd = cost;
   result.contextWindow = first.contextWindow;
   result.fits = units.some((u) => u.estimate.fits === false) ? false : units.every((u) => u.estimate.fits === true) ? true : null;
   result.exact = units.every((u) => u.estimate.exact);
   result.requests = units.length;
   result.warnings = fileWarnings(ctx, warnings);
-  applyFileLimits(result, ctx, units.map((u) => ({ estimate: u.estimate, line: units.length > 1 || u.line !== 1 ? u.line : undefined })));
 }
 
 /** A path as reports show it: "/"-separated, relative to the root. */
@@ -197,17 +220,49 @@ function rulePath(index: number, field: string): string {
   return `rules[${index}].${field}`;
 }
 
+/** A check in progress: what the load phase found, shared by the later phases. */
+interface CheckRun {
+  config: GateConfig;
+  loaded?: LoadedConfig;
+  root: string;
+  configLabel: string;
+  table: PricingTable;
+  calibration?: Calibration;
+  /** Problems not tied to a file, in the order found. */
+  problems: Problem[];
+  contexts: RuleContext[];
+  /** The baseline file named by an option or the config; undefined when there is none to compare with. */
+  baselineOption?: string;
+  baselineFile: string;
+  cache?: CountCache;
+}
+
 /**
  * Runs the gate. Accepts a {@link LoadedConfig} (from {@link loadConfig}) or a bare config object.
  * Never throws for a bad file or rule (they are in the report); throws only for a pricing or
  * calibration file that cannot be loaded or an explicit baseline that is invalid.
+ *
+ * Four phases: load (pricing, calibration, rules, the files they match), measure (count and
+ * estimate every file of every rule), judge (file limits, the baseline, rule totals) and report.
  */
 export async function runCheck(input: LoadedConfig | GateConfig, options: CheckOptions = {}): Promise<CheckReport> {
+  const run = await loadCheck(input, options);
+  const measured = await measureFiles(run, options);
+  const results = measured.map((m) => m.result);
+  judgeFiles(run, measured);
+  const baseline = await judgeBaseline(run, results, options);
+  const rules = judgeRules(run, results);
+  return reportCheck(run, results, rules, baseline, options);
+}
+
+/** Load: the pricing table and calibration, each rule's model (a bad rule is reported and skipped), and the files each rule matches. */
+async function loadCheck(input: LoadedConfig | GateConfig, options: CheckOptions): Promise<CheckRun> {
   const loaded = "config" in input && "root" in input ? input : undefined;
   const config: GateConfig = loaded ? loaded.config : (input as GateConfig);
   const root = path.resolve(options.cwd ?? loaded?.root ?? process.cwd());
   const configLabel = options.configLabel ?? (loaded ? path.relative(root, loaded.file).split(path.sep).join("/") || loaded.file : "config");
   let table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
+  const calibration = config.calibration ? await (await import("../node/calibration-file.js")).readCalibration(path.resolve(root, config.calibration)) : options.calibration;
   const problems: Problem[] = [];
   // Azure deployment names are their owner's choice: the config says which OpenAI model each serves.
   for (const [deployment, model] of Object.entries(config.azureDeployments ?? {})) {
@@ -215,66 +270,9 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     if (target && target.entry.provider === "openai") table = table.withAzureDeployment(deployment, target.entry.id);
     else problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: azureDeployments.${deployment}: expects an OpenAI model id the pricing table knows (e.g. "gpt-4o"), got "${model}"` });
   }
-  const calibration = config.calibration ? await (await import("../node/calibration-file.js")).readCalibration(path.resolve(root, config.calibration)) : options.calibration;
-  const results: FileResult[] = [];
+  const contexts = config.rules.map((rule, index) => ruleContext(rule, index, { config, configLabel, table, problems, allowUnpriced: options.allowUnpriced }));
 
-  // 1. Rules: resolve each model once; a bad rule is reported and skipped, the others run.
-  const contexts: RuleContext[] = config.rules.map((rule, index) => {
-    const model = rule.model ?? config.model;
-    const maxTokens = rule.maxTokens ?? config.maxTokens;
-    const encoding = rule.encoding ?? config.encoding;
-    const ctx: RuleContext = {
-      index,
-      rule,
-      name: rule.name ?? rule.files.join(", "),
-      model,
-      modelField: rule.model ? rulePath(index, "model") : "model",
-      maxTokens,
-      encoding,
-      files: [],
-      modelWarnings: new Set(),
-      failed: false,
-      result: {
-        index,
-        name: rule.name ?? rule.files.join(", "),
-        files: rule.files,
-        model: model ?? null,
-        encoding: null,
-        maxTokens: maxTokens ?? null,
-        kind: rule.kind ?? null,
-        fileCount: 0,
-        promptTokens: 0,
-        costUsd: 0,
-        limits: { maxPromptTokens: rule.limits.maxPromptTokens ?? null, maxCostUsd: rule.limits.maxCostUsd ?? null, mustFit: rule.limits.mustFit, totalCostUsd: rule.limits.totalCostUsd ?? null },
-        status: "pass",
-        violations: [],
-        warnings: [],
-      },
-    };
-    const fail = (field: string, message: string) => {
-      ctx.failed = true;
-      problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${field}: ${message}`, path: configLabel, rule: index });
-    };
-    if (model !== undefined) {
-      try {
-        ctx.resolved = resolveModel(model, { table, encoding });
-        ctx.result.encoding = ctx.resolved.encoding;
-        for (const w of ctx.resolved.warnings) ctx.modelWarnings.add(w);
-        const priced = ctx.resolved.entry?.pricing.input !== undefined;
-        if (!priced && rule.limits.maxCostUsd !== undefined) fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
-        else if (!priced && rule.limits.totalCostUsd !== undefined) fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
-      } catch (error) {
-        if (error instanceof UnknownModelError) {
-          // the CLI-flag advice of the default message does not apply to a config file
-          const didYouMean = error.suggestions.length ? ` (did you mean ${error.suggestions.slice(0, 3).join(", ")}?)` : "";
-          fail(ctx.modelField, `unknown model "${error.model}"${didYouMean}; fix the id, set "encoding" to count it anyway, or add it with "pricing"`);
-        } else fail(encoding !== undefined && error instanceof UnknownEncodingError ? (rule.encoding ? rulePath(index, "encoding") : "encoding") : ctx.modelField, errorInfo(error).message);
-      }
-    }
-    return ctx;
-  });
-
-  // 2. Discovery: one walk per directory, shared by every rule.
+  // Discovery: one walk per directory, shared by every rule.
   // tokcost's own files are never prompts, even under a broad glob such as "**/*.json"
   const baselineOption = options.baseline ?? (config.baseline ? config.baseline.file : undefined);
   const baselineFile = path.resolve(root, baselineOption ?? "tokcost-baseline.json");
@@ -293,11 +291,80 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
       problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`, rule: ctx.index });
     }
   }
-  const active = contexts.filter((c) => !c.failed);
-
-  // 3. Text prompts: each file read once, counted for every encoding its rules need, in parallel;
-  //    with a cache, files whose content was counted before are not re-tokenized.
   const cache = cacheFile ? await CountCache.load(cacheFile, labelOf(root, cacheFile)) : undefined;
+  return { config, loaded, root, configLabel, table, calibration, problems, contexts, baselineOption, baselineFile, cache };
+}
+
+/** One rule, its model resolved once; a model that cannot be resolved or priced fails the rule (reported in `problems`). */
+function ruleContext(rule: GateRule, index: number, run: { config: GateConfig; configLabel: string; table: PricingTable; problems: Problem[]; allowUnpriced?: boolean }): RuleContext {
+  const { config, configLabel, table, problems } = run;
+  const model = rule.model ?? config.model;
+  const maxTokens = rule.maxTokens ?? config.maxTokens;
+  const encoding = rule.encoding ?? config.encoding;
+  const ctx: RuleContext = {
+    index,
+    rule,
+    name: rule.name ?? rule.files.join(", "),
+    model,
+    modelField: rule.model ? rulePath(index, "model") : "model",
+    maxTokens,
+    encoding,
+    files: [],
+    modelWarnings: new Set(),
+    failed: false,
+    result: {
+      index,
+      name: rule.name ?? rule.files.join(", "),
+      files: rule.files,
+      model: model ?? null,
+      encoding: null,
+      maxTokens: maxTokens ?? null,
+      kind: rule.kind ?? null,
+      fileCount: 0,
+      promptTokens: 0,
+      costUsd: 0,
+      limits: { maxPromptTokens: rule.limits.maxPromptTokens ?? null, maxCostUsd: rule.limits.maxCostUsd ?? null, mustFit: rule.limits.mustFit, totalCostUsd: rule.limits.totalCostUsd ?? null },
+      status: "pass",
+      violations: [],
+      warnings: [],
+    },
+  };
+  const fail = (field: string, message: string) => {
+    ctx.failed = true;
+    problems.push({ level: "error", code: "INVALID_CONFIG", message: `${configLabel}: ${field}: ${message}`, path: configLabel, rule: index });
+  };
+  if (model === undefined) return ctx;
+  try {
+    ctx.resolved = resolveModel(model, { table, encoding, allowUnpriced: run.allowUnpriced });
+    ctx.result.encoding = ctx.resolved.encoding;
+    for (const w of ctx.resolved.warnings) ctx.modelWarnings.add(w);
+    const priced = ctx.resolved.entry?.pricing.input !== undefined;
+    if (!priced && rule.limits.maxCostUsd !== undefined) fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+    else if (!priced && rule.limits.totalCostUsd !== undefined) fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+  } catch (error) {
+    if (error instanceof UnknownModelError) {
+      // the CLI-flag advice of the default message does not apply to a config file
+      const didYouMean = error.suggestions.length ? ` (did you mean ${error.suggestions.slice(0, 3).join(", ")}?)` : "";
+      fail(ctx.modelField, `unknown model "${error.model}"${didYouMean}; fix the id, set "encoding" to count it anyway (or run with --allow-unpriced), or add it with "pricing"`);
+    } else fail(encoding !== undefined && error instanceof UnknownEncodingError ? (rule.encoding ? rulePath(index, "encoding") : "encoding") : ctx.modelField, errorInfo(error).message);
+  }
+  return ctx;
+}
+
+/** One (rule, file) measured: its result, and the estimates its limits are judged on (none when it could not be estimated). */
+interface MeasuredFile {
+  ctx: RuleContext;
+  result: FileResult;
+  estimates: { estimate: Estimate; line?: number }[];
+}
+
+/**
+ * Measure: text prompts counted once per file for every encoding their rules need, in parallel
+ * (with a cache, files counted before are not re-tokenized); request and chat files estimated.
+ */
+async function measureFiles(run: CheckRun, options: CheckOptions): Promise<MeasuredFile[]> {
+  const { root, cache } = run;
+  const active = run.contexts.filter((c) => !c.failed);
   const encodingsOf = new Map<string, Set<string>>();
   for (const ctx of active) {
     for (const f of ctx.files) {
@@ -308,9 +375,9 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     }
   }
   const textJobs: TextJob[] = [...encodingsOf].map(([file, encodings]) => ({ path: path.resolve(root, file), label: file, encodings: [...encodings] }));
-  const measured = await countTextFiles(textJobs, { jobs: options.jobs, hash: cache !== undefined, cachedKeys: cache?.keys() });
+  const counted = await countTextFiles(textJobs, { jobs: options.jobs, hash: cache !== undefined, cachedKeys: cache?.keys() });
   const texts = new Map<string, { bytes: number; warnings: string[]; tokens: Record<string, { tokens: number; cached: boolean }> } | { error: TokcostError }>();
-  measured.forEach((m, i) => {
+  counted.forEach((m, i) => {
     const file = textJobs[i].label;
     if (!m.ok) {
       texts.set(file, { error: new InputError(m.message, { code: m.code }) });
@@ -330,16 +397,17 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     texts.set(file, { bytes: m.bytes, warnings: m.warnings, tokens });
   });
 
-  // 4. Evaluate every (rule, file).
-  const requestJobs: { ctx: RuleContext; result: FileResult }[] = [];
+  const measured: MeasuredFile[] = [];
+  const requestJobs: MeasuredFile[] = [];
   for (const ctx of active) {
     for (const f of ctx.files) {
-      const result = newResult(ctx, f.path, f.kind);
-      results.push(result);
+      const entry: MeasuredFile = { ctx, result: newResult(ctx, f.path, f.kind), estimates: [] };
+      measured.push(entry);
       if (f.kind !== "text") {
-        requestJobs.push({ ctx, result });
+        requestJobs.push(entry);
         continue;
       }
+      const { result } = entry;
       const resolved = ctx.resolved as ResolvedModel;
       const info = texts.get(f.path);
       const count = info && !("error" in info) ? info.tokens[resolved.encoding] : undefined;
@@ -352,16 +420,18 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
       result.encoding = resolved.encoding;
       result.promptTokens = count.tokens;
       result.maxTokens = estimate.maxTokens;
+      result.completionTokens = estimate.completionTokens;
       result.costUsd = estimate.cost.total;
       result.contextWindow = estimate.contextWindow;
       result.fits = estimate.fits;
       result.exact = estimate.exact;
       result.cached = count.cached;
       result.warnings = fileWarnings(ctx, [...info.warnings, ...estimate.warnings]);
-      applyFileLimits(result, ctx, [{ estimate }]);
+      entry.estimates = [{ estimate }];
     }
   }
-  await mapLimit(requestJobs, IO_CONCURRENCY, async ({ ctx, result }) => {
+  await mapLimit(requestJobs, IO_CONCURRENCY, async (entry) => {
+    const { ctx, result } = entry;
     try {
       const abs = path.resolve(root, result.path);
       const read = await readTextFile(abs, result.path);
@@ -371,51 +441,62 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
         imageSizes,
         kind: result.kind as Exclude<FileKind, "text">,
         model: ctx.rule.model,
-        defaultModel: config.model,
+        defaultModel: run.config.model,
         maxTokens: ctx.maxTokens,
         encoding: ctx.encoding,
-        table,
-        calibration,
+        table: run.table,
+        calibration: run.calibration,
+        allowUnpriced: options.allowUnpriced,
       });
       fromRequests(result, ctx, units, read.warnings);
+      entry.estimates = units.map((u) => ({ estimate: u.estimate, line: units.length > 1 || u.line !== 1 ? u.line : undefined }));
     } catch (error) {
       result.error = errorInfo(error);
       if (result.error.line === undefined && /\.json$/i.test(result.path) && !/^FILE_/.test(result.error.code)) result.error.line = 1;
     }
   });
+  return measured;
+}
 
-  // 5. Baseline: compare (or write), before statuses are settled, since growth can fail a file.
-  let baselineSummary: CheckReport["baseline"] = null;
-  if (baselineOption !== undefined || options.updateBaseline) {
-    const file = baselineFile;
-    const label = toRelative(root, file);
-    let previous;
-    try {
-      previous = await readBaseline(file, label);
-    } catch (error) {
-      if (!options.updateBaseline) problems.push({ level: "error", code: errorInfo(error).code, message: errorInfo(error).message, path: label });
-    }
-    const maxGrowth = config.baseline?.maxGrowth;
-    if (options.updateBaseline) {
-      await writeBaseline(file, buildBaseline(results, previous), label);
-      baselineSummary = { file: label, maxGrowth: null, compared: false, updated: true, new: [], removed: [], grown: [], shrunk: [] };
-    } else if (previous) {
-      baselineSummary = compareWithBaseline(results, previous, { file: label, maxGrowth });
-    } else if (!problems.some((p) => p.message.startsWith(`baseline ${label}`))) {
-      const explicit = options.baseline !== undefined;
-      problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline`, ...(explicit ? {} : { path: configLabel }) });
-      baselineSummary = { file: label, maxGrowth: null, compared: false, updated: false, new: [], removed: [], grown: [], shrunk: [] };
-    }
+/** Judge each file against its rule's limits (maxPromptTokens, maxCostUsd, mustFit). */
+function judgeFiles(run: CheckRun, measured: MeasuredFile[]): void {
+  for (const { ctx, result, estimates } of measured) if (!result.error) applyFileLimits(result, ctx, estimates);
+}
+
+/** Compare with the baseline (or write it), before statuses are settled, since growth can fail a file. */
+async function judgeBaseline(run: CheckRun, results: FileResult[], options: CheckOptions): Promise<CheckReport["baseline"]> {
+  const { baselineOption, baselineFile: file, root, problems, configLabel } = run;
+  if (baselineOption === undefined && !options.updateBaseline) return null;
+  const label = toRelative(root, file);
+  let previous;
+  let unreadable = false;
+  try {
+    previous = await readBaseline(file, label);
+  } catch (error) {
+    unreadable = true;
+    if (!options.updateBaseline) problems.push({ level: "error", code: errorInfo(error).code, subject: "baseline", message: errorInfo(error).message, path: label });
   }
+  const maxGrowth = run.config.baseline?.maxGrowth;
+  if (options.updateBaseline) {
+    await writeBaseline(file, buildBaseline(results, previous), label);
+    return { file: label, maxGrowth: null, compared: false, updated: true, new: [], removed: [], grown: [], shrunk: [] };
+  }
+  if (previous) return compareWithBaseline(results, previous, { file: label, maxGrowth });
+  if (unreadable) return null;
+  const explicit = options.baseline !== undefined;
+  problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", subject: "baseline", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline`, ...(explicit ? {} : { path: configLabel }) });
+  return { file: label, maxGrowth: null, compared: false, updated: false, new: [], removed: [], grown: [], shrunk: [] };
+}
 
-  // 6. Statuses, rule totals, summary.
+/** Statuses of files and rules, rule totals and the totalCostUsd limit. */
+function judgeRules(run: CheckRun, results: FileResult[]): RuleResult[] {
   for (const r of results) r.status = r.error ? "error" : r.violations.length ? "fail" : "pass";
-  const rules: RuleResult[] = contexts.map((ctx) => {
+  return run.contexts.map((ctx) => {
     const rr = ctx.result;
     const own = results.filter((r) => r.rule === ctx.index);
     rr.fileCount = own.length;
     rr.promptTokens = own.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0);
-    rr.costUsd = own.some((r) => r.costUsd === null && !r.error) ? null : tidyUsd(own.reduce((sum, r) => sum + (r.costUsd ?? 0), 0));
+    rr.costUsd = own.some((r) => r.costUsd === null && !r.error) ? null : sumUsd(own.map((r) => r.costUsd ?? 0));
     rr.warnings = [...ctx.modelWarnings];
     const limit = ctx.rule.limits.totalCostUsd;
     if (limit !== undefined && !ctx.failed) {
@@ -428,15 +509,19 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     rr.status = ctx.failed || own.some((r) => r.status === "error") ? "error" : rr.violations.length || own.some((r) => r.status === "fail") ? "fail" : "pass";
     return rr;
   });
+}
+
+/** Report: the cache saved, the prices used (dates, sources, maxPriceAgeDays), the exit code and summary. */
+async function reportCheck(run: CheckRun, results: FileResult[], rules: RuleResult[], baseline: CheckReport["baseline"], options: CheckOptions): Promise<CheckReport> {
+  const { problems, cache, table, configLabel } = run;
   if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: isTokcostError(error) ? `${error.message}; the counts were not cached` : `cache ${cache.file}: not written (${error.message})` }));
 
-  // 7. The prices used: their dates and sources, and the maxPriceAgeDays limit.
   const provenance = pricingProvenance(results.map((r) => table.match(r.model)?.entry));
-  const maxAgeDays = options.maxPriceAgeDays ?? config.maxPriceAgeDays ?? null;
-  const ageDays = provenance.asOf === null ? null : daysSince(provenance.asOf, options.today ?? new Date());
+  const maxAgeDays = options.maxPriceAgeDays ?? run.config.maxPriceAgeDays ?? null;
+  const today = options.today ?? new Date();
+  const ageDays = provenance.asOf === null ? null : daysSince(provenance.asOf, today);
   const pricing: CheckPricing = { asOf: provenance.asOf, ageDays, maxAgeDays, sources: provenance.sources };
   if (maxAgeDays !== null && ageDays !== null && ageDays > maxAgeDays) {
-    const today = options.today ?? new Date();
     const old = provenance.sources.filter((s) => daysSince(s.asOf, today) > maxAgeDays).map((s) => s.model);
     problems.push({ level: "error", code: "MAX_PRICE_AGE", path: configLabel, message: `prices of ${old.slice(0, 3).join(", ")}${old.length > 3 ? `, … (${old.length} models)` : ""} are from ${provenance.asOf} (${ageDays} days ago) > maxPriceAgeDays ${maxAgeDays}; refresh them with "tokcost pricing update -o prices.json" and set "pricing": "prices.json" in the config, or update tokcost` });
   }
@@ -449,7 +534,7 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
     version: 1,
     exitCode,
     ok: exitCode === 0,
-    config: loaded ? configLabel : null,
+    config: run.loaded ? configLabel : null,
     summary: {
       files: new Set(results.map((r) => r.path)).size,
       checks: results.length,
@@ -458,12 +543,12 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
       errors: results.filter((r) => r.status === "error").length,
       warnings: problems.filter((p) => p.level === "warning").length + results.reduce((n, r) => n + r.warnings.length, 0) + rules.reduce((n, r) => n + r.warnings.length, 0),
       promptTokens: results.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0),
-      costUsd: results.some((r) => r.costUsd === null && !r.error) ? null : tidyUsd(results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0)),
+      costUsd: results.some((r) => r.costUsd === null && !r.error) ? null : sumUsd(results.map((r) => r.costUsd ?? 0)),
       cached: results.filter((r) => r.cached).length,
     },
     rules,
     results,
-    baseline: baselineSummary,
+    baseline,
     problems,
     pricing,
   };

@@ -47,9 +47,11 @@ export interface FileResult {
   status: "pass" | "fail" | "error";
   /** Prompt tokens (all requests of a JSONL file together); null when the file could not be counted. */
   promptTokens: number | null;
-  /** Completion budget of one call (the largest, for a JSONL file). */
+  /** Completion budget of one call as set (the largest, for a JSONL file); null when none is set. */
   maxTokens: number | null;
-  /** Worst-case cost in USD: prompt + completion budget (all requests of a JSONL file); null when unknown. */
+  /** Output tokens the worst-case cost prices (all requests): the budget set, or the most the model may generate; null when unbounded or not counted. */
+  completionTokens: number | null;
+  /** Worst-case cost in USD: prompt + `completionTokens` (all requests of a JSONL file); null when unknown. */
   costUsd: number | null;
   contextWindow: number | null;
   /** Does every request fit the model's limits? null when the model's limits are unknown. */
@@ -89,6 +91,8 @@ export interface RuleResult {
 export interface Problem {
   level: "error" | "warning";
   code: string;
+  /** What it is about, for reporters to title it without reading `message`: the baseline file (added). */
+  subject?: "baseline";
   message: string;
   path?: string;
   line?: number;

@@ -144,7 +144,7 @@ function problemTitle(problem: Problem): string {
   if (problem.code === "NO_MATCH") return "glob matches nothing";
   if (problem.code === "INVALID_CONFIG") return "invalid config";
   if (isLimitProblem(problem)) return "maxPriceAgeDays exceeded";
-  if (problem.code.includes("BASELINE") || problem.message.startsWith("baseline")) return "baseline";
+  if (problem.subject === "baseline" || problem.code === "NO_BASELINE") return "baseline";
   return problem.level === "error" ? "error" : "warning";
 }
 

@@ -34,6 +34,8 @@ export interface GateRequestFileOptions {
   imageSizes?: Readonly<Record<string, { width: number; height: number }>>;
   /** Framing constants measured by `tokcost calibrate` (applied to chat requests of its model). */
   calibration?: Calibration;
+  /** Estimate models the pricing table does not list (tokens only) instead of failing the file. */
+  allowUnpriced?: boolean;
 }
 
 /** 1-based line of a character offset. */
@@ -88,7 +90,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions, seenIds: 
   const model = options.model ?? (typeof record.model === "string" ? record.model : options.defaultModel);
   const withModel = model !== undefined && record.model !== model ? { ...record, model } : record;
   const budgeted = withBudget(withModel, kind ?? detectRequestKind(withModel), options.maxTokens, model);
-  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes, calibration: options.calibration });
+  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes, calibration: options.calibration, allowUnpriced: options.allowUnpriced });
 }
 
 /**

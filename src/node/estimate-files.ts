@@ -5,7 +5,8 @@ import { measureInputs, type InputSource, type MeasuredInput, type MeasureOption
 import { estimateFromTokens, resolveModel, type BillingOptions, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import { DEFAULT_COMPARISON_MODELS } from "../estimate/defaults.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { InputError, isTokcostError, paramOf, UsageError, withParam, type TokcostError } from "../errors.js";
+import { InputError, isTokcostError, paramOf, UnknownModelError, UsageError, withParam, type TokcostError } from "../errors.js";
+import type { Notice } from "../estimate/notice.js";
 import { detectRequestFile, parseMessagesText, parseRequestText } from "./request-file-kind.js";
 import { readAll } from "./inputs.js";
 import { readBytes, readText } from "./io.js";
@@ -28,6 +29,17 @@ export interface InputFailure {
   error: TokcostError;
 }
 
+/** A model of a multi-model run that could not be estimated (not in the pricing table): one per input, in the input's rows. */
+export interface ModelFailure {
+  path: string;
+  model: string;
+  code: "UNKNOWN_MODEL";
+  message: string;
+  /** Close ids the table knows. */
+  suggestions: string[];
+  error: UnknownModelError;
+}
+
 /** Options for {@link estimateInputs}. */
 export interface EstimateInputsOptions extends MeasureOptions {
   /** Models to estimate on (default: {@link DEFAULT_COMPARISON_MODELS} present in the table). */
@@ -38,35 +50,63 @@ export interface EstimateInputsOptions extends MeasureOptions {
   /** Count with this encoding (for models the table does not know). */
   encoding?: string;
   table?: PricingTable;
+  /** Count models the pricing table does not list (tokens only) instead of reporting them as unknown. */
+  allowUnpriced?: boolean;
 }
 
 /** Resolves the models to estimate on (validating them all before any counting starts). */
-export function resolveModels(models: readonly string[] | undefined, options: { table?: PricingTable; encoding?: string } = {}): ResolvedModel[] {
+export function resolveModels(models: readonly string[] | undefined, options: { table?: PricingTable; encoding?: string; allowUnpriced?: boolean } = {}): ResolvedModel[] {
+  return resolveEach(models, options).map((r) => {
+    if (r instanceof UnknownModelError) throw r;
+    return r;
+  });
+}
+
+/** Each model resolved, or the UnknownModelError that says why it cannot be (other errors throw). */
+function resolveEach(models: readonly string[] | undefined, options: { table?: PricingTable; encoding?: string; allowUnpriced?: boolean }): (ResolvedModel | UnknownModelError)[] {
   const table = options.table ?? bundledPricingTable();
   const ids = models && models.length > 0 ? models : DEFAULT_COMPARISON_MODELS.filter((id) => table.match(id));
-  return ids.map((id) => resolveModel(id, { table, encoding: options.encoding }));
+  return ids.map((id) => {
+    try {
+      return resolveModel(id, { table, encoding: options.encoding, allowUnpriced: options.allowUnpriced });
+    } catch (error) {
+      if (error instanceof UnknownModelError) return error;
+      throw error;
+    }
+  });
 }
 
 /**
  * Estimates every input on every model. Inputs that cannot be read are returned in `failures`
- * and do not stop the others.
- * @throws UnknownModelError / UnknownEncodingError before counting anything.
+ * and do not stop the others; a model the pricing table does not list is returned in
+ * `modelFailures` (once per input) and does not stop the other models — with only one model
+ * asked for, it throws.
+ * @throws UnknownModelError (a single unknown model) / UnknownEncodingError before counting anything.
  */
-export async function estimateInputs(inputs: readonly InputSource[], options: EstimateInputsOptions = {}): Promise<{ estimates: FileEstimate[]; failures: InputFailure[] }> {
+export async function estimateInputs(inputs: readonly InputSource[], options: EstimateInputsOptions = {}): Promise<{ estimates: FileEstimate[]; failures: InputFailure[]; modelFailures: ModelFailure[] }> {
   const each = await estimateEachInput(inputs, options);
-  return { estimates: each.flatMap((r) => r.estimates ?? []), failures: each.flatMap((r) => (r.failure ? [r.failure] : [])) };
+  return { estimates: each.flatMap((r) => r.estimates ?? []), failures: each.flatMap((r) => (r.failure ? [r.failure] : [])), modelFailures: each.flatMap((r) => r.modelFailures) };
 }
 
-/** {@link estimateInputs} per input, in the order given: its estimates, or why it failed. */
-async function estimateEachInput(inputs: readonly InputSource[], options: EstimateInputsOptions): Promise<Array<{ path: string; estimates?: FileEstimate[]; warnings: string[]; failure?: InputFailure }>> {
-  const resolved = resolveModels(options.models, options);
+/** {@link estimateInputs} per input, in the order given: its estimates (and unknown models), or why it failed. */
+async function estimateEachInput(inputs: readonly InputSource[], options: EstimateInputsOptions): Promise<Array<{ path: string; estimates?: FileEstimate[]; modelFailures: ModelFailure[]; warnings: Notice[]; failure?: InputFailure }>> {
+  const each = resolveEach(options.models, options);
+  if (each.length === 1 && each[0] instanceof UnknownModelError) throw each[0];
+  const resolved = each.filter((r): r is ResolvedModel => !(r instanceof UnknownModelError));
+  const unknown = each.filter((r): r is UnknownModelError => r instanceof UnknownModelError);
   const encodings = [...new Set(resolved.map((r) => r.encoding))];
   const measured = await measureInputs(inputs, encodings, options);
   return measured.map((input) => {
-    if (input.error) return { path: input.path, warnings: [], failure: { path: input.path, code: input.error.code, message: input.error.message, error: input.error } };
+    if (input.error) return { path: input.path, modelFailures: [], warnings: [], failure: { path: input.path, code: input.error.code, message: input.error.message, error: input.error } };
     const estimates = resolved.map((model) => ({ path: input.path, ...estimateFromTokens(model, input.tokens[model.encoding], { maxTokens: options.maxTokens, warnings: input.warnings, billing: options.billing }) }));
-    return { path: input.path, estimates, warnings: estimates.flatMap((e) => e.warnings) };
+    const modelFailures = unknown.map((error): ModelFailure => ({ path: input.path, model: error.model, code: "UNKNOWN_MODEL", message: error.message, suggestions: error.suggestions, error }));
+    return { path: input.path, estimates, modelFailures, warnings: warningNotices(estimates) };
   });
+}
+
+/** The warnings of estimates as notices (problems are reported on their rows), so a renderer can group them by code. */
+function warningNotices(estimates: readonly Estimate[]): Notice[] {
+  return estimates.flatMap((e) => e.notices.filter((n) => !e.problems.includes(n.text)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,9 +137,9 @@ export interface EstimateFilesOptions extends EstimateInputsOptions {
 /** One input of {@link estimateFiles}, by what it turned out to be. */
 export type EstimatedFile =
   /** Plain text: one estimate per model. */
-  | { kind: "text"; path: string; estimates: FileEstimate[]; warnings: string[] }
+  | { kind: "text"; path: string; estimates: FileEstimate[]; modelFailures: ModelFailure[]; warnings: Array<string | Notice> }
   /** A request body, a bare conversation or `--chat` text: one estimate per model. */
-  | { kind: "request"; path: string; estimates: CountedRequestEstimate[]; warnings: string[] }
+  | { kind: "request"; path: string; estimates: CountedRequestEstimate[]; warnings: Array<string | Notice> }
   /** A Batch API input file, or bare request bodies one per line (`requests`). */
   | { kind: "batch" | "requests"; path: string; batch: BatchEstimate; encoding: string | null; warnings: string[] }
   /** A chat fine-tuning file. */
@@ -126,6 +166,7 @@ export function exitCodeOfResult(result: EstimatedFile): 0 | 1 | 2 {
     case "failure":
       return 2;
     case "text":
+      return result.modelFailures.length ? 2 : result.estimates.some((e) => e.fits === false) ? 1 : 0;
     case "request":
       return result.estimates.some((e) => e.fits === false) ? 1 : 0;
     case "batch":
@@ -181,7 +222,7 @@ export async function estimateFiles(paths: readonly string[], options: EstimateF
     const each = await estimateEachInput(sources, options);
     textAt.forEach((at, k) => {
       const r = each[k];
-      results[at] = r.failure ? { kind: "failure", path: r.path, error: r.failure.error, request: false, warnings: [] } : { kind: "text", path: r.path, estimates: r.estimates!, warnings: r.warnings };
+      results[at] = r.failure ? { kind: "failure", path: r.path, error: r.failure.error, request: false, warnings: [] } : { kind: "text", path: r.path, estimates: r.estimates!, modelFailures: r.modelFailures, warnings: r.warnings };
     });
   }
   const requestAt = inputs.flatMap((input, i) => (input.kind === "text" ? [] : [i]));
@@ -213,11 +254,11 @@ async function estimateRequestInput(
 ): Promise<EstimatedFile> {
   const models = options.models ?? [];
   const { path } = input;
-  const requestOptions = { ...options.billing, table, imageSize: options.imageSize, strict: options.strict, encoding: options.encoding, calibration: options.calibration, remote: options.remote, audioMinutes: options.minutes };
+  const requestOptions = { ...options.billing, table, allowUnpriced: options.allowUnpriced, imageSize: options.imageSize, strict: options.strict, encoding: options.encoding, calibration: options.calibration, remote: options.remote, audioMinutes: options.minutes };
   const budgetNote = options.maxTokens !== undefined && options.maxTokens !== null ? ["--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used"] : [];
   const billingNote = (why: string) => (options.billing ? [`--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort do not apply here: ${why}`] : []);
   const remoteNote = options.remote ? ["--remote-count applies to single request bodies and --chat text: the lines of JSONL files are counted locally"] : [];
-  const requestResult = (estimates: CountedRequestEstimate[], notes: string[]): EstimatedFile => ({ kind: "request", path, estimates, warnings: [...notes, ...estimates.flatMap((e) => e.warnings)] });
+  const requestResult = (estimates: CountedRequestEstimate[], notes: string[]): EstimatedFile => ({ kind: "request", path, estimates, warnings: [...notes, ...warningNotices(estimates)] });
 
   if (input.kind === "request") {
     const estimate = (model: string | undefined) => (input.body ? files.estimateRequestBody(input.body, { ...requestOptions, model }) : files.estimateRequestFile(path, { ...requestOptions, model }));
@@ -230,7 +271,7 @@ async function estimateRequestInput(
     const messages = input.messages ?? (input.kind === "messages" ? parseMessagesText(text) : undefined) ?? [{ role: "user", content: text }];
     const { isReasoningModel } = await import("../request/capabilities.js");
     const estimates = await Promise.all(
-      resolveModels(options.models, { table }).map((m) => {
+      resolveModels(options.models, { table, allowUnpriced: options.allowUnpriced }).map((m) => {
         const budget = typeof options.maxTokens === "number" ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: options.maxTokens } : {};
         const { audioMinutes: _minutes, ...chatOptions } = requestOptions;
         return files.estimateRequestBody({ model: m.id, messages, ...budget }, { ...chatOptions, baseDir: input.bytes ? undefined : dirname(path) });

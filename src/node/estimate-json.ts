@@ -4,7 +4,7 @@
  * stable order, then what the kind adds. Beside `estimate/json.ts` rather than in it because the
  * batch and fine-tuning results are Node-side types (files streamed line by line).
  */
-import { estimateJson } from "../estimate/json.js";
+import { estimateJson, unknownModelJson } from "../estimate/json.js";
 import { paramOf, withParam } from "../errors.js";
 import type { RequestEstimate } from "../request/estimate-request.js";
 import type { CountedRequestEstimate } from "../request/estimate-remote.js";
@@ -94,8 +94,11 @@ export function failureMessage(result: Extract<EstimatedFile, { kind: "failure" 
 /** The `estimates` entries of one input (none for a failure: see {@link estimateFilesJson}'s `errors`). */
 export function estimatedFileJson(result: EstimatedFile): Record<string, unknown>[] {
   switch (result.kind) {
-    case "text":
-      return result.estimates.map((e) => estimateJson(e.path, e));
+    case "text": {
+      // A model the table does not list keeps its row, with its problem (the others are estimated).
+      const maxTokens = result.estimates[0]?.maxTokens ?? null;
+      return [...result.estimates.map((e) => estimateJson(e.path, e)), ...result.modelFailures.map((f) => unknownModelJson(f.path, f, maxTokens))];
+    }
     case "request":
       return result.estimates.map((e) => requestEstimateJson(result.path, e));
     case "batch":

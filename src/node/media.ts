@@ -78,7 +78,7 @@ export async function estimateUnits(models: readonly ModelEntry[], inputs: reado
         const { name, bytes } = await load(input);
         const e = estimateSpeechText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), model);
         const detail = `${e.media.detail}; ${e.promptTokens.toLocaleString("en-US")} text tokens in`;
-        out.push({ path: name, model: model.id, cost: { currency: "USD", unit: "minute", quantity: e.media.quantity ?? 0, rate: model.pricing.audioOutputPerMinute ?? null, total: e.cost.total, detail }, warnings: e.warnings, exact: false });
+        out.push({ path: name, model: model.id, cost: { currency: "USD", unit: "minute", quantity: e.media.quantity ?? 0, rate: model.pricing.audioOutputPerMinute ?? null, total: e.cost.total, detail }, warnings: e.notices.map((n) => n.text), exact: false });
       }
     } else if (unit === "minute") {
       if (request.minutes !== undefined) {

@@ -15,6 +15,9 @@
 import { UsageError } from "../errors.js";
 import type { ImagePrice, LongContextRates, ModelEntry } from "./schema.js";
 
+/** The one USD formatter for people (tables, reports, budget errors): "$0.0058", "$0.00042", "$1,234.50"; null → "—". */
+export { formatUsd } from "../util/format.js";
+
 /** Service tiers. `standard` is the default API rate. */
 export const SERVICE_TIERS = ["standard", "batch", "flex", "priority"] as const;
 /** The API's service tiers, each with its own published rates. */
@@ -103,14 +106,25 @@ export function priceTokens(tokens: number, usdPerMillion: number | undefined): 
   return tidyUsd((tokens * usdPerMillion) / PER_MILLION);
 }
 
-/** Adds USD amounts; any unknown (null) makes the sum unknown. */
-function sum(...parts: (number | null)[]): number | null {
+/**
+ * Adds USD amounts with compensated (Neumaier) summation, so thousands of small per-request
+ * costs add up to what one addition of the exact values would give; any unknown (null) makes the
+ * sum unknown. The one way tokcost adds money (costs of parts, lines, files, rules).
+ */
+export function sumUsd(parts: Iterable<number | null>): number | null {
   let total = 0;
+  let compensation = 0;
   for (const part of parts) {
     if (part === null) return null;
-    total += part;
+    const next = total + part;
+    compensation += Math.abs(total) >= Math.abs(part) ? total - next + part : part - next + total;
+    total = next;
   }
-  return tidyUsd(total);
+  return tidyUsd(total + compensation);
+}
+
+function sum(...parts: (number | null)[]): number | null {
+  return sumUsd(parts);
 }
 
 type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "cacheWrite1hInput" | "output";

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { BudgetExceededError, TokcostError, UsageError } from "../errors.js";
+import { formatUsd } from "../pricing/cost.js";
 
 /** A spending limit. Either or both of `usd` and `tokens`. */
 export interface BudgetLimits {
@@ -276,8 +277,23 @@ export interface BudgetStatus {
 export interface Reservation {
   readonly id: string;
   readonly amount: Spend;
-  /** "held" until settled or released. */
+  /** "held" until settled or released (read-only to callers: the budget that made it records the change). */
   readonly state: "held" | "settled" | "released";
+}
+
+/** How reservations ended: the budgets' own record, so a reservation's `state` is never written through a cast. */
+const ended = new WeakMap<Reservation, "settled" | "released">();
+
+/** A reservation as {@link Budget.reserve} makes it: its `state` reads the record of how it ended. */
+class HeldReservation implements Reservation {
+  constructor(
+    readonly id: string,
+    readonly amount: Spend,
+  ) {}
+
+  get state(): Reservation["state"] {
+    return ended.get(this) ?? "held";
+  }
 }
 
 let counter = 0;
@@ -482,7 +498,7 @@ export class Budget {
       if (limitUsd !== undefined && spent.usd + held.usd + amount.usd > limitUsd + EPSILON) {
         const left = Math.max(0, limitUsd - spent.usd - held.usd);
         throw new BudgetExceededError(
-          `budget exceeded: this call may cost up to $${fmt(amount.usd)}${context.model ? ` on ${context.model}` : ""}, but only $${fmt(left)} of the $${fmt(limitUsd)} budget is left ($${fmt(spent.usd)} spent, $${fmt(held.usd)} reserved by calls in flight); lower max_tokens or raise the budget`,
+          `budget exceeded: this call may cost up to ${formatUsd(amount.usd)}${context.model ? ` on ${context.model}` : ""}, but only ${formatUsd(left)} of the ${formatUsd(limitUsd)} budget is left (${formatUsd(spent.usd)} spent, ${formatUsd(held.usd)} reserved by calls in flight); lower max_tokens or raise the budget`,
           { limitUsd, spentUsd: spent.usd, reservedUsd: held.usd, requestedUsd: amount.usd, remainingUsd: left },
         );
       }
@@ -492,7 +508,7 @@ export class Budget {
         { limitTokens, spentTokens: spent.tokens, reservedTokens: held.tokens, requestedTokens: amount.tokens, remainingTokens: left },
       );
     }
-    return { id, amount, state: "held" };
+    return new HeldReservation(id, amount);
   }
 
   /**
@@ -526,9 +542,10 @@ export class Budget {
   }
 }
 
+/** Records that `reservation` ends as `to`; false when it already ended (a call is never settled twice). */
 function claim(reservation: Reservation, to: "settled" | "released"): boolean {
-  if (reservation.state !== "held") return false;
-  (reservation as { state: Reservation["state"] }).state = to;
+  if (reservation.state !== "held" || ended.has(reservation)) return false;
+  ended.set(reservation, to);
   return true;
 }
 
@@ -544,10 +561,4 @@ function statusOf(limits: BudgetLimits, snapshot: BudgetSnapshot): BudgetStatus 
     },
     calls: snapshot.calls,
   };
-}
-
-function fmt(usd: number): string {
-  if (usd === 0) return "0";
-  if (usd >= 1) return usd.toFixed(2);
-  return usd.toPrecision(3).replace(/0+$/, "").replace(/\.$/, "");
 }

@@ -298,7 +298,8 @@ function countChoice(choice: unknown, api: "functions" | "tools", state: CountSt
  */
 export function countChatTokens(messages: readonly ChatMessageLike[], options: ChatCountOptions): ChatTokenCount {
   if (!Array.isArray(messages)) throw new InputError("messages must be an array of chat messages");
-  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
+  // Counting needs only the encoding: a model the table does not price is counted (pricing callers resolve it first).
+  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: true });
   const encoding = getEncoding(resolved.encoding);
   const state = new CountState(options.model, encoding, options);
   const rule = state.rule;

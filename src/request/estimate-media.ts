@@ -15,7 +15,7 @@
  *   `audioMinutes` option); per-token models: prompt text tokens, audio tokens unknown.
  * - Moderations: input tokens counted, billed at the table's price (free: $0), no output.
  */
-import { costOf, countCharacters, imageCost, speechCost, tidyUsd, transcriptionCost, type Cost } from "../pricing/cost.js";
+import { costOf, sumUsd, countCharacters, imageCost, speechCost, tidyUsd, transcriptionCost, type Cost } from "../pricing/cost.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import type { ResolvedModel } from "../estimate/model.js";
 import { getEncoding } from "../tokenizer/index.js";
@@ -25,6 +25,7 @@ import { imageSizeFromBytes, imageSizeFromDataUrl, isDataUrl, tileLayout, type I
 import { imageModelRules, SPEECH_CHARACTERS_PER_MINUTE, type ImageModelRules } from "./media-rules.js";
 import type { ImageSizeOptions } from "./chat.js";
 import type { ValidatedRequest } from "./validate.js";
+import { notice, type Notice } from "../estimate/notice.js";
 
 /** What a media request is billed in, for the breakdown and the CLI. */
 export interface MediaBreakdown {
@@ -50,7 +51,7 @@ export interface MediaOptions extends ImageSizeOptions {
 export interface MediaCounted {
   promptTokens: number;
   exact: boolean;
-  warnings: string[];
+  notices: Notice[];
   cost: Cost;
   /** Output tokens in the worst case (image or audio tokens; 0 when billed per unit). */
   completionTokens: number;
@@ -60,7 +61,7 @@ export interface MediaCounted {
 const UNKNOWN: Cost = { currency: "USD", prompt: null, completion: null, total: null };
 
 function usd(prompt: number | null, completion: number | null): Cost {
-  const total = prompt === null || completion === null ? null : tidyUsd(prompt + completion);
+  const total = sumUsd([prompt, completion]);
   return { currency: "USD", prompt, completion, total };
 }
 
@@ -90,37 +91,37 @@ function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-e
   const body = validated.body as Record<string, unknown>;
   const n = typeof body.n === "number" ? body.n : 1;
   const rules = imageModelRules(model);
-  const warnings: string[] = [];
+  const notices: Notice[] = [];
   const requestedQuality = typeof body.quality === "string" ? body.quality : undefined;
   const size = typeof body.size === "string" && body.size !== "auto" ? body.size : undefined;
   const tokenPriced = rules?.outputTokens !== undefined;
   if (!tokenPriced) {
     // dall-e-2 / dall-e-3: per image. dall-e-2 has one quality ("standard" is accepted, and priced as it).
-    if (!entry?.pricing.images?.length) return { promptTokens: 0, exact: false, warnings: [`${model} has no per-image price in the table`], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
+    if (!entry?.pricing.images?.length) return { promptTokens: 0, exact: false, notices: [notice("NO_PRICE", `${model} has no per-image price in the table`, model)], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
     const priced = entry.pricing.images.some((p) => p.quality !== undefined) ? requestedQuality : undefined;
     let unit;
     try {
       unit = imageCost(entry, { images: n, size, quality: priced });
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      return { promptTokens: 0, exact: false, warnings: [error.message], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
+      return { promptTokens: 0, exact: false, notices: [notice("NO_PRICE", error.message, model)], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
     }
-    if (body.style !== undefined && !/^dall-e-3/.test(model)) warnings.push(`style applies to dall-e-3 only: ${model} ignores it`);
-    return { promptTokens: 0, exact: true, warnings, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} × ${unit.detail ?? "image"} at $${unit.rate}` } };
+    if (body.style !== undefined && !/^dall-e-3/.test(model)) notices.push(notice("MEDIA_ESTIMATE", `style applies to dall-e-3 only: ${model} ignores it`, "style"));
+    return { promptTokens: 0, exact: true, notices, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} × ${unit.detail ?? "image"} at $${unit.rate}` } };
   }
   // gpt-image models: tokens.
   const table = rules!.outputTokens!;
   const quality = requestedQuality && requestedQuality !== "auto" && table[requestedQuality] ? requestedQuality : (rules!.defaultQuality ?? "high");
-  if (!requestedQuality || requestedQuality === "auto") warnings.push(`quality ${requestedQuality ?? "not set"} ("auto"): priced as ${quality}, the most it can cost`);
+  if (!requestedQuality || requestedQuality === "auto") notices.push(notice("MEDIA_ESTIMATE", `quality ${requestedQuality ?? "not set"} ("auto"): priced as ${quality}, the most it can cost`, "quality"));
   const worstSize = size ?? "1024x1536";
-  if (!size) warnings.push(`size ${body.size ?? "not set"} ("auto"): priced as ${worstSize}, the most it can cost`);
+  if (!size) notices.push(notice("MEDIA_ESTIMATE", `size ${body.size ?? "not set"} ("auto"): priced as ${worstSize}, the most it can cost`, "size"));
   let perImage = table[quality]?.[worstSize];
   let exact = validated.kind === "images" && rules!.exactGenerations === true;
   if (perImage === undefined) {
     // A flexible size (gpt-image-2): scale the 1024×1024 count by area.
     const [w, h] = worstSize.split("x").map(Number);
     perImage = Math.ceil((table[quality]?.["1024x1024"] ?? 4160) * ((w * h) / (1024 * 1024)));
-    warnings.push(`output tokens for ${worstSize} are not published: estimated from the 1024x1024 count by area`);
+    notices.push(notice("MEDIA_ESTIMATE", `output tokens for ${worstSize} are not published: estimated from the 1024x1024 count by area`, "size"));
   }
   const outputTokens = perImage * n;
   // Text: the prompt plus the overhead recorded usage shows, per image generated.
@@ -139,12 +140,12 @@ function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-e
     };
     if (Array.isArray(body.images)) for (const ref of body.images as Array<{ image_url?: string }>) images.push(sizeOf(ref.image_url));
     if (body.image !== undefined) for (const file of Array.isArray(body.image) ? body.image : [body.image]) images.push(sizeOf(file));
-    if (images.some((s) => s === undefined)) warnings.push("input image of unknown size: counted as the most it can cost");
+    if (images.some((s) => s === undefined)) notices.push(notice("INEXACT_COUNT", "input image of unknown size: counted as the most it can cost", "image"));
     imageInput = images.reduce((sum: number, s) => sum + inputImageTokens(rules!, s), 0) * n;
     text += (rules!.editTokensPerImage ?? 0) * images.length * n;
-    warnings.push("image edits: input image tokens by the tile rule (65 + 129 per 512-px tile, from recorded usage); input_fidelity high adds tokens not counted here");
+    notices.push(notice("MEDIA_ESTIMATE", "image edits: input image tokens by the tile rule (65 + 129 per 512-px tile, from recorded usage); input_fidelity high adds tokens not counted here"));
   }
-  if (!exact) warnings.push(`${model}: text and image input tokens follow recorded usage, not a published rule: estimate`);
+  if (!exact) notices.push(notice("INEXACT_COUNT", `${model}: text and image input tokens follow recorded usage, not a published rule: estimate`, model));
   // Output: the per-image list price for size × quality when the table has one, else tokens × imageOutput.
   const listed = entry?.pricing.images?.find((p) => p.size === worstSize && p.quality === quality);
   let completion: number | null;
@@ -162,14 +163,14 @@ function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-e
   const inputRate = entry?.pricing.input;
   const imageInputRate = entry?.pricing.imageInput;
   const promptUsd = text === 0 && imageInput === 0 ? 0 : inputRate === undefined && text > 0 ? null : imageInputRate === undefined && imageInput > 0 ? null : tidyUsd((text * (inputRate ?? 0) + imageInput * (imageInputRate ?? 0)) / 1e6);
-  return { promptTokens: text + imageInput, exact, warnings, cost: usd(promptUsd, completion), completionTokens: outputTokens, media: { unit: "token", quantity: n, outputTokens, imageInputTokens: imageInput, detail } };
+  return { promptTokens: text + imageInput, exact, notices, cost: usd(promptUsd, completion), completionTokens: outputTokens, media: { unit: "token", quantity: n, outputTokens, imageInputTokens: imageInput, detail } };
 }
 
 function speechEstimate(body: { input: string; instructions?: string; speed?: number }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>): MediaCounted {
   const characters = countCharacters(body.input);
   if (entry && entry.pricing.characterInput !== undefined && entry.pricing.input === undefined) {
     const unit = speechCost(entry, characters);
-    return { promptTokens: 0, exact: true, warnings: body.instructions ? [`instructions do not apply to ${model} (gpt-4o-mini-tts only)`] : [], cost: usd(0, unit.total), completionTokens: 0, media: { unit: "character", quantity: characters, outputTokens: 0, imageInputTokens: 0, detail: `${characters.toLocaleString("en-US")} characters at $${entry.pricing.characterInput}/1M` } };
+    return { promptTokens: 0, exact: true, notices: body.instructions ? [notice("MEDIA_ESTIMATE", `instructions do not apply to ${model} (gpt-4o-mini-tts only)`, "instructions")] : [], cost: usd(0, unit.total), completionTokens: 0, media: { unit: "character", quantity: characters, outputTokens: 0, imageInputTokens: 0, detail: `${characters.toLocaleString("en-US")} characters at $${entry.pricing.characterInput}/1M` } };
   }
   const promptTokens = enc.count(body.input) + (body.instructions ? enc.count(body.instructions) : 0);
   const minutes = characters / SPEECH_CHARACTERS_PER_MINUTE / (body.speed ?? 1);
@@ -179,8 +180,8 @@ function speechEstimate(body: { input: string; instructions?: string; speed?: nu
   const audioTokens = perMinute !== undefined && audioRate !== undefined ? Math.ceil((minutes * perMinute * 1e6) / audioRate) : 0;
   const prompt = entry?.pricing.input !== undefined ? tidyUsd((promptTokens * entry.pricing.input) / 1e6) : null;
   const completion = perMinute !== undefined ? tidyUsd(minutes * perMinute) : null;
-  const warnings = [`audio output estimated from the input length: ${characters.toLocaleString("en-US")} characters ≈ ${minutes.toFixed(2)} min at ${SPEECH_CHARACTERS_PER_MINUTE} characters a minute (150 words a minute)${body.speed && body.speed !== 1 ? ` and speed ${body.speed}` : ""}, priced at ${perMinute !== undefined ? `$${perMinute}/min, OpenAI's published estimate` : "no published per-minute price"}`];
-  return { promptTokens, exact: false, warnings, cost: usd(prompt, completion), completionTokens: audioTokens, media: { unit: "minute", quantity: Number(minutes.toFixed(4)), outputTokens: audioTokens, imageInputTokens: 0, detail: `≈ ${minutes.toFixed(2)} min of audio from ${characters.toLocaleString("en-US")} characters` } };
+  const notices = [notice("MEDIA_ESTIMATE", `audio output estimated from the input length: ${characters.toLocaleString("en-US")} characters ≈ ${minutes.toFixed(2)} min at ${SPEECH_CHARACTERS_PER_MINUTE} characters a minute (150 words a minute)${body.speed && body.speed !== 1 ? ` and speed ${body.speed}` : ""}, priced at ${perMinute !== undefined ? `$${perMinute}/min, OpenAI's published estimate` : "no published per-minute price"}`, model)];
+  return { promptTokens, exact: false, notices, cost: usd(prompt, completion), completionTokens: audioTokens, media: { unit: "minute", quantity: Number(minutes.toFixed(4)), outputTokens: audioTokens, imageInputTokens: 0, detail: `≈ ${minutes.toFixed(2)} min of audio from ${characters.toLocaleString("en-US")} characters` } };
 }
 
 /**
@@ -193,7 +194,7 @@ export function estimateSpeechText(text: string, entry: ModelEntry): MediaCounte
 }
 
 function transcriptionEstimate(body: { file: unknown; prompt?: string }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>, options: MediaOptions): MediaCounted {
-  const warnings: string[] = [];
+  const notices: Notice[] = [];
   let seconds: number | undefined;
   let detail = "";
   const bytes = fileBytes(body.file);
@@ -207,25 +208,25 @@ function transcriptionEstimate(body: { file: unknown; prompt?: string }, model: 
       seconds = d.seconds;
       detail = `${d.seconds.toFixed(1)} s from the ${d.format.toUpperCase()} ${d.method}`;
     } catch (error) {
-      warnings.push(`${(error as Error).message.replace(/\(pass --minutes instead\)/, "")}: give its length (--minutes, or the audioMinutes option)`.replace(/\s+:/, ":"));
+      notices.push(notice("NO_PRICE", `${(error as Error).message.replace(/\(pass --minutes instead\)/, "")}: give its length (--minutes, or the audioMinutes option)`.replace(/\s+:/, ":"), "file"));
     }
-  } else warnings.push(`the audio's duration cannot be read from ${typeof body.file === "string" ? `"${name}"` : "this file value"}: give its length (--minutes, or the audioMinutes option)`);
+  } else notices.push(notice("NO_PRICE", `the audio's duration cannot be read from ${typeof body.file === "string" ? `"${name}"` : "this file value"}: give its length (--minutes, or the audioMinutes option)`, "file"));
   const promptTokens = body.prompt ? enc.count(body.prompt) : 0;
   if (entry?.pricing.audioInputPerMinute !== undefined) {
-    if (seconds === undefined) return { promptTokens, exact: false, warnings, cost: UNKNOWN, completionTokens: 0, media: { unit: "minute", quantity: null, outputTokens: 0, imageInputTokens: 0, detail: "duration unknown" } };
+    if (seconds === undefined) return { promptTokens, exact: false, notices, cost: UNKNOWN, completionTokens: 0, media: { unit: "minute", quantity: null, outputTokens: 0, imageInputTokens: 0, detail: "duration unknown" } };
     const unit = transcriptionCost(entry, seconds / 60);
-    return { promptTokens, exact: true, warnings, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "minute", quantity: Number((seconds / 60).toFixed(4)), outputTokens: 0, imageInputTokens: 0, detail } };
+    return { promptTokens, exact: true, notices, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "minute", quantity: Number((seconds / 60).toFixed(4)), outputTokens: 0, imageInputTokens: 0, detail } };
   }
   // Per-token transcription models: OpenAI publishes no audio tokens per minute, so the audio's cost is not guessed.
-  warnings.push(`${model} bills audio tokens, and OpenAI publishes no audio tokens per minute: the audio's cost is unknown (text tokens and the output cap only)`);
+  notices.push(notice("NO_PRICE", `${model} bills audio tokens, and OpenAI publishes no audio tokens per minute: the audio's cost is unknown (text tokens and the output cap only)`, model));
   const maxOut = entry?.maxOutputTokens ?? 0;
   const prompt = entry?.pricing.input !== undefined ? tidyUsd((promptTokens * entry.pricing.input) / 1e6) : null;
-  return { promptTokens, exact: false, warnings, cost: { ...usd(prompt, null), completion: entry?.pricing.output !== undefined ? tidyUsd((maxOut * entry.pricing.output) / 1e6) : null }, completionTokens: maxOut, media: { unit: "token", quantity: seconds === undefined ? null : Number((seconds / 60).toFixed(4)), outputTokens: maxOut, imageInputTokens: 0, detail: detail || "duration unknown" } };
+  return { promptTokens, exact: false, notices, cost: { ...usd(prompt, null), completion: entry?.pricing.output !== undefined ? tidyUsd((maxOut * entry.pricing.output) / 1e6) : null }, completionTokens: maxOut, media: { unit: "token", quantity: seconds === undefined ? null : Number((seconds / 60).toFixed(4)), outputTokens: maxOut, imageInputTokens: 0, detail: detail || "duration unknown" } };
 }
 
 function moderationEstimate(body: { input: unknown }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>): MediaCounted {
   const input = body.input;
-  const warnings: string[] = ["the Moderations API reports no usage: input tokens are counted as text, without framing"];
+  const notices = [notice("INEXACT_COUNT", "the Moderations API reports no usage: input tokens are counted as text, without framing", model)];
   let tokens = 0;
   let images = 0;
   if (typeof input === "string") tokens = enc.count(input);
@@ -236,9 +237,9 @@ function moderationEstimate(body: { input: unknown }, model: string, entry: Mode
       else images++;
     }
   }
-  if (images > 0) warnings.push(`${images} image input${images === 1 ? "" : "s"}: not counted`);
+  if (images > 0) notices.push(notice("INEXACT_COUNT", `${images} image input${images === 1 ? "" : "s"}: not counted`, "input"));
   const cost = entry ? costOf(entry, { inputTokens: tokens, outputTokens: 0 }) : UNKNOWN;
-  return { promptTokens: tokens, exact: false, warnings, cost, completionTokens: 0, media: { unit: "token", quantity: tokens, outputTokens: 0, imageInputTokens: 0, detail: cost.total === 0 ? `${model}: free (published price $0)` : `${tokens} input tokens` } };
+  return { promptTokens: tokens, exact: false, notices, cost, completionTokens: 0, media: { unit: "token", quantity: tokens, outputTokens: 0, imageInputTokens: 0, detail: cost.total === 0 ? `${model}: free (published price $0)` : `${tokens} input tokens` } };
 }
 
 /** Estimates a validated media request (images, speech, transcription, translation, moderation). */

@@ -5,6 +5,7 @@
  * API error, a timeout, an answer without a count) the local estimate stands with a one-line
  * warning saying why — a vendor count is a check, never a reason for a run to fail.
  */
+import { notice, type Notice } from "../estimate/notice.js";
 import { TokcostError, redactSecrets } from "../errors.js";
 import { calibrationApplies, type Calibration } from "./calibration.js";
 import { estimateRequest, withPromptTokens, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
@@ -54,17 +55,18 @@ export async function estimateRequestRemote(body: unknown, options: RemoteEstima
   const local = estimateRequest(body, { ...estimateOptions, validated });
   const source = localCountSource(local, estimateOptions.calibration);
   if (local.kind !== "chat" && local.kind !== "responses") {
-    return { ...local, countSource: source, warnings: [...local.warnings, `vendor count: only chat and Responses requests are counted remotely; this ${local.kind} request is counted locally`] };
+    return withNotice({ ...local, countSource: source }, notice("VENDOR_COUNT", `vendor count: only chat and Responses requests are counted remotely; this ${local.kind} request is counted locally`));
   }
   try {
     const counted = await countRemote(validated.body, { table: estimateOptions.table, ...remote, model: local.model });
     const estimate = withPromptTokens(local, counted.promptTokens, validated, estimateOptions);
-    const notes = counted.note ? [`vendor count: ${counted.note}`] : [];
+    const notes = counted.note ? [notice("VENDOR_COUNT", `vendor count: ${counted.note}`, counted.provider)] : [];
     return {
       ...estimate,
       // The vendor counted the body as sent; a converted body is an equivalent, not the same request.
       exact: !counted.converted,
-      warnings: [...estimate.warnings, ...notes],
+      warnings: [...estimate.warnings, ...notes.map((n) => n.text)],
+      notices: [...estimate.notices, ...notes],
       countSource: "remote",
       localPromptTokens: local.promptTokens,
       vendorCount: { provider: counted.provider, endpoint: counted.endpoint, ...(counted.note ? { note: counted.note } : {}) },
@@ -74,6 +76,11 @@ export async function estimateRequestRemote(body: unknown, options: RemoteEstima
     const status = typeof error.details?.status === "number" ? `HTTP ${error.details.status}: ` : "";
     const keys = [remote?.apiKey, ...Object.values(remote?.apiKeys ?? {})].filter((k): k is string => typeof k === "string");
     const message = redactSecrets(`${status}${error.message}`, keys).replace(/\s*[\r\n]+\s*/g, " ");
-    return { ...local, countSource: source, warnings: [...local.warnings, `vendor count failed (${message}); the local estimate stands`] };
+    return withNotice({ ...local, countSource: source }, notice("VENDOR_COUNT", `vendor count failed (${message}); the local estimate stands`));
   }
+}
+
+/** `estimate` with one more warning (its text in `warnings`, the notice in `notices`). */
+function withNotice<T extends RequestEstimate>(estimate: T, added: Notice): T {
+  return { ...estimate, warnings: [...estimate.warnings, added.text], notices: [...estimate.notices, added] };
 }

@@ -7,11 +7,12 @@
  */
 import { InputError } from "../errors.js";
 import type { ModelEntry } from "../pricing/schema.js";
-import { cachedTokensForRatio, costOf, unpricedWarning, webSearchCost, withToolFees, type Cost, type SearchContextSize, type ServiceTier } from "../pricing/cost.js";
+import { webSearchCost, type SearchContextSize, type ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
-import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
+import type { PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
-import { reasoningTokensOf, reasoningWarnings, type Estimate } from "../estimate/estimate.js";
+import { assembleEstimate, type Estimate } from "../estimate/estimate.js";
+import { notice, noticesOf, type Notice } from "../estimate/notice.js";
 import { getEncoding } from "../tokenizer/index.js";
 import { isReasoningModel, MEDIA_KINDS, type RequestKind } from "./capabilities.js";
 import { estimateMedia, type MediaBreakdown, type MediaOptions } from "./estimate-media.js";
@@ -47,7 +48,10 @@ export interface RequestBreakdown {
   prompts: number;
   /** Choices generated per prompt: max(n, best_of) — every one is billed. */
   choices: number;
-  /** Output tokens billed in the worst case: max_tokens × choices × prompts. */
+  /**
+   * Output tokens billed in the worst case: the completion budget (with none set, the most the
+   * model may generate) × choices × prompts, plus reasoning tokens — what `cost.completion` prices.
+   */
   completionTokens: number;
   /** Tokens of the largest single prompt (what must fit in the context window with max_tokens). */
   largestPrompt: number;
@@ -100,6 +104,8 @@ export interface EstimateRequestOptions extends ImageSizeOptions, MediaOptions {
   strict?: boolean;
   /** Framing constants measured for a model by `tokcost calibrate` (applied when its model matches the request's). */
   calibration?: Calibration;
+  /** Estimate a model the pricing table does not list (tokens only) instead of throwing UnknownModelError. */
+  allowUnpriced?: boolean;
 }
 
 interface Counted {
@@ -114,7 +120,7 @@ interface Counted {
   toolResults?: number;
   images: number;
   exact: boolean;
-  warnings: string[];
+  notices: Notice[];
   /** Completion budget per choice (null: none given). */
   maxTokens: number | null;
   maxTokensParam: string | null;
@@ -124,21 +130,21 @@ interface Counted {
 
 function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
   const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools ?? undefined, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes, calibration: options.calibration });
-  const warnings = [...counted.warnings];
+  const notices = noticesOf("INEXACT_COUNT", counted.warnings);
   let exact = counted.exact;
   if (body.response_format?.type === "json_schema") {
     exact = false;
-    warnings.push("a json_schema response_format adds the schema to the prompt in a form OpenAI has not published: its tokens are not counted");
+    notices.push(notice("INEXACT_COUNT", "a json_schema response_format adds the schema to the prompt in a form OpenAI has not published: its tokens are not counted", "response_format"));
   }
-  if (body.prediction) warnings.push("predicted output: rejected prediction tokens are billed as completion tokens (not included)");
+  if (body.prediction) notices.push(notice("BILLING_NOTE", "predicted output: rejected prediction tokens are billed as completion tokens (not included)", "prediction"));
   const maxTokensParam = body.max_completion_tokens != null ? "max_completion_tokens" : body.max_tokens != null ? "max_tokens" : null;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, toolChoice: counted.toolChoice, toolCalls: counted.toolCalls, toolResults: counted.toolResults, images: counted.images, exact, warnings, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
+  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, toolChoice: counted.toolChoice, toolCalls: counted.toolCalls, toolResults: counted.toolResults, images: counted.images, exact, notices, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
 }
 
 function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedModel): Counted {
   const enc = getEncoding(resolved.encoding);
-  const warnings: string[] = [];
+  const notices: Notice[] = [];
   const prompt = body.prompt ?? "<|endoftext|>";
   // Each prompt of a prompt array is its own completion.
   let counts: number[];
@@ -149,9 +155,9 @@ function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedMod
   counts = counts.map((c) => c + suffix);
   const promptTokens = counts.reduce((a, b) => a + b, 0);
   const choices = Math.max(body.n ?? 1, body.best_of ?? 1);
-  if (body.best_of != null && body.best_of > (body.n ?? 1)) warnings.push(`best_of ${body.best_of}: all ${body.best_of} completions are generated and billed, though only ${body.n ?? 1} ${(body.n ?? 1) === 1 ? "is" : "are"} returned`);
-  if (body.echo) warnings.push("echo: the prompt is returned with the completion; it is billed once, as prompt tokens");
-  if (resolved.entry && resolved.entry.mode === "chat") warnings.push(`${resolved.entry.id} is a chat model; the /v1/completions endpoint serves completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002)`);
+  if (body.best_of != null && body.best_of > (body.n ?? 1)) notices.push(notice("BILLING_NOTE", `best_of ${body.best_of}: all ${body.best_of} completions are generated and billed, though only ${body.n ?? 1} ${(body.n ?? 1) === 1 ? "is" : "are"} returned`, "best_of", { bestOf: body.best_of }));
+  if (body.echo) notices.push(notice("BILLING_NOTE", "echo: the prompt is returned with the completion; it is billed once, as prompt tokens", "echo"));
+  if (resolved.entry && resolved.entry.mode === "chat") notices.push(notice("WRONG_ENDPOINT", `${resolved.entry.id} is a chat model; the /v1/completions endpoint serves completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002)`, resolved.entry.id));
   return {
     promptTokens,
     largestPrompt: Math.max(...counts),
@@ -160,7 +166,7 @@ function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedMod
     tools: 0,
     images: 0,
     exact: true,
-    warnings,
+    notices,
     maxTokens: body.max_tokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS,
     maxTokensParam: "max_tokens",
     choices,
@@ -178,7 +184,7 @@ function countEmbeddingsRequest(body: EmbeddingsRequest, resolved: ResolvedModel
   else if (input.length > 0 && typeof input[0] === "number") counts = [input.length];
   else counts = (input as Array<string | number[]>).map((p) => (typeof p === "string" ? countText(p) : p.length));
   const promptTokens = counts.reduce((a, b) => a + b, 0);
-  return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, warnings: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
+  return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, notices: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
 }
 
 function countResponsesRequest(body: ResponsesRequest & { model: string }, resolved: ResolvedModel, options: EstimateRequestOptions): Counted {
@@ -260,7 +266,7 @@ function countResponsesRequest(body: ResponsesRequest & { model: string }, resol
     tools: toolCount.tokens,
     images,
     exact: state.exact && toolCount.exact,
-    warnings: [...state.warnings],
+    notices: noticesOf("INEXACT_COUNT", state.warnings),
     maxTokens: body.max_output_tokens ?? null,
     maxTokensParam: body.max_output_tokens != null ? "max_output_tokens" : null,
     choices: 1,
@@ -268,7 +274,6 @@ function countResponsesRequest(body: ResponsesRequest & { model: string }, resol
   };
 }
 
-/** The reasoning effort a body asks for (chat `reasoning_effort`, Responses `reasoning.effort`). */
 /**
  * Web-search calls a request makes: a *-search-* chat model searches on every request
  * (`web_search_options` sets the context size); a Responses request searches at least once per
@@ -288,19 +293,18 @@ function webSearchCallsOf(validated: ValidatedRequest, entry: ModelEntry | undef
   return undefined;
 }
 
-/** `cost` with the request's web-search fee added, and a warning that says how it was priced. */
-function withWebSearch(cost: Cost, validated: ValidatedRequest, entry: ModelEntry | undefined, warnings: string[]): Cost {
+/** The request's web-search fee, and a notice that says how it was priced (none when it does not search). */
+function webSearchFees(validated: ValidatedRequest, entry: ModelEntry | undefined): { usd: number | null; notice: Notice } | undefined {
   const search = webSearchCallsOf(validated, entry);
-  if (!search) return cost;
-  if (!entry) {
-    warnings.push("web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included");
-    return withToolFees(cost, null);
-  }
+  if (!search) return undefined;
+  const subject = entry?.id ?? String(validated.body.model ?? "");
+  if (!entry) return { usd: null, notice: notice("TOOL_FEE", "web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included", subject, { calls: search.calls }) };
   const fee = webSearchCost(entry, search.calls, search.size);
-  warnings.push(search.atLeast ? `${fee.note} (at least one call per web_search tool: the model decides how many searches it makes)` : fee.note);
-  return withToolFees(cost, fee.usd);
+  const text = search.atLeast ? `${fee.note} (at least one call per web_search tool: the model decides how many searches it makes)` : fee.note;
+  return { usd: fee.usd, notice: notice("TOOL_FEE", text, subject, { calls: search.calls, size: search.size, usd: fee.usd }) };
 }
 
+/** The reasoning effort a body asks for (chat `reasoning_effort`, Responses `reasoning.effort`). */
 function effortOfBody(validated: ValidatedRequest): string | undefined {
   if (validated.kind === "chat") return validated.body.reasoning_effort ?? undefined;
   if (validated.kind === "responses") return validated.body.reasoning?.effort ?? undefined;
@@ -332,11 +336,21 @@ function defaultParam(kind: RequestKind, model: string): string {
  */
 export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
   const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind, strict: options.strict });
+  return estimateValidated(validated, options);
+}
+
+/** The notices of validation (undocumented fields). */
+function validationNotices(validated: ValidatedRequest): Notice[] {
+  return validated.notices.map((n) => notice(n.code, n.text, n.param));
+}
+
+/** {@link estimateRequest} of a validated body; `promptTokens` replaces the local count (a vendor's count). */
+function estimateValidated(validated: ValidatedRequest, options: EstimateRequestOptions, promptTokens?: number): RequestEstimate {
   if (MEDIA_KINDS.has(validated.kind)) return estimateMediaRequest(validated, options);
   const model = validated.body.model as string | undefined;
   // A Responses request may take its model from a stored prompt, which is not available offline.
   if (model === undefined) throw new InputError("the request names no model (its stored prompt supplies one): give the model to estimate it with (--model, or the model option)");
-  const resolved = resolveModel(model, { table: options.table, encoding: options.encoding });
+  const resolved = resolveModel(model, { table: options.table, encoding: options.encoding, allowUnpriced: options.allowUnpriced });
   let counted: Counted;
   switch (validated.kind) {
     case "chat":
@@ -354,51 +368,31 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
     default:
       throw new InputError(`not a text request: ${validated.kind}`);
   }
-  const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];
   // Undocumented fields are not counted; whether the API counts them is not known.
-  if (validated.notices.some((n) => n.code === "UNKNOWN_FIELD")) counted.exact = false;
-  const limits = limitsOf(resolved.entry);
-  const param = counted.maxTokensParam ?? defaultParam(validated.kind, model);
-  const reasoning = validated.kind === "embeddings" ? { notes: [] } : reasoningTokensOf(resolved.entry?.id ?? model, options, effortOfBody(validated));
-  const reasoningTokens = reasoning.tokens;
-  warnings.push(...reasoning.notes);
-  // Reasoning tokens count against the completion budget (max_completion_tokens / max_output_tokens).
-  const completionBudget = reasoningTokens ? (counted.maxTokens ?? 0) + reasoningTokens : counted.maxTokens;
-  const check = checkLimits(limits, counted.largestPrompt, completionBudget, counted.promptKind, param);
-  const completions = counted.choices * counted.prompts;
-  const completionTokens = (counted.maxTokens ?? 0) * completions;
-  const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
-  const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(counted.promptTokens, options.cacheHitRatio));
-  let cost: Cost;
-  if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
-  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
-  warnings.push(...(cost.notes ?? []));
-  const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
-  if (unpriced) warnings.push(unpriced);
-  cost = withWebSearch(cost, validated, resolved.entry, warnings);
-  if (validated.kind !== "embeddings") {
-    warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
-  }
-  if (counted.maxTokens === null && validated.kind !== "embeddings") {
-    const bound = check.room !== null ? ` (up to ${check.room} tokens)` : "";
-    warnings.push(`no ${param} set: the completion can run to the model's limit${bound}; its cost is not included — set ${param} to bound it`);
-  }
-  if (counted.choices > 1 && counted.maxTokens !== null) warnings.push(`${counted.choices} choices per prompt: the completion budget is billed ${counted.choices} times`);
-  return {
+  const exact = counted.exact && !validated.notices.some((n) => n.code === "UNKNOWN_FIELD");
+  const estimate = assembleEstimate({
+    resolved,
     model,
-    encoding: resolved.encoding,
-    exact: resolved.exact && counted.exact,
-    promptTokens: counted.promptTokens,
+    promptTokens: promptTokens ?? counted.promptTokens,
+    largestPrompt: promptTokens ?? counted.largestPrompt,
+    exact,
+    promptKind: counted.promptKind,
     maxTokens: counted.maxTokens,
-    contextWindow: limits.contextWindow ?? null,
-    maxInputTokens: limits.maxInputTokens ?? null,
-    maxOutputTokens: limits.maxOutputTokens ?? null,
-    fits: check.fits,
-    room: check.room,
-    cost,
+    maxTokensBasis: validated.kind === "completions" && validated.body.max_tokens == null ? "api_default" : "max_tokens",
+    param: counted.maxTokensParam ?? defaultParam(validated.kind, model),
+    choices: counted.choices,
+    prompts: counted.prompts,
+    output: validated.kind !== "embeddings",
+    billing: { tier: options.batch ? "batch" : (options.tier ?? tierOfBody(validated)), cachedInputTokens: options.cachedInputTokens, cacheHitRatio: options.cacheHitRatio, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, reasoningTokens: options.reasoningTokens, reasoningEffort: options.reasoningEffort },
+    toolFees: webSearchFees(validated, resolved.entry),
+    implicitEffort: effortOfBody(validated),
+    isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true,
+    notices: [...resolved.notices, ...validationNotices(validated), ...counted.notices],
     // The Responses API words a context overflow its own way (openai-api-facts.json, context_length_exceeded (Responses API)).
-    problems: check.problems.map((p) => (validated.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
-    warnings,
+    contextMessage: validated.kind === "responses" ? RESPONSES_CONTEXT_MESSAGE : undefined,
+  });
+  return {
+    ...estimate,
     kind: validated.kind,
     maxTokensParam: counted.maxTokensParam,
     breakdown: {
@@ -410,8 +404,9 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
       images: counted.images,
       prompts: counted.prompts,
       choices: counted.choices,
-      completionTokens,
-      largestPrompt: counted.largestPrompt,
+      // Unbounded (no limit published, none set): 0 here; the estimate's completionTokens is null.
+      completionTokens: estimate.completionTokens ?? 0,
+      largestPrompt: promptTokens ?? counted.largestPrompt,
     },
   };
 }
@@ -419,12 +414,12 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
 /** A media model's entry and encoding: image, speech and per-minute models have no tokenizer of their own. */
 function resolveMediaModel(model: string, options: EstimateRequestOptions): ResolvedModel {
   try {
-    return resolveModel(model, { table: options.table, encoding: options.encoding });
+    return resolveModel(model, { table: options.table, encoding: options.encoding, allowUnpriced: options.allowUnpriced });
   } catch (error) {
     const entry = (options.table ?? bundledPricingTable()).match(model)?.entry;
     if (!(error instanceof UnknownModelError) || !entry) throw error;
     // Prompt text of these models (a whisper prompt, a dall-e prompt) is not billed per token.
-    return { id: model, entry, encoding: "o200k_base", exact: true, warnings: [] };
+    return { id: model, entry, encoding: "o200k_base", exact: true, warnings: [], notices: [] };
   }
 }
 
@@ -433,26 +428,23 @@ function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequ
   if (model === undefined) throw new InputError("the request names no model: give the model to estimate it with (--model, or the model option)");
   const resolved = resolveMediaModel(model, options);
   const counted = estimateMedia(validated, model, resolved, options);
-  const warnings = [...resolved.warnings, ...validated.notices.map((n) => n.text), ...counted.warnings];
-  if (!validated.body.model) warnings.push(`no model given: the API's default, ${model}`);
-  if (counted.cost.total === null && !counted.warnings.some((w) => /unknown|no per-image price|cannot be read/.test(w))) warnings.push(`${model} has no published price for this request in the table`);
-  const limits = limitsOf(resolved.entry);
-  const check = checkLimits(limits, counted.promptTokens, null, "input");
-  const exact = resolved.exact && counted.exact && !validated.notices.some((n) => n.code === "UNKNOWN_FIELD");
-  return {
+  const notices = [...resolved.notices, ...validationNotices(validated), ...counted.notices];
+  if (!validated.body.model) notices.push(notice("DEFAULT_MODEL", `no model given: the API's default, ${model}`, model));
+  if (counted.cost.total === null && !counted.notices.some((n) => n.code === "NO_PRICE")) notices.push(notice("NO_PRICE", `${model} has no published price for this request in the table`, model));
+  const estimate = assembleEstimate({
+    resolved,
     model,
-    encoding: resolved.encoding,
-    exact,
     promptTokens: counted.promptTokens,
+    exact: counted.exact && !validated.notices.some((n) => n.code === "UNKNOWN_FIELD"),
+    promptKind: "input",
     maxTokens: null,
-    contextWindow: limits.contextWindow ?? null,
-    maxInputTokens: limits.maxInputTokens ?? null,
-    maxOutputTokens: limits.maxOutputTokens ?? null,
-    fits: check.fits,
-    room: null,
-    cost: counted.cost,
-    problems: check.problems.map((p) => p.message),
-    warnings,
+    // Moderations generate nothing; images and audio are priced by the endpoint's own rule.
+    output: validated.kind !== "moderations",
+    notices,
+    media: { cost: counted.cost, completionTokens: counted.completionTokens },
+  });
+  return {
+    ...estimate,
     kind: validated.kind,
     maxTokensParam: null,
     breakdown: { messages: counted.promptTokens - counted.media.imageInputTokens, tools: 0, toolChoice: 0, toolCalls: 0, toolResults: 0, images: counted.media.imageInputTokens, prompts: 1, choices: 0, completionTokens: counted.completionTokens, largestPrompt: counted.promptTokens, media: counted.media },
@@ -460,40 +452,15 @@ function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequ
 }
 
 // ---------------------------------------------------------------------------------------------
-// Vendor counts (used by estimate-remote.ts; kept apart from the estimator above).
+// Vendor counts (used by estimate-remote.ts).
 
 /**
  * `estimate` with its prompt tokens replaced by `promptTokens` (a vendor's count): fit, room,
- * problems and cost re-derived from that count the way {@link estimateRequest} derives them.
- * Only for single-prompt requests (chat, responses: the caller checks); `validated` and
+ * problems, notices and cost derived from that count by the same assembly {@link estimateRequest}
+ * uses. Only for single-prompt requests (chat, responses: the caller checks); `validated` and
  * `options` are the ones the estimate was made with. The breakdown stays the local count's.
  */
 export function withPromptTokens(estimate: RequestEstimate, promptTokens: number, validated: ValidatedRequest, options: EstimateRequestOptions = {}): RequestEstimate {
-  const resolved = resolveModel(estimate.model, { table: options.table, encoding: options.encoding });
-  const param = estimate.maxTokensParam ?? defaultParam(estimate.kind, estimate.model);
-  const reasoningTokens = reasoningTokensOf(resolved.entry?.id ?? estimate.model, options, effortOfBody(validated)).tokens;
-  const completionBudget = reasoningTokens ? (estimate.maxTokens ?? 0) + reasoningTokens : estimate.maxTokens;
-  const check = checkLimits(limitsOf(resolved.entry), promptTokens, completionBudget, estimate.kind === "chat" ? "messages" : "input", param);
-  const completions = estimate.breakdown.choices * estimate.breakdown.prompts;
-  const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
-  const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, options.cacheHitRatio));
-  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
-  // Warnings that depend on the prompt count are re-derived; the others stand.
-  const stale = new Set([...(estimate.cost.notes ?? []), ...(resolved.entry ? [unpricedWarning(resolved.entry, estimate.cost)] : [])]);
-  const warnings = estimate.warnings.filter((w) => !stale.has(w) && !w.startsWith(`no ${param} set:`));
-  warnings.push(...(cost.notes ?? []));
-  const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
-  if (unpriced) warnings.push(unpriced);
-  if (estimate.maxTokens === null) warnings.push(`no ${param} set: the completion can run to the model's limit${check.room !== null ? ` (up to ${check.room} tokens)` : ""}; its cost is not included — set ${param} to bound it`);
-  return {
-    ...estimate,
-    promptTokens,
-    fits: check.fits,
-    room: check.room,
-    // The web-search fee does not depend on the prompt count: carried over.
-    cost: estimate.cost.toolFees === undefined ? cost : withToolFees(cost, estimate.cost.toolFees),
-    problems: check.problems.map((p) => (estimate.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
-    warnings,
-    breakdown: { ...estimate.breakdown, largestPrompt: promptTokens },
-  };
+  const derived = estimateValidated(validated, options, promptTokens);
+  return { ...derived, breakdown: { ...estimate.breakdown, largestPrompt: promptTokens } };
 }

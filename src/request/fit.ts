@@ -57,7 +57,8 @@ const isSystem = (m: ChatMessageLike) => m.role === "system" || m.role === "deve
  */
 export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], options: FitOptions): FitResult<M> {
   if (!Number.isSafeInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
-  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
+  // A model the table does not list has no known window: accepted only with an explicit contextWindow.
+  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: options.contextWindow !== undefined });
   const limits = limitsOf(resolved.entry);
   const window = options.contextWindow ?? limits.contextWindow;
   if (window === undefined) throw new InputError(`no context window known for "${options.model}": pass contextWindow`);

@@ -4,7 +4,7 @@
  * worst case a budget must reserve. No I/O.
  */
 import { BudgetExceededError, ContextLimitError, MaxOutputError } from "../errors.js";
-import { costOf } from "../pricing/cost.js";
+import { formatUsd } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { roomAdvice } from "../estimate/limits.js";
 import { estimateRequest, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
@@ -45,29 +45,19 @@ function isBudget(value: BudgetLimits | Budget): value is Budget {
 }
 
 /**
- * The worst case of an estimated request: the completion budget as given, or — when the request
- * sets none — the room the model leaves (`min(context window − prompt, max output)`), per choice
- * and prompt.
+ * The worst case of an estimated request: the estimate's own worst case (the completion budget
+ * as given, or — when the request sets none — the most the model may generate,
+ * `min(context window − prompt, max output)`, per choice and prompt) and its price. `table` is
+ * accepted for compatibility; the estimate was priced with its own table.
  */
-export function worstCaseOf(estimate: RequestEstimate, table: PricingTable = bundledPricingTable()): WorstCase {
-  const { breakdown } = estimate;
-  let completionTokens: number;
-  let assumedRoom = false;
-  if (estimate.kind === "embeddings") completionTokens = 0;
-  else if (MEDIA_KINDS.has(estimate.kind)) completionTokens = breakdown.completionTokens;
-  else if (estimate.maxTokens !== null) completionTokens = breakdown.completionTokens;
-  else if (estimate.room !== null) {
-    completionTokens = estimate.room * Math.max(1, breakdown.choices) * Math.max(1, breakdown.prompts);
-    assumedRoom = true;
-  } else completionTokens = Number.POSITIVE_INFINITY;
-  const tokens = estimate.promptTokens + completionTokens;
-  let usd: number | null = null;
-  if (Number.isFinite(completionTokens)) {
-    const entry = table.match(estimate.model)?.entry;
-    if (estimate.maxTokens !== null || estimate.kind === "embeddings" || MEDIA_KINDS.has(estimate.kind)) usd = estimate.cost.total;
-    else if (entry) usd = costOf(entry, { inputTokens: estimate.promptTokens, outputTokens: completionTokens }).total;
-  }
-  return { completionTokens, tokens, usd, assumedRoom };
+export function worstCaseOf(estimate: RequestEstimate, _table?: PricingTable): WorstCase {
+  const completionTokens = estimate.completionTokens ?? Number.POSITIVE_INFINITY;
+  return {
+    completionTokens,
+    tokens: estimate.promptTokens + completionTokens,
+    usd: Number.isFinite(completionTokens) ? estimate.cost.total : null,
+    assumedRoom: estimate.completionBasis === "model_max_output",
+  };
 }
 
 /** Throws ContextLimitError / MaxOutputError when an estimate does not fit its model. */
@@ -106,7 +96,7 @@ export function assertBoundable(estimate: RequestEstimate, worst: WorstCase, lim
     throw new BudgetExceededError(`cannot bound the cost of this call under a budget: ${estimate.model} publishes no output limit and the request sets no ${param}; set ${param}`, { reason: "unbounded", model: estimate.model });
   }
   if (limits.usd !== undefined && worst.usd === null && MEDIA_KINDS.has(estimate.kind)) {
-    const why = estimate.warnings.find((w) => /duration|unknown|no per-image price|not priced/.test(w));
+    const why = estimate.notices.find((n) => n.code === "NO_PRICE")?.text;
     throw new BudgetExceededError(`cannot enforce a USD budget: the cost of this ${estimate.kind} call on ${estimate.model} is unknown${why ? ` (${why})` : ""}; give what it needs (audioMinutes for audio tokcost cannot read) or use a token budget`, { reason: "unpriced", model: estimate.model });
   }
   if (limits.usd !== undefined && worst.usd === null) {
@@ -137,14 +127,14 @@ export function preflight(body: unknown, options: PreflightOptions = {}): Prefli
   const table = pricing ?? options.table ?? bundledPricingTable();
   const estimate = estimateRequest(body, { ...rest, table });
   assertFits(estimate);
-  const worstCase = worstCaseOf(estimate, table);
+  const worstCase = worstCaseOf(estimate);
   if (budget) {
     const limits = isBudget(budget) ? budget.limits : parseBudgetLimits(budget);
     assertBoundable(estimate, worstCase, limits);
     const amount = reservationOf(worstCase);
     const left = isBudget(budget) ? budget.status().remaining : { usd: limits.usd ?? null, tokens: limits.tokens ?? null };
     if (left.usd !== null && amount.usd > left.usd + 1e-11) {
-      throw new BudgetExceededError(`budget exceeded: this call may cost up to $${amount.usd.toPrecision(3)} on ${estimate.model}, but the budget has $${left.usd.toPrecision(3)} left; lower ${estimate.maxTokensParam ?? (MEDIA_KINDS.has(estimate.kind) ? "n, size or quality" : "max_tokens")} or raise the budget`, { requestedUsd: amount.usd, remainingUsd: left.usd });
+      throw new BudgetExceededError(`budget exceeded: this call may cost up to ${formatUsd(amount.usd)} on ${estimate.model}, but the budget has ${formatUsd(left.usd)} left; lower ${estimate.maxTokensParam ?? (MEDIA_KINDS.has(estimate.kind) ? "n, size or quality" : "max_tokens")} or raise the budget`, { requestedUsd: amount.usd, remainingUsd: left.usd });
     }
     if (left.tokens !== null && amount.tokens > left.tokens) {
       throw new BudgetExceededError(`budget exceeded: this call may use up to ${amount.tokens} tokens on ${estimate.model}, but the budget has ${left.tokens} tokens left; lower ${estimate.maxTokensParam ?? "max_tokens"} or raise the budget`, { requestedTokens: amount.tokens, remainingTokens: left.tokens });

@@ -22,6 +22,7 @@ interface CheckFlags {
   all?: boolean;
   pricing?: string;
   maxPriceAge?: number;
+  allowUnpriced?: boolean;
   staleWarning?: boolean;
   wide?: boolean;
 }
@@ -41,6 +42,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("--wide", "show every table column (by default the table narrows to the terminal's width)")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .option("--max-price-age <days>", "fail (exit 1) when the prices used are older than this many days (config: maxPriceAgeDays)", parseCount("--max-price-age"))
+    .option("--allow-unpriced", "count rule models the pricing table does not list (tokens only) instead of failing the rule")
     .option("--no-stale-warning", "do not warn when the prices used are more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
     .addHelpText(
       "after",
@@ -64,6 +66,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
         jobs: flags.jobs,
         table,
         maxPriceAgeDays: flags.maxPriceAge,
+        allowUnpriced: flags.allowUnpriced,
       });
       const format: CheckFormat = flags.format ?? "table";
       const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all, width: tableWidth(flags.wide) });

@@ -52,8 +52,11 @@ export function registerCount(program: Command, context: CommandContext): void {
       // One tokenizer per run: an encoding is exact by definition; a model's count is exact only when
       // the encoding is that model's own tokenizer (not for another vendor's model).
       const model = flags.model?.[0];
-      const resolved = model || flags.chat ? resolveModel(model ?? "gpt-4o", { encoding: flags.encoding }) : undefined;
+      // Counting needs only an encoding: an id tiktoken's rules know is counted even when the table does not price it.
+      const resolved = model || flags.chat ? resolveModel(model ?? "gpt-4o", { encoding: flags.encoding, allowUnpriced: true }) : undefined;
       const encoding = resolved?.encoding ?? (flags.encoding ? getEncoding(flags.encoding).name : "o200k_base");
+      // An approximate tokenizer, and an id the table does not list (a typo shows its suggestions here).
+      const modelNotes = model && resolved ? resolved.notices.filter((n) => n.code === "APPROXIMATE_TOKENIZER" || n.code === "UNPRICED_MODEL") : [];
       let exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
       if (flags.decode) return decodeIds(files, flags.text, encoding);
@@ -90,12 +93,12 @@ export function registerCount(program: Command, context: CommandContext): void {
         const unnamed = ok.length === 1 && measured.length === 1 && (files.length === 0 || flags.text !== undefined || files[0] === "-");
         for (const m of ok) process.stdout.write(line(m.tokens[encoding], unnamed ? undefined : m.path));
         if (measured.length > 1) process.stdout.write(line(total.tokens, "total"));
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       } else if (format === "csv" || format === "tsv") {
         const head = ["path", "encoding", "exact", "tokens", "bytes"];
         const rows = ok.map((m) => [m.path, encoding, exact, m.tokens[encoding], m.bytes]);
         process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       } else {
         const approx = exact ? "" : "≈";
         const rows = ok.map((m) => [approx + formatInt(m.tokens[encoding]), formatInt(m.bytes), escapeControl(m.path)]);
@@ -107,7 +110,7 @@ export function registerCount(program: Command, context: CommandContext): void {
         const width = tableWidth(flags.wide);
         const room = width === undefined ? Infinity : Math.max(12, width - width0 - width1 - 4);
         for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${abbreviate(row[2], room)}\n`);
-        printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
+        printWarnings([...modelNotes, ...measured.flatMap((m) => m.warnings)]);
       }
       for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${escapeControl(failureLine({ path: m.path, error: m.error }, "count"))}\n`);
       if (ok.length < measured.length) context.setExitCode(EXIT.usage);

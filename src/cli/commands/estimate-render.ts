@@ -3,7 +3,7 @@
  * (each request file its own table, runs of plain text files one table), and CSV/TSV as one table
  * of data with one header, a row per estimate (per line of a Batch file), in command-line order.
  */
-import type { EstimatedFile, FileEstimate } from "../../node/estimate-files.js";
+import type { EstimatedFile, FileEstimate, ModelFailure } from "../../node/estimate-files.js";
 import { batchProblems } from "../../node/estimate-json.js";
 import type { BatchEstimate, FineTuningEstimate } from "../../node/request-files.js";
 import type { RequestEstimate } from "../../request/estimate-request.js";
@@ -36,7 +36,10 @@ export function billedAs(media: MediaBreakdown | undefined): string {
 function dataRows(result: EstimatedFile): Cell[][] {
   switch (result.kind) {
     case "text":
-      return result.estimates.map((e) => [e.path, "text", null, null, e.model, e.encoding, e.exact, e.promptTokens, null, null, null, e.maxTokens, null, null, e.contextWindow, e.fits, e.room, null, e.cost.prompt, e.cost.completion, e.cost.total]);
+      return [
+        ...result.estimates.map((e) => [e.path, "text", null, null, e.model, e.encoding, e.exact, e.promptTokens, null, null, null, e.maxTokens, null, e.completionTokens, e.contextWindow, e.fits, e.room, null, e.cost.prompt, e.cost.completion, e.cost.total]),
+        ...result.modelFailures.map((f) => [f.path, "text", null, null, f.model, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]),
+      ];
     case "request":
       return result.estimates.map((e) => [result.path, e.kind, null, null, e.model, e.encoding, e.exact, e.promptTokens, e.breakdown.messages, e.breakdown.tools, e.breakdown.images, e.maxTokens, e.breakdown.choices, e.breakdown.completionTokens, e.contextWindow, e.fits, e.room, billedAs(e.breakdown.media) || null, e.cost.prompt, e.cost.completion, e.cost.total]);
     case "batch":
@@ -62,13 +65,16 @@ export function renderEstimateData(results: readonly EstimatedFile[], format: "c
 export function renderEstimateTables(results: readonly EstimatedFile[], format: HumanFormat, color: boolean, fit: TableFit["width"]): string[] {
   const out: string[] = [];
   let texts: FileEstimate[] = [];
+  let unknown: ModelFailure[] = [];
   const flushTexts = () => {
-    if (texts.length) out.push(renderTextEstimates(texts, format, color, fit));
+    if (texts.length || unknown.length) out.push(renderTextEstimates(texts, unknown, format, color, fit));
     texts = [];
+    unknown = [];
   };
   for (const result of results) {
     if (result.kind === "text") {
       texts.push(...result.estimates);
+      unknown.push(...result.modelFailures);
       continue;
     }
     flushTexts();
@@ -89,7 +95,13 @@ export function errorLines(result: EstimatedFile): string[] {
 
 const fitsCell = (fits: boolean | null, paint: ReturnType<typeof painter>) => (fits === null ? "?" : fits ? paint.green("yes") : paint.red("no"));
 
-function renderTextEstimates(estimates: FileEstimate[], format: HumanFormat, color: boolean, width: number | undefined): string {
+/** The Max tokens cell: the budget set, or "≤N" for the worst case priced when none is set. */
+function maxTokensCell(e: FileEstimate): string {
+  if (e.maxTokens !== null || e.completionBasis !== "model_max_output" || e.completionTokens === null) return formatInt(e.maxTokens);
+  return `≤${formatInt(e.completionTokens)}`;
+}
+
+function renderTextEstimates(estimates: FileEstimate[], unknown: ModelFailure[], format: HumanFormat, color: boolean, width: number | undefined): string {
   const paint = painter(color);
   const head = ["File", "Model", "Tokens", "Max tokens", "Context", "Fits", "Room", "Prompt", "Completion", "Total"];
   const numeric = [false, false, true, true, true, false, true, true, true, true];
@@ -97,7 +109,7 @@ function renderTextEstimates(estimates: FileEstimate[], format: HumanFormat, col
     escapeControl(e.path),
     escapeControl(e.model),
     `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
-    formatInt(e.maxTokens),
+    maxTokensCell(e),
     formatInt(e.contextWindow),
     fitsCell(e.fits, paint),
     formatInt(e.room),
@@ -105,6 +117,7 @@ function renderTextEstimates(estimates: FileEstimate[], format: HumanFormat, col
     formatUsd(e.cost.completion),
     formatUsd(e.cost.total),
   ]);
+  for (const f of unknown) rows.push([escapeControl(f.path), escapeControl(f.model), "—", "—", "—", paint.red("unknown model"), "—", "—", "—", "—"]);
   let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color, { width, drop: [7, 8, 4, 6, 3], shrink: 0 });
   if (format === "table") {
     for (const e of estimates) {
@@ -112,6 +125,7 @@ function renderTextEstimates(estimates: FileEstimate[], format: HumanFormat, col
       const advice = roomAdvice(e.room);
       for (const problem of e.problems) out += `\n${paint.red("✗")} ${escapeControl(e.path)} · ${escapeControl(e.model)}: ${problem}${advice ? ` (${advice})` : ""}`;
     }
+    for (const f of unknown) out += `\n${paint.red("✗")} ${escapeControl(f.path)} · ${escapeControl(f.model)}: ${f.message}`;
   }
   return out;
 }

@@ -33,6 +33,7 @@ interface EstimateFlags extends UnitFlags {
   text?: string;
   azureModel?: string;
   wide?: boolean;
+  allowUnpriced?: boolean;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -57,6 +58,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--remote-count", "also ask the vendor's token-counting endpoint (OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY); on failure the local estimate stands")
     .option("--remote-timeout <ms>", "timeout of a vendor count in ms (default 30000)", parsePositive("--remote-timeout"))
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
+    .option("--allow-unpriced", "count models the pricing table does not list (tokens only: no price, no limits) instead of failing")
     .option("--azure-model <model>", "the OpenAI model an Azure deployment serves: -m azure/<deployment> --azure-model gpt-4o")
     .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text \"Summarise this in one line\" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
   addUnitOptions(command)
@@ -83,6 +85,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         jobs: flags.jobs,
         allowedSpecial: flags.allowSpecial ? "all" : undefined,
         billing,
+        allowUnpriced: flags.allowUnpriced,
         chat: flags.chat,
         imageSize: flags.imageSize,
         epochs: flags.epochs,
