@@ -39,6 +39,12 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
         if (looksBinary(bytes)) throw new InputError(`${file} looks like a binary file (it contains NUL bytes); nothing to truncate`);
         text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       }
+      // Cut JSON is broken JSON: refuse, and point to fit, which drops whole turns.
+      const json = jsonKindOf(text);
+      if (json) {
+        const name = file === undefined || file === "-" ? "<stdin>" : escapeControl(file);
+        throw new UsageError(`${name} is ${json === "json" ? "JSON" : "JSON Lines"}: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${file && file !== "-" ? escapeControl(file) : "<file>"} -m <model> --max-tokens <n>`);
+      }
       const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model, { allowUnpriced: true }).encoding : undefined);
       const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
       process.stdout.write(result.text);
