@@ -116,13 +116,15 @@ const SPLIT_BYTES = 8 << 20;
 const MIN_PARALLEL_BYTES = 2 << 20;
 
 const isAsciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+const isAsciiLetter = (b: number): boolean => (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a);
 
 /**
  * A safe cut (see `src/tokenizer/stream.ts`) at or after byte `from` in the file, found in byte
  * space: after a line feed preceded by an ASCII non-space, followed by an ASCII non-space (not
- * `/`) or by one space and an ASCII non-space. -1 if none within the search window.
+ * `/`) or by one space and an ASCII non-space; or, with `inLine`, inside a line: after an ASCII
+ * letter, before an ASCII byte that is not a letter or `'`. -1 if none within the search window.
  */
-async function findByteCut(path: string, from: number, limit: number): Promise<number> {
+async function findByteCut(path: string, from: number, limit: number, inLine: boolean): Promise<number> {
   const handle = await open(path, "r");
   try {
     const WINDOW = 1 << 16;
@@ -130,10 +132,11 @@ async function findByteCut(path: string, from: number, limit: number): Promise<n
       const buf = Buffer.alloc(Math.min(WINDOW, limit - pos + 2) + 2);
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos - 2);
       for (let i = 2; i + 1 < bytesRead; i++) {
+        const c = buf[i];
+        if (inLine && isAsciiLetter(buf[i - 1]) && c < 0x80 && c !== 0x27 && !isAsciiLetter(c)) return pos - 2 + i;
         if (buf[i - 1] !== 0x0a) continue;
         const before = buf[i - 2];
         if (before >= 0x80 || isAsciiSpace(before)) continue;
-        const c = buf[i];
         const ok = c === 0x20 ? buf[i + 1] < 0x80 && !isAsciiSpace(buf[i + 1]) : c < 0x80 && !isAsciiSpace(c) && c !== 0x2f;
         if (ok) return pos - 2 + i;
       }
@@ -287,6 +290,8 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
     workers?.ensure(Math.min(jobs, sizes.reduce((a, s) => a + partsOf(s), 0)) - 1);
     // Build tasks: whole files, or parts of big files when running in parallel.
     const tasks: Task[] = [];
+    // cuts inside a line only without special tokens (one could hold the cut; see stream.ts)
+    const inLineCuts = options.allowedSpecial === undefined || (options.allowedSpecial !== "all" && options.allowedSpecial.length === 0);
     const partsLeft = new Array<number>(paths.length).fill(0);
     for (let i = 0; i < paths.length; i++) {
       const size = sizes[i];
@@ -295,7 +300,7 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
         const step = Math.ceil(size / parts);
         let start = 0;
         for (let k = 1; k < parts && start < size; k++) {
-          const cut = await findByteCut(paths[i], Math.max(start + 1, k * step), Math.min(size, k * step + step));
+          const cut = await findByteCut(paths[i], Math.max(start + 1, k * step), Math.min(size, k * step + step), inLineCuts);
           if (cut < 0 || cut >= size) continue;
           tasks.push({ file: i, path: paths[i], start, end: cut });
           start = cut;
