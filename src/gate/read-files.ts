@@ -4,8 +4,7 @@
  * a bounded number of files open at once).
  */
 import { createHash } from "node:crypto";
-import { InputError } from "../errors.js";
-import { checkInputFile, invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { checkInputFile, invalidUtf8Warning, notTextError } from "../node/inputs.js";
 import { readBytesSync } from "../node/io.js";
 
 /** A text file that passed inspection. */
@@ -31,7 +30,8 @@ export async function inspectFile(file: string, label: string, options: { hash?:
 export async function readTextFile(file: string, label: string): Promise<{ text: string; bytes: number; warnings: string[] }> {
   // synchronous: request files are small, and async reads cost a thread-pool round trip each
   const data = readBytesSync(file, label);
-  if (looksBinary(data)) throw new InputError(`${label} looks like a binary file (it contains NUL bytes); skipped`);
+  const notText = notTextError(label, data);
+  if (notText) throw notText;
   const warnings: string[] = [];
   let text: string;
   try {

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type { TokcostError } from "../errors.js";
 import { readBytesSync } from "../node/io.js";
 import { getEncoding } from "../tokenizer/index.js";
-import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { invalidUtf8Warning, notTextError } from "../node/inputs.js";
 
 /** What a worker is asked to measure. */
 export interface TextJob {
@@ -49,7 +49,8 @@ export function measureTextSync(job: TextJob, options: { hash: boolean; cachedKe
     const { code, message } = error as TokcostError;
     return { ok: false, code: code === "FILE_NOT_FOUND" || code === "INVALID_INPUT" ? code : "FILE_UNREADABLE", message };
   }
-  if (looksBinary(data)) return { ok: false, code: "INVALID_INPUT", message: `${job.label} looks like a binary file (it contains NUL bytes); skipped` };
+  const notText = notTextError(job.label, data);
+  if (notText) return { ok: false, code: "INVALID_INPUT", message: notText.message };
   const warnings: string[] = [];
   let text: string;
   try {

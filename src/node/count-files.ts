@@ -80,6 +80,19 @@ export async function countFile(path: string, options: CountStreamOptions & { st
     size = (await statRegular(path)).size;
   }
   const start = options.start ?? 0;
+  if (size === 0 && start === 0 && options.end === undefined) {
+    // a size of 0 may not mean empty (/proc files have content and report 0): read to the end
+    let bytes = 0;
+    try {
+      const tokens = await countStream(createReadStream(path, { highWaterMark: 1 << 20 }), options, (n) => {
+        bytes += n;
+        onBytes?.(n);
+      });
+      return { tokens, bytes };
+    } catch (error) {
+      throw fileError(path, error);
+    }
+  }
   const end = Math.min(options.end ?? size, size);
   if (end <= start) return { tokens: 0, bytes: 0 };
   if (start === 0 && end === size && size <= SMALL_FILE_BYTES) return countSmallFile(path, options, onBytes);

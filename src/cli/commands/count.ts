@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 // Narrow imports, not the barrels: this is the command whose start-up time is measured.
 import { createProgressReporter } from "../../node/progress.js";
-import { measureInputs } from "../../node/measure.js";
+import { measureInputs, type BufferedInputSource } from "../../node/measure.js";
 import { resolveModel } from "../../estimate/model.js";
 import { getEncoding } from "../../tokenizer/registry.js";
 import { collectList, parsePositive } from "../options.js";
@@ -53,8 +53,8 @@ export function registerCount(program: Command, context: CommandContext): void {
       const exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
       if (flags.decode) return decodeIds(files, flags.text, encoding);
-      const inputs = await inputsFrom(files, flags.text);
-      if (flags.tokens) return printIds(inputs, encoding, flags.allowSpecial);
+      if (flags.tokens) return printIds(await inputsFrom(files, flags.text), encoding, flags.allowSpecial);
+      const inputs = await inputsFrom(files, flags.text, { stream: true }); // stdin counted as it arrives
       const format: OutputFormat | "plain" = flags.json ? "json" : (flags.format ?? (process.stdout.isTTY ? "table" : "plain"));
       const progress = createProgressReporter(); // stderr, only on a TTY and not under CI
       const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined, onProgress: progress.onProgress }).finally(progress.done);
@@ -98,7 +98,7 @@ export function registerCount(program: Command, context: CommandContext): void {
 }
 
 /** `--tokens`: the ids of each input, space-separated, one line per input. */
-async function printIds(inputs: Awaited<ReturnType<typeof inputsFrom>>, encoding: string, allowSpecial: boolean | undefined): Promise<void> {
+async function printIds(inputs: readonly BufferedInputSource[], encoding: string, allowSpecial: boolean | undefined): Promise<void> {
   const enc = getEncoding(encoding);
   for (const input of inputs) {
     const bytes = "bytes" in input ? input.bytes : new TextEncoder().encode(await readText(input.path));

@@ -309,7 +309,7 @@ export async function estimateRequestFiles(
   let stdin: Uint8Array | undefined;
   let stdinHandled = false;
   if (wantsStdin) {
-    stdin = await readAll(process.stdin);
+    stdin = await readAll(process.stdin, { label: "<stdin>" });
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(stdin);
     const body = parseRequestText(text);
     if (body || flags.chat) {
