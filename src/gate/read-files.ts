@@ -3,6 +3,7 @@
  * a warning for invalid UTF-8) and hashes it for the cache, with bounded memory (fixed-size reads,
  * a bounded number of files open at once).
  */
+import { constants } from "node:buffer";
 import { createHash } from "node:crypto";
 import { checkInputFile, invalidUtf8Warning, notTextError } from "../node/inputs.js";
 import { readBytesSync } from "../node/io.js";
@@ -29,7 +30,8 @@ export async function inspectFile(file: string, label: string, options: { hash?:
 /** Reads a whole text file (request JSON, JSONL). @throws InputError when missing, unreadable or binary. */
 export async function readTextFile(file: string, label: string): Promise<{ text: string; bytes: number; warnings: string[] }> {
   // synchronous: request files are small, and async reads cost a thread-pool round trip each
-  const data = readBytesSync(file, label);
+  // held whole as one string: a larger file is refused by its size, before it is read
+  const data = readBytesSync(file, label, constants.MAX_STRING_LENGTH);
   const notText = notTextError(label, data);
   if (notText) throw notText;
   const warnings: string[] = [];

@@ -7,6 +7,7 @@
  * faster than the thread-pool round trips of async open/stat/read/close (measured in
  * bench/check.mjs), and it runs on worker threads, so nothing else waits on it.
  */
+import { constants } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { TokcostError } from "../errors.js";
 import { readBytesSync } from "../node/io.js";
@@ -44,7 +45,7 @@ const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 export function measureTextSync(job: TextJob, options: { hash: boolean; cachedKeys?: ReadonlySet<string> }): TextMeasure {
   let data: Uint8Array;
   try {
-    data = readBytesSync(job.path, job.label);
+    data = readBytesSync(job.path, job.label, constants.MAX_STRING_LENGTH); // decoded whole: refused by size first
   } catch (error) {
     const { code, message } = error as TokcostError;
     return { ok: false, code: code === "FILE_NOT_FOUND" || code === "INVALID_INPUT" ? code : "FILE_UNREADABLE", message };
