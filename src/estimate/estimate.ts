@@ -5,10 +5,11 @@
 import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { checkLimits, limitsOf, type PromptKind } from "./limits.js";
 import { resolveModel, type ResolvedModel } from "./model.js";
 import { reasoningTokensForEffort, requireReasoningTokensForEffort } from "../pricing/reasoning-effort.js";
+import { describeValue } from "../util/args.js";
 
 /** The estimate of one request (or prompt) on one model. Field names are the JSON contract. */
 export interface Estimate {
@@ -164,6 +165,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
  * e.cost.total;   // USD for 1 input + 500 output tokens
  */
 export function estimate(options: EstimateOptions & { prompt: string }): Estimate {
+  if (typeof options !== "object" || options === null) throw new InputError(`estimate: options must be an object ({ model, prompt }), got ${describeValue(options)}`);
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding });
   const promptTokens = getEncoding(resolved.encoding).count(options.prompt, { allowedSpecial: options.allowedSpecial });
   return estimateFromTokens(resolved, promptTokens, { maxTokens: options.maxTokens, promptKind: options.promptKind, billing: options.billing });

@@ -4,7 +4,8 @@
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { tryEncodingForModel, isEncodingName, type EncodingName, ENCODING_NAMES } from "../tokenizer/index.js";
-import { UnknownEncodingError } from "../errors.js";
+import { InputError, UnknownEncodingError } from "../errors.js";
+import { describeValue, modelIdArg, optionsArg } from "../util/args.js";
 
 /** A model id resolved to its pricing entry (if any) and the encoding that counts it. */
 export interface ResolvedModel {
@@ -36,6 +37,9 @@ export interface ResolveOptions {
  * @throws {@link UnknownModelError} when nothing knows the model and no encoding is given.
  */
 export function resolveModel(id: string, options: ResolveOptions = {}): ResolvedModel {
+  modelIdArg(id);
+  options = optionsArg(options, "resolveModel");
+  if (options.table !== undefined && typeof (options.table as { match?: unknown } | null)?.match !== "function") throw new InputError(`table must be a pricing table (bundledPricingTable(), loadPricingTable()), got ${describeValue(options.table)}`);
   const table = options.table ?? bundledPricingTable();
   const warnings: string[] = [];
   if (options.encoding !== undefined && !isEncodingName(options.encoding)) throw new UnknownEncodingError(options.encoding, ENCODING_NAMES);

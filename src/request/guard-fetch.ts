@@ -23,6 +23,7 @@ import { MEDIA_KINDS, MULTIPART_KINDS } from "./capabilities.js";
 import { endpointOfUrl } from "./shape.js";
 import { measureFormData } from "./multipart.js";
 import { settleMediaResponse } from "./media-usage.js";
+import { optionsArg } from "../util/args.js";
 
 /** Options of {@link guardFetch}. */
 export interface GuardFetchOptions extends MeterHooks {
@@ -223,6 +224,7 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
  * guarded.spent(); // { usd: …, tokens: … }
  */
 export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
+  options = optionsArg(options, "guardFetch");
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, store: options.store, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const includeUsage = options.includeUsage ?? true;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY;
