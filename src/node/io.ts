@@ -264,3 +264,12 @@ export async function atomicWrite(file: string, content: string | Uint8Array, op
     throw fileError(label, cause, "write");
   }
 }
+
+/**
+ * The URL of a worker script beside the calling module (`here` is its `import.meta.url`):
+ * `src/<dir>/<name>.ts` running from sources (under vitest) uses the compiled
+ * `dist/src/<dir>/<name>.js`, since a worker thread cannot load TypeScript.
+ */
+export function workerUrl(here: string, dir: "node" | "gate", name: string): URL {
+  return here.endsWith(".ts") ? new URL(`../../dist/src/${dir}/${name}.js`, here) : new URL(`./${name}.js`, here);
+}
