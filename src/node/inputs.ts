@@ -2,9 +2,10 @@
  * Checking input files before counting them, so every command reports bad inputs the same way:
  * missing, a directory, binary (NUL bytes), or not valid UTF-8 (counted, with a warning).
  */
+import { constants } from "node:buffer";
 import { stat } from "node:fs/promises";
 import { InputError } from "../errors.js";
-import { fileError, openRegular } from "./io.js";
+import { fileError, openRegular, tooLargeError } from "./io.js";
 
 /** What a usable input file looks like. */
 export interface InputCheck {
@@ -130,10 +131,11 @@ export async function checkInputFile(path: string, options: CheckInputOptions = 
 }
 
 /**
- * Reads all of a stream (e.g. stdin) into one buffer. With `label`, content that is not text
- * (a NUL byte anywhere, or UTF-16) is refused as soon as it arrives, without reading on
- * (`tokcost estimate < /dev/zero` ends at once).
- * @throws InputError (with `label`) for content that is not text.
+ * Reads all of a stream (e.g. stdin) into one buffer. With `label`, it is text to be decoded
+ * whole: content that is not text (a NUL byte anywhere, or UTF-16) is refused as soon as it
+ * arrives, without reading on (`tokcost estimate < /dev/zero` ends at once), and so is more than
+ * one string can hold (~512 MiB).
+ * @throws InputError (with `label`) for content that is not text, or too large.
  */
 export async function readAll(stream: AsyncIterable<Uint8Array | string>, options: { label?: string } = {}): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -143,6 +145,7 @@ export async function readAll(stream: AsyncIterable<Uint8Array | string>, option
     if (options.label !== undefined) {
       const notText = notTextError(options.label, bytes, length === 0);
       if (notText) throw notText; // leaving the loop closes the stream
+      if (length + bytes.length > constants.MAX_STRING_LENGTH) throw tooLargeError(options.label, length + bytes.length, constants.MAX_STRING_LENGTH);
     }
     chunks.push(bytes);
     length += bytes.length;

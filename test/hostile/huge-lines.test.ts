@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTokcostError } from "../../src/errors.js";
 import { MAX_JSONL_LINE_BYTES, readJsonlLines } from "../../src/node/request-files.js";
+import { readAll } from "../../src/node/inputs.js";
 import { runCli } from "../helpers/cli.js";
 import { expectOneLineFailure, tempRepo, writeFiles } from "./helpers.js";
 
@@ -61,5 +62,15 @@ describe("a JSONL line over the limit, for real", () => {
     const report = JSON.parse(r.stdout) as { results: Array<{ path: string; error?: { message: string } }> };
     expect(report.results[0].path).toBe("huge.jsonl");
     expect(report.results[0].error?.message).toMatch(/^huge\.jsonl: [\d,]+ bytes is more than tokcost reads whole/);
+  });
+});
+
+describe("stdin read whole (estimate, truncate)", () => {
+  it("more than one string can hold is refused with one line, before it is joined (it failed with 'Cannot create a string longer than 0x1fffffe8 characters')", async () => {
+    const chunk = new Uint8Array(64 << 20).fill(0x61); // the same 64 MiB, nine times: nothing big is allocated
+    async function* stdin() {
+      for (let i = 0; i < 9; i++) yield chunk;
+    }
+    await expect(readAll(stdin(), { label: "<stdin>" })).rejects.toThrow(/^<stdin>: 536,870,912 bytes is more than tokcost reads whole \(536,870,888 bytes, the longest string JavaScript can hold\); pass it as a file$/);
   });
 });
