@@ -213,3 +213,17 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
+
+/** The request field an error is about (`messages[0].role`), if it carries one. */
+export function paramOf(error: unknown): string | null {
+  const param = (error as { param?: unknown } | null)?.param;
+  return typeof param === "string" ? param : null;
+}
+
+/**
+ * An error's message for people, with the request field it is about when the message does not
+ * name it already (the API's JSON carries it apart as `param`: `messages[0].role`).
+ */
+export function withParam(message: string, param: string | null | undefined): string {
+  return param && !message.includes(param) ? `${message} (at ${param})` : message;
+}

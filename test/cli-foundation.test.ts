@@ -71,7 +71,7 @@ describe("tokcost estimate", () => {
     const md = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--format", "markdown"]);
     expect(md.stdout.split("\n")[1]).toMatch(/^\| --- \| --- \| ---: /);
     const csv = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--format", "csv"]);
-    expect(csv.stdout.split("\n")[0]).toBe("path,model,encoding,exact,prompt_tokens,max_tokens,context_window,fits,room,cost_prompt_usd,cost_completion_usd,cost_total_usd");
+    expect(csv.stdout.split("\n")[0]).toBe("path,kind,line,custom_id,model,encoding,exact,prompt_tokens,messages_tokens,tools_tokens,image_tokens,max_tokens,choices,completion_tokens,context_window,fits,room,billed_as,cost_prompt_usd,cost_completion_usd,cost_total_usd");
   });
 
   it("reads stdin with - or a pipe", () => {

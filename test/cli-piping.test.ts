@@ -73,7 +73,7 @@ describe("text as an argument, ids both ways", () => {
 
 describe("help and mistakes", () => {
   it("every command's --help has examples", () => {
-    for (const command of ["estimate", "count", "models", "check", "truncate", "pricing", "calibrate", "serve"]) {
+    for (const command of ["estimate", "count", "models", "check", "truncate", "fit", "pricing", "calibrate", "serve"]) {
       const r = runCli([command, "--help"]);
       expect(r.code, command).toBe(0);
       expect(r.stdout, command).toMatch(/\nExamples:\n {2}tokcost /);

@@ -83,7 +83,7 @@ describe("estimate", () => {
   it("a missing tier price is named once, not also as a missing per-token price", () => {
     const e = estimate({ model: "gpt-4o", prompt: "hi", maxTokens: 10, billing: { tier: "flex" } });
     expect(e.cost.total).toBeNull();
-    expect(e.warnings).toContain("gpt-4o has no published flex price");
+    expect(e.warnings).toContain("gpt-4o has no flex price in the table");
     expect(e.warnings.join(" ")).not.toContain("per-token price");
   });
 

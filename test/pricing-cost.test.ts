@@ -70,7 +70,7 @@ describe("text tokens", () => {
   it("a tier the model does not publish is unknown, not standard", () => {
     const c = costOf(getModel("gpt-4"), { inputTokens: 10, outputTokens: 10 }, { tier: "flex" });
     expect(c.total).toBeNull();
-    expect(c.notes?.join(" ")).toContain("no published flex price");
+    expect(c.notes?.join(" ")).toContain("no flex price in the table");
   });
 
   it("embeddings bill input only; batch at the batch rate (text-embedding-3-small: $0.02, batch $0.01)", () => {

@@ -36,7 +36,8 @@ describe("tokcost estimate: prices used", () => {
     expect(pricing.asOf).toBe("2026-08-01");
     expect(pricing.sources).toEqual([
       { model: "gpt-4o", asOf: "2026-08-01", source: expect.objectContaining({ repo: "BerriAI/litellm" }) },
-      { model: "claude-opus-4-1", asOf: "2026-08-01", source: expect.objectContaining({ repo: "BerriAI/litellm" }) },
+      // Anthropic's Message Batches rule (data/corrections.json) marked it batch-capable: the provenance says so.
+      { model: "claude-opus-4-1", asOf: "2026-08-01", source: expect.objectContaining({ repo: "BerriAI/litellm" }), corrected: ["batch"] },
     ]);
     const freshJson = JSON.parse(runCli(["estimate", "-", "-m", "gpt-4o", "--json", "--pricing", fresh], { input: "hi" }).stdout).pricing;
     expect(freshJson).toEqual({ asOf: today, sources: [{ model: "gpt-4o", asOf: today, source: { url: "https://openai.com/api/pricing", note: "test" } }] });

@@ -57,7 +57,10 @@ describe("tokcost pricing import: reporting and dates", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^\d+ entries read: \d+ models, \d+ kept as aliases, \d+ image sizes folded into their model, \d+ skipped \(.*no price and no limit to estimate with/m);
     expect(r.stderr).toContain("host entries reuse a vendor's model name and were prefixed so they do not replace the vendor's prices");
-    expect(r.stderr).toMatch(/9 corrections applied .*embed-multilingual-light-v3\.0 pricing\.input 100 → 0\.1/);
+    // 9 field corrections for the whole file's models (Cohere, W&B, Azure AI, watsonx, OpenAI, Google) and Anthropic's batch rule on its 15 active models (16 in the full file, which keeps a twin).
+    expect(r.stderr).toMatch(/\d+ corrections applied .*embed-multilingual-light-v3\.0 pricing\.input 100 → 0\.1/);
+    expect(r.stderr).toContain("gpt-3.5-turbo-instruct contextWindow 8192 → 4096");
+    expect(r.stderr).toContain("gpt-4o-mini-tts pricing.output 10 → unknown");
     const models = parsePricingFile(JSON.parse(readFileSync(out, "utf8"))).models;
     const find = (name: string) => models.find((m) => m.id === name || m.aliases.includes(name));
     expect(find("gemini-2.5-pro")!.provider).toBe("google");
@@ -91,8 +94,13 @@ describe("tokcost models --corrections", () => {
     expect(r.stdout).toContain("embed-multilingual-light-v3.0 pricing.input: $100 → $0.1 (as of 2026-07-04)");
     expect(r.stdout).toContain("source: https://cohere.com/pricing");
     const json = JSON.parse(runCli(["models", "--corrections", "--json"]).stdout);
-    expect(json.corrections).toEqual([expect.objectContaining({ id: "embed-multilingual-light-v3.0", provider: "cohere", field: "pricing.input", from: 100, to: 0.1 })]);
-    expect(runCli(["models", "gpt-4o", "--corrections"]).stdout).toBe("no corrections apply to these models\n");
+    expect(json.corrections).toEqual(expect.arrayContaining([expect.objectContaining({ id: "embed-multilingual-light-v3.0", provider: "cohere", field: "pricing.input", from: 100, to: 0.1 })]));
+    expect(json.corrections).toEqual(expect.arrayContaining([expect.objectContaining({ id: "gpt-5-pro", field: "maxOutputTokens", from: 128000, to: 272000, asOf: "2026-11-29" })]));
+    expect(r.stdout).toContain("gpt-3.5-turbo-instruct contextWindow: 8,192 → 4,096 (as of 2026-11-29)");
+    expect(r.stdout).toContain("gpt-4o-mini-tts pricing.output: $10 → unknown");
+    expect(r.stdout).toContain("claude-sonnet-4-5 batch: none → true");
+    expect(r.stdout).toContain("source: https://platform.claude.com/docs/en/build-with-claude/batch-processing");
+    expect(runCli(["models", "gpt-4.1", "--corrections"]).stdout).toBe("no corrections apply to these models\n");
   });
 });
 

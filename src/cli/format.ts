@@ -17,8 +17,26 @@ export type Painter = ReturnType<typeof painter>;
 
 export { formatInt, formatUsd, formatPerMillion, formatPercent } from "../util/format.js";
 
-/** An aligned table (cli-table3) with right-aligned numeric columns. */
-export function renderTable(head: string[], rows: string[][], numeric: boolean[], color: boolean): string {
+/**
+ * How wide tables may be: the terminal's width on a terminal, else $COLUMNS when it is set;
+ * undefined (no limit) with --wide or when neither is known (piped output keeps every column).
+ */
+export function tableWidth(wide?: boolean, stream: { isTTY?: boolean; columns?: number } = process.stdout): number | undefined {
+  if (wide) return undefined;
+  const env = Number(process.env.COLUMNS);
+  if (stream.isTTY && stream.columns) return stream.columns;
+  return Number.isInteger(env) && env > 0 ? env : undefined;
+}
+
+export { abbreviate, fitColumns, type TableFit } from "../util/table-fit.js";
+import { fitColumns, type TableFit } from "../util/table-fit.js";
+
+/**
+ * An aligned table (cli-table3) with right-aligned numeric columns; with `fit`, narrowed to the
+ * terminal ({@link fitColumns}).
+ */
+export function renderTable(head: string[], rows: string[][], numeric: boolean[], color: boolean, fit?: TableFit): string {
+  if (fit) ({ head, rows, numeric } = fitColumns(head, rows, numeric, fit));
   const table = new Table({
     head,
     style: { head: color ? ["bold"] : [], border: color ? ["grey"] : [], compact: true },

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   models: async () => (await import("./commands/models.js")).registerModels,
   check: async () => (await import("./commands/check.js")).registerCheck,
   truncate: async () => (await import("./commands/truncate.js")).registerTruncate,
+  fit: async () => (await import("./commands/fit.js")).registerFit,
   pricing: async () => (await import("./commands/pricing.js")).registerPricing,
   calibrate: async () => (await import("./commands/calibrate.js")).registerCalibrate,
   serve: async () => (await import("./commands/serve.js")).registerServe,

@@ -2,20 +2,14 @@
  * The one place that turns an error into what a person sees: a single line on stderr, never a
  * stack trace (set TOKCOST_DEBUG=1 to get one), and the exit code (1 limit/budget, 2 usage/input).
  */
-import { isTokcostError, redactSecrets } from "../errors.js";
+import { isTokcostError, paramOf, redactSecrets, withParam } from "../errors.js";
 import { fsReason, isSystemError } from "../node/io.js";
 import { terminalSafe } from "../util/text.js";
 
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, limit: 1, usage: 2 } as const;
 
-/**
- * An error's message for people, with the request field it is about when the message does not
- * name it already (the API's JSON carries it apart as `param`: `messages[0].role`).
- */
-export function withParam(message: string, param: string | null | undefined): string {
-  return param && !message.includes(param) ? `${message} (at ${param})` : message;
-}
+export { paramOf, withParam };
 
 /** One human line for an error (no trailing newline). */
 export function errorLine(error: unknown): string {
@@ -29,12 +23,6 @@ function errorText(error: unknown): string {
   if (isSystemError(error)) return redactSecrets(`tokcost: ${error.path ? `${error.path}: ` : ""}${fsReason(error)}`.replace(/\s*[\r\n]+\s*/g, " "));
   if (error instanceof Error) return redactSecrets(`tokcost: unexpected error: ${error.message.replace(/\s*[\r\n]+\s*/g, " ")} (set TOKCOST_DEBUG=1 for details and please report it)`);
   return redactSecrets(`tokcost: unexpected error: ${String(error)}`);
-}
-
-/** The request field an error is about, if any. */
-export function paramOf(error: unknown): string | null {
-  const param = (error as { param?: unknown } | null)?.param;
-  return typeof param === "string" ? param : null;
 }
 
 /** The exit code an error maps to. */

@@ -5,7 +5,8 @@ import type { BufferedInputSource, InputSource } from "../node/measure.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { pricingProvenance, staleNoticeFor, type PricingProvenance } from "../pricing/cost.js";
-import { UsageError } from "../errors.js";
+import { UsageError, type TokcostError } from "../errors.js";
+import { failureMessage } from "../node/estimate-json.js";
 import { terminalSafe } from "../util/text.js";
 
 /**
@@ -14,7 +15,7 @@ import { terminalSafe } from "../util/text.js";
  * memory); otherwise it is read whole — refused as soon as it shows it is not text.
  */
 export async function inputsFrom(paths: readonly string[], text?: string): Promise<BufferedInputSource[]>;
-export async function inputsFrom(paths: readonly string[], text: string | undefined, options: { stream: true }): Promise<InputSource[]>;
+export async function inputsFrom(paths: readonly string[], text: string | undefined, options: { stream?: boolean }): Promise<InputSource[]>;
 export async function inputsFrom(paths: readonly string[], text?: string, options: { stream?: boolean } = {}): Promise<InputSource[]> {
   if (text !== undefined) {
     if (paths.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
@@ -38,6 +39,18 @@ export async function inputsFrom(paths: readonly string[], text?: string, option
 async function stdinSource(stream: boolean | undefined): Promise<InputSource> {
   const name = "<stdin>";
   return stream ? { name, stream: process.stdin } : { name, bytes: await readAll(process.stdin, { label: name }) };
+}
+
+/**
+ * The stderr line for an input that could not be used. A missing file whose name reads like
+ * text ("hello world": a space, or no dot or slash) was most likely meant as text: say how.
+ */
+export function failureLine(failure: { path: string; error: TokcostError; request?: boolean; kind?: string }, command: "count" | "estimate"): string {
+  const { path, error } = failure;
+  if (error.code === "FILE_NOT_FOUND" && (/\s/.test(path) || !/[./\\]/.test(path))) {
+    return `no such file "${path}" — to ${command} text, use --text "…" or pipe it: echo … | tokcost ${command}`;
+  }
+  return failure.kind === "failure" ? failureMessage(failure as Parameters<typeof failureMessage>[0]) : error.message;
 }
 
 /** Do these positional args read stdin (`-`, or nothing while stdin is piped)? */

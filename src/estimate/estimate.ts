@@ -45,6 +45,10 @@ export interface BillingOptions {
   cachedInputTokens?: number;
   /** Share of the prompt served from the cache, 0–1 (used when cachedInputTokens is not given). */
   cacheHitRatio?: number;
+  /** Prompt tokens written to the prompt cache (Anthropic's 5-minute cache: the cache-write rate). */
+  cacheWriteInputTokens?: number;
+  /** Prompt tokens written to a 1-hour prompt cache (Anthropic `ttl: "1h"`: the 1-hour cache-write rate). */
+  cacheWrite1hInputTokens?: number;
   /**
    * Hidden reasoning tokens: billed as output on top of `maxTokens`, and counted against the
    * completion budget (`max_completion_tokens`) in the limit check.
@@ -129,7 +133,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
   const completionBudget = reasoningTokens ? (maxTokens ?? 0) + reasoningTokens : maxTokens;
   const check = checkLimits(limits, promptTokens, completionBudget, options.promptKind ?? "prompt");
   const cost: Cost = resolved.entry
-    ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
+    ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, cacheWriteInputTokens: billing.cacheWriteInputTokens, cacheWrite1hInputTokens: billing.cacheWrite1hInputTokens, outputTokens: maxTokens ?? 0, reasoningTokens }, { tier: billing.tier })
     : { currency: "USD", prompt: null, completion: null, total: null };
   const warnings = [...resolved.warnings, ...(options.warnings ?? []), ...reasoning.notes, ...(cost.notes ?? [])];
   // max_completion_tokens is OpenAI's name; other providers cap reasoning + answer under their own parameter.

@@ -207,9 +207,15 @@ export async function runCheck(input: LoadedConfig | GateConfig, options: CheckO
   const config: GateConfig = loaded ? loaded.config : (input as GateConfig);
   const root = path.resolve(options.cwd ?? loaded?.root ?? process.cwd());
   const configLabel = options.configLabel ?? (loaded ? path.relative(root, loaded.file).split(path.sep).join("/") || loaded.file : "config");
-  const table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
-  const calibration = config.calibration ? await (await import("../node/calibration-file.js")).readCalibration(path.resolve(root, config.calibration)) : options.calibration;
+  let table = options.table ?? (await loadPricingTable([config.pricing ? path.resolve(root, config.pricing) : undefined]));
   const problems: Problem[] = [];
+  // Azure deployment names are their owner's choice: the config says which OpenAI model each serves.
+  for (const [deployment, model] of Object.entries(config.azureDeployments ?? {})) {
+    const target = table.match(model);
+    if (target && target.entry.provider === "openai") table = table.withAzureDeployment(deployment, target.entry.id);
+    else problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: azureDeployments.${deployment}: expects an OpenAI model id the pricing table knows (e.g. "gpt-4o"), got "${model}"` });
+  }
+  const calibration = config.calibration ? await (await import("../node/calibration-file.js")).readCalibration(path.resolve(root, config.calibration)) : options.calibration;
   const results: FileResult[] = [];
 
   // 1. Rules: resolve each model once; a bad rule is reported and skipped, the others run.

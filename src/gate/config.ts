@@ -102,6 +102,10 @@ export const gateConfigSchema = z
     maxTokens: tokenCount.optional().meta({ description: "Default completion budget (max_tokens) for every rule." }),
     pricing: nonEmpty("pricing").optional().meta({ description: "A pricing file (relative to the config) that overrides or extends the bundled table." }),
     calibration: nonEmpty("calibration").optional().meta({ description: "A calibration file written by `tokcost calibrate` (relative to the config): chat and request files of its model are counted with its measured framing constants." }),
+    azureDeployments: z
+      .record(nonEmpty("a deployment name"), nonEmpty("the model a deployment serves"))
+      .optional()
+      .meta({ description: 'Azure OpenAI deployments and the OpenAI model each serves, e.g. { "prod-4o": "gpt-4o" }: rules use "model": "azure/prod-4o" (like --azure-model on estimate).' }),
     maxPriceAgeDays: z.number().int().nonnegative().optional().meta({ description: "Fail the check (exit 1) when the prices it used are older than this many days; refresh them with `tokcost pricing update`." }),
     rules: z.array(ruleSchema).min(1, { error: "list at least one rule" }).meta({ description: "What to check." }),
     baseline: baselineSchema.optional(),

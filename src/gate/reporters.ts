@@ -4,6 +4,7 @@
  */
 import { escapeControl } from "../util/text.js";
 import Table from "cli-table3";
+import { fitColumns } from "../util/table-fit.js";
 import { isLimitProblem, type CheckReport, type FileResult, type Problem, type RuleResult, type Violation } from "./report.js";
 import { formatInt as fmtInt, formatPercent as fmtPercent, formatUsd as fmtUsd } from "../util/format.js";
 
@@ -18,6 +19,8 @@ export interface RenderOptions {
   color?: boolean;
   /** List passing files too, however many there are (by default only up to {@link PASSING_ROWS_SHOWN} checks). */
   all?: boolean;
+  /** Narrow the table to this many columns (the terminal's width; table only). */
+  width?: number;
 }
 
 /** Up to this many checks, passing files are listed too; beyond it only failures (CI logs stay readable). */
@@ -99,17 +102,20 @@ export function renderTable(report: CheckReport, options: RenderOptions = {}): s
   const rows = shownResults(report, options.all);
   const withBaseline = report.baseline?.compared === true;
   if (rows.length) {
-    const head = ["File", "Rule", "Model", "Tokens", "Max tokens", "Cost", ...(withBaseline ? ["vs baseline"] : []), "Status"];
+    const cells = rows.map((r) => {
+      const status = r.status === "pass" ? p.green("pass") : r.status === "fail" ? p.red(`FAIL ${r.violations.map((v) => v.limit).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`) : p.red("ERROR");
+      return [escapeControl(r.path), ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status];
+    });
+    const numeric = [false, false, false, true, true, true, ...(withBaseline ? [true] : []), false];
+    // on a narrow terminal: drop Max tokens, Rule, then Model, and abbreviate the path rather than wrap
+    const fitted = fitColumns(["File", "Rule", "Model", "Tokens", "Max tokens", "Cost", ...(withBaseline ? ["vs baseline"] : []), "Status"], cells, numeric, { width: options.width, drop: [4, 1, 2], shrink: 0 });
     const table = new Table({
-      head,
+      head: fitted.head,
       style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [], compact: true },
-      colAligns: ["left", "left", "left", "right", "right", "right", ...(withBaseline ? (["right"] as const) : []), "left"],
+      colAligns: fitted.numeric.map((n) => (n ? "right" : "left")),
       chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     });
-    for (const r of rows) {
-      const status = r.status === "pass" ? p.green("pass") : r.status === "fail" ? p.red(`FAIL ${r.violations.map((v) => v.limit).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`) : p.red("ERROR");
-      table.push([escapeControl(r.path), ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status]);
-    }
+    for (const row of fitted.rows) table.push(row);
     out.push(table.toString());
   }
   if (rows.length < report.results.length) out.push(p.dim(`(${fmtInt(report.results.length - rows.length)} passing checks not listed; use --all to list them)`));

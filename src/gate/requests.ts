@@ -6,7 +6,7 @@
 import { InputError, isTokcostError } from "../errors.js";
 import { estimateRequest, detectRequestKind, isReasoningModel, type RequestEstimate, type RequestKind } from "../request/index.js";
 import { readBatchLine } from "../request/batch.js";
-import { isBatchLine } from "../request/shape.js";
+import { isBatchLine, isMessageArray } from "../request/shape.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { FileKind } from "./config.js";
 import { localImageSizes } from "../node/request-files.js";
@@ -70,8 +70,8 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions, seenIds: 
   let body: unknown = value;
   let kind: RequestKind | undefined;
   let batch = false;
-  if (options.kind === "chat") {
-    // a conversation: an array of messages, or an object with "messages"
+  if (options.kind === "chat" || isMessageArray(value)) {
+    // a conversation: an array of messages (in any request file too, as estimate reads it), or an object with "messages"
     if (Array.isArray(value)) body = { messages: value };
     kind = "chat";
   } else if (isBatchLine(value)) {

@@ -10,6 +10,8 @@ export * from "./inputs.js";
 export * from "./pricing-file.js";
 export * from "./measure.js";
 export * from "./estimate-files.js";
+export * from "./estimate-json.js";
+export * from "./fit-file.js";
 export * from "./media.js";
 export * from "./request-files.js";
 export * from "./ledger.js";

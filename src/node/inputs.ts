@@ -6,6 +6,7 @@ import { constants } from "node:buffer";
 import { stat } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { fileError, openRegular, tooLargeError } from "./io.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** What a usable input file looks like. */
 export interface InputCheck {
@@ -150,11 +151,5 @@ export async function readAll(stream: AsyncIterable<Uint8Array | string>, option
     chunks.push(bytes);
     length += bytes.length;
   }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks, length);
 }

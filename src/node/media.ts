@@ -8,6 +8,7 @@ import { readBytes } from "./io.js";
 import { imageCost, pricingUnitOf, speechCost, transcriptionCost, countCharacters, type UnitCost } from "../pricing/cost.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { audioDuration, type AudioDuration } from "../util/audio-duration.js";
+import { estimateSpeechText } from "../request/estimate-media.js";
 
 export type { AudioDuration } from "../util/audio-duration.js";
 
@@ -27,6 +28,8 @@ export interface UnitEstimate {
   model: string;
   cost: UnitCost;
   warnings: string[];
+  /** false when the quantity is estimated (the audio a token-priced speech model generates). */
+  exact?: boolean;
 }
 
 /** What to estimate for unit-priced models. */
@@ -68,6 +71,14 @@ export async function estimateUnits(models: readonly ModelEntry[], inputs: reado
         const { name, bytes } = await load(input);
         const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
         out.push({ path: name, model: model.id, cost: speechCost(model, countCharacters(text)), warnings: [] });
+      }
+    } else if (unit === "speech") {
+      if (inputs.length === 0) throw new UsageError(`${model.id} speaks text: pass the text to speak as a file or on stdin`);
+      for (const input of inputs) {
+        const { name, bytes } = await load(input);
+        const e = estimateSpeechText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), model);
+        const detail = `${e.media.detail}; ${e.promptTokens.toLocaleString("en-US")} text tokens in`;
+        out.push({ path: name, model: model.id, cost: { currency: "USD", unit: "minute", quantity: e.media.quantity ?? 0, rate: model.pricing.audioOutputPerMinute ?? null, total: e.cost.total, detail }, warnings: e.warnings, exact: false });
       }
     } else if (unit === "minute") {
       if (request.minutes !== undefined) {

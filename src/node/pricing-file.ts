@@ -1,6 +1,6 @@
 /** Loading user pricing files (`--pricing <file>`, `TOKCOST_PRICING`) from disk. */
 import { PricingError, isTokcostError } from "../errors.js";
-import { readText } from "./io.js";
+import { readText, readTextIfExists } from "./io.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { PricingFile } from "../pricing/schema.js";
 import { parseJsonText } from "../util/json.js";
@@ -22,6 +22,16 @@ export async function readPricingFile(path: string): Promise<PricingFile> {
   // zod is loaded only when there is a file to validate (it is a large part of start-up time).
   const { parsePricingFile } = await import("../pricing/parse.js");
   return parsePricingFile(data, `pricing file ${path}`);
+}
+
+/**
+ * The prices in use where `path` may hold a pricing file (what `tokcost pricing update` compares
+ * with before replacing it): the bundled table, with the file layered on top when it exists.
+ * @throws PricingError when the file exists and is not a valid pricing file.
+ */
+export async function pricingTableWithFileIfExists(path: string): Promise<PricingTable> {
+  const bundled = bundledPricingTable();
+  return (await readTextIfExists(path, `pricing file ${path}`)) === undefined ? bundled : bundled.extend(await readPricingFile(path));
 }
 
 /**

@@ -3,13 +3,16 @@
  * recognised by shape from its first line (or the whole file when it is one pretty-printed JSON
  * document). Light on purpose: no schemas, so `tokcost estimate` on plain text never loads zod.
  */
-import { detectRequestKind, isBatchLine, isFineTuningExample } from "../request/shape.js";
+import { detectRequestKind, isBatchLine, isFineTuningExample, isMessageArray } from "../request/shape.js";
 import { openRegular, readText } from "./io.js";
 import { InputError } from "../errors.js";
 import { JsonDepthError, parseJsonText } from "../util/json.js";
 
-/** What a file holds (`requests`: bare request bodies, one per line). */
-export type RequestFileKind = "request" | "requests" | "batch" | "fine-tune" | "text";
+/**
+ * What a file holds (`requests`: bare request bodies, one per line; `messages`: a bare JSON array
+ * of chat messages, a saved conversation).
+ */
+export type RequestFileKind = "request" | "requests" | "batch" | "fine-tune" | "messages" | "text";
 
 const PEEK_BYTES = 1 << 20;
 
@@ -37,6 +40,10 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
     await handle.close();
   }
   const trimmed = head.replace(/^\uFEFF/, "").trimStart();
+  if (trimmed.startsWith("[")) {
+    if (info.size > 64 * PEEK_BYTES) return "text";
+    return parseMessagesText(await readText(path)) ? "messages" : "text";
+  }
   if (!trimmed.startsWith("{")) return "text";
   const firstLine = trimmed.split(/\r?\n/, 1)[0];
   try {
@@ -67,6 +74,17 @@ export function parseRequestText(text: string): Record<string, unknown> | undefi
     return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
   } catch (error) {
     if (error instanceof JsonDepthError) throw new InputError(`<stdin>: ${error.message}`);
+    return undefined;
+  }
+}
+
+/** Is this text a bare JSON array of chat messages (a saved conversation)? Returns the messages if so. */
+export function parseMessagesText(text: string): Array<{ role: string; [key: string]: unknown }> | undefined {
+  if (!/^\s*\[/.test(text.replace(/^\uFEFF/, ""))) return undefined;
+  try {
+    const value = parseJsonText(text);
+    return isMessageArray(value) ? value : undefined;
+  } catch {
     return undefined;
   }
 }

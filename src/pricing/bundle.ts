@@ -39,7 +39,7 @@ export function buildBundledPricing(inputs: BundleInputs): PricingFile {
 /** {@link buildBundledPricing} with what the corrections did (the generator prints outdated ones). */
 export function buildBundledPricingWithReport({ snapshot, snapshotAsOf, manual, corrections }: BundleInputs): { file: PricingFile; corrections: CorrectionsResult } {
   const raw = convertLiteLLM(snapshot, { asOf: snapshotAsOf, source: snapshotSource(snapshotAsOf), providers: BUNDLED_PROVIDERS });
-  const fixes = applyCorrections(raw, corrections === undefined ? [] : parseCorrectionsFile(corrections, "data/corrections.json").corrections);
+  const fixes = applyCorrections(raw, corrections === undefined ? [] : parseCorrectionsFile(corrections, "data/corrections.json"));
   const converted = fixes.file;
   const extra = parsePricingFile(manual, "data/manual-models.json");
   const taken = new Set<string>();

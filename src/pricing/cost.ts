@@ -26,8 +26,10 @@ export interface TokenUsage {
   inputTokens: number;
   /** Of `inputTokens`, how many are served from the prompt cache. */
   cachedInputTokens?: number;
-  /** Of `inputTokens`, how many are written to the prompt cache (providers that bill cache writes). */
+  /** Of `inputTokens`, how many are written to the prompt cache (providers that bill cache writes; Anthropic's default 5-minute cache). */
   cacheWriteInputTokens?: number;
+  /** Of `inputTokens`, how many are written to a 1-hour prompt cache (Anthropic `ttl: "1h"`), at `cacheWrite1hInput`. */
+  cacheWrite1hInputTokens?: number;
   /** Output tokens: the visible answer (and reasoning tokens, unless given separately below). */
   outputTokens: number;
   /** Hidden reasoning tokens, billed as output on top of `outputTokens`. */
@@ -65,6 +67,31 @@ export interface Cost {
   reasoning?: number | null;
   /** How the price was derived, when it is not a plain table lookup (derived batch rate, missing rate…). */
   notes?: string[];
+  /** USD of per-call tool fees (web-search calls), included in `total`; null when a fee is not in the table. */
+  toolFees?: number | null;
+}
+
+/** Web-search context size (`search_context_size`); the API's default is `medium`. */
+export type SearchContextSize = "low" | "medium" | "high";
+
+/**
+ * Fee of `calls` web-search calls on `model` at `size` (default medium): the model's
+ * `pricing.webSearch` per call. `usd` is null when the table has no fee for the model (the calls
+ * are still billed by the vendor: the note says the cost is incomplete, never that it is free).
+ */
+export function webSearchCost(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id">>, calls: number, size: SearchContextSize = "medium"): { usd: number | null; note: string } {
+  const n = checkCount("web-search calls", calls);
+  const perCall = model.pricing.webSearch?.[size];
+  const name = model.id ?? "this model";
+  if (perCall === undefined) return { usd: n === 0 ? 0 : null, note: `${n} web-search call${n === 1 ? "" : "s"}: ${name} has no web-search fee in the table (${size} context), so the cost leaves it out` };
+  const usd = tidyUsd(n * perCall);
+  return { usd, note: `${n} web-search call${n === 1 ? "" : "s"} at $${perCall} (${size} search context): $${usd} on top of the tokens` };
+}
+
+/** `cost` with per-call tool fees added to `total` (a null fee leaves the total as it was and `toolFees` null). */
+export function withToolFees(cost: Cost, fees: number | null): Cost {
+  const total = fees === null || cost.total === null ? cost.total : tidyUsd(cost.total + fees);
+  return { ...cost, toolFees: fees, total };
 }
 
 const PER_MILLION = 1_000_000;
@@ -86,7 +113,7 @@ function sum(...parts: (number | null)[]): number | null {
   return tidyUsd(total);
 }
 
-type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "output";
+type Dimension = "input" | "cachedInput" | "cacheWriteInput" | "cacheWrite1hInput" | "output";
 type Rates = Partial<Record<string, number>>;
 
 function tierField(dimension: Dimension, tier: ServiceTier): string {
@@ -103,6 +130,13 @@ export function longContextRatesFor(model: Pick<ModelEntry, "pricing">, inputTok
   return applied;
 }
 
+/** `; source: <url>` of the correction that marked a model as batch-capable, if one did. */
+function batchRuleSource(model: Partial<Pick<ModelEntry, "corrections">>): string {
+  const rule = model.corrections?.find((c) => c.field === "batch");
+  const url = rule && (typeof rule.source === "string" ? rule.source : rule.source.url);
+  return url ? `; ${url}` : "";
+}
+
 function checkCount(name: string, value: number | undefined): number {
   if (value === undefined) return 0;
   if (!Number.isFinite(value) || value < 0 || !Number.isSafeInteger(value)) throw new UsageError(`${name} must be a non-negative whole number of tokens, got ${value}`);
@@ -116,7 +150,7 @@ function checkCount(name: string, value: number | undefined): number {
  * costOf(getModel("gpt-4o"), { inputTokens: 10_000, cachedInputTokens: 8_000, outputTokens: 500 });
  * // prompt = 2,000 × $2.50/1M + 8,000 × $1.25/1M = $0.015; completion = 500 × $10/1M = $0.005
  */
-export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id" | "batch">>, usage: TokenUsage, options: CostOptions = {}): Cost {
+export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEntry, "id" | "batch" | "corrections">>, usage: TokenUsage, options: CostOptions = {}): Cost {
   const tier = options.tier ?? "standard";
   if (!SERVICE_TIERS.includes(tier)) throw new UsageError(`unknown service tier "${tier}"; use one of ${SERVICE_TIERS.join(", ")}`);
   const inputTokens = checkCount("inputTokens", usage.inputTokens);
@@ -124,6 +158,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   const reasoningTokens = checkCount("reasoningTokens", usage.reasoningTokens);
   const cached = Math.min(checkCount("cachedInputTokens", usage.cachedInputTokens), inputTokens);
   const written = Math.min(checkCount("cacheWriteInputTokens", usage.cacheWriteInputTokens), inputTokens - cached);
+  const written1h = Math.min(checkCount("cacheWrite1hInputTokens", usage.cacheWrite1hInputTokens), inputTokens - cached - written);
   const name = model.id ?? "this model";
   const notes: string[] = [];
   if (usage.cachedInputTokens !== undefined && usage.cachedInputTokens > inputTokens) {
@@ -140,7 +175,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
     if (direct !== undefined) return direct;
     if (tier === "batch" && model.batch && base[dimension] !== undefined && (dimension === "input" || dimension === "output" || base.batchInput === undefined)) {
       // Batch API: published as 50% of the standard rate for models that support it.
-      notes.push(`batch rates not listed for ${name}${where}: billed at 50% of the standard rates (Batch API rule)`);
+      notes.push(`batch rates not listed for ${name}${where}: billed at 50% of the standard rates (the vendor's published batch discount${batchRuleSource(model)})`);
       return base[dimension]! / 2;
     }
     return undefined;
@@ -157,9 +192,13 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
     notes.push(`no cache-write rate published for ${name}: cache writes billed at the input rate`);
     writeRate = inputRate;
   }
+  // A 1-hour write has its own published rate; without it the cost is unknown (never the 5-minute rate).
+  const write1hRate = written1h > 0 ? rate("cacheWrite1hInput") : undefined;
+  if (written1h > 0 && write1hRate === undefined) notes.push(`${name} has no 1-hour cache-write price in the table${where}`);
   const outputRate = rate("output");
   if (tier !== "standard" && (inputRate === undefined || (outputTokens + reasoningTokens > 0 && outputRate === undefined))) {
-    notes.push(`${name} has no published ${tier} price${where}`);
+    // "Not in the table", not "not published": the vendor may publish one the table lacks.
+    notes.push(`${name} has no ${tier} price in the table${where}`);
   } else if (long && inputRate === undefined) {
     notes.push(`${name} has no published input price${where}`);
   }
@@ -169,7 +208,7 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
   const extraIn = sum(priceTokens(checkCount("imageInputTokens", usage.imageInputTokens), pricing.imageInput), priceTokens(checkCount("audioInputTokens", usage.audioInputTokens), pricing.audioInput));
   const extraOut = sum(priceTokens(checkCount("imageOutputTokens", usage.imageOutputTokens), pricing.imageOutput), priceTokens(checkCount("audioOutputTokens", usage.audioOutputTokens), pricing.audioOutput));
 
-  const prompt = sum(priceTokens(inputTokens - cached - written, inputRate), priceTokens(cached, cachedRate), priceTokens(written, writeRate), extraIn);
+  const prompt = sum(priceTokens(inputTokens - cached - written - written1h, inputRate), priceTokens(cached, cachedRate), priceTokens(written, writeRate), priceTokens(written1h, write1hRate), extraIn);
   const reasoning = priceTokens(reasoningTokens, reasoningRate);
   const completion = sum(priceTokens(outputTokens, outputRate), reasoning, extraOut);
   const cost: Cost = { currency: "USD", prompt, completion, total: sum(prompt, completion) };
@@ -287,14 +326,16 @@ export function trainingCost(model: Pick<ModelEntry, "id" | "pricing">, training
   return { currency: "USD", unit: "training token", quantity, rate, total: rate === null ? (quantity === 0 ? 0 : null) : tidyUsd(quantity * rate) };
 }
 
-/** How a model is priced: per text token, or per image / character / minute. */
-export type PricingUnit = "token" | "image" | "character" | "minute";
+/** How a model is priced: per text token, per image / character / minute, or (`speech`) text tokens in and audio minutes out. */
+export type PricingUnit = "token" | "image" | "character" | "minute" | "speech";
 
 /** The unit an estimate of `model` should be made in. */
 export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): PricingUnit {
   if (model.mode === "image_generation" && model.pricing.images?.length) return "image";
   if (model.mode === "audio_speech" && model.pricing.characterInput !== undefined && model.pricing.input === undefined) return "character";
   if (model.mode === "audio_transcription" && model.pricing.audioInputPerMinute !== undefined) return "minute";
+  // gpt-4o-mini-tts: text tokens in, audio out; priced from the text by the request helper's speech rule.
+  if (model.mode === "audio_speech" && model.pricing.audioOutputPerMinute !== undefined) return "speech";
   return "token";
 }
 
@@ -304,6 +345,8 @@ export function pricingUnitOf(model: Pick<ModelEntry, "mode" | "pricing">): Pric
  */
 export function unpricedWarning(model: Pick<ModelEntry, "id" | "pricing">, cost: Cost): string | undefined {
   if (cost.total !== null || cost.tier !== undefined || cost.longContextAbove !== undefined) return undefined;
+  // A priced model whose cost is unknown: a note already says which rate is missing (a 1-hour cache write).
+  if (model.pricing.input !== undefined && cost.notes?.length) return undefined;
   if (model.pricing.perQuery !== undefined) return `${model.id} is billed per search ($${model.pricing.perQuery} per query), not per token: tokens and fit only`;
   return `${model.id} has no published per-token price in the table`;
 }

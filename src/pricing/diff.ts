@@ -24,7 +24,13 @@ function facts(m: ModelEntry): Map<string, number | string> {
   const out = new Map<string, number | string>();
   for (const key of ["contextWindow", "maxInputTokens", "maxOutputTokens"] as const) if (m[key] !== undefined) out.set(key, m[key]!);
   out.set("status", m.status.state + (m.status.date ? ` ${m.status.date}` : ""));
+  if (m.batch) out.set("batch", "yes");
   for (const [key, value] of Object.entries(m.pricing ?? {})) if (typeof value === "number") out.set(`pricing.${key}`, value);
+  // Long-context levels and per-call fees change too: one line per rate ("pricing.longContext>128000.input").
+  for (const level of m.pricing?.longContext ?? []) {
+    for (const [key, value] of Object.entries(level)) if (key !== "aboveInputTokens" && typeof value === "number") out.set(`pricing.longContext>${level.aboveInputTokens}.${key}`, value);
+  }
+  for (const [size, value] of Object.entries(m.pricing?.webSearch ?? {})) if (typeof value === "number") out.set(`pricing.webSearch.${size}`, value);
   return out;
 }
 
@@ -60,6 +66,7 @@ export function diffPricing(before: readonly ModelEntry[], after: readonly Model
 
 function show(value: number | string | undefined, field: string): string {
   if (value === undefined) return "—";
+  // Per-call fees are USD per call; other prices USD per 1M tokens.
   return field.startsWith("pricing.") && typeof value === "number" ? `$${value}` : String(value);
 }
 

@@ -114,22 +114,25 @@ function compact<T extends object>(obj: T): T {
 }
 
 const TIER_SUFFIX: Record<string, "batch" | "flex" | "priority"> = { batches: "batch", flex: "flex", priority: "priority" };
-const RATE_FIELDS: Record<string, "input" | "output" | "cachedInput" | "cacheWriteInput"> = {
+type RateBase = "input" | "output" | "cachedInput" | "cacheWriteInput" | "cacheWrite1hInput";
+const RATE_FIELDS: Record<string, RateBase> = {
   input_cost_per_token: "input",
   output_cost_per_token: "output",
   cache_read_input_token_cost: "cachedInput",
   cache_creation_input_token_cost: "cacheWriteInput",
+  // Anthropic's 1-hour cache writes (LiteLLM: "above_1hr").
+  cache_creation_input_token_cost_above_1hr: "cacheWrite1hInput",
 };
 
 /** tokcost rate name for a base rate and a tier: ("input", "flex") → "flexInput". */
-function rateName(base: "input" | "output" | "cachedInput" | "cacheWriteInput", tier?: "batch" | "flex" | "priority"): string {
+function rateName(base: RateBase, tier?: "batch" | "flex" | "priority"): string {
   return tier ? tier + base[0].toUpperCase() + base.slice(1) : base;
 }
 
 /** Standard and tier rates of an entry: `input_cost_per_token_flex` → `flexInput`. */
 function tokenRates(entry: LiteLLMEntry): Record<string, number> {
   const rates: Record<string, number> = {};
-  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)(?:_(batches|flex|priority))?$/;
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost(?:_above_1hr)?)(?:_(batches|flex|priority))?$/;
   for (const field of Object.keys(entry).sort()) {
     const m = pattern.exec(field);
     if (!m) continue;
@@ -149,7 +152,7 @@ function tokenRates(entry: LiteLLMEntry): Record<string, number> {
 /** `input_cost_per_token_above_272k_tokens_flex` → thresholds with their rates. */
 function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
   const byThreshold = new Map<number, Record<string, number>>();
-  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens(?:_(batches|flex|priority))?$/;
+  const pattern = /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost(?:_above_1hr)?)_above_(\d+)k_tokens(?:_(batches|flex|priority))?$/;
   for (const field of Object.keys(entry).sort()) {
     const m = pattern.exec(field);
     if (!m) continue;
@@ -163,6 +166,16 @@ function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
   }
   if (byThreshold.size === 0) return undefined;
   return [...byThreshold.entries()].sort((a, b) => a[0] - b[0]).map(([aboveInputTokens, rates]) => ({ aboveInputTokens, ...rates }));
+}
+
+/** `search_context_cost_per_query` (USD per web-search call by context size) → `webSearch`; all-zero placeholders dropped. */
+function webSearchPrices(entry: LiteLLMEntry): { low?: number; medium?: number; high?: number } | undefined {
+  const raw = entry.search_context_cost_per_query;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const prices = compact({ low: num(raw as LiteLLMEntry, "search_context_size_low"), medium: num(raw as LiteLLMEntry, "search_context_size_medium"), high: num(raw as LiteLLMEntry, "search_context_size_high") });
+  const values = Object.values(prices) as number[];
+  if (values.length === 0 || values.every((v) => v === 0)) return undefined;
+  return Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, clean(v as number)]));
 }
 
 /** A sized image key: `hd/1024-x-1792/dall-e-3` → quality "hd", size "1024x1792", model "dall-e-3". */
@@ -206,6 +219,8 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
   if (billedOtherwise) for (const [name, value] of Object.entries(rates)) if (value === 0) delete rates[name];
   const pricing: Record<string, unknown> = { ...rates };
   if (perQuery !== undefined) pricing.perQuery = clean(perQuery);
+  const webSearch = webSearchPrices(entry);
+  if (webSearch) pricing.webSearch = webSearch;
   const reasoningOutput = perMillion(entry, "output_cost_per_reasoning_token");
   if (reasoningOutput !== undefined) pricing.reasoningOutput = reasoningOutput;
   const longContext = longContextRates(entry);
@@ -284,7 +299,10 @@ function convertEntry(key: string, id: string, entry: LiteLLMEntry, options: Con
 /** Canonical JSON of the facts that decide whether two entries can share one (id, aliases and source excluded). */
 function factsKey(entry: ModelEntryInput): string {
   const { id: _id, aliases: _aliases, source: _source, ...facts } = entry;
-  return canonicalJson(facts);
+  // LiteLLM lists the web-search fee on some keys of a model and not on others (gpt-4o-search-preview
+  // has it, its dated snapshot does not): the fee is the model's, so it does not split the entry.
+  const { webSearch: _webSearch, ...pricing } = (facts.pricing ?? {}) as Record<string, unknown>;
+  return canonicalJson({ ...facts, pricing });
 }
 
 /** JSON with object keys sorted, for stable output and equality checks. */

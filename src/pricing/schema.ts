@@ -14,6 +14,11 @@ export const sourceSchema = z.union([
   z.object({ url: z.string().optional(), repo: z.string().optional(), path: z.string().optional(), commit: z.string().optional(), note: z.string().optional() }),
 ]);
 
+/** A JSON value (what a correction records as the upstream and corrected value of a field). */
+export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** Schema of {@link JsonValue}. */
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() => z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]));
+
 const usdPerMillion = z.number().nonnegative();
 const usd = z.number().nonnegative();
 
@@ -31,6 +36,8 @@ export const tokenRatesShape = {
   cachedInput: usdPerMillion.optional(),
   /** Input tokens written to the prompt cache (providers that bill cache writes, e.g. Anthropic's 5-minute cache). */
   cacheWriteInput: usdPerMillion.optional(),
+  /** Input tokens written to a 1-hour prompt cache (Anthropic's `cache_control: { ttl: "1h" }`). */
+  cacheWrite1hInput: usdPerMillion.optional(),
   output: usdPerMillion.optional(),
   batchInput: usdPerMillion.optional(),
   batchCachedInput: usdPerMillion.optional(),
@@ -87,7 +94,16 @@ export const tokenPricingSchema = z.object({
   audioOutputPerMinute: usd.optional(),
   /** USD per search (rerank models: Cohere bills each query, not its tokens). */
   perQuery: usd.optional(),
+  /**
+   * USD per web-search tool call, by search context size (`web_search_options.search_context_size`
+   * in Chat Completions, the `web_search` tool's `search_context_size` in Responses; default
+   * medium). Billed on top of the tokens.
+   */
+  webSearch: z.object({ low: usd.optional(), medium: usd.optional(), high: usd.optional() }).optional(),
 }).passthrough();
+
+/** USD per web-search call by search context size (see `webSearch` in {@link tokenPricingSchema}). */
+export type WebSearchPrices = NonNullable<z.infer<typeof tokenPricingSchema>["webSearch"]>;
 
 /** A model's lifecycle: active, deprecated (with its shutdown date) or retired (with the date it was). */
 export const modelStatusSchema = z.object({
@@ -129,8 +145,8 @@ export const modelEntrySchema = z.object({
    */
   corrections: z.array(z.object({
     field: z.string().min(1),
-    from: z.union([z.number(), z.string(), z.null()]).optional(),
-    to: z.union([z.number(), z.string(), z.null()]),
+    from: jsonValueSchema.optional(),
+    to: jsonValueSchema,
     reason: z.string().min(1),
     source: sourceSchema,
     asOf: isoDate,

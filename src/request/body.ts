@@ -10,16 +10,7 @@ export interface CappedBody {
   over: boolean;
 }
 
-/** Joins byte chunks. */
-export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
+import { concatBytes } from "../util/bytes.js";
 
 /**
  * Reads a byte stream up to `maxBytes`: stops (and cancels the stream) as soon as it passes the

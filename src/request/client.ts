@@ -440,12 +440,7 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     audio: { speech: { create: media("speech") as (body: Body, options?: CallOptions) => Promise<Metered<SpeechAudio>> }, transcriptions: { create: media("transcriptions") }, translations: { create: media("translations") } },
     moderations: { create: media("moderations") },
     preflight: (body: unknown) => preflight(body, { ...options.preflight, pricing: meter.pricing, budget: meter.budget }),
-    spent: () => meter.status().spent,
-    remaining: () => meter.status().remaining,
-    status: () => meter.status(),
-    refresh: () => meter.budget.refresh(),
-    calls: () => meter.calls(),
-    summary: () => meter.summary(),
+    ...meter.reporter(),
     baseURL,
   };
 }

@@ -183,6 +183,15 @@ function speechEstimate(body: { input: string; instructions?: string; speed?: nu
   return { promptTokens, exact: false, warnings, cost: usd(prompt, completion), completionTokens: audioTokens, media: { unit: "minute", quantity: Number(minutes.toFixed(4)), outputTokens: audioTokens, imageInputTokens: 0, detail: `≈ ${minutes.toFixed(2)} min of audio from ${characters.toLocaleString("en-US")} characters` } };
 }
 
+/**
+ * A token-priced speech model (gpt-4o-mini-tts) speaking `text`: its text tokens at the input
+ * rate, and the audio it will generate estimated from the text's length (see
+ * SPEECH_CHARACTERS_PER_MINUTE) at the published per-minute price; `exact: false`.
+ */
+export function estimateSpeechText(text: string, entry: ModelEntry): MediaCounted {
+  return speechEstimate({ input: text }, entry.id, entry, getEncoding(entry.encoding ?? "o200k_base"));
+}
+
 function transcriptionEstimate(body: { file: unknown; prompt?: string }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>, options: MediaOptions): MediaCounted {
   const warnings: string[] = [];
   let seconds: number | undefined;

@@ -34,10 +34,8 @@ export function localCountSource(estimate: Pick<RequestEstimate, "kind" | "model
   return calibration && estimate.kind === "chat" && calibrationApplies(calibration, estimate.model) ? "calibrated" : "local";
 }
 
-/** Formats a count difference: "+4", "−4" (a minus sign), "±0". */
-export function signedDifference(n: number): string {
-  return n > 0 ? `+${n}` : n < 0 ? `\u2212${-n}` : "\u00b10";
-}
+// Lives with the other number formats (the CLI renders it without loading the request engine).
+export { signedDifference } from "../util/format.js";
 
 /**
  * Estimates `body` and asks the vendor for its prompt tokens (see the module comment). Throws

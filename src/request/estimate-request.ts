@@ -6,7 +6,8 @@
  * Worst-case cost = prompt cost + max_tokens × max(n, best_of) × prompts × output price.
  */
 import { InputError } from "../errors.js";
-import { cachedTokensForRatio, costOf, unpricedWarning, type Cost, type ServiceTier } from "../pricing/cost.js";
+import type { ModelEntry } from "../pricing/schema.js";
+import { cachedTokensForRatio, costOf, unpricedWarning, webSearchCost, withToolFees, type Cost, type SearchContextSize, type ServiceTier } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { checkLimits, limitsOf, type PromptKind } from "../estimate/limits.js";
 import { resolveModel, type ResolvedModel } from "../estimate/model.js";
@@ -81,6 +82,9 @@ export interface EstimateRequestOptions extends ImageSizeOptions, MediaOptions {
   cachedInputTokens?: number;
   /** Share of the prompt served from the cache, 0–1 (used when cachedInputTokens is not given). */
   cacheHitRatio?: number;
+  /** Prompt tokens written to the prompt cache (5-minute) and to a 1-hour cache, at their cache-write rates. */
+  cacheWriteInputTokens?: number;
+  cacheWrite1hInputTokens?: number;
   /**
    * Hidden reasoning tokens per completion: billed as output (once per choice and prompt) and
    * counted against the completion budget in the limit check.
@@ -266,6 +270,38 @@ function countResponsesRequest(body: ResponsesRequest & { model: string }, resol
 }
 
 /** The reasoning effort a body asks for (chat `reasoning_effort`, Responses `reasoning.effort`). */
+/**
+ * Web-search calls a request makes: a *-search-* chat model searches on every request
+ * (`web_search_options` sets the context size); a Responses request searches at least once per
+ * `web_search` tool (the model decides how many more). Priced at the model's per-call fee.
+ */
+function webSearchCallsOf(validated: ValidatedRequest, entry: ModelEntry | undefined): { calls: number; size: SearchContextSize; atLeast: boolean } | undefined {
+  const sizeOf = (v: unknown): SearchContextSize => (v === "low" || v === "high" ? v : "medium");
+  if (validated.kind === "chat") {
+    const options = (validated.body as { web_search_options?: Record<string, unknown> | null }).web_search_options;
+    const model = String(validated.body.model ?? "");
+    if (options || (entry?.pricing.webSearch && /search/i.test(entry.id)) || /-search-/i.test(model)) return { calls: 1, size: sizeOf(options?.search_context_size), atLeast: false };
+  }
+  if (validated.kind === "responses") {
+    const tools = ((validated.body as { tools?: { type?: string; search_context_size?: unknown }[] }).tools ?? []).filter((t) => typeof t?.type === "string" && /^web_search/.test(t.type));
+    if (tools.length) return { calls: tools.length, size: sizeOf(tools[0].search_context_size), atLeast: true };
+  }
+  return undefined;
+}
+
+/** `cost` with the request's web-search fee added, and a warning that says how it was priced. */
+function withWebSearch(cost: Cost, validated: ValidatedRequest, entry: ModelEntry | undefined, warnings: string[]): Cost {
+  const search = webSearchCallsOf(validated, entry);
+  if (!search) return cost;
+  if (!entry) {
+    warnings.push("web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included");
+    return withToolFees(cost, null);
+  }
+  const fee = webSearchCost(entry, search.calls, search.size);
+  warnings.push(search.atLeast ? `${fee.note} (at least one call per web_search tool: the model decides how many searches it makes)` : fee.note);
+  return withToolFees(cost, fee.usd);
+}
+
 function effortOfBody(validated: ValidatedRequest): string | undefined {
   if (validated.kind === "chat") return validated.body.reasoning_effort ?? undefined;
   if (validated.kind === "responses") return validated.body.reasoning?.effort ?? undefined;
@@ -337,10 +373,11 @@ export function estimateRequest(body: unknown, options: EstimateRequestOptions =
   const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(counted.promptTokens, options.cacheHitRatio));
   let cost: Cost;
   if (!resolved.entry) cost = { currency: "USD", prompt: null, completion: null, total: null };
-  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
+  else cost = costOf(resolved.entry, { inputTokens: counted.promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier });
   warnings.push(...(cost.notes ?? []));
   const unpriced = resolved.entry && unpricedWarning(resolved.entry, cost);
   if (unpriced) warnings.push(unpriced);
+  cost = withWebSearch(cost, validated, resolved.entry, warnings);
   if (validated.kind !== "embeddings") {
     warnings.push(...reasoningWarnings(model, reasoningTokens, { isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true, known: resolved.entry !== undefined, param }));
   }
@@ -442,7 +479,7 @@ export function withPromptTokens(estimate: RequestEstimate, promptTokens: number
   const completions = estimate.breakdown.choices * estimate.breakdown.prompts;
   const tier = options.batch ? "batch" : options.tier ?? tierOfBody(validated);
   const cachedInputTokens = options.cachedInputTokens ?? (options.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(promptTokens, options.cacheHitRatio));
-  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
+  const cost: Cost = resolved.entry ? costOf(resolved.entry, { inputTokens: promptTokens, cachedInputTokens, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, outputTokens: estimate.breakdown.completionTokens, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions }, { tier }) : { currency: "USD", prompt: null, completion: null, total: null };
   // Warnings that depend on the prompt count are re-derived; the others stand.
   const stale = new Set([...(estimate.cost.notes ?? []), ...(resolved.entry ? [unpricedWarning(resolved.entry, estimate.cost)] : [])]);
   const warnings = estimate.warnings.filter((w) => !stale.has(w) && !w.startsWith(`no ${param} set:`));
@@ -455,7 +492,8 @@ export function withPromptTokens(estimate: RequestEstimate, promptTokens: number
     promptTokens,
     fits: check.fits,
     room: check.room,
-    cost,
+    // The web-search fee does not depend on the prompt count: carried over.
+    cost: estimate.cost.toolFees === undefined ? cost : withToolFees(cost, estimate.cost.toolFees),
     problems: check.problems.map((p) => (estimate.kind === "responses" && p.kind === "context" ? RESPONSES_CONTEXT_MESSAGE : p.message)),
     warnings,
     breakdown: { ...estimate.breakdown, largestPrompt: promptTokens },

@@ -12,6 +12,7 @@ import type { PricingTable } from "../pricing/table.js";
 import { countChatTokens, type ChatMessageLike, type ImageSizeOptions } from "./chat.js";
 import type { FunctionLike } from "./tools.js";
 import { optionsArg } from "../util/args.js";
+import { isMessageArray, isPlainObject } from "./shape.js";
 
 /** Options for {@link fitMessages}. */
 export interface FitOptions extends ImageSizeOptions {
@@ -96,4 +97,46 @@ export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], o
   const fits = fitsNow();
   if (!fits) warnings.push(`the system/developer messages and the last user turn alone take ${prompt} tokens: they do not fit ${limit} with ${options.maxTokens} for the completion`);
   return { kept, dropped, droppedIndexes: [...droppedSet].sort((a, b) => a - b), promptTokens: prompt, maxTokens: options.maxTokens, limit, fits, exact: counted.exact, warnings };
+}
+
+/** A conversation as a file holds it: a bare array of messages, or a chat request body with `messages`. */
+export type Conversation = ChatMessageLike[] | ({ messages: ChatMessageLike[]; [key: string]: unknown });
+
+/** Options for {@link fitConversation}: {@link FitOptions} with the model and budget optional when the body has them. */
+export interface FitConversationOptions extends Omit<FitOptions, "model" | "maxTokens" | "tools" | "functions"> {
+  /** Model (default: the body's `model`). */
+  model?: string;
+  /** Completion budget (default: the body's `max_completion_tokens` or `max_tokens`). */
+  maxTokens?: number;
+}
+
+/** Result of {@link fitConversation}: the fitted conversation in the shape it came in, and the fit. */
+export interface FitConversationResult extends FitResult {
+  /** A bare array of the kept messages, or the body with its `messages` replaced by them. */
+  conversation: Conversation;
+  shape: "messages" | "request";
+  model: string;
+}
+
+/**
+ * {@link fitMessages} for a conversation as saved: a bare array of chat messages or a chat
+ * request body (its `tools`/`functions` count, its `model` and completion budget are the
+ * defaults). The result keeps the input's shape and every other field of the body.
+ * @throws InputError when the value is not a conversation; UsageError-like InputError when no
+ * model or completion budget is known.
+ */
+export function fitConversation(value: unknown, options: FitConversationOptions = {}): FitConversationResult {
+  const body = isMessageArray(value) ? undefined : isPlainObject(value) && Array.isArray(value.messages) ? value : null;
+  if (body === null) throw new InputError('expected a conversation: a JSON array of chat messages, or a chat request body with "messages"');
+  const messages = (body ? body.messages : value) as ChatMessageLike[];
+  if (!isMessageArray(messages)) throw new InputError('"messages" must be a non-empty array of messages, each with a "role"');
+  const model = options.model ?? (typeof body?.model === "string" ? body.model : undefined);
+  if (model === undefined) throw new InputError("no model: name one with -m (e.g. -m gpt-4o), or set \"model\" in the request body");
+  const own = body?.max_completion_tokens ?? body?.max_tokens;
+  const maxTokens = options.maxTokens ?? (typeof own === "number" ? own : undefined);
+  if (maxTokens === undefined) throw new InputError("no completion budget: pass --max-tokens (e.g. --max-tokens 1000), or set max_tokens in the request body");
+  const tools = Array.isArray(body?.tools) ? (body.tools as FitOptions["tools"]) : undefined;
+  const functions = Array.isArray(body?.functions) ? (body.functions as FitOptions["functions"]) : undefined;
+  const fit = fitMessages(messages, { ...options, model, maxTokens, tools, functions });
+  return { ...fit, conversation: body ? { ...body, messages: fit.kept } : fit.kept, shape: body ? "request" : "messages", model };
 }

@@ -13,7 +13,8 @@
  */
 import { ContextLimitError, InvalidRequestError, isSecretName, isTokcostError, TokcostError } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
-import { concatBytes, decodeUtf8, readCapped, stripBom } from "./body.js";
+import { decodeUtf8, readCapped, stripBom } from "./body.js";
+import { concatBytes } from "../util/bytes.js";
 import type { BudgetLimits, BudgetStore, Ledger } from "./budget.js";
 import type { RequestKind } from "./capabilities.js";
 import { Meter, readUsage, StreamMeter, StreamOverrunError, type MeteredCall, type MeterHooks, type BudgetReporter } from "./meter.js";
@@ -364,14 +365,7 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     return response;
   };
 
-  return Object.assign(guarded, {
-    spent: () => meter.status().spent,
-    remaining: () => meter.status().remaining,
-    status: () => meter.status(),
-    refresh: () => meter.budget.refresh(),
-    calls: () => meter.calls(),
-    summary: () => meter.summary(),
-  });
+  return Object.assign(guarded, meter.reporter());
 }
 
 /** Most redirects followed for one request (fetch's own limit). */

@@ -11,8 +11,8 @@ export { FRAMING_RULES, framingFor, FEATURE_NAMES, type FramingRule, type Framin
 export { countImageTokens, maxImageTokens, imageRuleFor, imageSizeFromBytes, imageSizeFromDataUrl, isDataUrl, tileLayout, patchLayout, IMAGE_RULES, type ImageDetail, type ImageRule, type ImageSize, type ImageTokenCount, type ImageTokenOptions, type PatchSizing } from "./images.js";
 export { PARAMETER_RULES, parameterRulesFor, isReasoningModel, type ParameterRules } from "./capabilities.js";
 export { chatRequestSchema, completionsRequestSchema, responsesRequestSchema, embeddingsRequestSchema, COMPLETIONS_DEFAULT_MAX_TOKENS, type ChatRequest, type ChatMessage, type CompletionsRequest, type ResponsesRequest, type EmbeddingsRequest } from "./schemas/index.js";
-export { fitMessages, type FitOptions, type FitResult } from "./fit.js";
-export { truncateText, type TruncateOptions, type TruncateResult } from "./truncate.js";
+export { fitMessages, fitConversation, type FitOptions, type FitResult, type Conversation, type FitConversationOptions, type FitConversationResult } from "./fit.js";
+export { truncateText, jsonKindOf, type TruncateOptions, type TruncateResult } from "./truncate.js";
 export { fineTuningExampleSchema, isFineTuningExample, validateFineTuningExample, countTrainingTokens, defaultEpochs, type FineTuningExample } from "./fine-tuning.js";
 // Pre-flight in code (issue 5): preflight(), the request helper, guardFetch for the official SDK, budgets.
 export { preflight, worstCaseOf, assertFits, type PreflightOptions, type PreflightResult, type WorstCase } from "./preflight.js";

@@ -136,7 +136,6 @@ export interface MeterSummary {
   actualUsd: number;
 }
 
-/** Hooks of a client / guarded fetch. */
 /** What a client and a guarded fetch report about their shared budget and calls. */
 export interface BudgetReporter {
   /** Settled spend (of this budget window). */
@@ -348,6 +347,18 @@ export class Meter {
   /** Budget status as of the last reservation/settlement of this process. */
   status(): BudgetStatus {
     return this.budget.status();
+  }
+
+  /** The {@link BudgetReporter} read-outs every guarded surface (client, guarded fetch) offers. */
+  reporter(): BudgetReporter {
+    return {
+      spent: () => this.status().spent,
+      remaining: () => this.status().remaining,
+      status: () => this.status(),
+      refresh: () => this.budget.refresh(),
+      calls: () => this.calls(),
+      summary: () => this.summary(),
+    };
   }
 }
 

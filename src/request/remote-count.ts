@@ -298,6 +298,70 @@ function isAnthropicNative(body: Json): boolean {
   return !openaiMessage && !openaiTools && !openaiChoice && body.functions === undefined;
 }
 
+/**
+ * How one vendor writes the pieces of an OpenAI chat: {@link vendorTurns} walks the messages once
+ * (system text, user and assistant turns, tool calls and their results) and asks the target only
+ * for its own shapes.
+ */
+interface VendorShape {
+  /** The vendor's name in error messages ("Anthropic's shape"). */
+  name: string;
+  content(content: unknown, where: string): Json[];
+  toolCall(call: { id: string; name: string; input: unknown }): Json;
+  toolResult(toolCallId: string, text: string): Json;
+}
+
+/**
+ * An OpenAI chat's messages as system text plus alternating vendor turns. Consecutive turns of one
+ * role are merged into one turn (tool results follow one another as user content), as both
+ * Anthropic and Gemini require.
+ */
+function vendorTurns(messages: unknown[], shape: VendorShape): { system: string[]; turns: Array<{ role: "user" | "assistant"; parts: Json[] }> } {
+  const system: string[] = [];
+  const turns: Array<{ role: "user" | "assistant"; parts: Json[] }> = [];
+  const push = (role: "user" | "assistant", parts: Json[]) => {
+    if (parts.length === 0) return;
+    const last = turns[turns.length - 1];
+    if (last && last.role === role) last.parts.push(...parts);
+    else turns.push({ role, parts });
+  };
+  messages.forEach((raw, i) => {
+    const m = (isObject(raw) ? raw : {}) as Json;
+    const where = `messages[${i}]`;
+    switch (m.role) {
+      case "system":
+      case "developer":
+        system.push(textOf(m.content));
+        break;
+      case "user":
+        push("user", shape.content(m.content, where));
+        break;
+      case "assistant": {
+        const parts = shape.content(m.content, where);
+        for (const [j, call] of ((m.tool_calls as Json[] | undefined) ?? []).entries()) {
+          const fn = call.function as Json;
+          parts.push(shape.toolCall({ id: String(call.id), name: String(fn.name), input: parseArguments(fn.arguments, `${where}.tool_calls[${j}]`) }));
+        }
+        push("assistant", parts);
+        break;
+      }
+      case "tool":
+        push("user", [shape.toolResult(String(m.tool_call_id), textOf(m.content))]);
+        break;
+      default:
+        throw new InputError(`${where}.role "${String(m.role)}" cannot be converted to ${shape.name}`);
+    }
+  });
+  return { system, turns };
+}
+
+const ANTHROPIC_SHAPE: VendorShape = {
+  name: "Anthropic's shape",
+  content: anthropicBlocks,
+  toolCall: ({ id, name, input }) => ({ type: "tool_use", id, name, input }),
+  toolResult: (toolCallId, text) => ({ type: "tool_result", tool_use_id: toolCallId, content: text }),
+};
+
 /** An OpenAI chat body as an Anthropic Messages count body. */
 export function chatToAnthropic(chat: Json): { body: Json; converted: boolean } {
   if (!Array.isArray(chat.messages)) throw new InputError("not a chat body: messages must be an array");
@@ -306,43 +370,9 @@ export function chatToAnthropic(chat: Json): { body: Json; converted: boolean } 
     for (const key of ["system", "tools", "tool_choice"]) if (chat[key] !== undefined) body[key] = chat[key];
     return { body, converted: false };
   }
-  const system: string[] = typeof chat.system === "string" ? [chat.system] : [];
-  const messages: Array<{ role: "user" | "assistant"; content: Json[] }> = [];
-  const push = (role: "user" | "assistant", blocks: Json[]) => {
-    if (blocks.length === 0) return;
-    const last = messages[messages.length - 1];
-    // Consecutive turns of one role are one turn (tool results follow one another as user content).
-    if (last && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  };
-  chat.messages.forEach((raw: unknown, i: number) => {
-    const m = raw as Json;
-    const where = `messages[${i}]`;
-    switch (m.role) {
-      case "system":
-      case "developer":
-        system.push(textOf(m.content));
-        break;
-      case "user":
-        push("user", anthropicBlocks(m.content, where));
-        break;
-      case "assistant": {
-        const blocks = anthropicBlocks(m.content, where);
-        for (const [j, call] of ((m.tool_calls as Json[] | undefined) ?? []).entries()) {
-          const fn = call.function as Json;
-          blocks.push({ type: "tool_use", id: call.id, name: fn.name, input: parseArguments(fn.arguments, `${where}.tool_calls[${j}]`) });
-        }
-        push("assistant", blocks);
-        break;
-      }
-      case "tool":
-        push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content) }]);
-        break;
-      default:
-        throw new InputError(`${where}.role "${String(m.role)}" cannot be converted to Anthropic's shape`);
-    }
-  });
-  const body: Json = { model: chat.model, messages };
+  const { system, turns } = vendorTurns(chat.messages, ANTHROPIC_SHAPE);
+  if (typeof chat.system === "string") system.unshift(chat.system);
+  const body: Json = { model: chat.model, messages: turns.map((t) => ({ role: t.role, content: t.parts })) };
   if (system.length) body.system = system.join("\n\n");
   const tools = ((chat.tools as Json[] | undefined) ?? []).map((tool, i) => {
     const fn = tool.function as Json | undefined;
@@ -357,6 +387,21 @@ export function chatToAnthropic(chat: Json): { body: Json; converted: boolean } 
   return { body, converted: true };
 }
 
+function geminiParts(content: unknown, where: string): Json[] {
+  if (content === undefined || content === null || content === "") return [];
+  if (typeof content === "string") return [{ text: content }];
+  if (!Array.isArray(content)) throw new InputError(`${where}.content cannot be converted to Gemini's shape`);
+  return content.map((part: Json, j) => {
+    if (part.type === "text") return { text: part.text };
+    if (part.type === "image_url") {
+      const data = dataUrlParts((part.image_url as { url: string }).url);
+      if (!data) throw new InputError(`${where}.content[${j}]: Gemini's countTokens needs images as data: URLs`);
+      return { inlineData: { mimeType: data.mediaType, data: data.data } };
+    }
+    throw new InputError(`${where}.content[${j}]: a content part of type "${String(part.type)}" has no Gemini equivalent`);
+  });
+}
+
 /** An OpenAI chat body as a Gemini countTokens body. */
 export function chatToGemini(chat: Json, model: string): { body: Json; converted: boolean } {
   if (chat.contents !== undefined || chat.generateContentRequest !== undefined) {
@@ -364,57 +409,18 @@ export function chatToGemini(chat: Json, model: string): { body: Json; converted
     return { body: rest, converted: false };
   }
   if (!Array.isArray(chat.messages)) throw new InputError("not a chat body: messages must be an array");
-  const system: string[] = [];
-  const contents: Array<{ role: "user" | "model"; parts: Json[] }> = [];
+  // Gemini answers a call by function name, not by call id.
   const callNames = new Map<string, string>();
-  const push = (role: "user" | "model", parts: Json[]) => {
-    if (parts.length === 0) return;
-    const last = contents[contents.length - 1];
-    if (last && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
-  const partsOf = (content: unknown, where: string): Json[] => {
-    if (content === undefined || content === null || content === "") return [];
-    if (typeof content === "string") return [{ text: content }];
-    if (!Array.isArray(content)) throw new InputError(`${where}.content cannot be converted to Gemini's shape`);
-    return content.map((part: Json, j) => {
-      if (part.type === "text") return { text: part.text };
-      if (part.type === "image_url") {
-        const data = dataUrlParts((part.image_url as { url: string }).url);
-        if (!data) throw new InputError(`${where}.content[${j}]: Gemini's countTokens needs images as data: URLs`);
-        return { inlineData: { mimeType: data.mediaType, data: data.data } };
-      }
-      throw new InputError(`${where}.content[${j}]: a content part of type "${String(part.type)}" has no Gemini equivalent`);
-    });
-  };
-  chat.messages.forEach((raw: unknown, i: number) => {
-    const m = raw as Json;
-    const where = `messages[${i}]`;
-    switch (m.role) {
-      case "system":
-      case "developer":
-        system.push(textOf(m.content));
-        break;
-      case "user":
-        push("user", partsOf(m.content, where));
-        break;
-      case "assistant": {
-        const parts = partsOf(m.content, where);
-        for (const [j, call] of ((m.tool_calls as Json[] | undefined) ?? []).entries()) {
-          const fn = call.function as Json;
-          callNames.set(String(call.id), String(fn.name));
-          parts.push({ functionCall: { name: fn.name, args: parseArguments(fn.arguments, `${where}.tool_calls[${j}]`) } });
-        }
-        push("model", parts);
-        break;
-      }
-      case "tool":
-        push("user", [{ functionResponse: { name: callNames.get(String(m.tool_call_id)) ?? "function", response: { content: textOf(m.content) } } }]);
-        break;
-      default:
-        throw new InputError(`${where}.role "${String(m.role)}" cannot be converted to Gemini's shape`);
-    }
+  const { system, turns } = vendorTurns(chat.messages, {
+    name: "Gemini's shape",
+    content: geminiParts,
+    toolCall: ({ id, name, input }) => {
+      callNames.set(id, name);
+      return { functionCall: { name, args: input } };
+    },
+    toolResult: (toolCallId, text) => ({ functionResponse: { name: callNames.get(toolCallId) ?? "function", response: { content: text } } }),
   });
+  const contents = turns.map((t) => ({ role: t.role === "assistant" ? "model" : "user", parts: t.parts }));
   const request: Json = { contents };
   if (system.length) request.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
   const declarations = ((chat.tools as Json[] | undefined) ?? []).map((tool, i) => {

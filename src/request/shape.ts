@@ -13,6 +13,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Is this parsed JSON value a bare conversation — a non-empty array of chat messages (objects
+ * with a string `role`), as apps save a history? Every surface (estimate, count --chat, check)
+ * reads such an array as a chat request's `messages` by this one rule.
+ */
+export function isMessageArray(value: unknown): value is Array<{ role: string; [key: string]: unknown }> {
+  return Array.isArray(value) && value.length > 0 && value.every((m) => isPlainObject(m) && typeof m.role === "string");
+}
+
 /** The URL path of each endpoint (as in a Batch API line's `url`). */
 export const ENDPOINT_URLS: Readonly<Record<RequestKind, string>> = {
   chat: "/v1/chat/completions",

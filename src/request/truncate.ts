@@ -75,3 +75,27 @@ export function truncateText(text: string, options: TruncateOptions): TruncateRe
   }
   return { text: "", tokens: 0, originalTokens: ids.length, truncated: true, encoding: enc.name };
 }
+
+/**
+ * Is this text a JSON document (an object or array) or JSON Lines? Cutting either on a token
+ * boundary leaves invalid JSON, so `tokcost truncate` refuses them (`tokcost fit` shortens a
+ * conversation by whole turns instead). Checks the whole text for a document, the first lines for JSONL.
+ */
+export function jsonKindOf(text: string): "json" | "jsonl" | undefined {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  if (!/^[[{]/.test(trimmed)) return undefined;
+  try {
+    JSON.parse(trimmed);
+    return "json";
+  } catch {
+    // maybe one value per line
+  }
+  const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 3);
+  if (lines.length < 2) return undefined;
+  try {
+    for (const line of lines) if (typeof JSON.parse(line) !== "object") return undefined;
+    return "jsonl";
+  } catch {
+    return undefined;
+  }
+}

@@ -4,6 +4,7 @@ import type { RankTable } from "./rank-table.js";
 import { scannerFor } from "./scanner.js";
 import { PieceCache, PIECE_CACHE_MAX_LENGTH } from "./piece-cache.js";
 import { InputError } from "../errors.js";
+import { concatBytes } from "../util/bytes.js";
 
 /** What a wrong argument is, for an error message ("a number", "null", "an array"). */
 function describe(value: unknown): string {
@@ -189,13 +190,7 @@ export class Encoding {
       parts.push(bytes);
       size += bytes.length;
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(parts, size);
   }
 
   /** Count of text with no special tokens recognised (tiktoken's `encode_ordinary`). */

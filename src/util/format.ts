@@ -53,3 +53,8 @@ export function parseHumanNumber(value: string): number | undefined {
   const result = Math.round(base * scale * 1e6) / 1e6;
   return Number.isFinite(result) ? result : undefined;
 }
+
+/** Formats a count difference: "+4", "−4" (a minus sign), "±0". */
+export function signedDifference(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `\u2212${-n}` : "\u00b10";
+}

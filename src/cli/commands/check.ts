@@ -8,7 +8,7 @@ import { parseChoice, parseCount, parsePositive } from "../options.js";
 import { isLimitProblem } from "../../gate/report.js";
 import { staleNoticeFor, type PricingProvenance } from "../../pricing/cost.js";
 import { staleWarningWanted } from "../shared.js";
-import { useColor } from "../format.js";
+import { tableWidth, useColor } from "../format.js";
 import { terminalSafe } from "../../util/text.js";
 
 interface CheckFlags {
@@ -23,6 +23,7 @@ interface CheckFlags {
   pricing?: string;
   maxPriceAge?: number;
   staleWarning?: boolean;
+  wide?: boolean;
 }
 
 export function registerCheck(program: Command, context: CommandContext): void {
@@ -37,6 +38,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("--strict", "a glob that matches no files is an error, not a warning")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--all", "list passing files too, however many there are")
+    .option("--wide", "show every table column (by default the table narrows to the terminal's width)")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .option("--max-price-age <days>", "fail (exit 1) when the prices used are older than this many days (config: maxPriceAgeDays)", parseCount("--max-price-age"))
     .option("--no-stale-warning", "do not warn when the prices used are more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
@@ -64,7 +66,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
         maxPriceAgeDays: flags.maxPriceAge,
       });
       const format: CheckFormat = flags.format ?? "table";
-      const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all });
+      const rendered = renderCheckReport(report, format, { color: format === "table" && useColor(process.stdout), all: flags.all, width: tableWidth(flags.wide) });
       // JSON and JUnit XML are exact (XML drops what it cannot carry); text for people is escaped
       process.stdout.write((format === "json" || format === "junit" ? rendered : terminalSafe(rendered)) + "\n");
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;

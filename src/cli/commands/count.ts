@@ -8,9 +8,9 @@ import { resolveModel } from "../../estimate/model.js";
 import { getEncoding } from "../../tokenizer/registry.js";
 import { collectList, parsePositive } from "../options.js";
 import { formatInt } from "../../util/format.js";
-import { inputsFrom, printWarnings, renderTsv, OUTPUT_FORMATS, type OutputFormat } from "../shared.js";
+import { failureLine, inputsFrom, printWarnings, renderTsv, OUTPUT_FORMATS, type OutputFormat } from "../shared.js";
 import { parseChoice } from "../options.js";
-import { renderCsv } from "../format.js";
+import { abbreviate, renderCsv, tableWidth } from "../format.js";
 import { readText } from "../../node/io.js";
 import { EXIT } from "../render-error.js";
 import { escapeControl } from "../../util/text.js";
@@ -26,6 +26,8 @@ interface CountFlags {
   decode?: boolean;
   allowSpecial?: boolean;
   jobs?: number;
+  chat?: boolean;
+  wide?: boolean;
 }
 
 export function registerCount(program: Command, context: CommandContext): void {
@@ -40,24 +42,37 @@ export function registerCount(program: Command, context: CommandContext): void {
     .option("--text <text>", "count this text instead of files")
     .option("--tokens", "print the token ids (space-separated, one line per input) instead of counts")
     .option("--decode", "read token ids (separated by spaces, commas or line breaks) and print their text")
+    .option("--chat", "count each input as a chat request's prompt: a JSON array of messages, a body with \"messages\", or text as one user message (framing included; model default gpt-4o)")
+    .option("--wide", "never abbreviate file names in the table (by default it narrows to the terminal's width)")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
-    .addHelpText("after", "\nOutput: on a terminal a table; piped, one line per file (tokens, then the file) and a total line\nwhen there are several, like wc (no header, no thousands separators).\nExit codes: 0 counted, 2 bad usage or an unreadable file.\nExamples:\n  tokcost count prompt.md notes.txt\n  tokcost count --text \"Hello world\"          # 2\n  cat prompt.md | tokcost count -m gpt-4o\n  tokcost count docs/*.md | sort -n | tail -3\n  tokcost count --tokens --text \"Hello world\"  # 13225 2375\n  echo 13225 2375 | tokcost count --decode      # Hello world\n  tokcost count src/*.ts --format csv > tokens.csv")
+    .addHelpText("after", "\nOutput: on a terminal a table; piped, one line per file (tokens, then the file) and a total line\nwhen there are several, like wc (no header, no thousands separators).\nExit codes: 0 counted, 2 bad usage or an unreadable file.\nExamples:\n  tokcost count prompt.md notes.txt\n  tokcost count --text \"Hello world\"          # 2\n  cat prompt.md | tokcost count -m gpt-4o\n  tokcost count docs/*.md | sort -n | tail -3\n  tokcost count --tokens --text \"Hello world\"  # 13225 2375\n  echo 13225 2375 | tokcost count --decode      # Hello world\n  tokcost count src/*.ts --format csv > tokens.csv\n  tokcost count --chat -m gpt-4o history.json   # a conversation, framing included")
     .action(async (files: string[], flags: CountFlags) => {
       if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
       // One tokenizer per run: an encoding is exact by definition; a model's count is exact only when
       // the encoding is that model's own tokenizer (not for another vendor's model).
       const model = flags.model?.[0];
-      const resolved = model ? resolveModel(model, { encoding: flags.encoding }) : undefined;
+      const resolved = model || flags.chat ? resolveModel(model ?? "gpt-4o", { encoding: flags.encoding }) : undefined;
       const encoding = resolved?.encoding ?? (flags.encoding ? getEncoding(flags.encoding).name : "o200k_base");
-      const exact = resolved?.exact ?? true;
+      let exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
       if (flags.decode) return decodeIds(files, flags.text, encoding);
       if (flags.tokens) return printIds(await inputsFrom(files, flags.text), encoding, flags.allowSpecial);
-      const inputs = await inputsFrom(files, flags.text, { stream: true }); // stdin counted as it arrives
+      // stdin is counted as it arrives (a chat is a JSON body, read whole)
+      const inputs = await inputsFrom(files, flags.text, { stream: !flags.chat });
       const format: OutputFormat | "plain" = flags.json ? "json" : (flags.format ?? (process.stdout.isTTY ? "table" : "plain"));
-      const progress = createProgressReporter(); // stderr, only on a TTY and not under CI
-      const measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined, onProgress: progress.onProgress }).finally(progress.done);
+      if (flags.chat && (flags.tokens || flags.allowSpecial)) throw new UsageError("--chat counts whole requests: it does not combine with --tokens or --allow-special");
+      let measured;
+      if (flags.chat) {
+        // a chat's prompt, as estimate counts it (loads the request schemas only here)
+        const { countChatInputs } = await import("../../node/estimate-files.js");
+        const counted = await countChatInputs(inputs as BufferedInputSource[], { model, encoding: flags.encoding });
+        exact = counted.every((c) => c.error || c.exact);
+        measured = counted;
+      } else {
+        const progress = createProgressReporter(); // stderr, only on a TTY and not under CI
+        measured = await measureInputs(inputs, [encoding], { jobs: flags.jobs, allowedSpecial: flags.allowSpecial ? "all" : undefined, onProgress: progress.onProgress }).finally(progress.done);
+      }
       const ok = measured.filter((m) => !m.error);
       const total = { tokens: ok.reduce((s, m) => s + m.tokens[encoding], 0), bytes: ok.reduce((s, m) => s + m.bytes, 0) };
       if (format === "json") {
@@ -89,10 +104,13 @@ export function registerCount(program: Command, context: CommandContext): void {
         const width0 = Math.max(...rows.map((r) => r[0].length), 6);
         const width1 = Math.max(...rows.map((r) => r[1].length), 5);
         if (rows.length) process.stdout.write(`${"tokens".padStart(width0)}  ${"bytes".padStart(width1)}  file (${approx}${encoding})\n`);
-        for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${row[2]}\n`);
+        // a long file name is abbreviated to the terminal's width rather than wrapped
+        const width = tableWidth(flags.wide);
+        const room = width === undefined ? Infinity : Math.max(12, width - width0 - width1 - 4);
+        for (const row of rows) process.stdout.write(`${row[0].padStart(width0)}  ${row[1].padStart(width1)}  ${abbreviate(row[2], room)}\n`);
         printWarnings([...(resolved?.approximation ? [resolved.approximation] : []), ...measured.flatMap((m) => m.warnings)]);
       }
-      for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${escapeControl(m.error.message)}\n`);
+      for (const m of measured) if (m.error) process.stderr.write(`tokcost: ${escapeControl(failureLine({ path: m.path, error: m.error }, "count"))}\n`);
       if (ok.length < measured.length) context.setExitCode(EXIT.usage);
     });
 }

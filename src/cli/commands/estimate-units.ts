@@ -15,7 +15,7 @@ import { estimateUnits, type UnitEstimate } from "../../node/media.js";
 import { UsageError } from "../../errors.js";
 import { parseChoice, parseCount, parseHumanNumber } from "../options.js";
 import { formatInt, formatPerMillion, formatUsd, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, printStalePricing, printWarnings, provenanceOf } from "../shared.js";
+import { inputsFrom, printStalePricing, printWarnings, provenanceOf, renderTsv } from "../shared.js";
 
 /** Flags this module adds to `tokcost estimate`. */
 export interface UnitFlags {
@@ -23,6 +23,8 @@ export interface UnitFlags {
   tier?: ServiceTier;
   cachedTokens?: number;
   cacheHit?: number;
+  cacheWrite?: number;
+  cacheWrite1h?: number;
   reasoningTokens?: number;
   reasoningEffort?: string;
   images?: number;
@@ -59,6 +61,8 @@ export function addUnitOptions(command: Command): Command {
     .option("--tier <tier>", `service tier to price: ${SERVICE_TIERS.join(", ")} (default standard)`, parseChoice("--tier", SERVICE_TIERS))
     .option("--cached-tokens <n>", "prompt tokens served from the prompt cache (priced at the cached-input rate)", parseCount("--cached-tokens"))
     .option("--cache-hit <ratio>", "share of the prompt served from the cache, 0–1 or a percentage (e.g. 80%)", parseRatio)
+    .option("--cache-write <n>", "prompt tokens written to the prompt cache (Anthropic's default 5-minute cache), priced at the cache-write rate", parseCount("--cache-write"))
+    .option("--cache-write-1h <n>", "prompt tokens written to a 1-hour prompt cache (Anthropic ttl 1h), priced at the 1-hour cache-write rate", parseCount("--cache-write-1h"))
     .option("--reasoning-tokens <n>", "hidden reasoning tokens: billed as output and counted against the completion budget", parseCount("--reasoning-tokens"))
     .option("--reasoning-effort <level>", "reasoning effort (none, low, medium, high) as reasoning tokens, where the provider publishes the number (Gemini 2.5); otherwise use --reasoning-tokens")
     .option("--images <n>", "image models: number of images to generate", parseCount("--images"))
@@ -71,7 +75,7 @@ export function addUnitOptions(command: Command): Command {
 /** Billing options for token estimates from the flags. */
 export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
   if (flags.cachedTokens !== undefined && flags.cacheHit !== undefined) throw new UsageError("pass either --cached-tokens or --cache-hit, not both");
-  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
+  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, cacheWriteInputTokens: flags.cacheWrite, cacheWrite1hInputTokens: flags.cacheWrite1h, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
   return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
 }
 
@@ -85,7 +89,7 @@ export function printStaleNotice(table: PricingTable, models: Iterable<string | 
  * Returns false (doing nothing) for token-priced models, so the normal estimate runs.
  * @throws UsageError when per-unit and per-token models are mixed.
  */
-export async function runUnitEstimate(files: string[], flags: UnitFlags, table: PricingTable, format: "table" | "json" | "markdown" | "csv", _context: CommandContext): Promise<boolean> {
+export async function runUnitEstimate(files: string[], flags: UnitFlags, table: PricingTable, format: "table" | "json" | "markdown" | "csv" | "tsv", _context: CommandContext): Promise<boolean> {
   const entries = (flags.model ?? []).map((id) => table.match(id)?.entry);
   const unitModels = entries.filter((e) => e && pricingUnitOf(e) !== "token");
   if (unitModels.length === 0) {
@@ -103,9 +107,9 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   }
   if (unitModels.length !== entries.length) throw new UsageError("estimate per-image, per-character and per-minute models (dall-e, tts, whisper) separately from per-token models");
   if (billingFrom(flags)) {
-    throw new UsageError("--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort apply to per-token models only");
+    throw new UsageError("--tier, --cached-tokens, --cache-hit, --cache-write, --cache-write-1h, --reasoning-tokens and --reasoning-effort apply to per-token models only");
   }
-  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
+  const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || pricingUnitOf(m!) === "speech" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
   const inputs = needsInputs ? await inputsFrom(files) : [];
   if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
   const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
@@ -115,10 +119,10 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
 }
 
 function unitJson(e: UnitEstimate) {
-  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
+  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: e.exact ?? true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
 }
 
-function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv", pricing: PricingProvenance): void {
+function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv" | "tsv", pricing: PricingProvenance): void {
   if (format === "json") {
     process.stdout.write(JSON.stringify({ estimates: estimates.map(unitJson), pricing }, null, 2) + "\n");
     return;
@@ -127,8 +131,10 @@ function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown"
   const numeric = [false, false, false, true, true, false, true];
   const quantity = (e: UnitEstimate) => (e.cost.unit === "minute" ? e.cost.quantity.toFixed(2) : formatInt(e.cost.quantity));
   const rate = (e: UnitEstimate) => (e.cost.rate === null ? "—" : e.cost.unit === "character" ? `${formatUsd(e.cost.rate * 1e6)}/1M chars` : `${formatUsd(e.cost.rate)}/${e.cost.unit}`);
-  if (format === "csv") {
-    process.stdout.write(renderCsv(["path", "model", "unit", "quantity", "rate_usd", "detail", "cost_total_usd"], estimates.map((e) => [e.path, e.model, e.cost.unit, e.cost.quantity, e.cost.rate, e.cost.detail ?? null, e.cost.total])) + "\n");
+  if (format === "csv" || format === "tsv") {
+    const head = ["path", "model", "unit", "quantity", "rate_usd", "detail", "cost_total_usd"];
+    const rows = estimates.map((e) => [e.path, e.model, e.cost.unit, e.cost.quantity, e.cost.rate, e.cost.detail ?? null, e.cost.total]);
+    process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
     return;
   }
   const rows = estimates.map((e) => [e.path ?? "—", e.model, e.cost.unit, quantity(e), rate(e), e.cost.detail ?? "", formatUsd(e.cost.total)]);

@@ -1,21 +1,17 @@
 /** `tokcost estimate <files...>`: tokens, context-window fit and worst-case cost per model. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { estimateInputs, type FileEstimate } from "../../node/estimate-files.js";
-import { detectRequestFile } from "../../node/request-file-kind.js";
-import { estimateJson } from "../../estimate/json.js";
-import { roomAdvice } from "../../estimate/limits.js";
-import type { PricingTable } from "../../pricing/table.js";
+import { estimateFiles, exitCodeOfResult, type EstimateFilesOptions } from "../../node/estimate-files.js";
+import { estimateFilesJson } from "../../node/estimate-json.js";
 import { collectList, parseChoice, parseCount, parseImageSize, parsePositive } from "../options.js";
-import { formatInt, formatUsd, painter, renderCsv, renderMarkdown, renderTable, useColor } from "../format.js";
-import { inputsFrom, pricingFrom, printWarnings, provenanceOf, readsStdin } from "../shared.js";
-import { EXIT } from "../render-error.js";
+import { painter, tableWidth, useColor } from "../format.js";
+import { failureLine, pricingFrom, printWarnings, provenanceOf } from "../shared.js";
 import { UsageError } from "../../errors.js";
 import { escapeControl, terminalSafe } from "../../util/text.js";
-import type { RequestFileResult, RequestFlags } from "./estimate-requests.js";
+import { errorLines, renderEstimateData, renderEstimateTables } from "./estimate-render.js";
 import { addUnitOptions, billingFrom, printStaleNotice, runUnitEstimate, type UnitFlags } from "./estimate-units.js";
 
-const FORMATS = ["table", "json", "markdown", "csv"] as const;
+const FORMATS = ["table", "json", "markdown", "csv", "tsv"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface EstimateFlags extends UnitFlags {
@@ -36,6 +32,7 @@ interface EstimateFlags extends UnitFlags {
   calibration?: string;
   text?: string;
   azureModel?: string;
+  wide?: boolean;
 }
 
 export function registerEstimate(program: Command, context: CommandContext): void {
@@ -47,9 +44,10 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--max-tokens <n>", "completion budget (max_tokens) to check and price", parseCount("--max-tokens"))
     .option("--encoding <name>", "count with this encoding (for a model not in the table)")
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
-    .option("--format <format>", "table, json, markdown or csv", parseChoice("--format", FORMATS), "table")
+    .option("--format <format>", "table, json, markdown, csv or tsv (csv and tsv: one header for every kind of file, in command-line order)", parseChoice("--format", FORMATS), "table")
     .option("--json", "same as --format json")
     .option("--text <text>", "estimate this text instead of files")
+    .option("--wide", "show every table column (by default tables narrow to the terminal's width)")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--chat", "treat each plain text file as one user message of a chat request")
@@ -76,13 +74,8 @@ export function registerEstimate(program: Command, context: CommandContext): voi
       if (await runUnitEstimate(files, flags, table, format, context)) return;
       const billing = billingFrom(flags);
       const { calibration, remote } = await countingFrom(flags);
-      // Request bodies, batch and fine-tuning files (and --chat text) are estimated as requests.
-      const { calibration: _file, ...requestFlags } = flags;
-      if (flags.text !== undefined && files.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
-      const requests = flags.text !== undefined ? { results: [], remaining: [], handledAll: false, inputs: undefined } : await estimateRequests(files, { ...requestFlags, billing, calibration, remote }, table);
-      const onlyRequests = requests.handledAll;
-      const inputs = onlyRequests ? [] : (requests.inputs ?? (await inputsFrom(requests.remaining, flags.text)));
-      const { estimates, failures } = onlyRequests ? { estimates: [], failures: [] } : await estimateInputs(inputs, {
+      const { results, notes } = await estimateFiles(files, {
+        text: flags.text,
         models: flags.model,
         maxTokens: flags.maxTokens ?? null,
         encoding: flags.encoding,
@@ -90,39 +83,34 @@ export function registerEstimate(program: Command, context: CommandContext): voi
         jobs: flags.jobs,
         allowedSpecial: flags.allowSpecial ? "all" : undefined,
         billing,
+        chat: flags.chat,
+        imageSize: flags.imageSize,
+        epochs: flags.epochs,
+        strict: flags.strict,
+        calibration,
+        remote,
+        minutes: flags.minutes,
       });
-      const color = useColor(process.stdout);
-      const paint = painter(color);
-      const jsonEstimates = [...requests.results.flatMap((r) => r.json), ...estimates.map((e) => estimateJson(e.path, e))];
-      const usedModels = jsonEstimates.map((e) => (e as { model?: string | null }).model);
+      const json = estimateFilesJson(results);
+      const usedModels = json.estimates.map((e) => (e as { model?: string | null }).model);
       if (format === "json") {
-        const out = {
-          estimates: jsonEstimates,
-          pricing: provenanceOf(table, usedModels),
-          ...(failures.length || requests.results.some((r) => r.failure) ? { errors: [...requests.results.flatMap((r) => (r.failure ? [r.failure] : [])), ...failures.map(({ path, code, message }) => ({ path, code, message }))] } : {}),
-        };
-        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+        process.stdout.write(JSON.stringify({ estimates: json.estimates, pricing: provenanceOf(table, usedModels), ...(json.errors ? { errors: json.errors } : {}) }, null, 2) + "\n");
       } else {
-        // CSV is data, like JSON; tables and Markdown are for people (control characters escaped)
-        const human = (text: string) => (format === "csv" ? text : terminalSafe(text));
-        for (const r of requests.results) process.stdout.write(human(r.render(format, color)) + "\n");
-        if (estimates.length) process.stdout.write(human(renderEstimates(estimates, format, color)) + "\n");
-        if (format === "table") {
-          for (const e of estimates) {
-            if (e.fits !== false) continue;
-            const advice = roomAdvice(e.room);
-            for (const problem of e.problems) process.stdout.write(`${paint.red("✗")} ${escapeControl(e.path)} · ${escapeControl(e.model)}: ${terminalSafe(problem)}${advice ? ` (${advice})` : ""}\n`);
-          }
+        if (format === "csv" || format === "tsv") {
+          // CSV and TSV are data, like JSON: one table, one header, every kind of input
+          if (results.some((r) => r.kind !== "failure")) process.stdout.write(renderEstimateData(results, format) + "\n");
+        } else {
+          // tables and Markdown are for people (control characters escaped)
+          for (const block of renderEstimateTables(results, format, useColor(process.stdout), tableWidth(flags.wide))) process.stdout.write(terminalSafe(block) + "\n");
         }
-        const remoteNote = remote && estimates.length ? ["--remote-count applies to request bodies and --chat text: plain text files are counted locally"] : [];
-        printWarnings([...requests.results.flatMap((r) => r.warnings), ...remoteNote, ...estimates.flatMap((e) => e.warnings)], useColor(process.stderr) ? painter(true).yellow : undefined);
-        if (estimates.length || requests.results.some((r) => !r.failure)) printStaleNotice(table, usedModels, flags.staleWarning);
+        printWarnings([...results.flatMap((r) => r.warnings), ...notes], useColor(process.stderr) ? painter(true).yellow : undefined);
+        if (results.some((r) => r.kind !== "failure")) printStaleNotice(table, usedModels, flags.staleWarning);
       }
-      for (const failure of failures) process.stderr.write(`tokcost: ${escapeControl(failure.message)}\n`);
-      for (const r of requests.results) for (const line of r.errors) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
-      for (const r of requests.results) if (r.exitCode) context.setExitCode(r.exitCode);
-      if (failures.length) context.setExitCode(EXIT.usage);
-      if (estimates.some((e) => e.fits === false)) context.setExitCode(EXIT.limit);
+      for (const result of results) {
+        for (const line of errorLines(result)) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
+        if (result.kind === "failure") process.stderr.write(`tokcost: ${escapeControl(failureLine(result, "estimate"))}\n`);
+        context.setExitCode(exitCodeOfResult(result));
+      }
     });
 }
 
@@ -130,7 +118,7 @@ export function registerEstimate(program: Command, context: CommandContext): voi
  * --calibration (or TOKCOST_CALIBRATION) and --remote-count as library options: the calibration
  * file read and validated, the count endpoints' keys and base URLs from the environment.
  */
-async function countingFrom(flags: EstimateFlags): Promise<Pick<RequestFlags, "calibration" | "remote">> {
+async function countingFrom(flags: EstimateFlags): Promise<Pick<EstimateFilesOptions, "calibration" | "remote">> {
   const file = flags.calibration ?? (process.env.TOKCOST_CALIBRATION?.trim() || undefined);
   if (!file && !flags.remoteCount) return {};
   const { readCalibration, remoteCountEnv } = await import("../../node/calibration-file.js");
@@ -138,45 +126,4 @@ async function countingFrom(flags: EstimateFlags): Promise<Pick<RequestFlags, "c
     calibration: file ? await readCalibration(file) : undefined,
     remote: flags.remoteCount ? { ...remoteCountEnv(), ...(flags.remoteTimeout !== undefined ? { timeoutMs: flags.remoteTimeout } : {}) } : undefined,
   };
-}
-
-/**
- * Request bodies, batch and fine-tuning files, --chat text, and piped stdin (which may be a
- * request body) go to the request estimator, which is loaded only when there is such an input:
- * plain text estimates never pay for the request schemas (start-up time).
- */
-async function estimateRequests(
-  files: string[],
-  flags: Omit<EstimateFlags, "calibration"> & RequestFlags,
-  table: PricingTable,
-): Promise<{ results: RequestFileResult[]; remaining: string[]; handledAll: boolean; inputs?: Awaited<ReturnType<typeof inputsFrom>> }> {
-  const kinds = await Promise.all(files.map((file) => (file === "-" ? "text" : detectRequestFile(file).catch(() => "text"))));
-  if (!flags.chat && !readsStdin(files) && kinds.every((kind) => kind === "text")) return { results: [], remaining: files, handledAll: false };
-  const { estimateRequestFiles } = await import("./estimate-requests.js");
-  return estimateRequestFiles(files, flags, table);
-}
-
-function renderEstimates(estimates: FileEstimate[], format: Exclude<Format, "json">, color: boolean): string {
-  const paint = painter(color);
-  const head = ["File", "Model", "Tokens", "Max tokens", "Context", "Fits", "Room", "Prompt", "Completion", "Total"];
-  const numeric = [false, false, true, true, true, false, true, true, true, true];
-  if (format === "csv") {
-    return renderCsv(
-      ["path", "model", "encoding", "exact", "prompt_tokens", "max_tokens", "context_window", "fits", "room", "cost_prompt_usd", "cost_completion_usd", "cost_total_usd"],
-      estimates.map((e) => [e.path, e.model, e.encoding, e.exact, e.promptTokens, e.maxTokens, e.contextWindow, e.fits, e.room, e.cost.prompt, e.cost.completion, e.cost.total]),
-    );
-  }
-  const rows = estimates.map((e) => [
-    escapeControl(e.path),
-    escapeControl(e.model),
-    `${e.exact ? "" : "≈"}${formatInt(e.promptTokens)}`,
-    formatInt(e.maxTokens),
-    formatInt(e.contextWindow),
-    e.fits === null ? "?" : e.fits ? paint.green("yes") : paint.red("no"),
-    formatInt(e.room),
-    formatUsd(e.cost.prompt),
-    formatUsd(e.cost.completion),
-    formatUsd(e.cost.total),
-  ]);
-  return format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color);
 }

@@ -3,7 +3,7 @@ import { escapeControl, terminalSafe } from "../../util/text.js";
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import type { ModelEntry } from "../../pricing/schema.js";
-import { formatInt, formatPerMillion, renderTable, useColor } from "../format.js";
+import { formatInt, formatPerMillion, renderTable, tableWidth, useColor } from "../format.js";
 import { pricingFrom, printWarnings, staleWarningWanted } from "../shared.js";
 import { collectList } from "../options.js";
 import { effectiveStatus, pricingUnitOf, stalePricingNotice } from "../../pricing/cost.js";
@@ -23,6 +23,7 @@ interface ModelsFlags {
   status?: string[];
   corrections?: boolean;
   staleWarning?: boolean;
+  wide?: boolean;
 }
 
 const STATUSES = ["active", "deprecated", "retired"];
@@ -61,6 +62,7 @@ export function registerModels(program: Command, context: CommandContext): void 
     .option("--mode <mode>", "only these modes (repeat or comma-separate): chat, completion, responses, embedding, image_generation, audio_speech, audio_transcription, …", collectList)
     .option("--status <state>", "only these statuses (repeat or comma-separate): active, deprecated, retired (as of today)", collectList)
     .option("--no-stale-warning", "do not warn when the table is more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
+    .option("--wide", "show every table column (by default the table narrows to the terminal's width)")
     .option("--corrections", "list the corrections applied to upstream prices (field, upstream value, corrected value, why, source)")
     .addHelpText("after", "\nExit codes: 0 models listed, 1 none match, 2 bad usage.\nExamples:\n  tokcost models gpt-4.1\n  tokcost models --provider anthropic --status active\n  tokcost models --mode embedding --format csv > embeddings.csv")
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
@@ -118,7 +120,7 @@ export function registerModels(program: Command, context: CommandContext): void 
         statusText(effectiveStatus(m.status, today)),
         m.asOf,
       ]);
-      process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout)) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
+      process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout), { width: tableWidth(flags.wide), drop: [10, 8, 6, 1, 2, 4, 9], shrink: 0 }) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
       const stale = staleWarningWanted(flags.staleWarning) ? stalePricingNotice(table.asOf, today) : undefined;
       if (stale) printWarnings([stale]);
     });
@@ -142,7 +144,9 @@ function printCorrections(models: ModelEntry[], json: boolean): void {
     process.stdout.write("no corrections apply to these models\n");
     return;
   }
-  const value = (field: string, v: unknown) => (v === undefined || v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : String(v));
+  // Upstream had no value (a rule or an added fact) reads "none"; a corrected value of null is "unknown" (not published).
+  const value = (field: string, v: unknown) =>
+    v === undefined ? "none" : v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : typeof v === "number" ? v.toLocaleString("en-US") : typeof v === "object" ? JSON.stringify(v) : String(v);
   const sourceText = (s: unknown) => (typeof s === "string" ? s : [(s as { url?: string }).url, (s as { note?: string }).note].filter(Boolean).join(" — "));
   const lines = rows.flatMap((r) => [`${r.id} ${r.field}: ${value(r.field, r.from)} → ${value(r.field, r.to)} (as of ${r.asOf})`, `  why: ${r.reason}`, `  source: ${sourceText(r.source)}`]);
   process.stdout.write(terminalSafe(lines.join("\n") + "\n"));

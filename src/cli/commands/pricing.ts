@@ -13,8 +13,8 @@ import { diffPricing, formatPricingDiff } from "../../pricing/diff.js";
 import { bundledPricingTable } from "../../pricing/table.js";
 import type { PricingFile } from "../../pricing/schema.js";
 import { UsageError } from "../../errors.js";
-import { atomicWrite, readTextIfExists } from "../../node/io.js";
-import { readPricingFile } from "../../node/pricing-file.js";
+import { atomicWrite } from "../../node/io.js";
+import { pricingTableWithFileIfExists } from "../../node/pricing-file.js";
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BYTES, LITELLM_PRICES_URL, parsePriceList, priceListDate, readPriceList, type PriceListText } from "../../node/pricing-source.js";
 import { collectList, parsePositive } from "../options.js";
 import { escapeControl } from "../../util/text.js";
@@ -56,7 +56,7 @@ function convertList(list: PriceListText, flags: ImportFlags, defaultProviders?:
     const known = providersIn(data);
     throw new UsageError(`${escapeControl(list.origin)}: no models${providers ? ` for provider ${providers.join(", ")}` : ""}${known.length ? `; providers in the file include ${known.slice(0, 12).join(", ")}` : ""}`);
   }
-  const fixes = applyCorrections(file, flags.corrections === false ? [] : bundledCorrections().corrections);
+  const fixes = applyCorrections(file, flags.corrections === false ? [] : bundledCorrections());
   return { file: fixes.file, report, fixes, dateFrom };
 }
 
@@ -71,7 +71,7 @@ function reportLines(report: LiteLLMImportReport, fixes: CorrectionsResult, verb
     lines.push(`${report.renamed.length} host entries reuse a vendor's model name and were prefixed so they do not replace the vendor's prices: ${shown.map((r) => `${r.key} → ${r.id}`).join(", ")}${shown.length < report.renamed.length ? ", …" : ""}`);
   }
   if (verbose) for (const s of report.skipped) lines.push(`  skipped ${s.key}: ${s.reason}`);
-  if (fixes.applied.length) lines.push(`${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from ?? "—"} → ${a.to ?? "unknown"}`).join(", ")}`);
+  if (fixes.applied.length) lines.push(`${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from === undefined ? "—" : JSON.stringify(a.from)} → ${a.to === null ? "unknown" : JSON.stringify(a.to)}`).join(", ")}`);
   for (const o of fixes.outdated) lines.push(`warning: ${outdatedCorrectionNotice(o)}`);
   return lines.map(escapeControl);
 }
@@ -136,9 +136,8 @@ export function registerPricing(program: Command, _context: CommandContext): voi
       const list = await readPriceList(from, { timeoutMs: flags.timeout, maxBytes: flags.maxBytes });
       const { file, report, fixes, dateFrom } = convertList(list, flags, BUNDLED_PROVIDERS);
       // Compare with the prices in use: the bundled table, with the output file layered on top when it exists.
-      let before = bundledPricingTable();
       const output = flags.output!;
-      if (await readTextIfExists(output)) before = before.extend(await readPricingFile(output));
+      const before = await pricingTableWithFileIfExists(output);
       const diff = diffPricing(before.list(), file.models);
       const out = (line: string) => process.stdout.write(`${escapeControl(line)}\n`);
       out(`${escapeControl(from)}: ${summary(file)} (date from ${dateFrom})`);

@@ -2,12 +2,13 @@
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { readAll } from "../../node/index.js";
-import { truncateText } from "../../request/index.js";
+import { jsonKindOf, truncateText } from "../../request/index.js";
 import { resolveModel } from "../../estimate/index.js";
 import { UsageError } from "../../errors.js";
 import { readBytes } from "../../node/io.js";
 import { notTextError } from "../../node/inputs.js";
 import { parseChoice, parseCount } from "../options.js";
+import { escapeControl } from "../../util/text.js";
 
 interface TruncateFlags {
   tokens?: number;
@@ -20,7 +21,7 @@ interface TruncateFlags {
 export function registerTruncate(program: Command, _context: CommandContext): void {
   program
     .command("truncate")
-    .description("cut plain text to a token budget on a token boundary (prints the text that is kept)")
+    .description("cut plain text to a token budget on a token boundary (prints the text that is kept); JSON is refused — use fit for conversations")
     .argument("[file]", "text file; - or nothing for stdin")
     .requiredOption("-t, --tokens <n>", "token budget", parseCount("--tokens"))
     .option("--from <end>", "which end to cut: end (keep the beginning) or start (keep the end)", parseChoice("--from", ["start", "end"] as const), "end")
@@ -38,6 +39,12 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
         const notText = notTextError(file, bytes);
         if (notText) throw notText;
         text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+      }
+      // Cut JSON is broken JSON: refuse, and point to fit, which drops whole turns.
+      const json = jsonKindOf(text);
+      if (json) {
+        const name = file === undefined || file === "-" ? "<stdin>" : escapeControl(file);
+        throw new UsageError(`${name} is ${json === "json" ? "JSON" : "JSON Lines"}: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${file && file !== "-" ? escapeControl(file) : "<file>"} -m <model> --max-tokens <n>`);
       }
       const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model).encoding : undefined);
       const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
