@@ -17,7 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const ENTRY = join(root, "dist", "src", "index.js");
 const API_KEY = "sk-test";
 /** Directories the page may load from (read-only); everything else is 404. */
-const SERVED = ["dist", "node_modules/js-tiktoken", "node_modules/zod"].map((d) => join(root, d));
+const SERVED = ["dist", "node_modules/js-tiktoken", "node_modules/zod", "node_modules/eventsource-parser"].map((d) => join(root, d));
 
 if (!existsSync(CHROMIUM)) {
   console.error(`browser-check: ${CHROMIUM} not found; install Debian's Chromium with: apt-get update && apt-get install -y chromium`);

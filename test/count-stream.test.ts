@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { getEncoding } from "../src/tokenizer/index.js";
-import { isSafeCut, StreamingCounter } from "../src/tokenizer/stream.js";
+import { isInLineCut, isSafeCut, StreamingCounter } from "../src/tokenizer/stream.js";
 import { countStream } from "../src/node/count-files.js";
 
 const ATOMS = [
@@ -92,6 +92,33 @@ describe.each(encodings)("%s streaming", (name) => {
     }
   });
 
+  it("cuts inside a line: every position of one-line text with letters, digits, marks, contractions and punctuation", () => {
+    // atoms next to letters that could continue a piece: ' (contractions), combining marks, non-ASCII letters
+    const oneLine = fc.array(fc.constantFrom("a", "Z", "word", "it's", "I'LL", "'", "''s", "1", "123456", " ", "  ", "\t", "e\u0301", "É", "中", "ß", ".", "/", "//", "-", "_", "=", "(", ")", "{", "}", "\"", "`", "^", "~", "|", "<", ">", "<|", "|>", "\u00a0", "😀"), { maxLength: 60 }).map((a) => a.join(""));
+    let cuts = 0;
+    fc.assert(
+      fc.property(oneLine, fc.integer({ min: 1, max: 8 }), (text, flushAt) => {
+        for (let at = 0; at <= text.length; at++) {
+          const counter = new StreamingCounter(enc, { flushAt });
+          counter.push(text.slice(0, at));
+          counter.push(text.slice(at));
+          expect(counter.total()).toBe(enc.count(text));
+          cuts += counter.cuts;
+        }
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+    expect(cuts).toBeGreaterThan(300); // no line feeds: every one of these is a cut inside a line
+  });
+
+  it("holds a bounded amount of text for one long line (minified code, one-line JSON)", () => {
+    const piece = 'var a=function(b){return b.x+"y"},c=[1,2,3];if(a(c))d.push({k:"v",n:12});';
+    const counter = new StreamingCounter(enc, { flushAt: 4096 });
+    for (let i = 0; i < 2000; i++) counter.push(piece.repeat(3));
+    expect(counter.total()).toBe(enc.count(piece.repeat(6000)));
+    expect(counter.maxBuffered).toBeLessThan(4096 + 3 * piece.length + 1);
+  });
+
   it("holds a bounded amount of text for a long stream", () => {
     const line = "The quick brown fox jumps over the lazy dog, 1234 times: 中文 ok.\n  indented {\n}\n";
     const counter = new StreamingCounter(enc, { flushAt: 4096 });
@@ -100,6 +127,19 @@ describe.each(encodings)("%s streaming", (name) => {
     whole = enc.count(line.repeat(6000));
     expect(counter.total()).toBe(whole);
     expect(counter.maxBuffered).toBeLessThan(4096 + 3 * line.length + 1);
+  });
+});
+
+describe("isInLineCut", () => {
+  it("accepts an ASCII letter followed by an ASCII character that is not a letter or '", () => {
+    expect(isInLineCut("ab c", 2)).toBe(true);
+    expect(isInLineCut("a.b", 1)).toBe(true);
+    expect(isInLineCut("a1", 1)).toBe(true);
+    expect(isInLineCut("ab", 1)).toBe(false);
+    expect(isInLineCut("a's", 1)).toBe(false);
+    expect(isInLineCut("e\u0301", 1)).toBe(false);
+    expect(isInLineCut("1 a", 1)).toBe(false);
+    expect(isInLineCut(". a", 1)).toBe(false);
   });
 });
 

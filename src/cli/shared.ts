@@ -1,7 +1,7 @@
 /** Pieces several commands share: reading inputs and the pricing table from flags. */
 import { readAll } from "../node/inputs.js";
 import { loadPricingTable } from "../node/pricing-file.js";
-import type { InputSource } from "../node/measure.js";
+import type { BufferedInputSource, InputSource } from "../node/measure.js";
 import type { PricingTable } from "../pricing/table.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { pricingProvenance, staleNoticeFor, type PricingProvenance } from "../pricing/cost.js";
@@ -13,26 +13,34 @@ import type { Notice } from "../estimate/notice.js";
 
 /**
  * Inputs from positional args: files, `-` for stdin, or stdin when nothing is given and it is
- * piped.
+ * piped. With `stream`, stdin is passed on as a stream (counted as it arrives, in bounded
+ * memory); otherwise it is read whole — refused as soon as it shows it is not text.
  */
-export async function inputsFrom(paths: readonly string[], text?: string): Promise<InputSource[]> {
+export async function inputsFrom(paths: readonly string[], text?: string): Promise<BufferedInputSource[]>;
+export async function inputsFrom(paths: readonly string[], text: string | undefined, options: { stream?: boolean }): Promise<InputSource[]>;
+export async function inputsFrom(paths: readonly string[], text?: string, options: { stream?: boolean } = {}): Promise<InputSource[]> {
   if (text !== undefined) {
     if (paths.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
     return [{ name: "<text>", bytes: new TextEncoder().encode(text) }];
   }
   if (paths.length === 0) {
     if (process.stdin.isTTY) throw new UsageError("no input: pass one or more files, or pipe text on stdin (e.g. cat prompt.txt | tokcost estimate -m gpt-4o)");
-    return [{ name: "<stdin>", bytes: await readAll(process.stdin) }];
+    return [await stdinSource(options.stream)];
   }
   const inputs: InputSource[] = [];
-  let stdin: Uint8Array | undefined;
+  let stdin: InputSource | undefined;
   for (const path of paths) {
     if (path === "-") {
-      stdin ??= await readAll(process.stdin);
-      inputs.push({ name: "<stdin>", bytes: stdin });
+      stdin ??= await stdinSource(options.stream);
+      inputs.push(stdin);
     } else inputs.push({ path });
   }
   return inputs;
+}
+
+async function stdinSource(stream: boolean | undefined): Promise<InputSource> {
+  const name = "<stdin>";
+  return stream ? { name, stream: process.stdin } : { name, bytes: await readAll(process.stdin, { label: name }) };
 }
 
 /**

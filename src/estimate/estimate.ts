@@ -7,10 +7,11 @@ import { formatInt } from "../util/format.js";
 import { notice, noticesOf, levelOf, type Notice } from "./notice.js";
 import type { PricingTable } from "../pricing/table.js";
 import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { checkLimits, limitsOf, type LimitProblem, type PromptKind } from "./limits.js";
 import { resolveModel, type ResolvedModel } from "./model.js";
 import { reasoningTokensForEffort, requireReasoningTokensForEffort } from "../pricing/reasoning-effort.js";
+import { describeValue } from "../util/args.js";
 
 /**
  * Where the completion tokens of the worst case come from: `max_tokens` (the budget set),
@@ -315,6 +316,7 @@ export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number
  * // Without maxTokens the completion is priced at the model's worst case (completionBasis "model_max_output").
  */
 export function estimate(options: EstimateOptions & { prompt: string }): Estimate {
+  if (typeof options !== "object" || options === null) throw new InputError(`estimate: options must be an object ({ model, prompt }), got ${describeValue(options)}`);
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: options.allowUnpriced });
   const promptTokens = getEncoding(resolved.encoding).count(options.prompt, { allowedSpecial: options.allowedSpecial });
   return estimateFromTokens(resolved, promptTokens, { maxTokens: options.maxTokens, promptKind: options.promptKind, billing: options.billing });

@@ -4,8 +4,9 @@
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import type { ModelEntry } from "../pricing/schema.js";
 import { tryEncodingForModel, isEncodingName, type EncodingName, ENCODING_NAMES } from "../tokenizer/index.js";
-import { UnknownEncodingError, UnknownModelError } from "../errors.js";
+import { InputError, UnknownEncodingError, UnknownModelError } from "../errors.js";
 import { notice, type Notice } from "./notice.js";
+import { describeValue, modelIdArg, optionsArg } from "../util/args.js";
 
 /** A model id resolved to its pricing entry (if any) and the encoding that counts it. */
 export interface ResolvedModel {
@@ -55,6 +56,9 @@ export function unpricedModelError(id: string, table: PricingTable = bundledPric
  * given or `allowUnpriced` is set and tiktoken's rules know it.
  */
 export function resolveModel(id: string, options: ResolveOptions = {}): ResolvedModel {
+  modelIdArg(id);
+  options = optionsArg(options, "resolveModel");
+  if (options.table !== undefined && typeof (options.table as { match?: unknown } | null)?.match !== "function") throw new InputError(`table must be a pricing table (bundledPricingTable(), loadPricingTable()), got ${describeValue(options.table)}`);
   const table = options.table ?? bundledPricingTable();
   const notices: Notice[] = [];
   if (options.encoding !== undefined && !isEncodingName(options.encoding)) throw new UnknownEncodingError(options.encoding, ENCODING_NAMES);

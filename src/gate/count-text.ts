@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { countFiles } from "../node/count-files.js";
+import { workerUrl } from "../node/io.js";
 import { inspectFile, mapLimit } from "./read-files.js";
 import { measureTextSync, textCacheKey, type TextJob, type TextMeasure } from "./text-measure.js";
 
@@ -27,11 +28,6 @@ export interface CountTextOptions {
   cachedKeys?: ReadonlySet<string>;
 }
 
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/src/gate/text-worker.js", here) : new URL("./text-worker.js", here);
-}
-
 async function runBatches(batches: TextJob[][], jobs: number, options: CountTextOptions): Promise<TextMeasure[][]> {
   const out: TextMeasure[][] = new Array(batches.length);
   const cachedKeys = options.cachedKeys ? [...options.cachedKeys] : null;
@@ -43,7 +39,7 @@ async function runBatches(batches: TextJob[][], jobs: number, options: CountText
       for (const w of workers) void w.terminate();
     };
     for (let w = 0; w < Math.min(jobs, batches.length); w++) {
-      const worker = new Worker(workerUrl(), { workerData: { hash: options.hash, cachedKeys } });
+      const worker = new Worker(workerUrl(import.meta.url, "gate", "text-worker"), { workerData: { hash: options.hash, cachedKeys } });
       workers.push(worker);
       const feed = () => {
         if (next < batches.length) {

@@ -3,9 +3,9 @@
  * a warning for invalid UTF-8) and hashes it for the cache, with bounded memory (fixed-size reads,
  * a bounded number of files open at once).
  */
+import { constants } from "node:buffer";
 import { createHash } from "node:crypto";
-import { InputError } from "../errors.js";
-import { checkInputFile, invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { checkInputFile, invalidUtf8Warning, notTextError } from "../node/inputs.js";
 import { readBytesSync } from "../node/io.js";
 
 /** A text file that passed inspection. */
@@ -30,8 +30,10 @@ export async function inspectFile(file: string, label: string, options: { hash?:
 /** Reads a whole text file (request JSON, JSONL). @throws InputError when missing, unreadable or binary. */
 export async function readTextFile(file: string, label: string): Promise<{ text: string; bytes: number; warnings: string[] }> {
   // synchronous: request files are small, and async reads cost a thread-pool round trip each
-  const data = readBytesSync(file, label);
-  if (looksBinary(data)) throw new InputError(`${label} looks like a binary file (it contains NUL bytes); skipped`);
+  // held whole as one string: a larger file is refused by its size, before it is read
+  const data = readBytesSync(file, label, constants.MAX_STRING_LENGTH);
+  const notText = notTextError(label, data);
+  if (notText) throw notText;
   const warnings: string[] = [];
   let text: string;
   try {

@@ -153,8 +153,26 @@ export function renderJson(report: CheckReport): string {
   return JSON.stringify(report, null, 2);
 }
 
+/** Text as literal Markdown: the characters that start formatting or end a table cell are escaped. */
 function mdEscape(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`)
+    .replace(/[\r\n]+/g, " ")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+/**
+ * Text as a Markdown code span, whatever it holds: the fence is one backtick longer than the
+ * longest run of backticks in it, with a space inside when it starts or ends with one
+ * (CommonMark). Control characters are made visible; line breaks become spaces.
+ */
+function mdCode(text: string): string {
+  const inner = escapeControl(text.replace(/[\r\n]+/g, " "));
+  const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = inner.startsWith("`") || inner.endsWith("`") ? " " : "";
+  return `${fence}${pad}${inner}${pad}${fence}`;
 }
 
 function mdTable(head: string[], align: ("l" | "r")[], rows: string[][]): string[] {
@@ -206,14 +224,14 @@ export function renderMarkdown(report: CheckReport): string {
   );
   const b = report.baseline;
   if (b?.compared) {
-    out.push(`### Baseline \`${b.file}\`${b.maxGrowth ? ` (maxGrowth ${b.maxGrowth})` : ""}`, "");
+    out.push(`### Baseline ${mdCode(b.file)}${b.maxGrowth ? ` (maxGrowth ${b.maxGrowth})` : ""}`, "");
     out.push(`${b.new.length} new, ${b.removed.length} removed, ${b.grown.length} grown, ${b.shrunk.length} shrunk`, "");
-    for (const p of b.new) out.push(`- 🆕 new: \`${p}\``);
-    for (const p of b.removed) out.push(`- 🗑️ removed: \`${p}\``);
-    for (const g of b.grown) out.push(`- ${g.exceeded ? "❌" : "📈"} grown: \`${g.path}\` ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
-    for (const g of b.shrunk) out.push(`- 📉 shrunk: \`${g.path}\` ${fmtInt(g.before)} → ${fmtInt(g.after)}`);
+    for (const p of b.new) out.push(`- 🆕 new: ${mdCode(p)}`);
+    for (const p of b.removed) out.push(`- 🗑️ removed: ${mdCode(p)}`);
+    for (const g of b.grown) out.push(`- ${g.exceeded ? "❌" : "📈"} grown: ${mdCode(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
+    for (const g of b.shrunk) out.push(`- 📉 shrunk: ${mdCode(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)}`);
     out.push("");
-  } else if (b?.updated) out.push(`Baseline \`${b.file}\` written.`, "");
+  } else if (b?.updated) out.push(`Baseline ${mdCode(b.file)} written.`, "");
   if (report.results.length) {
     const rows = report.results.slice(0, MARKDOWN_MAX_ROWS).map((r) => [escapeControl(r.path), r.ruleName, r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), r.status]);
     out.push(`<details><summary>All ${fmtInt(report.results.length)} checks</summary>`, "");

@@ -7,11 +7,12 @@
  * faster than the thread-pool round trips of async open/stat/read/close (measured in
  * bench/check.mjs), and it runs on worker threads, so nothing else waits on it.
  */
+import { constants } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { TokcostError } from "../errors.js";
 import { readBytesSync } from "../node/io.js";
 import { getEncoding } from "../tokenizer/index.js";
-import { invalidUtf8Warning, looksBinary } from "../node/inputs.js";
+import { invalidUtf8Warning, notTextError } from "../node/inputs.js";
 
 /** What a worker is asked to measure. */
 export interface TextJob {
@@ -44,12 +45,13 @@ const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 export function measureTextSync(job: TextJob, options: { hash: boolean; cachedKeys?: ReadonlySet<string> }): TextMeasure {
   let data: Uint8Array;
   try {
-    data = readBytesSync(job.path, job.label);
+    data = readBytesSync(job.path, job.label, constants.MAX_STRING_LENGTH); // decoded whole: refused by size first
   } catch (error) {
     const { code, message } = error as TokcostError;
     return { ok: false, code: code === "FILE_NOT_FOUND" || code === "INVALID_INPUT" ? code : "FILE_UNREADABLE", message };
   }
-  if (looksBinary(data)) return { ok: false, code: "INVALID_INPUT", message: `${job.label} looks like a binary file (it contains NUL bytes); skipped` };
+  const notText = notTextError(job.label, data);
+  if (notText) return { ok: false, code: "INVALID_INPUT", message: notText.message };
   const warnings: string[] = [];
   let text: string;
   try {

@@ -1,7 +1,7 @@
 /**
  * `tokcost estimate` as a library call: estimate files (or stdin) on one or more models.
  */
-import { measureInputs, type InputSource, type MeasuredInput, type MeasureOptions } from "./measure.js";
+import { measureInputs, type BufferedInputSource, type InputSource, type MeasuredInput, type MeasureOptions } from "./measure.js";
 import { estimateFromTokens, resolveModel, type BillingOptions, type Estimate, type ResolvedModel } from "../estimate/index.js";
 import { DEFAULT_COMPARISON_MODELS } from "../estimate/defaults.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
@@ -199,7 +199,7 @@ export async function estimateFiles(paths: readonly string[], options: EstimateF
     let stdin: (typeof inputs)[number] | undefined;
     const readStdin = async () => {
       if (stdin) return stdin;
-      const bytes = await readAll(stdinStream);
+      const bytes = await readAll(stdinStream, { label: "<stdin>" });
       const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       const body = parseRequestText(text);
       const messages = body ? undefined : parseMessagesText(text);
@@ -312,7 +312,7 @@ export interface CountChatOptions {
  * Results are in the order given, under the encoding's name; an input that cannot be used
  * carries its `error` and does not stop the others.
  */
-export async function countChatInputs(inputs: readonly InputSource[], options: CountChatOptions = {}): Promise<Array<MeasuredInput & { exact: boolean }>> {
+export async function countChatInputs(inputs: readonly BufferedInputSource[], options: CountChatOptions = {}): Promise<Array<MeasuredInput & { exact: boolean }>> {
   const { estimateRequestBody } = await import("./request-files.js");
   const out: Array<MeasuredInput & { exact: boolean }> = [];
   for (const input of inputs) {

@@ -7,7 +7,7 @@ import { InputError, isTokcostError, paramOf, withParam } from "../errors.js";
 import { fitConversation, type FitConversationOptions, type FitConversationResult } from "../request/fit.js";
 import { parseJsonText } from "../util/json.js";
 import { atomicWrite, readBytes } from "./io.js";
-import type { InputSource } from "./measure.js";
+import type { BufferedInputSource } from "./measure.js";
 
 /** Options for {@link fitFile}. */
 export interface FitFileOptions extends FitConversationOptions {
@@ -29,7 +29,7 @@ export interface FitFileResult extends FitConversationResult {
  * Reads a conversation, fits it and (with `output`) writes it.
  * @throws InputError naming the input when it cannot be read, is not JSON or not a conversation.
  */
-export async function fitFile(source: InputSource, options: FitFileOptions = {}): Promise<FitFileResult> {
+export async function fitFile(source: BufferedInputSource, options: FitFileOptions = {}): Promise<FitFileResult> {
   const path = "path" in source ? source.path : source.name;
   const bytes = "bytes" in source ? source.bytes : await readBytes(source.path);
   const json = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);

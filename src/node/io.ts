@@ -135,8 +135,17 @@ export async function readBytes(file: string, label = file): Promise<Uint8Array>
   }
 }
 
-/** Reads all of a regular file, synchronously (many small files: no thread-pool round trips). */
-export function readBytesSync(file: string, label = file): Uint8Array {
+/** The error for a file too large to be read whole (as one string, or at all). */
+export function tooLargeError(label: string, size: number, maxBytes: number): InputError {
+  const split = label.startsWith("<") ? "pass it as a file" : "split the file";
+  return new InputError(`${label}: ${size.toLocaleString("en-US")} bytes is more than tokcost reads whole (${maxBytes.toLocaleString("en-US")} bytes, the longest string JavaScript can hold); ${split}`, { code: "INVALID_INPUT" });
+}
+
+/**
+ * Reads all of a regular file, synchronously (many small files: no thread-pool round trips).
+ * @throws InputError as {@link readBytes}, or when it is larger than `maxBytes`.
+ */
+export function readBytesSync(file: string, label = file, maxBytes = Number.MAX_SAFE_INTEGER): Uint8Array {
   let fd: number;
   try {
     fd = openSync(file, READ_FLAGS);
@@ -146,10 +155,12 @@ export function readBytesSync(file: string, label = file): Uint8Array {
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw notRegularError(label, info);
+    if (info.size > maxBytes) throw tooLargeError(label, info.size, maxBytes);
     let buffer = Buffer.allocUnsafe(info.size + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
+        if (length > maxBytes) throw tooLargeError(label, length, maxBytes); // grew while read (/proc)
         const bigger = Buffer.allocUnsafe(buffer.length * 2);
         buffer.copy(bigger, 0, 0, length);
         buffer = bigger;
@@ -253,4 +264,13 @@ export async function atomicWrite(file: string, content: string | Uint8Array, op
     await unlink(tmp).catch(() => undefined);
     throw fileError(label, cause, "write");
   }
+}
+
+/**
+ * The URL of a worker script beside the calling module (`here` is its `import.meta.url`):
+ * `src/<dir>/<name>.ts` running from sources (under vitest) uses the compiled
+ * `dist/src/<dir>/<name>.js`, since a worker thread cannot load TypeScript.
+ */
+export function workerUrl(here: string, dir: "node" | "gate", name: string): URL {
+  return here.endsWith(".ts") ? new URL(`../../dist/src/${dir}/${name}.js`, here) : new URL(`./${name}.js`, here);
 }

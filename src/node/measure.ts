@@ -3,12 +3,19 @@
  * reported per input — one bad file never stops the others.
  */
 import { countFiles } from "./count-files.js";
-import { checkInputFile, invalidUtf8Warning, isValidUtf8, looksBinary } from "./inputs.js";
+import { checkInputFile, invalidUtf8Warning, isValidUtf8, notTextError } from "./inputs.js";
 import { getEncoding, type AllowedSpecial } from "../tokenizer/index.js";
+import { StreamingCounter } from "../tokenizer/stream.js";
 import { InputError, TokcostError } from "../errors.js";
 
-/** An input: a file path, or in-memory bytes (stdin) with a display name. */
-export type InputSource = { path: string } | { name: string; bytes: Uint8Array };
+/**
+ * An input: a file path, in-memory bytes with a display name, or a stream (stdin) with a display
+ * name — counted as it arrives, in bounded memory. The same stream given twice is read once.
+ */
+export type InputSource = BufferedInputSource | { name: string; stream: AsyncIterable<Uint8Array | string> };
+
+/** An input that is a file path or in-memory bytes. */
+export type BufferedInputSource = { path: string } | { name: string; bytes: Uint8Array };
 
 /** Measured input: bytes, tokens per encoding, warnings — or the error that stopped it. */
 export interface MeasuredInput {
@@ -38,10 +45,19 @@ function asTokcostError(error: unknown, path: string): TokcostError {
 export async function measureInputs(inputs: readonly InputSource[], encodings: readonly string[], options: MeasureOptions = {}): Promise<MeasuredInput[]> {
   const results: MeasuredInput[] = [];
   const files: { index: number; path: string }[] = [];
+  const streams = new Map<AsyncIterable<Uint8Array | string>, MeasuredInput>();
   for (const input of inputs) {
+    if ("stream" in input) {
+      const seen = streams.get(input.stream);
+      const result = seen ? { ...seen, path: input.name } : await measureStream(input.name, input.stream, encodings, options.allowedSpecial);
+      streams.set(input.stream, result);
+      results.push(result);
+      continue;
+    }
     if ("bytes" in input) {
       const result: MeasuredInput = { path: input.name, bytes: input.bytes.length, tokens: {}, warnings: [] };
-      if (looksBinary(input.bytes)) result.error = new InputError(`${input.name} looks like binary data (it contains NUL bytes); skipped`);
+      const notText = notTextError(input.name, input.bytes);
+      if (notText) result.error = notText;
       else {
         if (!isValidUtf8(input.bytes)) result.warnings.push(invalidUtf8Warning(input.name));
         const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(input.bytes);
@@ -71,4 +87,46 @@ export async function measureInputs(inputs: readonly InputSource[], encodings: r
     });
   }
   return results;
+}
+
+/**
+ * Counts a stream with every encoding in one pass, in bounded memory (text is held only up to a
+ * safe cut). Content that is not text (a NUL byte anywhere, or UTF-16) ends the reading at once.
+ */
+async function measureStream(name: string, stream: AsyncIterable<Uint8Array | string>, encodings: readonly string[], allowedSpecial: AllowedSpecial | undefined): Promise<MeasuredInput> {
+  const result: MeasuredInput = { path: name, bytes: 0, tokens: {}, warnings: [] };
+  const counters = encodings.map((encoding) => new StreamingCounter(getEncoding(encoding), { allowedSpecial }));
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const check = new TextDecoder("utf-8", { fatal: true });
+  let valid = true;
+  const validate = (bytes?: Uint8Array): void => {
+    if (!valid) return;
+    try {
+      check.decode(bytes, { stream: bytes !== undefined });
+    } catch {
+      valid = false;
+    }
+  };
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+      const notText = notTextError(name, bytes, result.bytes === 0);
+      if (notText) throw notText; // leaving the loop closes the stream: nothing more is read
+      result.bytes += bytes.length;
+      validate(bytes);
+      const text = decoder.decode(bytes, { stream: true });
+      for (const counter of counters) counter.push(text);
+    }
+    validate();
+    const rest = decoder.decode();
+    encodings.forEach((encoding, i) => {
+      counters[i].push(rest);
+      result.tokens[encoding] = counters[i].total();
+    });
+    if (!valid) result.warnings.push(invalidUtf8Warning(name));
+  } catch (error) {
+    result.error = asTokcostError(error, name);
+    result.tokens = {};
+  }
+  return result;
 }

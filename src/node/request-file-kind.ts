@@ -5,7 +5,8 @@
  */
 import { detectRequestKind, isBatchLine, isFineTuningExample, isMessageArray } from "../request/shape.js";
 import { openRegular, readText } from "./io.js";
-import { parseJsonText } from "../util/json.js";
+import { InputError } from "../errors.js";
+import { JsonDepthError, parseJsonText } from "../util/json.js";
 
 /**
  * What a file holds (`requests`: bare request bodies, one per line; `messages`: a bare JSON array
@@ -50,13 +51,17 @@ export async function detectRequestFile(path: string): Promise<RequestFileKind> 
     // A request body on the first line and more after it: a JSONL of request bodies.
     if (kind === "request" && /\S/.test(trimmed.slice(firstLine.length))) return "requests";
     if (kind) return kind;
-  } catch {
+  } catch (error) {
+    // JSON too deep to read: a request file (or JSONL, with more lines) whose reading reports
+    // it, naming the line; never text to count
+    if (error instanceof JsonDepthError) return /\S/.test(trimmed.slice(firstLine.length)) ? "batch" : "request";
     // Not one object per line: maybe a pretty-printed document.
   }
   try {
     if (info.size > 64 * PEEK_BYTES) return "text";
     return classify(parseJsonText(await readText(path))) === "request" ? "request" : "text";
-  } catch {
+  } catch (error) {
+    if (error instanceof JsonDepthError) return "request";
     return "text";
   }
 }
@@ -67,7 +72,8 @@ export function parseRequestText(text: string): Record<string, unknown> | undefi
   try {
     const value = parseJsonText(text);
     return classify(value) === "request" ? (value as Record<string, unknown>) : undefined;
-  } catch {
+  } catch (error) {
+    if (error instanceof JsonDepthError) throw new InputError(`<stdin>: ${error.message}`);
     return undefined;
   }
 }

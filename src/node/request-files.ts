@@ -4,8 +4,8 @@
  * `{ messages }`) — recognised by shape and estimated with the library's request engine.
  * JSONL files are streamed line by line, so memory stays bounded however large the file.
  */
+import { constants as bufferConstants } from "node:buffer";
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
@@ -17,7 +17,7 @@ import { limitsOf } from "../estimate/limits.js";
 import type { RequestKind } from "../request/validate.js";
 import { detectRequestKind, isPlainObject } from "../request/shape.js";
 import { readBatchLine } from "../request/batch.js";
-import { openRegular, readBytes, readText, statRegular } from "./io.js";
+import { fileError, openRegular, readBytes, readText, statRegular } from "./io.js";
 import { estimateRequest, type RequestEstimate } from "../request/estimate-request.js";
 import { imageSizeFromBytes, isDataUrl, type ImageSize } from "../request/images.js";
 import { countTrainingTokens, defaultEpochs, validateFineTuningExample } from "../request/fine-tuning.js";
@@ -66,16 +66,61 @@ export interface JsonlLine {
   text: string;
 }
 
-/** The non-blank lines of a file, one at a time (bounded memory). */
-export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
-  await statRegular(path);
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+/**
+ * The longest JSONL line read (bytes): the longest string JavaScript can hold (V8: 2^29 − 24
+ * UTF-16 units, ~512 MiB). A longer line is refused with its line number.
+ */
+export const MAX_JSONL_LINE_BYTES = bufferConstants.MAX_STRING_LENGTH;
+
+/**
+ * The non-blank lines of a file, one at a time (bounded memory: one line at a time). Lines end
+ * at a line feed (a `\r` before it is dropped); a byte-order mark before the first is dropped.
+ * @throws InputError when the file cannot be read, or naming the line that is longer than
+ *   `maxLineBytes` (default {@link MAX_JSONL_LINE_BYTES}; lowered by tests).
+ */
+export async function* readJsonlLines(path: string, options: { label?: string; maxLineBytes?: number } = {}): AsyncGenerator<JsonlLine> {
+  const label = options.label ?? path;
+  const maxLineBytes = options.maxLineBytes ?? MAX_JSONL_LINE_BYTES;
+  await statRegular(path, label);
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let parts: Uint8Array[] = [];
+  let length = 0;
   let n = 0;
-  for await (const text of lines) {
+  const take = (): JsonlLine | undefined => {
     n++;
-    const line = n === 1 ? text.replace(/^\uFEFF/, "") : text;
-    if (line.trim() === "") continue;
-    yield { line: n, text: line };
+    let text = decoder.decode(parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
+    parts = [];
+    length = 0;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return text.trim() === "" ? undefined : { line: n, text };
+  };
+  const add = (bytes: Uint8Array): void => {
+    if (length + bytes.length > maxLineBytes) throw new InputError(`${label}: line ${n + 1} is longer than ${maxLineBytes.toLocaleString("en-US")} bytes, more than one string can hold; a JSONL line is one request (split the file, or shorten the line)`, { code: "INVALID_INPUT" });
+    if (bytes.length > 0) parts.push(bytes);
+    length += bytes.length;
+  };
+  let stream;
+  try {
+    stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+        add(chunk.subarray(from, nl));
+        from = nl + 1;
+        const line = take();
+        if (line) yield line;
+      }
+      add(chunk.subarray(from));
+    }
+  } catch (error) {
+    throw fileError(label, error);
+  } finally {
+    stream?.destroy();
+  }
+  if (length > 0) {
+    const line = take();
+    if (line) yield line;
   }
 }
 

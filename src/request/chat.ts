@@ -13,6 +13,7 @@ import { FRAMING_RULES, framingFor, unmeasuredWarning, type FramingFeature, type
 import { countImageTokens, imageRuleFor, imageSizeFromDataUrl, isDataUrl, maxImageTokens, type ImageDetail, type ImageSize } from "./images.js";
 import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
 import { applyCalibration, calibrationApplies, type Calibration } from "./calibration.js";
+import { optionsArg } from "../util/args.js";
 
 /** @deprecated Use {@link FramingRule}: the framing of a model family. */
 export type ChatFormat = FramingRule;
@@ -298,6 +299,7 @@ function countChoice(choice: unknown, api: "functions" | "tools", state: CountSt
  */
 export function countChatTokens(messages: readonly ChatMessageLike[], options: ChatCountOptions): ChatTokenCount {
   if (!Array.isArray(messages)) throw new InputError("messages must be an array of chat messages");
+  options = optionsArg(options, "countChatTokens");
   // Counting needs only the encoding: a model the table does not price is counted (pricing callers resolve it first).
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: true });
   const encoding = getEncoding(resolved.encoding);

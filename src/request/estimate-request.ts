@@ -27,6 +27,7 @@ import { countFunctionDefinitions, type FunctionLike } from "./tools.js";
 import { validateRequest, type ValidatedRequest } from "./validate.js";
 import type { Calibration } from "./calibration.js";
 import type { ImageDetail } from "./images.js";
+import { optionsArg } from "../util/args.js";
 
 const RESPONSES_CONTEXT_MESSAGE = "Your input exceeds the context window of this model. Please adjust your input and try again.";
 
@@ -335,6 +336,7 @@ function defaultParam(kind: RequestKind, model: string): string {
  * e.breakdown.messages; // 8
  */
 export function estimateRequest(body: unknown, options: EstimateRequestOptions = {}): RequestEstimate {
+  options = optionsArg(options, "estimateRequest");
   const validated = options.validated ?? validateRequest(body, { model: options.model, kind: options.kind, strict: options.strict });
   return estimateValidated(validated, options);
 }

@@ -11,6 +11,7 @@ import { limitsOf } from "../estimate/limits.js";
 import type { PricingTable } from "../pricing/table.js";
 import { countChatTokens, type ChatMessageLike, type ImageSizeOptions } from "./chat.js";
 import type { FunctionLike } from "./tools.js";
+import { optionsArg } from "../util/args.js";
 import { isMessageArray, isPlainObject } from "./shape.js";
 
 /** Options for {@link fitMessages}. */
@@ -56,6 +57,7 @@ const isSystem = (m: ChatMessageLike) => m.role === "system" || m.role === "deve
  * const { kept, dropped } = fitMessages(history, { model: "gpt-4o", maxTokens: 1000 });
  */
 export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], options: FitOptions): FitResult<M> {
+  options = optionsArg(options, "fitMessages");
   if (!Number.isSafeInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
   // A model the table does not list has no known window: accepted only with an explicit contextWindow.
   const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: options.contextWindow !== undefined });

@@ -11,7 +11,7 @@
  * for the budget) marked `x-should-retry: false` and `x-tokcost-refused: <CODE>`, so it throws
  * its usual BadRequestError / RateLimitError without retrying. Portable: no Node APIs.
  */
-import { ContextLimitError, InvalidRequestError, isTokcostError, TokcostError } from "../errors.js";
+import { ContextLimitError, InvalidRequestError, isSecretName, isTokcostError, TokcostError } from "../errors.js";
 import type { PricingTable } from "../pricing/table.js";
 import { decodeUtf8, readCapped, stripBom } from "./body.js";
 import { concatBytes } from "../util/bytes.js";
@@ -24,6 +24,7 @@ import { MEDIA_KINDS, MULTIPART_KINDS } from "./capabilities.js";
 import { endpointOfUrl } from "./shape.js";
 import { measureFormData } from "./multipart.js";
 import { settleMediaResponse } from "./media-usage.js";
+import { optionsArg } from "../util/args.js";
 
 /** Options of {@link guardFetch}. */
 export interface GuardFetchOptions extends MeterHooks {
@@ -224,6 +225,7 @@ function meterStream(body: ReadableStream<Uint8Array>, kind: RequestKind, call: 
  * guarded.spent(); // { usd: …, tokens: … }
  */
 export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
+  options = optionsArg(options, "guardFetch");
   const meter = new Meter({ budget: options.budget, ledger: options.ledger, store: options.store, pricing: options.pricing, onEstimate: options.onEstimate, onUsage: options.onUsage });
   const includeUsage = options.includeUsage ?? true;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_BODY;
@@ -302,7 +304,7 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
     /** Sends the request; a call that never reached the API is released. */
     const send = async (): Promise<Response> => {
       try {
-        return await doFetch(sendInput, sendInit);
+        return await fetchFollowingRedirects(doFetch, sendInput, sendInit, "text" in reading ? reading.text : undefined);
       } catch (error) {
         await call.release();
         throw error;
@@ -364,4 +366,55 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
   };
 
   return Object.assign(guarded, meter.reporter());
+}
+
+/** Most redirects followed for one request (fetch's own limit). */
+const MAX_REDIRECTS = 20;
+
+/**
+ * `fetch`, with redirects followed here rather than by fetch: on a hop to another origin every
+ * credential header (`isSecretName`: Authorization, Cookie, api-key, x-api-key, x-goog-api-key,
+ * …) is dropped — fetch itself drops only Authorization, so an SDK's `api-key` header would
+ * reach whatever host a server redirects to. A 303, or a 301/302 answer to a POST, becomes a
+ * GET without a body, as in fetch. A caller's own `redirect` mode is kept as given; a response
+ * whose redirect cannot be read (a browser's opaque redirect) or resent (a one-shot stream body)
+ * is returned as it is.
+ */
+async function fetchFollowingRedirects(doFetch: typeof fetch, input: string | URL | Request, init: RequestInit | undefined, bodyText: string | undefined): Promise<Response> {
+  const mode = init?.redirect ?? (input instanceof Request ? input.redirect : "follow");
+  if (mode !== "follow") return doFetch(input, init);
+  let response = await doFetch(input, { ...init, redirect: "manual" });
+  let url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  let method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  const given = init?.body ?? undefined;
+  let body: BodyInit | undefined = given !== undefined && !(typeof ReadableStream !== "undefined" && given instanceof ReadableStream) ? given : bodyText;
+  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+  for (let hops = 0; hops < MAX_REDIRECTS; hops++) {
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+    if (location === null) return response;
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return response;
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") return response;
+    if (new URL(url).origin !== next.origin) {
+      const credentials: string[] = [];
+      headers.forEach((_value, name) => {
+        if (isSecretName(name)) credentials.push(name);
+      });
+      for (const name of credentials) headers.delete(name);
+    }
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+      if (method !== "HEAD") method = "GET";
+      body = undefined;
+      for (const name of ["content-type", "content-length", "content-encoding", "content-language", "content-location"]) headers.delete(name);
+    } else if (method !== "GET" && method !== "HEAD" && body === undefined && given !== undefined) return response; // a stream body cannot be sent twice
+    await response.body?.cancel().catch(() => undefined);
+    url = next.href;
+    response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
+  }
+  return response;
 }

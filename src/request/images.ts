@@ -16,6 +16,7 @@
  */
 import { InputError } from "../errors.js";
 import { matchFamily } from "./family.js";
+import { optionsArg } from "../util/args.js";
 
 /** The `detail` of an image part. */
 /** Image detail levels: auto/low/high, and "original" for the models that support it (GPT-5.4+). */
@@ -170,7 +171,7 @@ function checkSize(width: number, height: number): void {
  * @throws InputError for a non-positive size; UnknownModel-style InputError when the vision guide covers no such model.
  */
 export function countImageTokens(options: ImageTokenOptions): ImageTokenCount {
-  const { model, width, height } = options;
+  const { model, width, height } = optionsArg(options, "countImageTokens");
   checkSize(width, height);
   const detail = options.detail ?? "auto";
   if (!IMAGE_DETAILS.includes(detail)) throw new InputError(`image detail must be one of ${IMAGE_DETAILS.join(", ")}, got ${JSON.stringify(detail)}`);

@@ -10,6 +10,7 @@ import { roomAdvice } from "../estimate/limits.js";
 import { estimateRequest, type EstimateRequestOptions, type RequestEstimate } from "./estimate-request.js";
 import { MEDIA_KINDS } from "./capabilities.js";
 import { parseBudgetLimits, type Budget, type BudgetLimits, type Spend } from "./budget.js";
+import { optionsArg } from "../util/args.js";
 
 /** The most a call can cost: what a budget reserves before sending it. */
 export interface WorstCase {
@@ -123,6 +124,7 @@ export function reservationOf(worst: WorstCase): Spend {
  * BudgetExceededError.
  */
 export function preflight(body: unknown, options: PreflightOptions = {}): PreflightResult {
+  options = optionsArg(options, "preflight");
   const { pricing, budget, ...rest } = options;
   const table = pricing ?? options.table ?? bundledPricingTable();
   const estimate = estimateRequest(body, { ...rest, table });

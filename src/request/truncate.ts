@@ -4,6 +4,7 @@
  */
 import { InputError } from "../errors.js";
 import { resolveEncoding } from "../tokenizer/index.js";
+import { optionsArg } from "../util/args.js";
 
 /** Options for {@link truncateText}. */
 export interface TruncateOptions {
@@ -58,6 +59,7 @@ function completeSuffixStart(bytes: Uint8Array): number {
  * truncateText("one two three four", { tokens: 2, encoding: "o200k_base" }).text; // "one two"
  */
 export function truncateText(text: string, options: TruncateOptions): TruncateResult {
+  options = optionsArg(options, "truncateText");
   if (!Number.isSafeInteger(options.tokens) || options.tokens < 0) throw new InputError(`the token budget must be a non-negative whole number, got ${options.tokens}`);
   const enc = resolveEncoding({ model: options.model, encoding: options.encoding });
   const ids = enc.encode(text);

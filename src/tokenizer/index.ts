@@ -5,6 +5,7 @@
 import { getEncoding, type EncodingName } from "./registry.js";
 import { encodingForModel } from "./models.js";
 import type { AllowedSpecial, Encoding } from "./encoding.js";
+import { optionsArg } from "../util/args.js";
 
 export { Encoding, type AllowedSpecial, type EncodeOptions, utf8BinaryString } from "./encoding.js";
 export { getEncoding, extendEncoding, ENCODING_NAMES, isEncodingName, type EncodingName } from "./registry.js";
@@ -23,6 +24,7 @@ export interface TokenizerOptions {
 
 /** The {@link Encoding} for options (encoding beats model; default o200k_base). */
 export function resolveEncoding(options: TokenizerOptions = {}): Encoding {
+  options = optionsArg(options, "tokenizer");
   if (options.encoding) return getEncoding(options.encoding);
   if (options.model) return getEncoding(encodingForModel(options.model));
   return getEncoding("o200k_base");
@@ -30,15 +32,18 @@ export function resolveEncoding(options: TokenizerOptions = {}): Encoding {
 
 /** Token ids of `text`, identical to OpenAI's tiktoken. */
 export function encode(text: string, options: TokenizerOptions = {}): number[] {
+  options = optionsArg(options, "encode");
   return resolveEncoding(options).encode(text, { allowedSpecial: options.allowedSpecial });
 }
 
 /** Text of token ids. */
 export function decode(ids: readonly number[], options: TokenizerOptions = {}): string {
+  options = optionsArg(options, "decode");
   return resolveEncoding(options).decode(ids);
 }
 
 /** Number of tokens in `text`, identical to `encode(text).length`, without building the array. */
 export function countTokens(text: string, options: TokenizerOptions = {}): number {
+  options = optionsArg(options, "countTokens");
   return resolveEncoding(options).count(text, { allowedSpecial: options.allowedSpecial });
 }

@@ -1,6 +1,7 @@
 import type { EncodingName } from "./registry.js";
 import { UnknownModelError } from "../errors.js";
 import { closestMatches } from "../util/suggest.js";
+import { modelIdArg } from "../util/args.js";
 
 /**
  * Model → encoding, resolved the way OpenAI's tiktoken resolves it (tiktoken/model.py): exact
@@ -96,7 +97,7 @@ export function baseModelOf(model: string): string {
 
 /** The encoding of `model`, or undefined when tiktoken's rules do not know it. */
 export function tryEncodingForModel(model: string): EncodingName | undefined {
-  const raw = model.trim();
+  const raw = modelIdArg(model).trim();
   // A fine-tune resolves through its base model first: tiktoken's raw "ft:gpt-4" prefix would
   // also catch "ft:gpt-4.1-…" (an o200k_base model). The raw id is the fallback.
   for (const id of raw.startsWith("ft:") || raw.includes(":ft-") ? [baseModelOf(raw), raw] : [raw]) {

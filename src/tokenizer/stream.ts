@@ -13,6 +13,16 @@
  * Then in every family the line feed ends a piece at p whether or not text follows it, and
  * every pattern restarts at p. (Checked against whole-text counts on random text cut at random
  * places in `test/count-stream.test.ts`.)
+ *
+ * A line can be megabytes long (minified code, one-line JSON), so there is a second kind of
+ * safe cut, inside a line: the position p when the character before it is an ASCII letter and
+ * the character at p is ASCII but not a letter and not `'`. No piece of any family continues a
+ * letter run with such a character (letter runs absorb only letters, marks and, in o200k, a
+ * contraction starting with `'`), and no piece holds a letter followed by anything else (spaces
+ * and punctuation only ever lead a piece), so a piece ends at p in the whole text and in the
+ * text before p alone; the patterns have no look-behind, so matching restarts at p either way.
+ * Special tokens are matched before the split and may hold such a position (`<|endoftext|>`),
+ * so with special tokens allowed only line-feed cuts are made.
  */
 import { normaliseAllowed, type AllowedSpecial, type Encoding } from "./encoding.js";
 
@@ -46,6 +56,21 @@ export function isSafeCut(text: string, p: number, slashAbsorbs: boolean): boole
   return !(slashAbsorbs && c === 0x2f);
 }
 
+const isAsciiLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
+/** Is p (with 1 ≤ p < text.length) a safe cut inside a line? See the module comment. */
+export function isInLineCut(text: string, p: number): boolean {
+  if (!isAsciiLetter(text.charCodeAt(p - 1))) return false;
+  const c = text.charCodeAt(p);
+  return c < 0x80 && c !== 0x27 && !isAsciiLetter(c);
+}
+
+/** Last safe cut inside a line in `text[from, text.length - 1)`, or -1 (scans back from the end). */
+export function lastInLineCut(text: string, from: number): number {
+  for (let p = text.length - 2; p >= Math.max(1, from + 1); p--) if (isInLineCut(text, p)) return p;
+  return -1;
+}
+
 /** Last safe cut in `text[from, text.length - 1)`, or -1. */
 export function lastSafeCut(text: string, from: number, slashAbsorbs: boolean): number {
   let i = text.length - 2;
@@ -65,6 +90,7 @@ export class StreamingCounter {
   private readonly allowedSpecial: AllowedSpecial | undefined;
   private readonly slashAbsorbs: boolean;
   private readonly canCut: boolean;
+  private readonly canCutInLine: boolean;
   private readonly flushAt: number;
   private buffer = "";
   private searched = 0;
@@ -83,6 +109,7 @@ export class StreamingCounter {
     // A special token containing a line feed could span a cut: then never cut.
     const allowed = this.allowedSpecial === "all" ? Object.keys(encoding.specialTokens) : (this.allowedSpecial ?? []);
     this.canCut = !allowed.some((s) => s.includes("\n"));
+    this.canCutInLine = allowed.length === 0;
   }
 
   /** Adds text. */
@@ -95,9 +122,12 @@ export class StreamingCounter {
   /** Counts everything before the last safe cut in the buffer. */
   private flush(): void {
     const buf = this.buffer;
-    const cut = lastSafeCut(buf, Math.max(0, this.searched - 2), this.slashAbsorbs);
+    const from = Math.max(0, this.searched - 2);
+    // a cut inside a line is usually a few characters from the end; line feeds may be far apart
+    const inLine = this.canCutInLine ? lastInLineCut(buf, from) : -1;
+    const cut = inLine >= 0 ? inLine : lastSafeCut(buf, from, this.slashAbsorbs);
     if (cut < 0) {
-      // no cut yet (e.g. one long line): look only at new text next time
+      // no cut yet (e.g. a long run of digits or CJK text): look only at new text next time
       this.searched = buf.length;
       return;
     }

@@ -5,11 +5,12 @@
  * cases must not hang: non-regular files are refused, never opened for a blocking read.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referencePath, repoRoot, runCli } from "../helpers/cli.js";
-import { expectOneLineFailure, mkfifo, tempRepo, writeFiles } from "./helpers.js";
+import { getEncoding } from "../../src/tokenizer/index.js";
+import { expectOneLineFailure, mkfifo, runCliMeasured, tempRepo, writeFiles } from "./helpers.js";
 
 let dir: string;
 let gitStatusBefore: string;
@@ -24,6 +25,19 @@ beforeAll(() => {
   symlinkSync("loop-b", path.join(dir, "loop-a"));
   symlinkSync("loop-a", path.join(dir, "loop-b"));
   writeFileSync(path.join(dir, "binary.dat"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+  const deep = "[".repeat(10_000) + "]".repeat(10_000);
+  const batchLine = JSON.stringify({ custom_id: "a", method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] } });
+  writeFiles(dir, {
+    "deep/request.json": `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":${deep}}`,
+    "deep/batch.jsonl": `${batchLine}\n{"custom_id":"b","method":"POST","url":"/v1/chat/completions","body":${deep}}\n`,
+    "deep/pricing.json": `{"models":${deep}}`,
+    "deep/config.json": `{"model":"gpt-4o","rules":[{"files":"*.txt"}],"x":${deep}}`,
+    "deep/baseline.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "../ok.txt" }], baseline: { file: "baseline.json" } }),
+    "deep/baseline.json": `{"files":${deep}}`,
+  });
+  writeFileSync(path.join(dir, "utf16.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("hello there, UTF-16\n", "utf16le")]));
+  // 12 KB of text, then NULs: binary, though the first 8 KiB (what git and grep look at) are text
+  writeFileSync(path.join(dir, "nul-tail.txt"), Buffer.concat([Buffer.from("All work and no play. ".repeat(600)), Buffer.alloc(1 << 20)]));
 });
 
 afterAll(() => {
@@ -69,6 +83,20 @@ const CASES: Array<[string, string[], RegExp]> = [
   ["estimate: binary", ["estimate", "binary.dat", "-m", "gpt-4o"], /binary/],
   ["truncate: binary", ["truncate", "binary.dat", "--tokens", "3"], /binary/],
   ["pricing import: binary", ["pricing", "import", "binary.dat"], /not valid JSON/],
+  ["check --cache: directory", ["check", "--cache", "folder"], /cache folder is a directory, not a regular file: refusing to replace it/],
+  // JSON nested 10,000 levels deep: one line, not "Maximum call stack size exceeded"
+  ["estimate: deep request JSON", ["estimate", "deep/request.json"], /deep\/request\.json: not valid JSON \(nested more than 256 levels deep/],
+  ["estimate --pricing: deep JSON", ["estimate", "ok.txt", "-m", "gpt-4o", "--pricing", "deep/pricing.json"], /pricing file deep\/pricing\.json: not valid JSON \(nested more than 256 levels deep/],
+  ["pricing import: deep JSON", ["pricing", "import", "deep/pricing.json"], /deep\/pricing\.json: not valid JSON \(nested more than 256 levels deep/],
+  ["check --config: deep JSON", ["check", "--config", "deep/config.json"], /deep\/config\.json: not valid JSON \(nested more than 256 levels deep/],
+  // NULs after the first 8 KiB
+  ["count: text then NULs", ["count", "nul-tail.txt"], /nul-tail\.txt looks like a binary file/],
+  ["estimate: text then NULs", ["estimate", "nul-tail.txt", "-m", "gpt-4o"], /nul-tail\.txt looks like a binary file/],
+  ["truncate: text then NULs", ["truncate", "nul-tail.txt", "--tokens", "3"], /nul-tail\.txt looks like a binary file/],
+  // UTF-16: named, with how to convert it (not "binary")
+  ["count: UTF-16", ["count", "utf16.txt"], /utf16\.txt is UTF-16 text, not UTF-8: convert it first \(e\.g\. iconv -f UTF-16 -t UTF-8 /],
+  ["estimate: UTF-16", ["estimate", "utf16.txt", "-m", "gpt-4o"], /utf16\.txt is UTF-16 text.*iconv -f UTF-16 -t UTF-8/],
+  ["truncate: UTF-16", ["truncate", "utf16.txt", "--tokens", "3"], /utf16\.txt is UTF-16 text.*iconv -f UTF-16 -t UTF-8/],
   // control characters in names and ids
   ["count: escape in a file name", ["count", "evil\u001b]0;x\u0007.txt"], /evil\\e\]0;x\\x07\.txt: no such file/],
   ["estimate: escape in a model id", ["estimate", "ok.txt", "-m", "gpt\u001b[2J"], /unknown model "gpt\\e\[2J"/],
@@ -96,8 +124,77 @@ describe("hostile input × command: exit 2, one line, no stack trace", () => {
     });
   }
 
+  it("a JSONL line 10,000 levels deep is reported with its line number; the other lines are estimated", () => {
+    const r = runCli(["estimate", "deep/batch.jsonl", "--json"], { cwd: dir, env: { HOME: dir } });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/not valid JSON \(nested more than 256 levels deep/);
+    expect(r.stdout + r.stderr).not.toMatch(/call stack/);
+    expect(r.stderr).toMatch(/batch\.jsonl:2: not valid JSON/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ estimates: [{ kind: "batch", batch: { requests: 1, invalid: 1 } }] });
+  });
+
+  it("a baseline 10,000 levels deep is a configuration problem naming the file", () => {
+    const r = runCli(["check", "--config", "deep/baseline.config.json", "--format", "json"], { cwd: dir, env: { HOME: dir } });
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout) as { problems: Array<{ message: string }> };
+    expect(report.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^baseline baseline\.json: not valid JSON \(nested more than 256 levels deep/));
+  });
+
   it("the FIFO is still a FIFO and nothing was written next to the inputs", () => {
     expect(statSync(path.join(dir, "fifo")).isFIFO()).toBe(true);
-    expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual([".git", "binary.dat", "fifo", "folder", "loop-a", "loop-b", "ok.txt", "tokcost.config.json"]);
+    expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual([".git", "binary.dat", "deep", "fifo", "folder", "loop-a", "loop-b", "nul-tail.txt", "ok.txt", "tokcost.config.json", "utf16.txt"]);
+  });
+});
+
+/** Peak memory a run may reach (the rank tables and Node itself take ~100 MB). */
+const BOUNDED_MB = 400;
+
+describe("hostile input × command: bounded memory, measured in the child", () => {
+  it("count < /dev/zero is refused as binary at once (it grew without bound: 7.2 GB in 15 s)", () => {
+    const r = runCliMeasured(["count"], { cwd: dir, stdin: "/dev/zero" });
+    expect(expectOneLineFailure(r, 2)).toMatch(/<stdin> looks like binary data/);
+    expect(r.maxRssMb).toBeLessThan(BOUNDED_MB);
+  });
+
+  it("estimate < /dev/zero and truncate < /dev/zero too", () => {
+    for (const args of [["estimate", "-m", "gpt-4o"], ["truncate", "--tokens", "3"]]) {
+      const r = runCliMeasured(args, { cwd: dir, stdin: "/dev/zero" });
+      expect(expectOneLineFailure(r, 2)).toMatch(/<stdin> looks like binary data/);
+      expect(r.maxRssMb).toBeLessThan(BOUNDED_MB);
+    }
+  });
+
+  it("stdin of text then NULs is binary (the whole stream is checked, not the first 8 KiB)", () => {
+    const r = runCliMeasured(["count"], { cwd: dir, stdin: path.join(dir, "nul-tail.txt") });
+    expect(expectOneLineFailure(r, 2)).toMatch(/<stdin> looks like binary data/);
+  });
+
+  it("stdin in UTF-16 says so and how to convert it", () => {
+    const r = runCliMeasured(["count"], { cwd: dir, stdin: path.join(dir, "utf16.txt") });
+    expect(expectOneLineFailure(r, 2)).toMatch(/<stdin> is UTF-16 text, not UTF-8: convert it first \(pipe it through iconv -f UTF-16 -t UTF-8\)/);
+  });
+
+  it("a /proc file that reports size 0 is read to its end, never counted as 0 tokens", () => {
+    const r = runCliMeasured(["count", "/proc/self/status"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number(r.stdout.split(" ")[0])).toBeGreaterThan(20);
+  });
+
+  it("a 64 MB one-line file (count -j 1, and the same on stdin) is counted exactly in bounded memory (it took 992 MB)", { timeout: 240_000 }, () => {
+    const file = path.join(dir, "one-line.txt");
+    const content = Buffer.alloc(64_000_000, 'var a=function(b){return b.x+"y"},c=[1,2,3];if(a(c))d.push({k:"v",n:12}); ');
+    writeFileSync(file, content);
+    try {
+      const expected = getEncoding("o200k_base").count(content.toString("utf8"));
+      const fromFile = runCliMeasured(["count", "-j", "1", "one-line.txt"], { cwd: dir });
+      expect(fromFile.code, fromFile.stderr).toBe(0);
+      expect(fromFile.stdout).toBe(`${expected} one-line.txt\n`);
+      expect(fromFile.maxRssMb).toBeLessThan(BOUNDED_MB);
+      const fromStdin = runCliMeasured(["count"], { cwd: dir, stdin: file });
+      expect(fromStdin.stdout).toBe(`${expected}\n`);
+      expect(fromStdin.maxRssMb).toBeLessThan(BOUNDED_MB);
+    } finally {
+      rmSync(file);
+    }
   });
 });

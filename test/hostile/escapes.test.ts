@@ -72,3 +72,22 @@ describe("terminal escapes in human output", () => {
     expectNoRawControls(r.stderr);
   });
 });
+
+describe("--format markdown: file names that hold Markdown", () => {
+  it("a backtick in a file name stays inside its code span (baseline) and its table cell; other markup is literal", () => {
+    const dir = tempRepo();
+    writeFiles(dir, { "ok.txt": "hello", "tokcost.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "*.txt" }], baseline: { file: "base.json" } }) });
+    expect(runCli(["check", "--update-baseline"], { cwd: dir }).code).toBe(0);
+    writeFiles(dir, { "a`b.txt": "hello there", "`lead.txt": "hi", "**bold**_x_[l](u).txt": "hi" });
+    const r = runCli(["check", "--format", "markdown"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    // the fence is longer than any backtick run inside; a leading backtick gets a space
+    expect(lines).toContain("- 🆕 new: ``a`b.txt``");
+    expect(lines).toContain("- 🆕 new: `` `lead.txt ``");
+    expect(lines).toContain("- 🆕 new: `**bold**_x_[l](u).txt`");
+    // table cells: backticks and emphasis markers escaped, so no code span or emphasis opens
+    expect(lines.some((l) => l.startsWith("| a\\`b.txt | "))).toBe(true);
+    expect(lines.some((l) => l.startsWith("| \\*\\*bold\\*\\*\\_x\\_\\[l\\](u).txt | "))).toBe(true);
+  });
+});

@@ -306,10 +306,10 @@ describe("createClient against a misbehaving server", () => {
 });
 
 describe("guardFetch + the openai SDK against a misbehaving server", () => {
-  function sdk(extra: Parameters<typeof guardFetch>[0] = {}) {
+  function sdk(extra: Parameters<typeof guardFetch>[0] = {}, defaultHeaders: Record<string, string> = {}) {
     const ids: string[] = [];
     const guarded = guardFetch({ budget: { usd: BUDGET }, onUsage: (r) => ids.push(r.id), ...extra });
-    const openai = new OpenAI({ apiKey: KEY, baseURL: base, fetch: guarded, maxRetries: 0, timeout: 2_000 });
+    const openai = new OpenAI({ apiKey: KEY, baseURL: base, fetch: guarded, maxRetries: 0, timeout: 2_000, defaultHeaders });
     return { guarded, openai, ids };
   }
 
@@ -366,10 +366,26 @@ describe("guardFetch + the openai SDK against a misbehaving server", () => {
     expect(guarded.calls().map((r) => r.outcome)).toEqual(["settled", "released"]);
   });
 
-  it("a redirect to another origin never carries the key there", async () => {
+  it("a redirect within the same origin is followed with the headers and the body", async () => {
+    const seen: Array<{ url?: string; apiKey?: string | string[]; body: string }> = [];
+    handler = (req, res, text) => {
+      seen.push({ url: req.url, apiKey: req.headers["api-key"], body: text });
+      if (req.url?.startsWith("/v1/chat")) res.writeHead(307, { location: "/moved/chat/completions" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion({ prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 })));
+    };
+    const { guarded, openai, ids } = sdk({}, { "api-key": HEADER_SECRET });
+    expect((await openai.chat.completions.create(body)).choices[0].message.content).toBe("ok");
+    expect(seen.map((s) => s.url)).toEqual(["/v1/chat/completions", "/moved/chat/completions"]);
+    expect(seen[1].apiKey).toBe(HEADER_SECRET);
+    expect(JSON.parse(seen[1].body)).toMatchObject({ model: body.model });
+    expect(guarded.calls()[0]).toMatchObject({ outcome: "settled", actual: { promptTokens: 9 } });
+    await expectAccounted(guarded, ids, 1);
+  });
+
+  it.each([[307], [308], [302]])("a %i redirect to another origin never carries the key or credential headers there", async (status) => {
     seenByOther.length = 0;
-    handler = (_req, res) => res.writeHead(307, { location: `${otherBase}/chat/completions` }).end();
-    const { guarded, openai, ids } = sdk();
+    handler = (_req, res) => res.writeHead(status, { location: `${otherBase}/chat/completions` }).end();
+    const { guarded, openai, ids } = sdk({}, { "api-key": HEADER_SECRET, "x-api-key": HEADER_SECRET, "x-goog-api-key": HEADER_SECRET, cookie: `session=${HEADER_SECRET}` });
     let outcome: unknown;
     try {
       outcome = await openai.chat.completions.create(body);

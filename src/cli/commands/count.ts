@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 // Narrow imports, not the barrels: this is the command whose start-up time is measured.
 import { createProgressReporter } from "../../node/progress.js";
-import { measureInputs } from "../../node/measure.js";
+import { measureInputs, type BufferedInputSource } from "../../node/measure.js";
 import { resolveModel } from "../../estimate/model.js";
 import { getEncoding } from "../../tokenizer/registry.js";
 import { collectList, parsePositive } from "../options.js";
@@ -60,15 +60,16 @@ export function registerCount(program: Command, context: CommandContext): void {
       let exact = resolved?.exact ?? true;
       if (flags.tokens && flags.decode) throw new UsageError("--tokens and --decode go one way each: pass one of them");
       if (flags.decode) return decodeIds(files, flags.text, encoding);
-      const inputs = await inputsFrom(files, flags.text);
-      if (flags.tokens) return printIds(inputs, encoding, flags.allowSpecial);
+      if (flags.tokens) return printIds(await inputsFrom(files, flags.text), encoding, flags.allowSpecial);
+      // stdin is counted as it arrives (a chat is a JSON body, read whole)
+      const inputs = await inputsFrom(files, flags.text, { stream: !flags.chat });
       const format: OutputFormat | "plain" = flags.json ? "json" : (flags.format ?? (process.stdout.isTTY ? "table" : "plain"));
       if (flags.chat && (flags.tokens || flags.allowSpecial)) throw new UsageError("--chat counts whole requests: it does not combine with --tokens or --allow-special");
       let measured;
       if (flags.chat) {
         // a chat's prompt, as estimate counts it (loads the request schemas only here)
         const { countChatInputs } = await import("../../node/estimate-files.js");
-        const counted = await countChatInputs(inputs, { model, encoding: flags.encoding });
+        const counted = await countChatInputs(inputs as BufferedInputSource[], { model, encoding: flags.encoding });
         exact = counted.every((c) => c.error || c.exact);
         measured = counted;
       } else {
@@ -118,7 +119,7 @@ export function registerCount(program: Command, context: CommandContext): void {
 }
 
 /** `--tokens`: the ids of each input, space-separated, one line per input. */
-async function printIds(inputs: Awaited<ReturnType<typeof inputsFrom>>, encoding: string, allowSpecial: boolean | undefined): Promise<void> {
+async function printIds(inputs: readonly BufferedInputSource[], encoding: string, allowSpecial: boolean | undefined): Promise<void> {
   const enc = getEncoding(encoding);
   for (const input of inputs) {
     const bytes = "bytes" in input ? input.bytes : new TextEncoder().encode(await readText(input.path));

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
 import { fitFile } from "../../node/fit-file.js";
 import { readAll } from "../../node/inputs.js";
-import type { InputSource } from "../../node/measure.js";
+import type { BufferedInputSource } from "../../node/measure.js";
 import { parseCount } from "../options.js";
 import { pricingFrom, printWarnings } from "../shared.js";
 import { formatInt } from "../format.js";
@@ -34,10 +34,10 @@ export function registerFit(program: Command, context: CommandContext): void {
     .option("--pricing <file>", "pricing file that overrides or extends the bundled table (also TOKCOST_PRICING)")
     .addHelpText("after", "\nThe output has the shape of the input: a bare messages array stays one, a request body keeps its other fields.\nWhat was dropped is reported on stderr.\nExit codes: 0 fitted (or already fits), 1 even the system prompt and last user turn do not fit (nothing written), 2 bad usage or input.\nExamples:\n  tokcost fit history.json -m gpt-4o --max-tokens 1000 -o history-fit.json\n  tokcost fit request.json > request-fit.json\n  cat history.json | tokcost fit -m gpt-4o-mini --max-tokens 2k --json")
     .action(async (file: string | undefined, flags: FitFlags) => {
-      let source: InputSource;
+      let source: BufferedInputSource;
       if (file === undefined || file === "-") {
         if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a conversation file, or pipe it on stdin (e.g. cat history.json | tokcost fit -m gpt-4o --max-tokens 1000)");
-        source = { name: "<stdin>", bytes: await readAll(process.stdin) };
+        source = { name: "<stdin>", bytes: await readAll(process.stdin, { label: "<stdin>" }) };
       } else source = { path: file };
       const table = await pricingFrom(flags.pricing);
       const result = await fitFile(source, { model: flags.model, maxTokens: flags.maxTokens, output: flags.output, contextWindow: flags.contextWindow, table });

@@ -4,9 +4,9 @@ import type { CommandContext } from "../main.js";
 import { readAll } from "../../node/index.js";
 import { jsonKindOf, truncateText } from "../../request/index.js";
 import { resolveModel } from "../../estimate/index.js";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { readBytes } from "../../node/io.js";
-import { looksBinary } from "../../node/inputs.js";
+import { notTextError } from "../../node/inputs.js";
 import { parseChoice, parseCount } from "../options.js";
 import { escapeControl } from "../../util/text.js";
 
@@ -33,10 +33,11 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
       let text: string;
       if (file === undefined || file === "-") {
         if (file === undefined && process.stdin.isTTY) throw new UsageError("no input: pass a file, or pipe text on stdin");
-        text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readAll(process.stdin));
+        text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readAll(process.stdin, { label: "<stdin>" }));
       } else {
         const bytes = await readBytes(file);
-        if (looksBinary(bytes)) throw new InputError(`${file} looks like a binary file (it contains NUL bytes); nothing to truncate`);
+        const notText = notTextError(file, bytes);
+        if (notText) throw notText;
         text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
       }
       // Cut JSON is broken JSON: refuse, and point to fit, which drops whole turns.
