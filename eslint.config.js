@@ -12,7 +12,38 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { console: "readonly", process: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", TextDecoder: "readonly", TextEncoder: "readonly", fetch: "readonly", AbortController: "readonly", Buffer: "readonly", structuredClone: "readonly", queueMicrotask: "readonly", performance: "readonly", setImmediate: "readonly", setInterval: "readonly", clearInterval: "readonly", Response: "readonly", Request: "readonly", Headers: "readonly", ReadableStream: "readonly", Blob: "readonly", FormData: "readonly", AbortSignal: "readonly", atob: "readonly", btoa: "readonly", crypto: "readonly" } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        TextDecoder: "readonly",
+        TextEncoder: "readonly",
+        fetch: "readonly",
+        AbortController: "readonly",
+        Buffer: "readonly",
+        structuredClone: "readonly",
+        queueMicrotask: "readonly",
+        performance: "readonly",
+        setImmediate: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        Response: "readonly",
+        Request: "readonly",
+        Headers: "readonly",
+        ReadableStream: "readonly",
+        Blob: "readonly",
+        FormData: "readonly",
+        AbortSignal: "readonly",
+        atob: "readonly",
+        btoa: "readonly",
+        crypto: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -27,11 +58,23 @@ export default tseslint.config(
   {
     files: CORE,
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["node:*", "fs", "path", "os", "worker_threads", "child_process"], message: "The core runs where only ES modules and fetch exist: Node APIs belong in src/node, src/gate or src/cli." },
-        { group: ["**/node/**", "**/gate/**", "**/cli/**", "./node/*", "./gate/*", "./cli/*"], message: "The core may not import the Node, gate or CLI layers." },
-      ] }],
-      "no-restricted-globals": ["error", { name: "process", message: "The core has no process: take what you need as an option." }, { name: "Buffer", message: "The core has no Buffer: use Uint8Array." }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "path", "os", "worker_threads", "child_process"],
+              message: "The core runs where only ES modules and fetch exist: Node APIs belong in src/node, src/gate or src/cli.",
+            },
+            { group: ["**/node/**", "**/gate/**", "**/cli/**", "./node/*", "./gate/*", "./cli/*"], message: "The core may not import the Node, gate or CLI layers." },
+          ],
+        },
+      ],
+      "no-restricted-globals": [
+        "error",
+        { name: "process", message: "The core has no process: take what you need as an option." },
+        { name: "Buffer", message: "The core has no Buffer: use Uint8Array." },
+      ],
     },
   },
   {

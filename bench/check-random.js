@@ -31,13 +31,52 @@ function prng(seed) {
 // Code point ranges, weighted towards where the split patterns have rules (ASCII, Latin, whitespace,
 // CJK, marks, digits of other scripts, astral letters and emoji).
 const RANGES = [
-  [0x20, 0x7e, 30], [0x00, 0x1f, 3], [0x80, 0xff, 6], [0x100, 0x24f, 4], [0x300, 0x36f, 3], [0x370, 0x52f, 4],
-  [0x590, 0x6ff, 3], [0x900, 0x97f, 2], [0xe00, 0xe7f, 2], [0x1100, 0x11ff, 1], [0x2000, 0x206f, 4], [0x2070, 0x2bff, 2],
-  [0x3000, 0x30ff, 4], [0x4e00, 0x9fff, 6], [0xac00, 0xd7a3, 3], [0xd800, 0xdfff, 1], [0xf900, 0xffff, 2],
-  [0x10000, 0x1ffff, 3], [0x20000, 0x3ffff, 1], [0xe0000, 0x10ffff, 1],
+  [0x20, 0x7e, 30],
+  [0x00, 0x1f, 3],
+  [0x80, 0xff, 6],
+  [0x100, 0x24f, 4],
+  [0x300, 0x36f, 3],
+  [0x370, 0x52f, 4],
+  [0x590, 0x6ff, 3],
+  [0x900, 0x97f, 2],
+  [0xe00, 0xe7f, 2],
+  [0x1100, 0x11ff, 1],
+  [0x2000, 0x206f, 4],
+  [0x2070, 0x2bff, 2],
+  [0x3000, 0x30ff, 4],
+  [0x4e00, 0x9fff, 6],
+  [0xac00, 0xd7a3, 3],
+  [0xd800, 0xdfff, 1],
+  [0xf900, 0xffff, 2],
+  [0x10000, 0x1ffff, 3],
+  [0x20000, 0x3ffff, 1],
+  [0xe0000, 0x10ffff, 1],
 ];
 const TOTAL = RANGES.reduce((a, r) => a + r[2], 0);
-const WORDS = [" ", "  ", "\n", "\r\n", "\t", "\u0085", "\u00a0", "\u3000", "\ufeff", "'s", "'LL", "’t", "<|endoftext|>", "<|fim_prefix|>", "123456", "0.5", "don't", "Hello", " world", "中文", "😀👍🏽", "e\u0301"];
+const WORDS = [
+  " ",
+  "  ",
+  "\n",
+  "\r\n",
+  "\t",
+  "\u0085",
+  "\u00a0",
+  "\u3000",
+  "\ufeff",
+  "'s",
+  "'LL",
+  "’t",
+  "<|endoftext|>",
+  "<|fim_prefix|>",
+  "123456",
+  "0.5",
+  "don't",
+  "Hello",
+  " world",
+  "中文",
+  "😀👍🏽",
+  "e\u0301",
+];
 
 function randomString(rand) {
   const parts = [];
@@ -52,7 +91,11 @@ function randomString(rand) {
     } else {
       let pick = rand() * TOTAL;
       let range = RANGES[0];
-      for (const r of RANGES) if ((pick -= r[2]) < 0) { range = r; break; }
+      for (const r of RANGES)
+        if ((pick -= r[2]) < 0) {
+          range = r;
+          break;
+        }
       const cp = range[0] + Math.floor(rand() * (range[1] - range[0] + 1));
       parts.push(cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp));
     }

@@ -18,7 +18,11 @@ const probe = (ch) => `a${ch}1 ${ch}${ch}!${ch}\nA${ch}b ${ch}'s\u0301${ch}9${ch
 const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 const refs = Object.fromEntries(names.map((n) => [n, get_encoding(n)]));
 const encs = Object.fromEntries(names.map((n) => [n, getEncoding(n)]));
-const agrees = (c, only) => (only ?? names).every((n) => { const t = probe(String.fromCodePoint(c)); return same(encs[n].encode(t), Array.from(refs[n].encode(t, [], []))); });
+const agrees = (c, only) =>
+  (only ?? names).every((n) => {
+    const t = probe(String.fromCodePoint(c));
+    return same(encs[n].encode(t), Array.from(refs[n].encode(t, [], [])));
+  });
 
 const diffs = new Set();
 const BATCH = 512;
@@ -29,10 +33,11 @@ for (const name of names) {
     for (let c = start; c < Math.min(start + BATCH, 0x110000); c++) if (c < 0xd800 || c > 0xdfff) cps.push(c);
     const text = cps.map((c) => probe(String.fromCodePoint(c))).join("|");
     if (same(encs[name].encode(text), Array.from(refs[name].encode(text, [], [])))) continue;
-    for (const c of cps) if (!agrees(c, [name])) {
-      diffs.add(c);
-      count++;
-    }
+    for (const c of cps)
+      if (!agrees(c, [name])) {
+        diffs.add(c);
+        count++;
+      }
   }
   console.log(`${name}: ${count} code points differ`);
 }

@@ -32,7 +32,10 @@ const rand = () => {
   return (seed >>> 0) / 0x100000000;
 };
 const pick = (list) => list[Math.floor(rand() * list.length)];
-const WORDS = "the a customer support agent answer question billing account invoice refund policy deploy cluster region latency error retry timeout summarise classify extract translate respond politely concise bullet points json schema field value example context document section paragraph clause contract renewal notice payment tool call function argument weather forecast city temperature unit celsius fahrenheit escalate ticket priority severity incident outage status page runbook database index query migration rollback feature flag experiment metric dashboard alert threshold user profile preference language français deutsch español 日本語 中文 emoji 🙂 naïve café résumé".split(" ");
+const WORDS =
+  "the a customer support agent answer question billing account invoice refund policy deploy cluster region latency error retry timeout summarise classify extract translate respond politely concise bullet points json schema field value example context document section paragraph clause contract renewal notice payment tool call function argument weather forecast city temperature unit celsius fahrenheit escalate ticket priority severity incident outage status page runbook database index query migration rollback feature flag experiment metric dashboard alert threshold user profile preference language français deutsch español 日本語 中文 emoji 🙂 naïve café résumé".split(
+    " ",
+  );
 function sentence() {
   const n = 6 + Math.floor(rand() * 18);
   const words = Array.from({ length: n }, () => pick(WORDS));
@@ -56,7 +59,18 @@ function generate(root) {
     let content;
     if (i < requests) {
       file = path.join(root, "requests", team, `req-${i}.json`);
-      content = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: prompt(size() / 2) }, { role: "user", content: prompt(300) }], max_tokens: 500 }, null, 2);
+      content = JSON.stringify(
+        {
+          model: "gpt-4o-mini",
+          messages: [
+            { role: "system", content: prompt(size() / 2) },
+            { role: "user", content: prompt(300) },
+          ],
+          max_tokens: 500,
+        },
+        null,
+        2,
+      );
     } else {
       file = path.join(root, "prompts", team, `flow-${i % 7}`, `p-${i}.${i % 3 === 0 ? "md" : "txt"}`);
       content = prompt(size());
@@ -98,7 +112,9 @@ const root = mkdtempSync(path.join(tmpdir(), "tokcost-bench-check-"));
 try {
   const t0 = Date.now();
   const bytes = generate(root);
-  console.log(`generated ${FILES.toLocaleString("en-US")} files (${(bytes / 1e6).toFixed(1)} MB) in ${root} in ${((Date.now() - t0) / 1000).toFixed(1)} s; node ${process.version}, ${cpus().length} cores`);
+  console.log(
+    `generated ${FILES.toLocaleString("en-US")} files (${(bytes / 1e6).toFixed(1)} MB) in ${root} in ${((Date.now() - t0) / 1000).toFixed(1)} s; node ${process.version}, ${cpus().length} cores`,
+  );
   const scenarios = [
     { name: "cold (no cache)", args: [], before: () => {} },
     { name: "cache, first run (writes it)", args: ["--cache", "bench-cache.json"], before: () => rmSync(path.join(root, "bench-cache.json"), { force: true }) },
@@ -119,12 +135,24 @@ try {
       if (s.name.startsWith("cache, first")) break;
     }
     const m = median(times);
-    rows.push({ scenario: s.name, runs: times.length, median: m, min: Math.min(...times), rss: rss.length ? Math.max(...rss) : null, checks: report.summary.checks, cached: report.summary.cached, tokens: report.summary.promptTokens });
+    rows.push({
+      scenario: s.name,
+      runs: times.length,
+      median: m,
+      min: Math.min(...times),
+      rss: rss.length ? Math.max(...rss) : null,
+      checks: report.summary.checks,
+      cached: report.summary.cached,
+      tokens: report.summary.promptTokens,
+    });
   }
   console.log("");
   console.log("| scenario | runs | median | min | peak RSS | checks | from cache | prompt tokens |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of rows) console.log(`| ${r.scenario} | ${r.runs} | ${r.median.toFixed(2)} s | ${r.min.toFixed(2)} s | ${r.rss === null ? "—" : `${r.rss.toFixed(0)} MB`} | ${r.checks.toLocaleString("en-US")} | ${r.cached.toLocaleString("en-US")} | ${r.tokens.toLocaleString("en-US")} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.scenario} | ${r.runs} | ${r.median.toFixed(2)} s | ${r.min.toFixed(2)} s | ${r.rss === null ? "—" : `${r.rss.toFixed(0)} MB`} | ${r.checks.toLocaleString("en-US")} | ${r.cached.toLocaleString("en-US")} | ${r.tokens.toLocaleString("en-US")} |`,
+    );
   const cold = rows[0].median;
   console.log(`\n${cold < 10 ? "OK" : "SLOW"}: ${FILES.toLocaleString("en-US")} files checked cold in ${cold.toFixed(2)} s (target < 10 s)`);
 } finally {

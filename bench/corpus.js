@@ -60,7 +60,8 @@ function cjk(bytes, seed = 12345) {
       const r = rnd();
       // common ideographs are concentrated at the start of the block: skew the distribution
       if (r < 0.8) line += String.fromCharCode(0x4e00 + Math.floor(rnd() * rnd() * 0x51a5));
-      else if (r < 0.9) line += String.fromCharCode(0x3041 + Math.floor(rnd() * 0x56)); // hiragana
+      else if (r < 0.9)
+        line += String.fromCharCode(0x3041 + Math.floor(rnd() * 0x56)); // hiragana
       else if (r < 0.97) line += punct[Math.floor(rnd() * punct.length)];
       else line += " " + Math.floor(rnd() * 1000) + " ";
     }

@@ -42,7 +42,11 @@ function header() {
   } catch {}
   const model = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model;
   console.log(`# tokcost benchmark — ${new Date().toISOString()}`);
-  console.log(`machine: nproc=${nproc}, CPU: ${model}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(
+    `machine: nproc=${nproc}, CPU: ${model}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 async function throughput(mixed) {
@@ -147,7 +151,9 @@ function cold() {
   const diff = (median(a) - median(b)) * 1000;
   const rss = peakRssMB([process.execPath, ...cli]);
   console.log(`\n## Cold start (${runs} runs each, interleaved; median wall time)\n`);
-  console.log(`- \`node bin/tokcost.js count small.txt -m gpt-4o\`: ${fmt(median(a) * 1000, 0)} ms; \`node -e 0\`: ${fmt(median(b) * 1000, 0)} ms → +${fmt(diff, 0)} ms (goal ≤ 150 ms) ${diff <= 150 ? "✓" : "✗"}`);
+  console.log(
+    `- \`node bin/tokcost.js count small.txt -m gpt-4o\`: ${fmt(median(a) * 1000, 0)} ms; \`node -e 0\`: ${fmt(median(b) * 1000, 0)} ms → +${fmt(diff, 0)} ms (goal ≤ 150 ms) ${diff <= 150 ? "✓" : "✗"}`,
+  );
   console.log(`- peak RSS of the count: ${fmt(rss, 1)} MB (goal < 150 MB) ${rss < 150 ? "✓" : "✗"}`);
 }
 
@@ -193,7 +199,9 @@ function workers(mixed) {
     const c1 = median(one.map((r) => r.cpuSeconds));
     const c2 = median(two.map((r) => r.cpuSeconds));
     const same = one.every((r) => r.tokens === one[0].tokens) && two.every((r) => r.tokens === one[0].tokens);
-    console.log(`- ${what} (${files} files, ${fmt(one[0].bytes / 1e6, 1)} MB): --jobs 1: ${fmt(t1)} s (${one[0].tokens} tokens; ${fmt(c1)} CPU-s); --jobs 2: ${fmt(t2)} s (${two[0].tokens} tokens; ${fmt(c2)} CPU-s) → ${fmt(t1 / t2)}× (goal ≥ 1.7×) ${t1 / t2 >= 1.7 ? "✓" : "✗"}${same ? "" : " (TOTALS DIFFER!)"}`);
+    console.log(
+      `- ${what} (${files} files, ${fmt(one[0].bytes / 1e6, 1)} MB): --jobs 1: ${fmt(t1)} s (${one[0].tokens} tokens; ${fmt(c1)} CPU-s); --jobs 2: ${fmt(t2)} s (${two[0].tokens} tokens; ${fmt(c2)} CPU-s) → ${fmt(t1 / t2)}× (goal ≥ 1.7×) ${t1 / t2 >= 1.7 ? "✓" : "✗"}${same ? "" : " (TOTALS DIFFER!)"}`,
+    );
   };
   console.log(`\n## Worker threads (o200k_base; median of ${WORKER_RUNS} fresh processes each, interleaved; time of countFiles, CPU of the whole process)\n`);
   measure(buildDistinctFiles(), "distinct files (node_modules text files, deduplicated, + CJK)");

@@ -15,7 +15,8 @@ const chunks = (text, size) => {
   for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
   return out;
 };
-const event = (i) => `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta: { content: ` word${i}` }, finish_reason: null }] })}\n\n`;
+const event = (i) =>
+  `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta: { content: ` word${i}` }, finish_reason: null }] })}\n\n`;
 let chat = "";
 for (let i = 0; i < 100_000; i++) chat += event(i) + (i % 50 === 0 ? ": keepalive\n\n" : "");
 const LIMIT = 64 * 1024 * 1024;

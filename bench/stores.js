@@ -70,10 +70,17 @@ try {
 const cpu = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model;
 let redisVersion = "";
 try {
-  redisVersion = execFileSync("redis-server", ["--version"]).toString().match(/v=(\S+)/)?.[1] ?? "";
+  redisVersion =
+    execFileSync("redis-server", ["--version"])
+      .toString()
+      .match(/v=(\S+)/)?.[1] ?? "";
 } catch {}
 console.log(`# budget store throughput — ${new Date().toISOString()}${quick ? " (--quick)" : ""}`);
-console.log(`machine: nproc=${nproc}, CPU: ${cpu}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, redis-server ${redisVersion}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}\n`);
+console.log(
+  `machine: nproc=${nproc}, CPU: ${cpu}, RAM ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, redis-server ${redisVersion}, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}\n`,
+);
 console.log(`Each store is driven for ${SECONDS} s (after a 0.2 s warm-up) by one process; a reservation is one reserve + one settle.\n`);
 console.log("| store | calls | in flight | reservations/s (reserve + settle) |");
 console.log("| --- | ---: | ---: | ---: |");
@@ -85,7 +92,12 @@ for (const c of CONCURRENCY) {
   row("file ledger (lock + fsync per step)", c, await measure(new Budget({ usd: 1e6 }, { ledger: new FileLedger(join(dir, "spend.json")) }), c));
   rmSync(dir, { recursive: true, force: true });
 }
-const servers = process.env.REDIS_URL ? [["given REDIS_URL", { url: process.env.REDIS_URL, stop: () => {} }]] : [["appendfsync always", await startRedis("always")], ["appendfsync everysec", null]];
+const servers = process.env.REDIS_URL
+  ? [["given REDIS_URL", { url: process.env.REDIS_URL, stop: () => {} }]]
+  : [
+      ["appendfsync always", await startRedis("always")],
+      ["appendfsync everysec", null],
+    ];
 for (let i = 0; i < servers.length; i++) {
   const [label] = servers[i];
   const server = servers[i][1] ?? (await startRedis("everysec"));

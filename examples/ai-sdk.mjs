@@ -14,7 +14,10 @@ const openai = createOpenAI({ baseURL: process.env.OPENAI_BASE_URL || undefined 
 const middleware = tokcostMiddleware({
   budget: { usd: 0.002 },
   maxTokens: 200, // calls that set no maxOutputTokens reserve this, not the model's whole room
-  onRecord: (r) => console.log(`  metered ${r.kind} ${r.model}: ${r.actual ? `prompt tokens: estimated ${r.estimate.promptTokens}, billed ${r.actual.promptTokens}; $${r.actual.usd?.toFixed(6)}` : "released (failed)"}`),
+  onRecord: (r) =>
+    console.log(
+      `  metered ${r.kind} ${r.model}: ${r.actual ? `prompt tokens: estimated ${r.estimate.promptTokens}, billed ${r.actual.promptTokens}; $${r.actual.usd?.toFixed(6)}` : "released (failed)"}`,
+    ),
 });
 const model = wrapLanguageModel({ model: openai.chat("gpt-4o-mini"), middleware });
 

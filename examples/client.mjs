@@ -7,7 +7,9 @@
 import { createClient } from "../dist/src/node/index.js";
 
 if (!process.env.OPENAI_API_KEY) {
-  console.error("examples/client.mjs sends real requests and needs an API key: set OPENAI_API_KEY (and OPENAI_BASE_URL for a proxy or the local fake server, see the comment at the top of this file).");
+  console.error(
+    "examples/client.mjs sends real requests and needs an API key: set OPENAI_API_KEY (and OPENAI_BASE_URL for a proxy or the local fake server, see the comment at the top of this file).",
+  );
   process.exit(1);
 }
 

@@ -11,7 +11,10 @@ if (!process.env.OPENAI_API_KEY) {
 
 const tokcost = new TokcostCallbackHandler({
   budget: { usd: 0.002 },
-  onRecord: (r) => console.log(`  metered ${r.kind} ${r.model}: ${r.actual ? `prompt tokens: estimated ${r.estimate.promptTokens}, billed ${r.actual.promptTokens}; $${r.actual.usd?.toFixed(6)}` : "released (failed)"}`),
+  onRecord: (r) =>
+    console.log(
+      `  metered ${r.kind} ${r.model}: ${r.actual ? `prompt tokens: estimated ${r.estimate.promptTokens}, billed ${r.actual.promptTokens}; $${r.actual.usd?.toFixed(6)}` : "released (failed)"}`,
+    ),
 });
 const config = { model: "gpt-4o-mini", maxRetries: 0, callbacks: [tokcost], configuration: { baseURL: process.env.OPENAI_BASE_URL || undefined } };
 

@@ -15,7 +15,13 @@ const server = createServer(async (req, res) => {
   const body = JSON.parse(text);
   const promptTokens = estimateRequest(body).promptTokens;
   const words = ["Counting", " tokens", " first", " avoids", " surprises", "."].slice(0, Math.max(1, body.max_completion_tokens ?? body.max_tokens ?? 6));
-  const usage = { prompt_tokens: promptTokens, completion_tokens: words.length, total_tokens: promptTokens + words.length, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: words.length,
+    total_tokens: promptTokens + words.length,
+    prompt_tokens_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
   const base = { id: "chatcmpl-local", created: Math.floor(Date.now() / 1000), model: body.model };
   if (body.stream) {
     res.writeHead(200, { "content-type": "text/event-stream" });

@@ -17,9 +17,10 @@ const workers = [createClient({ budget, store }), createClient({ budget, store }
 
 const results = await Promise.all(
   Array.from({ length: 8 }, (_, i) =>
-    workers[i % 2].chat.completions
-      .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `Task ${i}: say ok.` }], max_tokens: 100 })
-      .then((res) => `worker ${i % 2} call ${i}: ok, $${res.tokcost.record.actual.usd.toFixed(6)}`, (error) => `worker ${i % 2} call ${i}: refused [${error.code}]`),
+    workers[i % 2].chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `Task ${i}: say ok.` }], max_tokens: 100 }).then(
+      (res) => `worker ${i % 2} call ${i}: ok, $${res.tokcost.record.actual.usd.toFixed(6)}`,
+      (error) => `worker ${i % 2} call ${i}: refused [${error.code}]`,
+    ),
   ),
 );
 for (const line of results) console.log(line);

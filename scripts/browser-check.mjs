@@ -75,7 +75,14 @@ async function runChecks(lib, baseURL) {
   out.stream = { text: streamed, actualPromptTokens: done.record.actual.promptTokens, source: done.record.actual.source };
   const summary = client.summary();
   const status = client.status();
-  out.budget = { spentUsd: client.spent().usd, remainingUsd: client.remaining().usd, reservedUsd: status.reserved.usd, calls: summary.calls, settled: summary.settled, exactPromptCalls: summary.exactPromptCalls };
+  out.budget = {
+    spentUsd: client.spent().usd,
+    remainingUsd: client.remaining().usd,
+    reservedUsd: status.reserved.usd,
+    calls: summary.calls,
+    settled: summary.settled,
+    exactPromptCalls: summary.exactPromptCalls,
+  };
   let wrongKey = null;
   try {
     await lib.createClient({ apiKey: "sk-wrong", baseURL, maxRetries: 0 }).chat.completions.create({ model: "gpt-4o-mini", messages, max_tokens: 5 });
@@ -142,7 +149,12 @@ const map = importMap();
 // ---------------------------------------------------------------------------------------------
 // The server: static files (read-only, GET/HEAD), the page, a minimal chat completions endpoint.
 const TYPES = { ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8", ".json": "application/json; charset=utf-8", ".map": "application/json; charset=utf-8" };
-const CORS = { "access-control-allow-origin": "*", "access-control-allow-methods": "POST, OPTIONS", "access-control-allow-headers": "authorization, content-type, openai-organization, openai-project, x-stainless-retry-count", "access-control-max-age": "600" };
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "authorization, content-type, openai-organization, openai-project, x-stainless-retry-count",
+  "access-control-max-age": "600",
+};
 const log = { files: 0, notFound: [], preflights: 0, chat: 0, origins: new Set() };
 let pageHtml = "";
 
@@ -160,7 +172,13 @@ function chatCompletion(body, res) {
   const promptTokens = lib.estimateRequest(body, { kind: "chat" }).promptTokens;
   const completionTokens = Math.min(5, body.max_tokens ?? 5);
   const words = Array.from({ length: completionTokens }, (_, i) => (i === 0 ? "ok" : " ok"));
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
   const base = { id: `chatcmpl-check-${log.chat}`, created: 1_763_000_000, model: body.model, system_fingerprint: "fp_check" };
   if (body.stream === true) {
     res.writeHead(200, { ...CORS, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
@@ -171,7 +189,13 @@ function chatCompletion(body, res) {
     res.end("data: [DONE]\n\n");
     return;
   }
-  sendJson(res, 200, { ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: words.join(""), refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }], usage, service_tier: "default" });
+  sendJson(res, 200, {
+    ...base,
+    object: "chat.completion",
+    choices: [{ index: 0, message: { role: "assistant", content: words.join(""), refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
+    usage,
+    service_tier: "default",
+  });
 }
 
 function sendJson(res, status, body) {
@@ -191,7 +215,8 @@ async function handle(req, res) {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     if (req.method !== "POST") return sendJson(res, 405, { error: { message: "use POST", type: "invalid_request_error", param: null, code: null } });
-    if (req.headers.authorization !== `Bearer ${API_KEY}`) return sendJson(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    if (req.headers.authorization !== `Bearer ${API_KEY}`)
+      return sendJson(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     log.chat += 1;
     try {
       return chatCompletion(JSON.parse(Buffer.concat(chunks).toString("utf8")), res);
@@ -288,7 +313,18 @@ await report(result);
 // Run Chromium, then the same checks in Node, and compare.
 function runChromium(url) {
   const profile = mkdtempSync(join(tmpdir(), "tokcost-chromium-"));
-  const args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-background-networking", `--user-data-dir=${profile}`, "--virtual-time-budget=20000", "--dump-dom", url];
+  const args = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-background-networking",
+    `--user-data-dir=${profile}`,
+    "--virtual-time-budget=20000",
+    "--dump-dom",
+    url,
+  ];
   return new Promise((done) => {
     const child = spawn(CHROMIUM, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
@@ -350,8 +386,14 @@ try {
 
   if (!browser) {
     console.log(`  files served: ${log.files}`);
-    failures.push(`no result in the dumped DOM (Chromium exit ${chrome.code}, ${browserMs} ms): ${match ? `#out = ${JSON.stringify(text).slice(0, 200)}` : "no #out element"}; the page ${posted === null ? "posted no result either" : `posted ${posted.slice(0, 300)}`}`);
-    const tail = chrome.stderr.split("\n").filter((l) => l.trim() && !/unexpected operator|dbus/.test(l)).slice(-15).join("\n    ");
+    failures.push(
+      `no result in the dumped DOM (Chromium exit ${chrome.code}, ${browserMs} ms): ${match ? `#out = ${JSON.stringify(text).slice(0, 200)}` : "no #out element"}; the page ${posted === null ? "posted no result either" : `posted ${posted.slice(0, 300)}`}`,
+    );
+    const tail = chrome.stderr
+      .split("\n")
+      .filter((l) => l.trim() && !/unexpected operator|dbus/.test(l))
+      .slice(-15)
+      .join("\n    ");
     if (tail) console.log(`  Chromium stderr (last lines):\n    ${tail}`);
   } else if (posted !== null && posted !== text) {
     failures.push("the dumped DOM and the result the page posted differ");
@@ -381,7 +423,11 @@ try {
     }
     check("decode round trip", b.roundTrip, true);
     check("estimate: exact, fits, cost.total is a number", [b.estimate.exact, b.estimate.fits, b.estimate.costTotalType], [true, true, "number"]);
-    check("chat: content and metering", [b.call.content, b.stream.text, b.call.source, b.stream.source, b.call.differencePromptTokens, b.call.tokcostEnumerable], ["ok ok ok ok ok", "ok ok ok ok ok", "usage", "usage", 0, false]);
+    check(
+      "chat: content and metering",
+      [b.call.content, b.stream.text, b.call.source, b.stream.source, b.call.differencePromptTokens, b.call.tokcostEnumerable],
+      ["ok ok ok ok ok", "ok ok ok ok ok", "usage", "usage", 0, false],
+    );
     check("chat: spending recorded", [b.budget.calls, b.budget.settled, b.budget.exactPromptCalls, b.budget.reservedUsd, b.budget.spentUsd > 0], [2, 2, 2, 0, true]);
     check("wrong key -> ApiError 401", b.wrongKey, { code: "API_ERROR", status: 401, sdkName: "AuthenticationError" });
     check("CORS preflight seen from the page's origin", [log.preflights > 0, [...log.origins].includes(pageOrigin)], [true, true]);
@@ -396,7 +442,9 @@ try {
     console.log(`  ${samplesOk}/${b.samples.length} samples (5 encodings) with ids and counts equal to tiktoken's`);
     console.log(`  estimate(gpt-4o, maxTokens 100): ${b.estimate.promptTokens} prompt tokens, exact ${b.estimate.exact}, fits ${b.estimate.fits}, worst case ${usd(b.estimate.costTotal)}`);
     console.log(`  countChatTokens(2 messages, gpt-4o) = ${b.chat.total}, exact ${b.chat.exact}`);
-    console.log(`  client: "${b.call.content}" (JSON + stream), prompt ${b.call.estimatePromptTokens} estimated = ${b.call.actualPromptTokens} billed; spent ${usd(b.budget.spentUsd)} of $1 over ${b.budget.settled} settled calls; CORS preflights ${log.preflights}; wrong key -> ${b.wrongKey?.sdkName}`);
+    console.log(
+      `  client: "${b.call.content}" (JSON + stream), prompt ${b.call.estimatePromptTokens} estimated = ${b.call.actualPromptTokens} billed; spent ${usd(b.budget.spentUsd)} of $1 over ${b.budget.settled} settled calls; CORS preflights ${log.preflights}; wrong key -> ${b.wrongKey?.sdkName}`,
+    );
   }
   if (log.notFound.length) console.log(`  404s: ${log.notFound.join(", ")}`);
 } catch (error) {

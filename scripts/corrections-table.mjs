@@ -27,7 +27,9 @@ export function correctionsMarkdown(data = JSON.parse(readFileSync(`${root}data/
   const rows = [
     "| model | field | upstream | corrected | source (as of) |",
     "| --- | --- | --- | --- | --- |",
-    ...data.corrections.map((c) => `| \`${c.id}\`${c.provider ? ` (${c.provider})` : ""} | \`${c.field}\` | ${show(c.field, c.from ?? undefined)} | ${show(c.field, c.to)} | ${cell(source(c.source))} (${c.asOf}) |`),
+    ...data.corrections.map(
+      (c) => `| \`${c.id}\`${c.provider ? ` (${c.provider})` : ""} | \`${c.field}\` | ${show(c.field, c.from ?? undefined)} | ${show(c.field, c.to)} | ${cell(source(c.source))} (${c.asOf}) |`,
+    ),
     ...(data.rules ?? []).map((r) => `| every ${r.provider} ${r.modes.join("/")} model not retired (rule) | \`${r.field}\` | none | ${show(r.field, r.to)} | ${cell(source(r.source))} (${r.asOf}) |`),
   ];
   return rows.join("\n");

@@ -17,7 +17,10 @@ export function framingMarkdown() {
 
 /** Each family's constants and sources. */
 export function framingSources() {
-  return FRAMING_RULES.map((r) => `- **${r.models.join(", ")}** — ${r.tokensPerMessage}/message, ${r.tokensPerName}/name, ${r.replyPriming} reply priming${r.assistantMessage ? `, +${r.assistantMessage}/assistant reply` : ""}; definitions +${r.definitionsOverhead}, ${r.systemWithDefinitions} with a system message; forced call +${r.choice.functions.named} (functions) / +${r.choice.tools.named} (tools) + the name; ${r.definitions.nestedDescriptions ? "nested descriptions kept" : "nested descriptions dropped"}. Source: ${r.source}.`).join("\n");
+  return FRAMING_RULES.map(
+    (r) =>
+      `- **${r.models.join(", ")}** — ${r.tokensPerMessage}/message, ${r.tokensPerName}/name, ${r.replyPriming} reply priming${r.assistantMessage ? `, +${r.assistantMessage}/assistant reply` : ""}; definitions +${r.definitionsOverhead}, ${r.systemWithDefinitions} with a system message; forced call +${r.choice.functions.named} (functions) / +${r.choice.tools.named} (tools) + the name; ${r.definitions.nestedDescriptions ? "nested descriptions kept" : "nested descriptions dropped"}. Source: ${r.source}.`,
+  ).join("\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${framingMarkdown()}\n\n${framingSources()}\n`);

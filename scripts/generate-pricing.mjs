@@ -46,7 +46,11 @@ try {
   writeFileSync(resolve(root, "data/models.json"), canonicalJson(file, 1) + "\n");
   const byProvider = {};
   for (const m of file.models) byProvider[m.provider] = (byProvider[m.provider] ?? 0) + 1;
-  console.log(`data/models.json: ${file.models.length} models (${Object.entries(byProvider).map(([p, n]) => `${p} ${n}`).join(", ")}), asOf ${file.asOf}; ${fixes.applied.length} corrections applied (data/corrections.json)`);
+  console.log(
+    `data/models.json: ${file.models.length} models (${Object.entries(byProvider)
+      .map(([p, n]) => `${p} ${n}`)
+      .join(", ")}), asOf ${file.asOf}; ${fixes.applied.length} corrections applied (data/corrections.json)`,
+  );
 } catch (error) {
   console.error(`generate-pricing: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);

@@ -155,7 +155,8 @@ export function isTokcostError(value: unknown): value is TokcostError {
  * Names of headers and query parameters that carry credentials: `Authorization`, Azure's
  * `api-key`, `x-api-key`, Google's `x-goog-api-key` / `?key=`, tokens, signatures, passwords.
  */
-const SECRET_NAME = /^(?:authorization|proxy-authorization|cookie|set-cookie|key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))$/i;
+const SECRET_NAME =
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|key|code|sig|signature|x-amz-signature|x-amz-security-token|[a-z0-9_-]*(?:api[-_]?key|apikey|token|secret|password|passwd|credentials?))$/i;
 
 /** Is a header or query-parameter name one whose value is a credential? */
 export function isSecretName(name: string): boolean {

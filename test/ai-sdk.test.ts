@@ -23,7 +23,6 @@ afterAll(async () => {
   await server.close();
 });
 
-
 describe("tokcostMiddleware (ai 6 + @ai-sdk/openai 3)", () => {
   it("generateText on a chat model: exact prompt count, settled from usage, record attached", async () => {
     const records: CallRecord[] = [];
@@ -49,13 +48,24 @@ describe("tokcostMiddleware (ai 6 + @ai-sdk/openai 3)", () => {
     // a PNG header (tokcost reads the size from it): 512 × 300
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0, 0, 0, 1, 44, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
     const messages: ModelMessage[] = [
-      { role: "user", content: [{ type: "text", text: "Weather in Paris? Here is the sky:" }, { type: "image", image: png, mediaType: "image/png" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Weather in Paris? Here is the sky:" },
+          { type: "image", image: png, mediaType: "image/png" },
+        ],
+      },
       { role: "assistant", content: [{ type: "tool-call", toolCallId: "call_1", toolName: "weather", input: { city: "Paris" } }] },
       { role: "tool", content: [{ type: "tool-result", toolCallId: "call_1", toolName: "weather", output: { type: "json", value: { tempC: 21, sky: "clear" } } }] },
       { role: "assistant", content: "It is 21 °C and clear." },
       { role: "user", content: "And tomorrow?" },
     ];
-    const tools = { weather: tool({ description: "Current weather for a city", inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string", description: "City name" } }, required: ["city"], additionalProperties: false }) }) };
+    const tools = {
+      weather: tool({
+        description: "Current weather for a city",
+        inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string", description: "City name" } }, required: ["city"], additionalProperties: false }),
+      }),
+    };
     for (const base of [openai.chat("gpt-4o-mini"), openai("gpt-4o-mini")]) {
       const middleware = tokcostMiddleware({ maxTokens: 40 });
       const model = wrapLanguageModel({ model: base, middleware });
@@ -98,7 +108,13 @@ describe("tokcostMiddleware (ai 6 + @ai-sdk/openai 3)", () => {
 
     const before = server.requests.length;
     const errors: unknown[] = [];
-    const refused = streamText({ model: wrapLanguageModel({ model: openai.chat("gpt-4o-mini"), middleware: tokcostMiddleware({ budget: { tokens: 10 } }) }), prompt: "Hi", maxOutputTokens: 30, maxRetries: 0, onError: ({ error }) => void errors.push(error) });
+    const refused = streamText({
+      model: wrapLanguageModel({ model: openai.chat("gpt-4o-mini"), middleware: tokcostMiddleware({ budget: { tokens: 10 } }) }),
+      prompt: "Hi",
+      maxOutputTokens: 30,
+      maxRetries: 0,
+      onError: ({ error }) => void errors.push(error),
+    });
     for await (const _ of refused.fullStream) void _;
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: "BUDGET_EXCEEDED" });

@@ -18,6 +18,15 @@ describe("bench/stores.js", () => {
   it("drives every budget store (memory, file ledger, Redis it starts) and checks each settled every call", () => {
     const out = execFileSync(process.execPath, ["bench/stores.js", "--quick"], { encoding: "utf8" });
     const rows = out.split("\n").filter((l) => /^\| (memory|file|Redis)/.test(l));
-    expect(rows.map((r) => r.split("|")[1].trim())).toEqual(["memory", "memory", "file ledger (lock + fsync per step)", "file ledger (lock + fsync per step)", "Redis, AOF appendfsync always", "Redis, AOF appendfsync always", "Redis, AOF appendfsync everysec", "Redis, AOF appendfsync everysec"]);
+    expect(rows.map((r) => r.split("|")[1].trim())).toEqual([
+      "memory",
+      "memory",
+      "file ledger (lock + fsync per step)",
+      "file ledger (lock + fsync per step)",
+      "Redis, AOF appendfsync always",
+      "Redis, AOF appendfsync always",
+      "Redis, AOF appendfsync everysec",
+      "Redis, AOF appendfsync everysec",
+    ]);
   });
 });

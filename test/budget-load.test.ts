@@ -83,7 +83,9 @@ describe("load: 200 concurrent calls under a budget that allows about half", () 
     const sent = server.requests.length - before.requests;
     const status = c.status();
     const settledUsd = completed.reduce((s, r) => s + (r.ok ? r.usd : 0), 0);
-    console.log(`[load/createClient] budget $${limit.toFixed(6)} (100 × worst case $${(worst.usd as number).toFixed(8)}); completed ${completed.length}, refused ${refused.length}, requests sent ${sent}; spent $${status.spent.usd.toFixed(6)}; peak spent+reserved $${maxSeen.toFixed(6)}`);
+    console.log(
+      `[load/createClient] budget $${limit.toFixed(6)} (100 × worst case $${(worst.usd as number).toFixed(8)}); completed ${completed.length}, refused ${refused.length}, requests sent ${sent}; spent $${status.spent.usd.toFixed(6)}; peak spent+reserved $${maxSeen.toFixed(6)}`,
+    );
     expect(completed.length + refused.length).toBe(200);
     expect(refused.every((r) => !r.ok && r.code === "BUDGET_EXCEEDED")).toBe(true);
     expect(completed.length).toBeGreaterThanOrEqual(100);
@@ -114,7 +116,10 @@ describe("load: 200 concurrent calls under a budget that allows about half", () 
       results.push(
         ...(await Promise.all(
           Array.from({ length: 40 }, async (_, j) => {
-            const r = await c.chat.completions.create(body(wave * 40 + j)).then(() => true as const, (e) => (e as { code: string }).code);
+            const r = await c.chat.completions.create(body(wave * 40 + j)).then(
+              () => true as const,
+              (e) => (e as { code: string }).code,
+            );
             const s = c.status();
             peak = Math.max(peak, s.spent.usd + s.reserved.usd);
             return r;
@@ -127,7 +132,9 @@ describe("load: 200 concurrent calls under a budget that allows about half", () 
     const completed = results.filter((r) => r === true).length;
     const refused = results.filter((r) => r === "BUDGET_EXCEEDED").length;
     const status = c.status();
-    console.log(`[load/waves] budget $${limit.toFixed(6)}; completed ${completed}, refused ${refused}, requests sent ${server.requests.length - before}; spent $${status.spent.usd.toFixed(6)}; peak spent+reserved $${peak.toFixed(6)}`);
+    console.log(
+      `[load/waves] budget $${limit.toFixed(6)}; completed ${completed}, refused ${refused}, requests sent ${server.requests.length - before}; spent $${status.spent.usd.toFixed(6)}; peak spent+reserved $${peak.toFixed(6)}`,
+    );
     expect(completed + refused).toBe(200);
     expect(completed).toBeGreaterThan(100); // actual usage is below the worst case, so more calls fit
     expect(refused).toBeGreaterThan(0);
@@ -157,7 +164,9 @@ describe("load: 200 concurrent calls under a budget that allows about half", () 
     const completed = results.filter((r) => r.ok).length;
     const refused = results.filter((r) => !r.ok);
     const status = guarded.status();
-    console.log(`[load/guardFetch] budget $${limit.toFixed(6)}; completed ${completed}, refused ${refused.length}, requests sent ${server.requests.length - before}; spent $${status.spent.usd.toFixed(6)}`);
+    console.log(
+      `[load/guardFetch] budget $${limit.toFixed(6)}; completed ${completed}, refused ${refused.length}, requests sent ${server.requests.length - before}; spent $${status.spent.usd.toFixed(6)}`,
+    );
     expect(completed + refused.length).toBe(200);
     expect(refused.every((r) => !r.ok && r.status === 429 && r.code === "tokcost_budget_exceeded")).toBe(true);
     expect(completed).toBeGreaterThanOrEqual(100);

@@ -21,8 +21,30 @@ let server: FakeCountServer;
 let dir: string;
 let calibration: Calibration;
 
-const ORDER_TOOL = { type: "function", function: { name: "lookup_order", description: "Look up an order by its number", parameters: { type: "object", properties: { order_id: { type: "string", description: "The order number" }, include_items: { type: "boolean", description: "List the items too" } }, required: ["order_id"] } } };
-const REFUND_TOOL = { type: "function", function: { name: "issue_refund", description: "Refund an order", parameters: { type: "object", properties: { order_id: { type: "string", description: "The order number" }, reason: { type: "string", enum: ["damaged", "late", "other"], description: "Why" } }, required: ["order_id", "reason"] } } };
+const ORDER_TOOL = {
+  type: "function",
+  function: {
+    name: "lookup_order",
+    description: "Look up an order by its number",
+    parameters: {
+      type: "object",
+      properties: { order_id: { type: "string", description: "The order number" }, include_items: { type: "boolean", description: "List the items too" } },
+      required: ["order_id"],
+    },
+  },
+};
+const REFUND_TOOL = {
+  type: "function",
+  function: {
+    name: "issue_refund",
+    description: "Refund an order",
+    parameters: {
+      type: "object",
+      properties: { order_id: { type: "string", description: "The order number" }, reason: { type: "string", enum: ["damaged", "late", "other"], description: "Why" } },
+      required: ["order_id", "reason"],
+    },
+  },
+};
 
 /** Requests the calibration never probed: other texts, more turns, other tools, other choices. */
 const UNPROBED: Record<string, Record<string, unknown>> = {
@@ -54,7 +76,10 @@ const UNPROBED: Record<string, Record<string, unknown>> = {
   },
   "tools with tool_choice none": {
     model: MODEL,
-    messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "What can you do?" }],
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "What can you do?" },
+    ],
     tools: [ORDER_TOOL],
     tool_choice: "none",
   },
@@ -115,7 +140,22 @@ describe("calibrate()", () => {
     expect(calibrationSchema.parse(calibration)).toEqual(calibration);
     expect(calibration).toMatchObject({ version: 1, model: MODEL, endpoint: `${server.openaiURL}/responses/input_tokens`, date: "2026-01-15" });
     expect(calibration.constants).toEqual(SERVER_FRAMING);
-    expect(new Set(calibration.features)).toEqual(new Set(["messages", "assistant-messages", "name", "name.other-roles", "definitions", "tool_choice.none", "tool_choice.required", "tool_choice.named", "tool_choice.auto", "assistant-tool-calls", "assistant-parallel-tool-calls", "tool-messages"]));
+    expect(new Set(calibration.features)).toEqual(
+      new Set([
+        "messages",
+        "assistant-messages",
+        "name",
+        "name.other-roles",
+        "definitions",
+        "tool_choice.none",
+        "tool_choice.required",
+        "tool_choice.named",
+        "tool_choice.auto",
+        "assistant-tool-calls",
+        "assistant-parallel-tool-calls",
+        "tool-messages",
+      ]),
+    );
   });
 
   it("sends a few dozen small probes, never asking for a generation", () => {

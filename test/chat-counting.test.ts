@@ -18,7 +18,12 @@ interface MessageCount {
 const ref = JSON.parse(readFileSync(referencePath("chat-counting.json"), "utf8")) as {
   cookbook_example_messages: { messages: Array<{ role: string; content: string; name?: string }> };
   chat_message_counts: MessageCount[];
-  tools_token_counts: Array<{ model: string; tools: Array<{ type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }>; messages: Array<{ role: string; content: string }>; prompt_tokens_reported_by_api: number }>;
+  tools_token_counts: Array<{
+    model: string;
+    tools: Array<{ type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }>;
+    messages: Array<{ role: string; content: string }>;
+    prompt_tokens_reported_by_api: number;
+  }>;
 };
 const messages = ref.cookbook_example_messages.messages;
 
@@ -78,7 +83,18 @@ describe("countChatTokens reproduces the API-measured cookbook counts", () => {
     expect(countChatTokens(conversation, { model: "gpt-4.1" }).exact).toBe(false);
     // A result whose call is not in the conversation cannot be counted exactly.
     expect(countChatTokens([conversation[2]], { model: "gpt-4o" }).warnings.join(" ")).toMatch(/whose call is not in the conversation/);
-    const parts = countChatTokens([{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }], { model: "gpt-4o" });
+    const parts = countChatTokens(
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "b" },
+          ],
+        },
+      ],
+      { model: "gpt-4o" },
+    );
     expect(parts.exact).toBe(false);
     const onePart = countChatTokens([{ role: "user", content: [{ type: "text", text: "Hello there" }] }], { model: "gpt-4o" });
     expect(onePart.exact).toBe(true);
@@ -91,7 +107,12 @@ describe("messages that cannot be counted", () => {
     const bad = (messages: unknown) => () => countChatTokens(messages as never, { model: "gpt-4o" });
     expect(bad([{ role: "user", content: 5 }])).toThrow(InputError);
     expect(bad([{ role: "user", content: 5 }])).toThrow("messages[0].content must be a string or an array of content parts, got number");
-    expect(bad([{ role: "system", content: "ok" }, { role: "user", content: [{ type: "text" }] }])).toThrow("messages[1].content[0].text must be a string, got undefined");
+    expect(
+      bad([
+        { role: "system", content: "ok" },
+        { role: "user", content: [{ type: "text" }] },
+      ]),
+    ).toThrow("messages[1].content[0].text must be a string, got undefined");
     expect(countChatTokens([{ role: "user", content: [{ type: "text", text: "hi" }] }], { model: "gpt-4o" }).total).toBe(countChatTokens([{ role: "user", content: "hi" }], { model: "gpt-4o" }).total);
   });
 
@@ -129,11 +150,26 @@ describe("tool definitions reproduce the API-measured weather example", () => {
 
   it("counts definitions as their rendered namespace + 9; nested objects on gpt-4o are counted but inexact", () => {
     const enc = getEncoding("o200k_base");
-    const flat = countFunctionDefinitions([{ name: "f", description: "Do it.", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }], { model: "gpt-4o", encoding: enc });
+    const flat = countFunctionDefinitions([{ name: "f", description: "Do it.", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }], {
+      model: "gpt-4o",
+      encoding: enc,
+    });
     expect(flat.tokens).toBe(enc.count("namespace functions {\n\n// Do it.\ntype f = (_: {\n// A\na?: string,\n}) => any;\n\n} // namespace functions") + 9);
     expect(flat.exact).toBe(true);
     const nested = countFunctionDefinitions(
-      [{ name: "f", description: "Do it", parameters: { type: "object", properties: { a: { type: "object", description: "A", properties: { b: { type: "string", description: "B", enum: ["x", "y"] } } }, list: { type: "array", description: "L", items: { type: "string" } } } } }],
+      [
+        {
+          name: "f",
+          description: "Do it",
+          parameters: {
+            type: "object",
+            properties: {
+              a: { type: "object", description: "A", properties: { b: { type: "string", description: "B", enum: ["x", "y"] } } },
+              list: { type: "array", description: "L", items: { type: "string" } },
+            },
+          },
+        },
+      ],
       { model: "gpt-4o", encoding: enc },
     );
     expect(nested.exact).toBe(false);

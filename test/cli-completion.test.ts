@@ -11,7 +11,9 @@ function complete(script: string, words: string[]): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), "tokcost-completion-"));
   const file = path.join(dir, "tokcost.bash");
   writeFileSync(file, script);
-  const r = spawnSync("bash", ["-c", `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _tokcost; printf '%s\\n' "\${COMPREPLY[@]}"`, "_", file], { encoding: "utf8" });
+  const r = spawnSync("bash", ["-c", `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _tokcost; printf '%s\\n' "\${COMPREPLY[@]}"`, "_", file], {
+    encoding: "utf8",
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split("\n").filter(Boolean);
 }

@@ -31,7 +31,14 @@ const chatTokens = estimateRequest({ model: "gpt-4o", messages: history }).promp
 
 const noStale = { TOKCOST_NO_STALE_WARNING: "1" };
 /** The width of the widest table line (box-drawn rows; prose lines under a table wrap as prose does). */
-const widest = (text: string) => Math.max(0, ...text.split("\n").filter((line) => /^[┌│└├]/.test(line)).map((line) => [...line].length));
+const widest = (text: string) =>
+  Math.max(
+    0,
+    ...text
+      .split("\n")
+      .filter((line) => /^[┌│└├]/.test(line))
+      .map((line) => [...line].length),
+  );
 
 describe("estimate is estimateFiles() plus rendering (issue 16)", () => {
   it("--json is the library's JSON, in command-line order, across text, request, batch and fine-tuning files", async () => {
@@ -134,7 +141,9 @@ describe("truncate never writes broken JSON (issue 13)", () => {
     const r = runCli(["truncate", at("history.json"), "--tokens", "100"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`tokcost: ${at("history.json")} is JSON: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${at("history.json")} -m <model> --max-tokens <n>\n`);
+    expect(r.stderr).toBe(
+      `tokcost: ${at("history.json")} is JSON: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${at("history.json")} -m <model> --max-tokens <n>\n`,
+    );
     expect(runCli(["truncate", "examples/batch.jsonl", "--tokens", "10"]).stderr).toMatch(/is JSON Lines: truncate cuts plain text/);
     expect(runCli(["truncate", "--tokens", "5"], { input: JSON.stringify(history) }).code).toBe(2);
     // plain text is still cut
@@ -149,7 +158,9 @@ describe("one CSV for files of different kinds (issue 18)", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines.filter((l) => l.startsWith("path,"))).toHaveLength(1);
-    expect(lines[0]).toBe("path,kind,line,custom_id,model,encoding,exact,prompt_tokens,messages_tokens,tools_tokens,image_tokens,max_tokens,choices,completion_tokens,context_window,fits,room,billed_as,cost_prompt_usd,cost_completion_usd,cost_total_usd");
+    expect(lines[0]).toBe(
+      "path,kind,line,custom_id,model,encoding,exact,prompt_tokens,messages_tokens,tools_tokens,image_tokens,max_tokens,choices,completion_tokens,context_window,fits,room,billed_as,cost_prompt_usd,cost_completion_usd,cost_total_usd",
+    );
     const order = lines.slice(1).map((l) => l.split(",")[0]);
     const firstOf = (f: string) => order.indexOf(f);
     expect(firstOf(files[0])).toBe(0);
@@ -157,7 +168,9 @@ describe("one CSV for files of different kinds (issue 18)", () => {
     expect(firstOf(files[1])).toBeLessThan(firstOf(files[2]));
     expect(firstOf(files[2])).toBeLessThan(firstOf(files[3]));
     expect(order.filter((p) => p === files[2]).length).toBe(readFileSync(files[2], "utf8").trim().split("\n").length); // a row per batch line
-    const tsv = runCli(["estimate", ...files, "--format", "tsv"], { env: noStale }).stdout.trim().split("\n");
+    const tsv = runCli(["estimate", ...files, "--format", "tsv"], { env: noStale })
+      .stdout.trim()
+      .split("\n");
     expect(tsv[0].split("\t")).toEqual(lines[0].split(","));
     expect(tsv).toHaveLength(lines.length);
   });
@@ -184,14 +197,24 @@ describe("tables fit the terminal (issue 18)", () => {
     expect(widest(runCli(["estimate", long, "-m", "gpt-4o", "--wide"], { env }).stdout)).toBeGreaterThan(80);
 
     const count = runCli(["count", long, at("note.txt"), "--format", "table"], { env });
-    expect(Math.max(...count.stdout.trim().split("\n").map((line) => [...line].length))).toBeLessThanOrEqual(80);
+    expect(
+      Math.max(
+        ...count.stdout
+          .trim()
+          .split("\n")
+          .map((line) => [...line].length),
+      ),
+    ).toBeLessThanOrEqual(80);
     expect(count.stdout).toContain("…");
 
     const root = mkdtempSync(path.join(tmpdir(), "tokcost-edges-width-"));
     mkdirSync(path.join(root, ".git"));
     mkdirSync(path.join(root, "prompts-with-a-long-directory-name", "and-another-level-below-it"), { recursive: true });
     writeFileSync(path.join(root, "prompts-with-a-long-directory-name", "and-another-level-below-it", "system-prompt.txt"), "hello");
-    writeFileSync(path.join(root, "tokcost.config.json"), JSON.stringify({ model: "gpt-4o", maxTokens: 100, rules: [{ name: "system prompts", files: "prompts-with-a-long-directory-name/**/*.txt", limits: { maxPromptTokens: 1000 } }] }));
+    writeFileSync(
+      path.join(root, "tokcost.config.json"),
+      JSON.stringify({ model: "gpt-4o", maxTokens: 100, rules: [{ name: "system prompts", files: "prompts-with-a-long-directory-name/**/*.txt", limits: { maxPromptTokens: 1000 } }] }),
+    );
     const check = runCli(["check"], { cwd: root, env });
     expect(check.code).toBe(0);
     expect(widest(check.stdout)).toBeLessThanOrEqual(80);

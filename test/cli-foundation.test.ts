@@ -22,8 +22,31 @@ beforeAll(() => {
   writeFileSync(path.join(dir, "special.txt"), "before <|endoftext|> after");
   writeFileSync(path.join(dir, "long.txt"), "word ".repeat(5000));
   mkdirSync(path.join(dir, "sub"));
-  writeFileSync(path.join(dir, "bad-pricing.json"), JSON.stringify({ version: 1, asOf: "2026-01-01", models: [{ id: "x", provider: "openai", mode: "chat", pricing: { input: "cheap" }, source: "me", asOf: "2026-01-01" }] }));
-  writeFileSync(path.join(dir, "pricing.json"), JSON.stringify({ version: 1, asOf: "2026-09-01", models: [{ id: "acme-small", provider: "acme", mode: "chat", encoding: "cl100k_base", exactTokenizer: false, contextWindow: 8000, maxOutputTokens: 1000, pricing: { input: 1, output: 2 }, source: "https://acme.example/pricing", asOf: "2026-09-01" }] }));
+  writeFileSync(
+    path.join(dir, "bad-pricing.json"),
+    JSON.stringify({ version: 1, asOf: "2026-01-01", models: [{ id: "x", provider: "openai", mode: "chat", pricing: { input: "cheap" }, source: "me", asOf: "2026-01-01" }] }),
+  );
+  writeFileSync(
+    path.join(dir, "pricing.json"),
+    JSON.stringify({
+      version: 1,
+      asOf: "2026-09-01",
+      models: [
+        {
+          id: "acme-small",
+          provider: "acme",
+          mode: "chat",
+          encoding: "cl100k_base",
+          exactTokenizer: false,
+          contextWindow: 8000,
+          maxOutputTokens: 1000,
+          pricing: { input: 1, output: 2 },
+          source: "https://acme.example/pricing",
+          asOf: "2026-09-01",
+        },
+      ],
+    }),
+  );
 });
 
 const f = (name: string) => path.join(dir, name);
@@ -46,7 +69,25 @@ describe("tokcost estimate", () => {
     expect(Object.keys(out)).toEqual(["estimates", "pricing"]); // pricing: added (docs/json-output.md)
     const e = out.estimates[0];
     // completionTokens, completionBasis and notices: added (docs/json-output.md, "What changed")
-    expect(Object.keys(e)).toEqual(["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "completionTokens", "completionBasis", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "problems", "warnings", "notices"]);
+    expect(Object.keys(e)).toEqual([
+      "path",
+      "model",
+      "encoding",
+      "exact",
+      "promptTokens",
+      "maxTokens",
+      "completionTokens",
+      "completionBasis",
+      "contextWindow",
+      "maxInputTokens",
+      "maxOutputTokens",
+      "fits",
+      "room",
+      "cost",
+      "problems",
+      "warnings",
+      "notices",
+    ]);
     expect(e.promptTokens).toBe(o200k.encode("Hello, world! This is a prompt.\n").length);
     expect(e.exact).toBe(true);
     expect(e.maxTokens).toBe(100);
@@ -75,7 +116,9 @@ describe("tokcost estimate", () => {
     const md = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--format", "markdown"]);
     expect(md.stdout.split("\n")[1]).toMatch(/^\| --- \| --- \| ---: /);
     const csv = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o", "--format", "csv"]);
-    expect(csv.stdout.split("\n")[0]).toBe("path,kind,line,custom_id,model,encoding,exact,prompt_tokens,messages_tokens,tools_tokens,image_tokens,max_tokens,choices,completion_tokens,context_window,fits,room,billed_as,cost_prompt_usd,cost_completion_usd,cost_total_usd");
+    expect(csv.stdout.split("\n")[0]).toBe(
+      "path,kind,line,custom_id,model,encoding,exact,prompt_tokens,messages_tokens,tools_tokens,image_tokens,max_tokens,choices,completion_tokens,context_window,fits,room,billed_as,cost_prompt_usd,cost_completion_usd,cost_total_usd",
+    );
   });
 
   it("reads stdin with - or a pipe", () => {
@@ -262,7 +305,9 @@ describe("warnings for people", () => {
     expect(json.notices.map((n: { code: string }) => n.code)).toContain("COMPLETION_WORST_CASE");
     // models that differ are named with their own worst case, on one line
     const several = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4.1,gpt-4o-mini"]);
-    expect(several.stderr.split("\n").filter((line) => line.includes("completion: up to"))).toEqual(["warning: completion: up to 16,384 (gpt-4o, gpt-4o-mini), 32,768 (gpt-4.1), priced as the worst case — set --max-tokens to tighten"]);
+    expect(several.stderr.split("\n").filter((line) => line.includes("completion: up to"))).toEqual([
+      "warning: completion: up to 16,384 (gpt-4o, gpt-4o-mini), 32,768 (gpt-4.1), priced as the worst case — set --max-tokens to tighten",
+    ]);
   });
 
   it("count -m only needs an encoding: an id the table does not list is counted, with its suggestions as a warning", () => {
@@ -282,7 +327,7 @@ describe("warnings for people", () => {
     expect(rows[1].notices).toEqual([{ code: "UNKNOWN_MODEL", subject: "gpt-4o-mni", data: { suggestions: expect.arrayContaining(["gpt-4o-mini"]) }, text: rows[1].problems[0] }]);
     const human = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o,gpt-4o-mni"]);
     expect(human.code).toBe(2);
-    expect(human.stdout).toContain('✗ ' + f("hello.txt") + ' · gpt-4o-mni: unknown model "gpt-4o-mni" (did you mean gpt-4o-mini');
+    expect(human.stdout).toContain("✗ " + f("hello.txt") + ' · gpt-4o-mni: unknown model "gpt-4o-mni" (did you mean gpt-4o-mini');
     expect(human.stdout).toMatch(/gpt-4o-mni .*unknown model/);
     // a single unknown model is a usage error, as before
     const single = runCli(["estimate", f("hello.txt"), "-m", "gpt-4o-mni"]);
@@ -297,6 +342,8 @@ describe("warnings for people", () => {
     // with --max-tokens the reasoning tokens come on top of the budget; without, the worst case already holds them
     expect(reasoning).toEqual([]);
     const budgeted = runCli(["estimate", f("hello.txt"), "--max-tokens", "500"]);
-    expect(budgeted.stderr.split("\n").filter((line) => line.includes("hidden reasoning tokens"))).toEqual(["warning: o4-mini, gpt-5-mini, gpt-5: hidden reasoning tokens are billed as output and count against max_completion_tokens, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them"]);
+    expect(budgeted.stderr.split("\n").filter((line) => line.includes("hidden reasoning tokens"))).toEqual([
+      "warning: o4-mini, gpt-5-mini, gpt-5: hidden reasoning tokens are billed as output and count against max_completion_tokens, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them",
+    ]);
   });
 });

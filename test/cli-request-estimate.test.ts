@@ -17,8 +17,14 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), "tokcost-cli-req-"));
   writeFileSync(path.join(dir, "cat.png"), png(1024, 1024));
-  writeFileSync(path.join(dir, "local-image.json"), JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "cat.png", detail: "high" } }] }], max_tokens: 10 }));
-  writeFileSync(path.join(dir, "remote-image.json"), JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png", detail: "high" } }] }], max_tokens: 10 }));
+  writeFileSync(
+    path.join(dir, "local-image.json"),
+    JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "cat.png", detail: "high" } }] }], max_tokens: 10 }),
+  );
+  writeFileSync(
+    path.join(dir, "remote-image.json"),
+    JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png", detail: "high" } }] }], max_tokens: 10 }),
+  );
   writeFileSync(path.join(dir, "text.txt"), "The quick brown fox jumps over the lazy dog.");
 });
 
@@ -35,7 +41,8 @@ describe("tokcost estimate <request.json>", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { estimates: Array<Record<string, unknown>> };
     const e = out.estimates[0];
-    for (const key of ["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "warnings"]) expect(e).toHaveProperty(key);
+    for (const key of ["path", "model", "encoding", "exact", "promptTokens", "maxTokens", "contextWindow", "maxInputTokens", "maxOutputTokens", "fits", "room", "cost", "warnings"])
+      expect(e).toHaveProperty(key);
     expect(e).toMatchObject({ path: "examples/chat-request.json", model: "gpt-4o", kind: "chat", promptTokens: 101, exact: true, maxTokens: 500, maxTokensParam: "max_tokens" });
     expect(e.breakdown).toMatchObject({ tools: 68, images: 0, choices: 1, completionTokens: 500 });
     expect(Object.keys(e.cost as object)).toEqual(expect.arrayContaining(["currency", "prompt", "completion", "total"]));
@@ -61,7 +68,9 @@ describe("tokcost estimate <request.json>", () => {
     // where the API's words do not name the field, the line adds it (the API returns it as "param")
     const role = runCli(["estimate", "-"], { input: JSON.stringify({ model: "gpt-4o", messages: [{ role: "robot", content: "hi" }] }) });
     expect(role.code).toBe(2);
-    expect(errorLines(role.stderr)).toEqual(["tokcost: <stdin>: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)"]);
+    expect(errorLines(role.stderr)).toEqual([
+      "tokcost: <stdin>: Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'. (at messages[0].role)",
+    ]);
   });
 
   it("a JSONL of bare request bodies: a line each at standard rates, bad lines named; other files still estimated", () => {

@@ -186,7 +186,15 @@ describe("createClient: API errors and retries", () => {
     server.queue.push({ status: 400, body: { error: { message: "Unknown parameter: 'reasoning'.", type: "invalid_request_error", param: "reasoning", code: "unknown_parameter" } } });
     const e400 = await c.chat.completions.create(chatBody).catch((e) => e);
     expect(e400).toBeInstanceOf(ApiError);
-    expect(e400).toMatchObject({ code: "API_ERROR", status: 400, type: "invalid_request_error", param: "reasoning", apiCode: "unknown_parameter", message: "Unknown parameter: 'reasoning'.", sdkName: "BadRequestError" });
+    expect(e400).toMatchObject({
+      code: "API_ERROR",
+      status: 400,
+      type: "invalid_request_error",
+      param: "reasoning",
+      apiCode: "unknown_parameter",
+      message: "Unknown parameter: 'reasoning'.",
+      sdkName: "BadRequestError",
+    });
     const bad = createClient({ apiKey: "sk-wrong-key-abcdefghijklmnop", baseURL: server.baseURL });
     const e401 = await bad.chat.completions.create(chatBody).catch((e) => e);
     expect(e401).toMatchObject({ status: 401, type: "invalid_request_error", apiCode: "invalid_api_key", sdkName: "AuthenticationError" });
@@ -198,7 +206,11 @@ describe("createClient: API errors and retries", () => {
   it("retries 429 honouring retry-after-ms, Retry-After seconds and HTTP dates, then succeeds", async () => {
     const c = client({ maxRetries: 3 });
     const before = server.requests.length;
-    server.queue.push({ status: 429, headers: { "retry-after-ms": "5" } }, { status: 429, headers: { "retry-after": "0" } }, { status: 429, headers: { "retry-after": new Date(Date.now() - 1000).toUTCString() } });
+    server.queue.push(
+      { status: 429, headers: { "retry-after-ms": "5" } },
+      { status: 429, headers: { "retry-after": "0" } },
+      { status: 429, headers: { "retry-after": new Date(Date.now() - 1000).toUTCString() } },
+    );
     const res = await c.chat.completions.create(chatBody);
     expect(server.requests.length - before).toBe(4);
     expect(res.tokcost.attempts).toBe(4);
@@ -222,7 +234,10 @@ describe("createClient: API errors and retries", () => {
   it("does not retry other 4xx", async () => {
     const c = client({ maxRetries: 3 });
     const before = server.requests.length;
-    server.queue.push({ status: 404, body: { error: { message: "The model `gpt-4o-mini` does not exist or you do not have access to it.", type: "invalid_request_error", param: null, code: "model_not_found" } } });
+    server.queue.push({
+      status: 404,
+      body: { error: { message: "The model `gpt-4o-mini` does not exist or you do not have access to it.", type: "invalid_request_error", param: null, code: "model_not_found" } },
+    });
     const err = await c.chat.completions.create(chatBody).catch((e) => e);
     expect(server.requests.length - before).toBe(1);
     expect(err).toMatchObject({ status: 404, apiCode: "model_not_found", sdkName: "NotFoundError" });
@@ -269,7 +284,11 @@ describe("createClient: API errors and retries", () => {
     const c = client({ onEstimate: (e) => estimates.push(e.promptTokens), onUsage: (r) => usages.push(r.actual?.promptTokens ?? -1) });
     await c.chat.completions.create(chatBody);
     expect(estimates).toEqual(usages);
-    const refusing = client({ onEstimate: () => { throw new Error("no calls on Sunday"); } });
+    const refusing = client({
+      onEstimate: () => {
+        throw new Error("no calls on Sunday");
+      },
+    });
     const before = server.requests.length;
     await expect(refusing.chat.completions.create(chatBody)).rejects.toThrow("no calls on Sunday");
     expect(server.requests.length).toBe(before);

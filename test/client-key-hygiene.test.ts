@@ -19,7 +19,16 @@ const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }]
 /** Every way an error can end up in a log. */
 function renderings(error: unknown): string[] {
   const e = error as Error & { cause?: unknown; details?: unknown };
-  return [String(e), e.message, e.stack ?? "", JSON.stringify(e), JSON.stringify(e.details ?? null), inspect(e, { depth: 10, showHidden: true }), String(e.cause), inspect(e.cause, { depth: 10, showHidden: true })];
+  return [
+    String(e),
+    e.message,
+    e.stack ?? "",
+    JSON.stringify(e),
+    JSON.stringify(e.details ?? null),
+    inspect(e, { depth: 10, showHidden: true }),
+    String(e.cause),
+    inspect(e.cause, { depth: 10, showHidden: true }),
+  ];
 }
 
 describe("the API key never appears in output or errors", () => {
@@ -34,14 +43,23 @@ describe("the API key never appears in output or errors", () => {
       ];
       const rendered: string[] = [];
       const errors: unknown[] = [];
-      const capture = (p: Promise<unknown>) => p.then(() => errors.push(new Error("expected a failure")), (e) => errors.push(e));
+      const capture = (p: Promise<unknown>) =>
+        p.then(
+          () => errors.push(new Error("expected a failure")),
+          (e) => errors.push(e),
+        );
       try {
         const opts = { baseURL: server.baseURL, retry: { initialDelayMs: 1, maxDelayMs: 2 }, onRequest: (r: unknown) => rendered.push(JSON.stringify(r)) };
         // 401: the proxy echoes the key the request carried
         const wrong = `${key}-WRONG`;
         await capture(createClient({ ...opts, apiKey: wrong, maxRetries: 0 }).chat.completions.create(body));
         // 429 whose message quotes the Authorization header, after retries
-        server.queue.push(...[0, 1, 2].map(() => ({ status: 429, body: { error: { message: `Rate limited for Authorization: Bearer ${key} (key ${key})`, type: "requests", param: null, code: "rate_limit_exceeded" } } })));
+        server.queue.push(
+          ...[0, 1, 2].map(() => ({
+            status: 429,
+            body: { error: { message: `Rate limited for Authorization: Bearer ${key} (key ${key})`, type: "requests", param: null, code: "rate_limit_exceeded" } },
+          })),
+        );
         await capture(createClient({ ...opts, apiKey: key, maxRetries: 2 }).chat.completions.create(body));
         // timeout
         server.queue.push({ delayMs: 1_000 });

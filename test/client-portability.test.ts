@@ -63,7 +63,10 @@ describe("the request helper runs where only ES modules and fetch exist", () => 
       out.write(JSON.stringify(result));
     `;
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, FAKE_URL: server.baseURL, FAKE_KEY: server.apiKey, OPENAI_API_KEY: "" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        env: { ...process.env, FAKE_URL: server.baseURL, FAKE_KEY: server.apiKey, OPENAI_API_KEY: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let o = "";
       let e = "";
       child.stdout.on("data", (d) => (o += d));

@@ -22,7 +22,7 @@ function client(extra: Parameters<typeof createClient>[0] = {}) {
 
 describe("SseParser", () => {
   it("parses events split anywhere, CRLF and LF, comments, multi-line data and [DONE]", () => {
-    const text = ": keep-alive\r\nevent: response.created\r\ndata: {\"a\":1}\r\n\r\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n";
+    const text = ': keep-alive\r\nevent: response.created\r\ndata: {"a":1}\r\n\r\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n';
     const bytes = new TextEncoder().encode(text);
     for (const size of [1, 2, 3, 7, bytes.length]) {
       const p = new SseParser();
@@ -30,7 +30,7 @@ describe("SseParser", () => {
       for (let i = 0; i < bytes.length; i += size) events.push(...p.push(bytes.slice(i, i + size)));
       events.push(...p.end());
       expect(events).toEqual([
-        { event: "response.created", data: "{\"a\":1}", id: null },
+        { event: "response.created", data: '{"a":1}', id: null },
         { event: null, data: "line1\nline2", id: null },
         { event: null, data: "[DONE]", id: null },
       ]);

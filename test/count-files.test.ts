@@ -19,7 +19,7 @@ beforeAll(() => {
     "\ufeffBOM first line\nsecond line\n",
     "中文字符和日本語のテキスト\n한국어 😀👍🏽\n".repeat(300),
     "function f(x) {\n  return x * 2; // double\n}\n".repeat(5000),
-    JSON.stringify({ a: [1, 2, 3], b: "text with \"quotes\"", c: { d: null } }, null, 2).repeat(2000),
+    JSON.stringify({ a: [1, 2, 3], b: 'text with "quotes"', c: { d: null } }, null, 2).repeat(2000),
     "a".repeat(20_000),
     Array.from({ length: 40_000 }, (_, i) => `line ${i}: ${"xyz".repeat(i % 7)} /path/${i}\n${i % 3 === 0 ? " " : ""}`).join(""),
   ];

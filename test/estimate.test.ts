@@ -7,7 +7,18 @@ const customTable = new PricingTable([
     asOf: "2026-01-01",
     models: [
       { id: "tiny-4k", provider: "openai", mode: "completion", encoding: "p50k_base", contextWindow: 4097, pricing: { input: 20, output: 20 }, source: "test", asOf: "2026-01-01" },
-      { id: "split-cap", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 400000, maxInputTokens: 272000, maxOutputTokens: 128000, pricing: { input: 1.25, output: 10 }, source: "test", asOf: "2026-01-01" },
+      {
+        id: "split-cap",
+        provider: "openai",
+        mode: "chat",
+        encoding: "o200k_base",
+        contextWindow: 400000,
+        maxInputTokens: 272000,
+        maxOutputTokens: 128000,
+        pricing: { input: 1.25, output: 10 },
+        source: "test",
+        asOf: "2026-01-01",
+      },
       { id: "unpriced", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 1000, source: "test", asOf: "2026-01-01" },
     ],
   }),
@@ -18,12 +29,16 @@ describe("checkLimits", () => {
     const check = checkLimits({ contextWindow: 4097 }, 51, 4100);
     expect(check.fits).toBe(false);
     expect(check.room).toBe(4046);
-    expect(check.problems[0].message).toBe("This model's maximum context length is 4097 tokens, however you requested 4151 tokens (51 in your prompt; 4100 for the completion). Please reduce your prompt; or completion length.");
+    expect(check.problems[0].message).toBe(
+      "This model's maximum context length is 4097 tokens, however you requested 4151 tokens (51 in your prompt; 4100 for the completion). Please reduce your prompt; or completion length.",
+    );
   });
 
   it("uses the chat wording for messages", () => {
     const check = checkLimits({ contextWindow: 8192 }, 64, 8192, "messages");
-    expect(check.problems[0].message).toBe("This model's maximum context length is 8192 tokens. However, you requested 8256 tokens (64 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.");
+    expect(check.problems[0].message).toBe(
+      "This model's maximum context length is 8192 tokens. However, you requested 8256 tokens (64 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.",
+    );
   });
 
   it("checks a separate input cap and the output cap", () => {

@@ -37,7 +37,14 @@ describe("runCheck on the fixture repo", () => {
     const root = copyFixture();
     const report = await check(root);
     expect(report.exitCode).toBe(1);
-    expect(report.results.map((r) => r.path).sort()).toEqual(["prompts/system/long-context.md", "prompts/system/support.txt", "prompts/tasks/classify.txt", "prompts/tasks/summarise.txt", "requests/batch.jsonl", "requests/chat.json"]);
+    expect(report.results.map((r) => r.path).sort()).toEqual([
+      "prompts/system/long-context.md",
+      "prompts/system/support.txt",
+      "prompts/tasks/classify.txt",
+      "prompts/tasks/summarise.txt",
+      "requests/batch.jsonl",
+      "requests/chat.json",
+    ]);
     // drafts are excluded by the negated glob
     expect(report.results.some((r) => r.path.includes("drafts"))).toBe(false);
 
@@ -137,7 +144,19 @@ describe("request files with local images", () => {
     const root = copyFixture();
     mkdirSync(path.join(root, "requests/img"));
     writeFileSync(path.join(root, "requests/img/cat.png"), png(1024, 1024));
-    const body = { model: "gpt-4o", max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: "img/cat.png", detail: "high" } }] }] };
+    const body = {
+      model: "gpt-4o",
+      max_tokens: 10,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image_url", image_url: { url: "img/cat.png", detail: "high" } },
+          ],
+        },
+      ],
+    };
     writeFileSync(path.join(root, "requests/vision.json"), JSON.stringify(body));
     writeFileSync(path.join(root, "requests/missing-image.json"), JSON.stringify({ ...body, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "img/dog.png" } }] }] }));
     const report = await check(root);

@@ -55,7 +55,10 @@ describe("tokcost check (CLI)", () => {
 
   it("--format github prints annotations and appends a Markdown summary to GITHUB_STEP_SUMMARY", () => {
     const dir = repo();
-    writeFileSync(path.join(dir, "requests/bad.jsonl"), ['{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}}', '{"custom_id":"b", "body": '].join("\n"));
+    writeFileSync(
+      path.join(dir, "requests/bad.jsonl"),
+      ['{"custom_id":"a","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}}', '{"custom_id":"b", "body": '].join("\n"),
+    );
     const summary = path.join(dir, "summary.md");
     writeFileSync(summary, "previous step\n");
     const r = check(dir, ["--format", "github"], { GITHUB_STEP_SUMMARY: summary });

@@ -37,7 +37,10 @@ describe("limits written for people", () => {
     const config = parseConfig({
       model: "gpt-4o",
       maxTokens: "1k",
-      rules: [{ files: "prompts/*.txt", limits: { maxPromptTokens: "8k", maxCostUsd: "$0.05", totalCostUsd: 2 } }, { files: ["a.json"], kind: "request" }],
+      rules: [
+        { files: "prompts/*.txt", limits: { maxPromptTokens: "8k", maxCostUsd: "$0.05", totalCostUsd: 2 } },
+        { files: ["a.json"], kind: "request" },
+      ],
       baseline: { maxGrowth: "10%" },
     });
     expect(config.maxTokens).toBe(1000);
@@ -50,7 +53,10 @@ describe("limits written for people", () => {
 
 describe("config errors name the file and the field path", () => {
   it("a bad limit", () => {
-    expectConfigError(() => parseConfig({ model: "gpt-4o", rules: [{ files: "a", limits: { maxPromptTokens: "eight" } }] }, "tokcost.config.json"), /^tokcost\.config\.json: rules\[0\]\.limits\.maxPromptTokens: expected a token count such as 8000 or "8k"/);
+    expectConfigError(
+      () => parseConfig({ model: "gpt-4o", rules: [{ files: "a", limits: { maxPromptTokens: "eight" } }] }, "tokcost.config.json"),
+      /^tokcost\.config\.json: rules\[0\]\.limits\.maxPromptTokens: expected a token count such as 8000 or "8k"/,
+    );
     expectConfigError(() => parseConfig({ rules: [{ files: "a", limits: { maxCostUsd: "lots" } }] }, "cfg.json"), /^cfg\.json: rules\[0\]\.limits\.maxCostUsd: expected a USD amount/);
     expectConfigError(() => parseConfig({ rules: [{ files: "a", maxTokens: -3 }] }, "cfg.json"), /^cfg\.json: rules\[0\]\.maxTokens: /);
     expectConfigError(() => parseConfig({ rules: [{ files: "a" }], baseline: { maxGrowth: "lots" } }, "cfg.json"), /^cfg\.json: baseline\.maxGrowth: expected a percentage/);
@@ -73,7 +79,7 @@ describe("loadConfig", () => {
   const dir = () => mkdtempSync(path.join(tmpdir(), "tokcost-config-"));
   const rules = (glob: string) => ({ model: "gpt-4o", rules: [{ files: glob }] });
 
-  it("prefers tokcost.config.json, then .tokcostrc.json, then package.json \"tokcost\"", async () => {
+  it('prefers tokcost.config.json, then .tokcostrc.json, then package.json "tokcost"', async () => {
     const d = dir();
     writeFileSync(path.join(d, "package.json"), JSON.stringify({ name: "x", tokcost: rules("from-package") }));
     expect((await loadConfig(d)).config.rules[0].files).toEqual(["from-package"]);
@@ -127,7 +133,7 @@ describe("JSON Schema", () => {
     expect(committed).toBe(JSON.stringify(configJsonSchema(), null, 2) + "\n");
   });
 
-  it("describes what people write: strings like \"8k\" and \"$0.05\" are allowed, unknown keys are not", () => {
+  it('describes what people write: strings like "8k" and "$0.05" are allowed, unknown keys are not', () => {
     const schema = configJsonSchema() as { additionalProperties: boolean; properties: Record<string, any> };
     expect(schema.additionalProperties).toBe(false);
     const rule = schema.properties.rules.items;

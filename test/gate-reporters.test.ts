@@ -2,7 +2,20 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { escapeGithubData, escapeGithubProperty, escapeXml, loadConfig, renderCheckReport, renderGithub, renderJunit, renderCheckMarkdown, renderCheckTable, runCheck, PASSING_ROWS_SHOWN, type CheckReport } from "../src/gate/index.js";
+import {
+  escapeGithubData,
+  escapeGithubProperty,
+  escapeXml,
+  loadConfig,
+  renderCheckReport,
+  renderGithub,
+  renderJunit,
+  renderCheckMarkdown,
+  renderCheckTable,
+  runCheck,
+  PASSING_ROWS_SHOWN,
+  type CheckReport,
+} from "../src/gate/index.js";
 import { findAll, parseXml } from "./helpers/gate-xml.js";
 
 describe("the XML checker used by these tests is strict", () => {
@@ -55,7 +68,9 @@ describe("reporters on a real report with awkward file names", () => {
   it("GitHub annotations carry the right file and line, escaped", () => {
     const lines = renderGithub(report).split("\n");
     const long = lines.find((l) => l.startsWith("::error file=prompts/system/long-context.md,"))!;
-    expect(long).toMatch(/^::error file=prompts\/system\/long-context\.md,line=1,title=tokcost%3A maxPromptTokens exceeded::prompts\/system\/long-context\.md \[system prompts\]: maxPromptTokens: [\d,]+ prompt tokens > maxPromptTokens 2,000 \(\+[\d,]+ tokens, \+[\d.]+%25\)$/);
+    expect(long).toMatch(
+      /^::error file=prompts\/system\/long-context\.md,line=1,title=tokcost%3A maxPromptTokens exceeded::prompts\/system\/long-context\.md \[system prompts\]: maxPromptTokens: [\d,]+ prompt tokens > maxPromptTokens 2,000 \(\+[\d,]+ tokens, \+[\d.]+%25\)$/,
+    );
     const broken = lines.find((l) => l.startsWith("::error file=requests/broken.jsonl,"))!;
     expect(broken).toMatch(/^::error file=requests\/broken\.jsonl,line=2,title=tokcost%3A invalid input::requests\/broken\.jsonl:2: not valid JSON/);
     const oddLine = lines.find((l) => l.includes("maxPromptTokens exceeded") && l.includes("odd"))!;

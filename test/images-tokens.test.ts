@@ -5,7 +5,16 @@ import { countImageTokens, imageSizeFromBytes, imageSizeFromDataUrl, maxImageTok
 import { referencePath } from "./helpers/cli.js";
 
 const ref = JSON.parse(readFileSync(referencePath("image-tokens.json"), "utf8")) as {
-  image_token_examples: Array<{ model: string; width: number; height: number; detail?: "low" | "high"; tokens?: number; patches?: number; image_tokens_before_multiplier?: number; resized?: [number, number] }>;
+  image_token_examples: Array<{
+    model: string;
+    width: number;
+    height: number;
+    detail?: "low" | "high";
+    tokens?: number;
+    patches?: number;
+    image_tokens_before_multiplier?: number;
+    resized?: [number, number];
+  }>;
 };
 
 import { gif, jpeg, png, webpVp8, webpVp8l, webpVp8x } from "./fixtures/requests/image-bytes.js";
@@ -19,7 +28,13 @@ describe("countImageTokens reproduces the vision guide's worked examples", () =>
   });
 
   it("1024×1024 high on gpt-4o is 4 tiles at 768×768 = 765", () => {
-    expect(countImageTokens({ model: "gpt-4o", width: 1024, height: 1024, detail: "high" })).toMatchObject({ tokens: 765, exact: true, method: "tile", units: 4, scaledTo: { width: 768, height: 768 } });
+    expect(countImageTokens({ model: "gpt-4o", width: 1024, height: 1024, detail: "high" })).toMatchObject({
+      tokens: 765,
+      exact: true,
+      method: "tile",
+      units: 4,
+      scaledTo: { width: 768, height: 768 },
+    });
   });
 
   it("the gpt-5.4 2048×2048 example resizes to 1600×1600 = 2,500 patches", () => {
@@ -101,7 +116,18 @@ describe("image headers", () => {
 
   it("counts a data-URL image in a chat message exactly", () => {
     const url = dataUrl("image/png", png(1024, 1024));
-    const result = countChatTokens([{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url, detail: "high" } }] }], { model: "gpt-4o" });
+    const result = countChatTokens(
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image_url", image_url: { url, detail: "high" } },
+          ],
+        },
+      ],
+      { model: "gpt-4o" },
+    );
     expect(result.images).toBe(765);
     expect(result.exact).toBe(true);
     const text = countChatTokens([{ role: "user", content: "What is this?" }], { model: "gpt-4o" });

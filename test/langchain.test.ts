@@ -20,7 +20,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const chat = (handler: BaseCallbackHandler, extra: Record<string, unknown> = {}) => new ChatOpenAI({ model: "gpt-4o-mini", apiKey: server.apiKey, configuration: { baseURL: server.baseURL }, maxRetries: 0, callbacks: [handler], ...extra });
+const chat = (handler: BaseCallbackHandler, extra: Record<string, unknown> = {}) =>
+  new ChatOpenAI({ model: "gpt-4o-mini", apiKey: server.apiKey, configuration: { baseURL: server.baseURL }, maxRetries: 0, callbacks: [handler], ...extra });
 
 describe("TokcostCallbackHandler (@langchain/openai 1.5)", () => {
   it("LangChain swallows a handler's error unless it raises: why the handler sets raiseError", async () => {
@@ -51,7 +52,9 @@ describe("TokcostCallbackHandler (@langchain/openai 1.5)", () => {
 
   it("tools, tool calls and tool results: the prompt count equals the API's", async () => {
     const handler = new TokcostCallbackHandler();
-    const model = chat(handler, { maxTokens: 40 }).bindTools([{ type: "function", function: { name: "weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } }]);
+    const model = chat(handler, { maxTokens: 40 }).bindTools([
+      { type: "function", function: { name: "weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
+    ]);
     const res = await model.invoke([
       new HumanMessage("Weather in Paris?"),
       new AIMessage({ content: "", tool_calls: [{ id: "call_1", name: "weather", args: { city: "Paris" } }] }),
@@ -64,7 +67,9 @@ describe("TokcostCallbackHandler (@langchain/openai 1.5)", () => {
   it("refuses before the network with a TokcostError: over budget, over the window", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const before = server.requests.length;
-    const over = await chat(new TokcostCallbackHandler({ budget: { usd: 0.000001 } }), { maxTokens: 1000 }).invoke("Hello").catch((e) => e);
+    const over = await chat(new TokcostCallbackHandler({ budget: { usd: 0.000001 } }), { maxTokens: 1000 })
+      .invoke("Hello")
+      .catch((e) => e);
     expect(over).toBeInstanceOf(TokcostError);
     expect(over).toMatchObject({ code: "BUDGET_EXCEEDED" });
     await expect(chat(new TokcostCallbackHandler(), { maxTokens: 100 }).invoke("word ".repeat(130_000))).rejects.toMatchObject({ code: "CONTEXT_LIMIT" });

@@ -159,14 +159,19 @@ describe("FileLedger", () => {
     const completed = out.reduce((s, o) => s + o.completed, 0);
     const refused = out.reduce((s, o) => s + o.refused, 0);
     const state = await new FileLedger(path).read();
-    console.log(`[load/3 processes, file ledger] budget $${limit.toFixed(6)}; completed ${completed} (${out.map((o) => o.completed).join("+")}), refused ${refused}; ledger spent $${state.spentUsd.toFixed(6)}`);
+    console.log(
+      `[load/3 processes, file ledger] budget $${limit.toFixed(6)}; completed ${completed} (${out.map((o) => o.completed).join("+")}), refused ${refused}; ledger spent $${state.spentUsd.toFixed(6)}`,
+    );
     expect(out.flatMap((o) => o.other)).toEqual([]);
     expect(completed + refused).toBe(120);
     expect(completed).toBeGreaterThanOrEqual(60);
     expect(refused).toBeGreaterThan(0);
     expect(server.requests.length - before.requests).toBe(completed);
     expect(state.spentUsd).toBeLessThanOrEqual(limit + 1e-12);
-    expect(state.spentUsd).toBeCloseTo(out.reduce((s, o) => s + o.usd, 0), 12);
+    expect(state.spentUsd).toBeCloseTo(
+      out.reduce((s, o) => s + o.usd, 0),
+      12,
+    );
     expect(state.calls).toBe(completed);
     expect(state.reservations).toEqual({});
   });

@@ -12,11 +12,24 @@ function wav(seconds: number, rate = 16_000, channels = 1): Uint8Array {
   const list = 6; // odd-sized chunk → padding byte
   const buf = Buffer.alloc(12 + 24 + 8 + list + 1 + 8 + dataSize);
   let o = 0;
-  buf.write("RIFF", o); buf.writeUInt32LE(buf.length - 8, 4); buf.write("WAVE", 8); o = 12;
-  buf.write("fmt ", o); buf.writeUInt32LE(16, o + 4); buf.writeUInt16LE(1, o + 8); buf.writeUInt16LE(channels, o + 10);
-  buf.writeUInt32LE(rate, o + 12); buf.writeUInt32LE(byteRate, o + 16); buf.writeUInt16LE(channels * 2, o + 20); buf.writeUInt16LE(16, o + 22); o += 24;
-  buf.write("LIST", o); buf.writeUInt32LE(list - 1, o + 4); o += 8 + list;
-  buf.write("data", o); buf.writeUInt32LE(dataSize, o + 4);
+  buf.write("RIFF", o);
+  buf.writeUInt32LE(buf.length - 8, 4);
+  buf.write("WAVE", 8);
+  o = 12;
+  buf.write("fmt ", o);
+  buf.writeUInt32LE(16, o + 4);
+  buf.writeUInt16LE(1, o + 8);
+  buf.writeUInt16LE(channels, o + 10);
+  buf.writeUInt32LE(rate, o + 12);
+  buf.writeUInt32LE(byteRate, o + 16);
+  buf.writeUInt16LE(channels * 2, o + 20);
+  buf.writeUInt16LE(16, o + 22);
+  o += 24;
+  buf.write("LIST", o);
+  buf.writeUInt32LE(list - 1, o + 4);
+  o += 8 + list;
+  buf.write("data", o);
+  buf.writeUInt32LE(dataSize, o + 4);
   return new Uint8Array(buf);
 }
 
@@ -25,17 +38,24 @@ function mp3(frames: number, options: { id3?: boolean; xingFrames?: number } = {
   const parts: Buffer[] = [];
   if (options.id3) {
     const tag = Buffer.alloc(10 + 200);
-    tag.write("ID3", 0); tag[3] = 4; tag[9] = 200; // syncsafe size 200
+    tag.write("ID3", 0);
+    tag[3] = 4;
+    tag[9] = 200; // syncsafe size 200
     parts.push(tag);
   }
   const frame = (padding: boolean) => {
     const f = Buffer.alloc(padding ? 418 : 417);
-    f[0] = 0xff; f[1] = 0xfb; f[2] = 0x90 | (padding ? 2 : 0); f[3] = 0x00;
+    f[0] = 0xff;
+    f[1] = 0xfb;
+    f[2] = 0x90 | (padding ? 2 : 0);
+    f[3] = 0x00;
     return f;
   };
   if (options.xingFrames !== undefined) {
     const f = frame(false);
-    f.write("Xing", 4 + 32); f.writeUInt32BE(1, 4 + 32 + 4); f.writeUInt32BE(options.xingFrames, 4 + 32 + 8);
+    f.write("Xing", 4 + 32);
+    f.writeUInt32BE(1, 4 + 32 + 4);
+    f.writeUInt32BE(options.xingFrames, 4 + 32 + 8);
     parts.push(f);
   }
   for (let i = 0; i < frames; i++) parts.push(frame(i % 2 === 1));

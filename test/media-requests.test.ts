@@ -130,7 +130,9 @@ describe("media requests: estimates", () => {
   });
 
   it("refuses an hd dall-e-3 image under a $0.001 budget before sending", () => {
-    expect(() => preflight({ model: "dall-e-3", prompt: "a lion", size: "1024x1792", quality: "hd" }, { budget: { usd: 0.001 } })).toThrow(/may cost up to \$0\.12 on dall-e-3, but the budget has \$0\.001 left/);
+    expect(() => preflight({ model: "dall-e-3", prompt: "a lion", size: "1024x1792", quality: "hd" }, { budget: { usd: 0.001 } })).toThrow(
+      /may cost up to \$0\.12 on dall-e-3, but the budget has \$0\.001 left/,
+    );
   });
 });
 
@@ -199,7 +201,11 @@ describe("guardFetch with the official openai SDK: images, speech, multipart tra
 
   it("reads the model of a legacy /engines/{engine}/completions path", async () => {
     const guarded = guardFetch();
-    const res = await guarded(`${server.baseURL}/engines/gpt-3.5-turbo-instruct/completions`, { method: "POST", headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ prompt: "Say hi", max_tokens: 5 }) });
+    const res = await guarded(`${server.baseURL}/engines/gpt-3.5-turbo-instruct/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "Say hi", max_tokens: 5 }),
+    });
     // the fake server has no legacy path (404): the call was pre-flighted with the engine as the model, then released
     expect(res.status).toBe(404);
     expect(guarded.calls()[0]).toMatchObject({ kind: "completions", model: "gpt-3.5-turbo-instruct", outcome: "released" });

@@ -26,7 +26,10 @@ function corpus(): Array<[string, Estimate]> {
     ["over the input cap", estimate({ model: "gpt-5", prompt: "word ".repeat(275_000), maxTokens: 10 })],
     ["completions on a chat model", estimateRequest({ model: "gpt-4o", prompt: "hi", max_tokens: 5 }, { kind: "completions" })],
     ["output too large", estimate({ model: "gpt-4o", prompt: "Hello", maxTokens: 50_000 })],
-    ["chat, n choices, json_schema, prediction", estimateRequest(chat({ n: 3, response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } }, prediction: { type: "content", content: "x" } }))],
+    [
+      "chat, n choices, json_schema, prediction",
+      estimateRequest(chat({ n: 3, response_format: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } }, prediction: { type: "content", content: "x" } })),
+    ],
     ["chat, undocumented field", estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "hi", foo: 1 }], max_tokens: 5 })],
     ["completions on a chat model, best_of, echo", estimateRequest({ model: "gpt-3.5-turbo-instruct", prompt: "Say hi", best_of: 3, echo: true }, { kind: "completions" })],
     ["responses with a built-in tool, context overflow", estimateRequest({ model: "gpt-4o", input: "word ".repeat(130_000), tools: [{ type: "web_search" }] })],
@@ -35,7 +38,19 @@ function corpus(): Array<[string, Estimate]> {
     ["image, dall-e-2 with style", estimateRequest({ model: "dall-e-2", prompt: "a cat", style: "vivid" })],
     ["speech", estimateRequest({ model: "gpt-4o-mini-tts", input: "Hello there", voice: "alloy" })],
     ["transcription without a duration", estimateRequest({ model: "whisper-1", file: "talk.ogg" }, { kind: "transcriptions" })],
-    ["moderation with an image", estimateRequest({ model: "omni-moderation-latest", input: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: "https://x/y.png" } }] }, { kind: "moderations" })],
+    [
+      "moderation with an image",
+      estimateRequest(
+        {
+          model: "omni-moderation-latest",
+          input: [
+            { type: "text", text: "hi" },
+            { type: "image_url", image_url: { url: "https://x/y.png" } },
+          ],
+        },
+        { kind: "moderations" },
+      ),
+    ],
     ["moderation, default model", estimateRequest({ input: "hi" }, { kind: "moderations" })],
     ["preflight", preflight(chat({ max_tokens: 10 }))],
   ];
@@ -53,7 +68,10 @@ describe("notices: a closed list of codes", () => {
       expect(e.problems, name).toEqual(e.notices.filter((n) => levelOf(n.code) === "error").map((n) => n.text));
       expect(e.warnings, name).toEqual(e.notices.filter((n) => levelOf(n.code) === "warning").map((n) => n.text));
       // the structured limit problems are the error notices' source, one for one
-      expect(e.limitProblems.map((p) => p.code), name).toEqual(e.notices.filter((n) => levelOf(n.code) === "error").map((n) => n.code));
+      expect(
+        e.limitProblems.map((p) => p.code),
+        name,
+      ).toEqual(e.notices.filter((n) => levelOf(n.code) === "error").map((n) => n.code));
     }
   });
 

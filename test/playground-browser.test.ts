@@ -105,16 +105,22 @@ describe("tokcost serve: the playground in Chromium", () => {
   });
 
   it("counts every shared reference vector exactly as the Node library does", async () => {
-    const browserResults = await page.evaluate(async (list) => {
-      const api = (globalThis as unknown as { tokcostPlayground: Record<string, (...a: unknown[]) => unknown> }).tokcostPlayground;
-      const out: Array<{ ids: number[]; count: number }> = [];
-      for (const v of list) {
-        await api.loadRanksFor(v.encoding);
-        const enc = (v.custom ? api.extendEncoding(v.encoding, { name: `${v.encoding}-custom`, specialTokens: v.custom }) : api.getEncoding(v.encoding)) as { encode(t: string, o: object): number[]; count(t: string, o: object): number };
-        out.push({ ids: enc.encode(v.text, { allowedSpecial: v.allowed }), count: enc.count(v.text, { allowedSpecial: v.allowed }) });
-      }
-      return out;
-    }, vectors.map((v) => ({ encoding: v.encoding, text: v.text, allowed: allowedOf(v), custom: customOf(v) })));
+    const browserResults = await page.evaluate(
+      async (list) => {
+        const api = (globalThis as unknown as { tokcostPlayground: Record<string, (...a: unknown[]) => unknown> }).tokcostPlayground;
+        const out: Array<{ ids: number[]; count: number }> = [];
+        for (const v of list) {
+          await api.loadRanksFor(v.encoding);
+          const enc = (v.custom ? api.extendEncoding(v.encoding, { name: `${v.encoding}-custom`, specialTokens: v.custom }) : api.getEncoding(v.encoding)) as {
+            encode(t: string, o: object): number[];
+            count(t: string, o: object): number;
+          };
+          out.push({ ids: enc.encode(v.text, { allowedSpecial: v.allowed }), count: enc.count(v.text, { allowedSpecial: v.allowed }) });
+        }
+        return out;
+      },
+      vectors.map((v) => ({ encoding: v.encoding, text: v.text, allowed: allowedOf(v), custom: customOf(v) })),
+    );
     expect(browserResults).toHaveLength(vectors.length);
     for (const [i, v] of vectors.entries()) {
       const enc = nodeEncoding(v);
@@ -125,10 +131,20 @@ describe("tokcost serve: the playground in Chromium", () => {
   });
 
   it("colours the text at token boundaries: one span per token, the ids on hover, the text unchanged", async () => {
-    const samples = ["The quick brown fox jumps over the lazy dog.", "def f(x):\n    return x  # four spaces\n\tEnd", "Grüße, 世界! 🎉👩‍👩‍👧 ok?\n\n  x\u00a0y 12345 don't", ...vectors.filter((v) => v.encoding === "o200k_base" && !allowedOf(v)).slice(0, 8).map((v) => v.text)];
+    const samples = [
+      "The quick brown fox jumps over the lazy dog.",
+      "def f(x):\n    return x  # four spaces\n\tEnd",
+      "Grüße, 世界! 🎉👩‍👩‍👧 ok?\n\n  x\u00a0y 12345 don't",
+      ...vectors
+        .filter((v) => v.encoding === "o200k_base" && !allowedOf(v))
+        .slice(0, 8)
+        .map((v) => v.text),
+    ];
     for (const text of samples) {
       await show(text);
-      const spans = await page.evaluate(() => [...document.querySelectorAll("#tokens .tok")].map((s) => ({ text: s.textContent!, ids: (s as HTMLElement).dataset.ids!.split(",").map(Number), title: s.getAttribute("title")! })));
+      const spans = await page.evaluate(() =>
+        [...document.querySelectorAll("#tokens .tok")].map((s) => ({ text: s.textContent!, ids: (s as HTMLElement).dataset.ids!.split(",").map(Number), title: s.getAttribute("title")! })),
+      );
       const expected = tokenSegments(getEncoding("o200k_base"), text);
       expect(spans.map((s) => s.text).join("")).toBe(text);
       expect(spans.flatMap((s) => s.ids)).toEqual(getEncoding("o200k_base").encode(text));
@@ -161,9 +177,17 @@ describe("tokcost serve: the playground in Chromium", () => {
     const node = estimateRequest(body);
     const row = await page.evaluate(() => [...document.querySelectorAll("#models tr")].map((r) => [...r.children].map((c) => c.textContent)).find((cells) => cells[0] === "gpt-4o"));
     expect(row?.[1]).toBe(node.promptTokens.toLocaleString("en-US"));
-    const bar = await page.evaluate(() => ({ hidden: (document.getElementById("breakdown-box") as HTMLElement).hidden, parts: [...document.querySelectorAll("#breakdown .part")].map((p) => p.getAttribute("title")) }));
+    const bar = await page.evaluate(() => ({
+      hidden: (document.getElementById("breakdown-box") as HTMLElement).hidden,
+      parts: [...document.querySelectorAll("#breakdown .part")].map((p) => p.getAttribute("title")),
+    }));
     expect(bar.hidden).toBe(false);
-    expect(bar.parts).toEqual([`messages: ${node.breakdown.messages} tokens`, `tool definitions: ${node.breakdown.tools + node.breakdown.toolChoice} tokens`, `images: 0 tokens`, `completion budget: ${node.breakdown.completionTokens} tokens`]);
+    expect(bar.parts).toEqual([
+      `messages: ${node.breakdown.messages} tokens`,
+      `tool definitions: ${node.breakdown.tools + node.breakdown.toolChoice} tokens`,
+      `images: 0 tokens`,
+      `completion budget: ${node.breakdown.completionTokens} tokens`,
+    ]);
   });
 
   it("writes a screenshot of the page to docs/playground.png", async () => {

@@ -59,7 +59,9 @@ describe("preflight()", () => {
     const e = thrown(() => preflight({ model: "gpt-4", messages: [{ role: "user", content }], max_tokens: 4000 }));
     expect(e).toBeInstanceOf(ContextLimitError);
     const room = 8192 - probe.promptTokens;
-    expect(e.message).toContain(`This model's maximum context length is 8192 tokens. However, you requested ${probe.promptTokens + 4000} tokens (${probe.promptTokens} in the messages, 4000 in the completion).`);
+    expect(e.message).toContain(
+      `This model's maximum context length is 8192 tokens. However, you requested ${probe.promptTokens + 4000} tokens (${probe.promptTokens} in the messages, 4000 in the completion).`,
+    );
     expect(e.message).toContain(`the largest max_tokens that fits is ${room}`);
     expect(e.details).toMatchObject({ contextWindow: 8192, promptTokens: probe.promptTokens, maxTokens: 4000, room });
     expect(e.exitClass).toBe(1);
@@ -109,7 +111,9 @@ describe("money in budget errors: the table's formatter, one way everywhere", ()
     expect(message).toBe(`budget exceeded: this call may cost up to ${formatUsd(worst)} on gpt-4o, but the budget has $0.0000001 left; lower max_tokens or raise the budget`);
     expect(message).not.toMatch(/e-\d|\.\d*0\b on/);
     const budget = new Budget({ usd: 0.01 });
-    await expect(budget.reserve("a", { usd: 0.16, tokens: 1 })).rejects.toThrow("this call may cost up to $0.16, but only $0.01 of the $0.01 budget is left ($0 spent, $0 reserved by calls in flight)");
+    await expect(budget.reserve("a", { usd: 0.16, tokens: 1 })).rejects.toThrow(
+      "this call may cost up to $0.16, but only $0.01 of the $0.01 budget is left ($0 spent, $0 reserved by calls in flight)",
+    );
   });
 
   it("a reservation ends once: its state is the budget's record, never written through a cast", async () => {

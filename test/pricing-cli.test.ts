@@ -17,9 +17,19 @@ const snapshot = referencePath("litellm-model-prices-2026-08-01.json");
 function wav(seconds: number, rate = 8_000): Uint8Array {
   const data = rate * 2 * seconds;
   const b = Buffer.alloc(44 + data);
-  b.write("RIFF", 0); b.writeUInt32LE(36 + data, 4); b.write("WAVE", 8);
-  b.write("fmt ", 12); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24); b.writeUInt32LE(rate * 2, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34);
-  b.write("data", 36); b.writeUInt32LE(data, 40);
+  b.write("RIFF", 0);
+  b.writeUInt32LE(36 + data, 4);
+  b.write("WAVE", 8);
+  b.write("fmt ", 12);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36);
+  b.writeUInt32LE(data, 40);
   return new Uint8Array(b);
 }
 
@@ -40,7 +50,10 @@ describe("tokcost pricing import", () => {
   });
 
   it("TOKCOST_PRICING picks up an imported file", () => {
-    const local = file("local.json", JSON.stringify({ "my-model": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, max_input_tokens: 1000, max_output_tokens: 100 } }));
+    const local = file(
+      "local.json",
+      JSON.stringify({ "my-model": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, max_input_tokens: 1000, max_output_tokens: 100 } }),
+    );
     const out = path.join(dir, "local-pricing.json");
     expect(runCli(["pricing", "import", local, "-o", out, "--as-of", "2026-11-01", "--source", "https://example.com/prices"]).code).toBe(0);
     const models = JSON.parse(runCli(["models", "my-model", "--json"], { env: { TOKCOST_PRICING: out } }).stdout).models;
@@ -116,7 +129,10 @@ describe("tokcost estimate: price dimensions", () => {
   });
 
   it("gpt-4o-transcribe is priced per audio token: minutes are refused with the reason, not guessed", () => {
-    for (const args of [["-m", "gpt-4o-transcribe", "--minutes", "3"], [file("talk2.wav", wav(60)), "-m", "gpt-4o-mini-transcribe"]]) {
+    for (const args of [
+      ["-m", "gpt-4o-transcribe", "--minutes", "3"],
+      [file("talk2.wav", wav(60)), "-m", "gpt-4o-mini-transcribe"],
+    ]) {
       const r = runCli(["estimate", ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -20,7 +20,7 @@ describe("bundled corrections from vendors' pages", () => {
   it("each carries a vendor URL and date, and the bundled entries have the vendor's numbers", () => {
     const file = bundledCorrections();
     for (const c of [...file.corrections, ...file.rules]) {
-      const url = typeof c.source === "string" ? c.source : c.source.url ?? c.source.note;
+      const url = typeof c.source === "string" ? c.source : (c.source.url ?? c.source.note);
       expect(url, JSON.stringify(c)).toMatch(/https:\/\//);
       expect(c.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
@@ -61,7 +61,14 @@ describe("bundled corrections from vendors' pages", () => {
 });
 
 describe("the corrections schema: typed fields and vendor-wide rules", () => {
-  const converted = () => convertLiteLLM({ m: { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6, output_cost_per_token: 15e-6, max_input_tokens: 256000, max_output_tokens: 256000 }, "m-latest": { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6, input_cost_per_token_above_128k_tokens: 6e-6, output_cost_per_token: 15e-6, max_input_tokens: 256000 } }, { asOf: "2026-08-01", source: "t" });
+  const converted = () =>
+    convertLiteLLM(
+      {
+        m: { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6, output_cost_per_token: 15e-6, max_input_tokens: 256000, max_output_tokens: 256000 },
+        "m-latest": { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6, input_cost_per_token_above_128k_tokens: 6e-6, output_cost_per_token: 15e-6, max_input_tokens: 256000 },
+      },
+      { asOf: "2026-08-01", source: "t" },
+    );
 
   it("refuses a field no correction may change, and a value of the wrong shape, naming the path", () => {
     const one = (c: object) => () => parseCorrectionsFile({ version: 1, corrections: [{ id: "m", ...base, ...c }] });
@@ -93,13 +100,16 @@ describe("the corrections schema: typed fields and vendor-wide rules", () => {
   });
 
   it("a rule sets the field only where upstream has none, for its provider and modes", () => {
-    const file = convertLiteLLM({
-      a: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 },
-      b: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6, input_cost_per_token_batches: 4e-7 },
-      old: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2025-01-01" },
-      e: { litellm_provider: "anthropic", mode: "embedding", input_cost_per_token: 1e-6 },
-      g: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 },
-    }, { asOf: "2026-08-01", source: "t" });
+    const file = convertLiteLLM(
+      {
+        a: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 },
+        b: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6, input_cost_per_token_batches: 4e-7 },
+        old: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2025-01-01" },
+        e: { litellm_provider: "anthropic", mode: "embedding", input_cost_per_token: 1e-6 },
+        g: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 },
+      },
+      { asOf: "2026-08-01", source: "t" },
+    );
     const r = applyCorrections(file, { corrections: [], rules: [{ provider: "anthropic", modes: ["chat"], field: "batch", to: true, ...base }] });
     expect(r.applied).toEqual([{ id: "a", field: "batch", to: true }]);
     expect(r.file.models.find((m) => m.id === "b")!.batch).toBe(true); // upstream's own batch price
@@ -109,12 +119,28 @@ describe("the corrections schema: typed fields and vendor-wide rules", () => {
 
 describe("web-search fees per call", () => {
   it("LiteLLM's search_context_cost_per_query becomes pricing.webSearch; an all-zero placeholder is dropped; a snapshot without it stays an alias", () => {
-    const file = convertLiteLLM({
-      s: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, search_context_cost_per_query: { search_context_size_low: 0.03, search_context_size_medium: 0.035, search_context_size_high: 0.05 } },
-      "s-2025-03-11": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 },
-      z: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, search_context_cost_per_query: { search_context_size_low: 0, search_context_size_medium: 0, search_context_size_high: 0 } },
-    }, { asOf: "2026-08-01", source: "t" });
-    expect(file.models.map((m) => [m.id, m.aliases, m.pricing.webSearch])).toEqual([["s", ["s-2025-03-11"], { low: 0.03, medium: 0.035, high: 0.05 }], ["z", [], undefined]]);
+    const file = convertLiteLLM(
+      {
+        s: {
+          litellm_provider: "openai",
+          mode: "chat",
+          input_cost_per_token: 1e-6,
+          search_context_cost_per_query: { search_context_size_low: 0.03, search_context_size_medium: 0.035, search_context_size_high: 0.05 },
+        },
+        "s-2025-03-11": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 },
+        z: {
+          litellm_provider: "openai",
+          mode: "chat",
+          input_cost_per_token: 1e-6,
+          search_context_cost_per_query: { search_context_size_low: 0, search_context_size_medium: 0, search_context_size_high: 0 },
+        },
+      },
+      { asOf: "2026-08-01", source: "t" },
+    );
+    expect(file.models.map((m) => [m.id, m.aliases, m.pricing.webSearch])).toEqual([
+      ["s", ["s-2025-03-11"], { low: 0.03, medium: 0.035, high: 0.05 }],
+      ["z", [], undefined],
+    ]);
     expect(getModel("gpt-4o-search-preview").pricing.webSearch).toEqual({ low: 0.03, medium: 0.035, high: 0.05 });
     expect(getModel("gpt-4o-search-preview-2025-03-11").id).toBe("gpt-4o-search-preview");
   });
@@ -213,7 +239,7 @@ describe("tokcost check: azureDeployments in the config", () => {
     const rules = [{ files: "p.txt", model: "azure/prod-4o", maxTokens: 1000, limits: { maxCostUsd: 0.02 } }];
     const ok = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "gpt-4o" }, rules }), { cwd: root, jobs: 1 });
     expect(ok.exitCode).toBe(0);
-    expect(ok.results[0].costUsd).toBeCloseTo(getModel("gpt-4o").pricing.input! * ok.results[0].promptTokens / 1e6 + 0.01, 10);
+    expect(ok.results[0].costUsd).toBeCloseTo((getModel("gpt-4o").pricing.input! * ok.results[0].promptTokens) / 1e6 + 0.01, 10);
     const over = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "gpt-4o" }, rules: [{ ...rules[0], limits: { maxCostUsd: 0.001 } }] }), { cwd: root, jobs: 1 });
     expect(over.exitCode).toBe(1);
     const bad = await runCheck(parseConfig({ azureDeployments: { "prod-4o": "claude-sonnet-4-5" }, rules }), { cwd: root, jobs: 1 });
@@ -242,7 +268,17 @@ describe("pricing update's diff", () => {
     const before = getModel("grok-4");
     const after = { ...before, batch: true, pricing: { ...before.pricing, longContext: [{ aboveInputTokens: 128000, input: 6, output: 30 }], webSearch: { medium: 0.005 } } };
     const diff = diffPricing([before], [after]);
-    expect(diff.changed).toEqual([{ id: "grok-4", changes: [{ field: "batch", to: "yes" }, { field: "pricing.longContext>128000.input", to: 6 }, { field: "pricing.longContext>128000.output", to: 30 }, { field: "pricing.webSearch.medium", to: 0.005 }] }]);
+    expect(diff.changed).toEqual([
+      {
+        id: "grok-4",
+        changes: [
+          { field: "batch", to: "yes" },
+          { field: "pricing.longContext>128000.input", to: 6 },
+          { field: "pricing.longContext>128000.output", to: 30 },
+          { field: "pricing.webSearch.medium", to: 0.005 },
+        ],
+      },
+    ]);
     expect(formatPricingDiff(diff)[1]).toBe("  ~ grok-4: batch — → yes, pricing.longContext>128000.input — → $6, pricing.longContext>128000.output — → $30, pricing.webSearch.medium — → $0.005");
   });
 });

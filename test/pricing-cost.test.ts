@@ -2,7 +2,20 @@
  * Every price dimension, with the expected cost computed by hand from the table's published rates.
  */
 import { describe, expect, it } from "vitest";
-import { costOf, getModel, imageCost, speechCost, transcriptionCost, trainingCost, countCharacters, cachedTokensForRatio, stalePricingNotice, pricingUnitOf, estimate, UsageError } from "../src/index.js";
+import {
+  costOf,
+  getModel,
+  imageCost,
+  speechCost,
+  transcriptionCost,
+  trainingCost,
+  countCharacters,
+  cachedTokensForRatio,
+  stalePricingNotice,
+  pricingUnitOf,
+  estimate,
+  UsageError,
+} from "../src/index.js";
 
 const close = (actual: number | null, expected: number) => {
   expect(actual).not.toBeNull();

@@ -27,22 +27,52 @@ describe("convertLiteLLM", () => {
   const opts = { asOf: "2026-08-01", source: "test" };
 
   it("converts per-token prices to per-1M without float noise", () => {
-    const out = convertLiteLLM({ m: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1.25e-7, output_cost_per_token: 3e-7, cache_read_input_token_cost: 7.5e-8, max_input_tokens: 1000, max_output_tokens: 100 } }, opts);
+    const out = convertLiteLLM(
+      {
+        m: {
+          litellm_provider: "openai",
+          mode: "chat",
+          input_cost_per_token: 1.25e-7,
+          output_cost_per_token: 3e-7,
+          cache_read_input_token_cost: 7.5e-8,
+          max_input_tokens: 1000,
+          max_output_tokens: 100,
+        },
+      },
+      opts,
+    );
     expect(out.models[0].pricing).toEqual({ input: 0.125, output: 0.3, cachedInput: 0.075 });
     expect(out.models[0].contextWindow).toBe(1000);
     expect(out.models[0].maxInputTokens).toBeUndefined();
   });
 
   it("reads tiers and long-context thresholds", () => {
-    const out = convertLiteLLM({ "gpt-x": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 2.5e-6, input_cost_per_token_flex: 1.25e-6, output_cost_per_token_priority: 3e-5, input_cost_per_token_batches: 1.25e-6, input_cost_per_token_above_272k_tokens: 5e-6, output_cost_per_token_above_272k_tokens_flex: 1e-5 } }, opts);
+    const out = convertLiteLLM(
+      {
+        "gpt-x": {
+          litellm_provider: "openai",
+          mode: "chat",
+          input_cost_per_token: 2.5e-6,
+          input_cost_per_token_flex: 1.25e-6,
+          output_cost_per_token_priority: 3e-5,
+          input_cost_per_token_batches: 1.25e-6,
+          input_cost_per_token_above_272k_tokens: 5e-6,
+          output_cost_per_token_above_272k_tokens_flex: 1e-5,
+        },
+      },
+      opts,
+    );
     expect(out.models[0].pricing).toEqual({ input: 2.5, flexInput: 1.25, priorityOutput: 30, batchInput: 1.25, longContext: [{ aboveInputTokens: 272_000, input: 5, flexOutput: 10 }] });
   });
 
   it("applies the 272k input-cap rule only to OpenAI", () => {
-    const out = convertLiteLLM({
-      "gpt-5-x": { litellm_provider: "openai", mode: "chat", max_input_tokens: 272_000, max_output_tokens: 128_000 },
-      "other/x": { litellm_provider: "other", mode: "chat", max_input_tokens: 272_000, max_output_tokens: 128_000 },
-    }, opts);
+    const out = convertLiteLLM(
+      {
+        "gpt-5-x": { litellm_provider: "openai", mode: "chat", max_input_tokens: 272_000, max_output_tokens: 128_000 },
+        "other/x": { litellm_provider: "other", mode: "chat", max_input_tokens: 272_000, max_output_tokens: 128_000 },
+      },
+      opts,
+    );
     const byId = Object.fromEntries(out.models.map((m) => [m.id, m]));
     expect(byId["gpt-5-x"]).toMatchObject({ contextWindow: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 });
     expect(byId["other/x"].contextWindow).toBe(272_000);
@@ -57,24 +87,48 @@ describe("convertLiteLLM", () => {
   });
 
   it("retires models whose shutdown date is on or before asOf", () => {
-    const out = convertLiteLLM({ a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-01" }, b: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-02" } }, opts);
+    const out = convertLiteLLM(
+      {
+        a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-01" },
+        b: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, deprecation_date: "2026-08-02" },
+      },
+      opts,
+    );
     expect(out.models.map((m) => m.status.state)).toEqual(["retired", "deprecated"]);
   });
 
   it("folds sized image prices into the model, per-pixel rates rounded to the cent-tenth", () => {
-    const out = convertLiteLLM({ "dall-e-3": { litellm_provider: "openai", mode: "image_generation", input_cost_per_image: 0.04 }, "hd/1024-x-1792/dall-e-3": { litellm_provider: "openai", mode: "image_generation", input_cost_per_pixel: 6.539e-8 } }, opts);
+    const out = convertLiteLLM(
+      {
+        "dall-e-3": { litellm_provider: "openai", mode: "image_generation", input_cost_per_image: 0.04 },
+        "hd/1024-x-1792/dall-e-3": { litellm_provider: "openai", mode: "image_generation", input_cost_per_pixel: 6.539e-8 },
+      },
+      opts,
+    );
     expect(out.models).toHaveLength(1);
     expect(out.models[0].pricing.images).toEqual([{ size: "1024x1792", quality: "hd", usd: 0.12 }]);
   });
 
   it("drops a first-party routing prefix but keeps it as an alias; hosts keep their keys (Azure's OpenAI models count exactly)", () => {
-    const out = convertLiteLLM({ "xai/grok-4": { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6 }, "azure/gpt-4o": { litellm_provider: "azure", mode: "chat", input_cost_per_token: 2.5e-6 } }, opts);
+    const out = convertLiteLLM(
+      { "xai/grok-4": { litellm_provider: "xai", mode: "chat", input_cost_per_token: 3e-6 }, "azure/gpt-4o": { litellm_provider: "azure", mode: "chat", input_cost_per_token: 2.5e-6 } },
+      opts,
+    );
     const ids = out.models.map((m) => [m.id, m.aliases, m.exactTokenizer]);
-    expect(ids).toEqual([["azure/gpt-4o", [], true], ["grok-4", ["xai/grok-4"], false]]);
+    expect(ids).toEqual([
+      ["azure/gpt-4o", [], true],
+      ["grok-4", ["xai/grok-4"], false],
+    ]);
   });
 
   it("bills whisper by input minutes only and tts by characters", () => {
-    const out = convertLiteLLM({ "whisper-1": { litellm_provider: "openai", mode: "audio_transcription", input_cost_per_second: 0.0001, output_cost_per_second: 0.0001 }, "tts-1": { litellm_provider: "openai", mode: "audio_speech", input_cost_per_character: 0.000015 } }, opts);
+    const out = convertLiteLLM(
+      {
+        "whisper-1": { litellm_provider: "openai", mode: "audio_transcription", input_cost_per_second: 0.0001, output_cost_per_second: 0.0001 },
+        "tts-1": { litellm_provider: "openai", mode: "audio_speech", input_cost_per_character: 0.000015 },
+      },
+      opts,
+    );
     expect(out.models.find((m) => m.id === "whisper-1")!.pricing).toEqual({ audioInputPerMinute: 0.006 });
     expect(out.models.find((m) => m.id === "tts-1")!.pricing).toEqual({ characterInput: 15 });
   });
@@ -96,7 +150,10 @@ describe("convertLiteLLM", () => {
   });
 
   it("filters by provider", () => {
-    const out = convertLiteLLM({ a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 }, b: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } }, { ...opts, providers: ["anthropic"] });
+    const out = convertLiteLLM(
+      { a: { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6 }, b: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } },
+      { ...opts, providers: ["anthropic"] },
+    );
     expect(out.models.map((m) => m.id)).toEqual(["b"]);
   });
 
@@ -112,10 +169,11 @@ describe("importLiteLLM: hosts never take a vendor's id, and every key is accoun
   it("the full snapshot: gemini-2.5-pro is Google's entry, Vertex's is vertex_ai/gemini-2.5-pro", () => {
     const { file, report } = importLiteLLM(snapshot, opts);
     const byName = new Map<string, (typeof file.models)[number]>();
-    for (const m of file.models) for (const n of [m.id, ...m.aliases]) {
-      expect(byName.has(n), n).toBe(false);
-      byName.set(n, m);
-    }
+    for (const m of file.models)
+      for (const n of [m.id, ...m.aliases]) {
+        expect(byName.has(n), n).toBe(false);
+        byName.set(n, m);
+      }
     expect(byName.get("gemini-2.5-pro")!.provider).toBe("google");
     expect(byName.get("gemini/gemini-2.5-pro")!.id).toBe("gemini-2.5-pro");
     expect(byName.get("vertex_ai/gemini-2.5-pro")!.provider).toBe("vertex_ai-language-models");
@@ -132,18 +190,31 @@ describe("importLiteLLM: hosts never take a vendor's id, and every key is accoun
   });
 
   it("a Vertex-only import does not shadow the bundled Google entry; other hosts' bare keys are renamed only when they collide", () => {
-    const { file, report } = importLiteLLM({
-      "gemini-2.5-pro": { litellm_provider: "vertex_ai-language-models", mode: "chat", input_cost_per_token: 1.25e-6 },
-      "anthropic.claude-x-v1:0": { litellm_provider: "bedrock", mode: "chat", input_cost_per_token: 3e-6 },
-      "gpt-4o": { litellm_provider: "somehost", mode: "chat", input_cost_per_token: 9e-6 },
-    }, { ...opts, reservedIds: ["gpt-4o"] });
-    expect(file.models.map((m) => [m.id, m.aliases])).toEqual([["anthropic.claude-x-v1:0", []], ["somehost/gpt-4o", []], ["vertex_ai/gemini-2.5-pro", []]]);
+    const { file, report } = importLiteLLM(
+      {
+        "gemini-2.5-pro": { litellm_provider: "vertex_ai-language-models", mode: "chat", input_cost_per_token: 1.25e-6 },
+        "anthropic.claude-x-v1:0": { litellm_provider: "bedrock", mode: "chat", input_cost_per_token: 3e-6 },
+        "gpt-4o": { litellm_provider: "somehost", mode: "chat", input_cost_per_token: 9e-6 },
+      },
+      { ...opts, reservedIds: ["gpt-4o"] },
+    );
+    expect(file.models.map((m) => [m.id, m.aliases])).toEqual([
+      ["anthropic.claude-x-v1:0", []],
+      ["somehost/gpt-4o", []],
+      ["vertex_ai/gemini-2.5-pro", []],
+    ]);
     expect(report.renamed.map((r) => r.id)).toEqual(["vertex_ai/gemini-2.5-pro", "somehost/gpt-4o"]);
   });
 
   it("reports skipped keys with the reason", () => {
-    const { report } = importLiteLLM({ nothing: { litellm_provider: "openai", mode: "chat" }, junk: 3, a: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } }, { ...opts, providers: ["openai"] });
-    expect(report.skipped).toEqual([{ key: "junk", reason: "not a model entry (no litellm_provider)" }, { key: "nothing", reason: "no price and no limit to estimate with" }]);
+    const { report } = importLiteLLM(
+      { nothing: { litellm_provider: "openai", mode: "chat" }, junk: 3, a: { litellm_provider: "anthropic", mode: "chat", input_cost_per_token: 1e-6 } },
+      { ...opts, providers: ["openai"] },
+    );
+    expect(report.skipped).toEqual([
+      { key: "junk", reason: "not a model entry (no litellm_provider)" },
+      { key: "nothing", reason: "no price and no limit to estimate with" },
+    ]);
     expect(report.filtered).toBe(1);
   });
 });
@@ -188,7 +259,8 @@ describe("corrections (data/corrections.json)", () => {
   });
 
   it("a malformed corrections file names the field", () => {
-    expect(() => parseCorrectionsFile({ version: 1, corrections: [{ id: "m", field: "pricing input", to: 1, reason: "r", source: "s", asOf: "2026-01-01" }] })).toThrow(/corrections\[0\]\.field: expected a dotted field path/);
+    expect(() => parseCorrectionsFile({ version: 1, corrections: [{ id: "m", field: "pricing input", to: 1, reason: "r", source: "s", asOf: "2026-01-01" }] })).toThrow(
+      /corrections\[0\]\.field: expected a dotted field path/,
+    );
   });
 });
-

@@ -13,7 +13,11 @@ describe("PricingTable.match: ids that name a vendor's model through a prefix or
     ["google/gemini-2.5-pro", "gemini-2.5-pro", "google/gemini-2.5-pro is Google's gemini-2.5-pro"],
     ["x-ai/grok-4", "grok-4", "x-ai/grok-4 is xAI's grok-4"],
     ["openrouter/google/gemini-2.5-pro", "gemini-2.5-pro", "openrouter/google/gemini-2.5-pro is Google's gemini-2.5-pro: priced at Google's rates (openrouter's may differ)"],
-    ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "us.anthropic.claude-sonnet-4-5-20250929-v1:0 is Bedrock's id for claude-sonnet-4-5: priced at Anthropic's rates (Bedrock's, and regional, prices may differ)"],
+    [
+      "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      "claude-sonnet-4-5",
+      "us.anthropic.claude-sonnet-4-5-20250929-v1:0 is Bedrock's id for claude-sonnet-4-5: priced at Anthropic's rates (Bedrock's, and regional, prices may differ)",
+    ],
     ["eu.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0 is Bedrock's id for claude-sonnet-4-5"],
     ["anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "anthropic.claude-sonnet-4-5-20250929-v1:0 is Bedrock's id for claude-sonnet-4-5"],
     ["azure/gpt-4o", "gpt-4o", "azure/gpt-4o is an Azure OpenAI model, gpt-4o: priced at OpenAI's rates"],
@@ -75,9 +79,13 @@ describe("tokcost estimate with prefixed ids", () => {
     expect(azure.pricing.sources).toEqual([expect.objectContaining({ model: "gpt-4o" })]);
     const missing = runCli(["estimate", "-", "-m", "azure/prod-4o"], { input: "hi" });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('tokcost: unknown model "azure/prod-4o"; an Azure deployment name is its owner\'s choice: name the model it deploys with --azure-model gpt-4o (library: table.withAzureDeployment), or add it with --pricing <file>\n');
+    expect(missing.stderr).toBe(
+      'tokcost: unknown model "azure/prod-4o"; an Azure deployment name is its owner\'s choice: name the model it deploys with --azure-model gpt-4o (library: table.withAzureDeployment), or add it with --pricing <file>\n',
+    );
     expect(runCli(["estimate", "-", "-m", "gpt-4o", "--azure-model", "gpt-4o"], { input: "hi" }).stderr).toContain("--azure-model names the model an Azure deployment serves");
-    expect(runCli(["estimate", "-", "-m", "azure/x", "--azure-model", "claude-sonnet-4-5"], { input: "hi" }).stderr).toContain('--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "claude-sonnet-4-5"');
+    expect(runCli(["estimate", "-", "-m", "azure/x", "--azure-model", "claude-sonnet-4-5"], { input: "hi" }).stderr).toContain(
+      '--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "claude-sonnet-4-5"',
+    );
     const latest = runCli(["estimate", "-", "-m", "chatgpt-4o"], { input: "hi" });
     expect(latest.code).toBe(2);
     expect(latest.stderr).toContain('unknown model "chatgpt-4o" (did you mean chatgpt-4o-latest?)');

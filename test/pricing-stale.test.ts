@@ -11,7 +11,25 @@ const dir = mkdtempSync(path.join(tmpdir(), "tokcost-stale-"));
 const today = new Date().toISOString().slice(0, 10);
 /** A pricing file with a fresh gpt-4o (dated today): only the bundled models stay old. */
 const fresh = path.join(dir, "fresh.json");
-writeFileSync(fresh, JSON.stringify({ version: 1, asOf: today, models: [{ id: "gpt-4o", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, pricing: { input: 2.5, output: 10 }, source: { url: "https://openai.com/api/pricing", note: "test" }, asOf: today }] }));
+writeFileSync(
+  fresh,
+  JSON.stringify({
+    version: 1,
+    asOf: today,
+    models: [
+      {
+        id: "gpt-4o",
+        provider: "openai",
+        mode: "chat",
+        encoding: "o200k_base",
+        contextWindow: 128000,
+        pricing: { input: 2.5, output: 10 },
+        source: { url: "https://openai.com/api/pricing", note: "test" },
+        asOf: today,
+      },
+    ],
+  }),
+);
 
 describe("pricingProvenance / staleNoticeFor (core)", () => {
   it("dates an estimate by the oldest entry it used and names only the stale ones", () => {
@@ -20,7 +38,13 @@ describe("pricingProvenance / staleNoticeFor (core)", () => {
     expect(p.asOf).toBe("2026-08-01");
     expect(p.sources.map((s) => s.model)).toEqual(["gpt-4o", "claude-opus-4-1"]);
     expect(pricingProvenance([table.get("embed-multilingual-light-v3.0")]).sources[0].corrected).toEqual(["pricing.input"]);
-    const mixed = { asOf: "2026-08-01", sources: [{ model: "a", asOf: "2026-08-01", source: "x" }, { model: "b", asOf: "2026-11-20", source: "y" }] };
+    const mixed = {
+      asOf: "2026-08-01",
+      sources: [
+        { model: "a", asOf: "2026-08-01", source: "x" },
+        { model: "b", asOf: "2026-11-20", source: "y" },
+      ],
+    };
     expect(staleNoticeFor(mixed, new Date("2026-11-29T00:00:00Z"))).toMatch(/^prices for a are from 2026-08-01 \(120 days ago\)/);
     expect(staleNoticeFor(mixed, new Date("2026-10-01T00:00:00Z"))).toBeUndefined();
     expect(staleNoticeFor({ asOf: null, sources: [] })).toBeUndefined();
@@ -76,7 +100,13 @@ describe("tokcost check: prices used and maxPriceAgeDays", () => {
     expect(within.exitCode).toBe(0);
     const over = await runCheck({ ...config, maxPriceAgeDays: 10 }, { cwd: root, jobs: 1, today: new Date("2026-08-12T00:00:00Z") });
     expect(over.exitCode).toBe(1);
-    expect(over.problems).toEqual([expect.objectContaining({ level: "error", code: "MAX_PRICE_AGE", message: expect.stringMatching(/^prices of gpt-4o are from 2026-08-01 \(11 days ago\) > maxPriceAgeDays 10; refresh them with "tokcost pricing update -o prices.json"/) })]);
+    expect(over.problems).toEqual([
+      expect.objectContaining({
+        level: "error",
+        code: "MAX_PRICE_AGE",
+        message: expect.stringMatching(/^prices of gpt-4o are from 2026-08-01 \(11 days ago\) > maxPriceAgeDays 10; refresh them with "tokcost pricing update -o prices.json"/),
+      }),
+    ]);
     // The option overrides the config.
     expect((await runCheck({ ...config, maxPriceAgeDays: 10 }, { cwd: root, jobs: 1, today: new Date("2026-08-12T00:00:00Z"), maxPriceAgeDays: 30 })).exitCode).toBe(0);
   });

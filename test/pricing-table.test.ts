@@ -59,7 +59,45 @@ describe("bundled pricing table", () => {
   });
 
   it("covers the OpenAI text models users meet", () => {
-    const ids = ["gpt-3.5-turbo", "gpt-3.5-turbo-instruct", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0125", "gpt-4", "gpt-4-32k", "gpt-4-turbo", "gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o1", "o1-mini", "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5.1", "gpt-5.2", "gpt-5.4", "gpt-5.5", "gpt-5.6", "davinci-002", "babbage-002", "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002", "text-davinci-003", "text-davinci-002", "davinci", "curie", "babbage", "ada", "code-davinci-002"];
+    const ids = [
+      "gpt-3.5-turbo",
+      "gpt-3.5-turbo-instruct",
+      "gpt-3.5-turbo-16k",
+      "gpt-3.5-turbo-0125",
+      "gpt-4",
+      "gpt-4-32k",
+      "gpt-4-turbo",
+      "gpt-4o",
+      "gpt-4o-mini",
+      "gpt-4.1",
+      "gpt-4.1-mini",
+      "gpt-4.1-nano",
+      "o1",
+      "o1-mini",
+      "o3",
+      "o3-mini",
+      "o4-mini",
+      "gpt-5",
+      "gpt-5-mini",
+      "gpt-5-nano",
+      "gpt-5.1",
+      "gpt-5.2",
+      "gpt-5.4",
+      "gpt-5.5",
+      "gpt-5.6",
+      "davinci-002",
+      "babbage-002",
+      "text-embedding-3-small",
+      "text-embedding-3-large",
+      "text-embedding-ada-002",
+      "text-davinci-003",
+      "text-davinci-002",
+      "davinci",
+      "curie",
+      "babbage",
+      "ada",
+      "code-davinci-002",
+    ];
     for (const id of ids) expect(table.match(id), id).toBeDefined();
   });
 

@@ -19,7 +19,11 @@ const snapshotText = readFileSync(snapshotPath, "utf8");
 const snapshot = JSON.parse(snapshotText);
 
 /** A copy of the snapshot where gpt-4o costs $2.25 instead of $2.50 per 1M input tokens and one model is new. */
-const changed = JSON.stringify({ ...snapshot, "gpt-4o": { ...snapshot["gpt-4o"], input_cost_per_token: 2.25e-6 }, "gpt-new-model": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, max_input_tokens: 1000, max_output_tokens: 100 } });
+const changed = JSON.stringify({
+  ...snapshot,
+  "gpt-4o": { ...snapshot["gpt-4o"], input_cost_per_token: 2.25e-6 },
+  "gpt-new-model": { litellm_provider: "openai", mode: "chat", input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, max_input_tokens: 1000, max_output_tokens: 100 },
+});
 
 let server: Server;
 let base = "";
@@ -118,7 +122,11 @@ describe("tokcost pricing update (server on 127.0.0.1)", () => {
     expect(r.stdout).toContain(`wrote ${out}`);
     const written = parsePricingFile(JSON.parse(readFileSync(out, "utf8")));
     // By default the bundled providers only (their tokcost names).
-    const bundledProviders = new Set(bundledPricingTable().list().map((m) => m.provider));
+    const bundledProviders = new Set(
+      bundledPricingTable()
+        .list()
+        .map((m) => m.provider),
+    );
     expect(new Set(written.models.map((m) => m.provider))).toEqual(bundledProviders);
     expect(written.models.find((m) => m.id === "gpt-4o")!.source).toMatchObject({ url: `${base}/prices.json` });
     const est = JSON.parse(runCli(["estimate", "-", "-m", "gpt-4o", "--json", "--pricing", out], { input: "hello" }).stdout).estimates[0];
@@ -149,7 +157,9 @@ describe("tokcost pricing update (server on 127.0.0.1)", () => {
       return r.stderr;
     };
     expect(one(await runCliAsync(["pricing", "update", "--from", `${base}/missing.json`, "-o", path.join(dir, "e1.json")]))).toContain("HTTP 404");
-    expect(one(await runCliAsync(["pricing", "update", "--from", `${base}/huge.json`, "--max-bytes", "1000", "-o", path.join(dir, "e2.json")]))).toContain("more than the 1000-byte limit; raise --max-bytes");
+    expect(one(await runCliAsync(["pricing", "update", "--from", `${base}/huge.json`, "--max-bytes", "1000", "-o", path.join(dir, "e2.json")]))).toContain(
+      "more than the 1000-byte limit; raise --max-bytes",
+    );
     expect(one(await runCliAsync(["pricing", "update", "--from", `${base}/slow.json`, "--timeout", "300", "-o", path.join(dir, "e3.json")]))).toContain("timed out after 300 ms");
     const port = (server.address() as AddressInfo).port;
     const closed = createServer();

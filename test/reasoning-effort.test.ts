@@ -60,6 +60,8 @@ describe("estimates with an effort level", () => {
     expect(JSON.parse(ok.stdout).estimates[0].cost.reasoning).toBeGreaterThan(0);
     const bad = runCli(["estimate", "examples/support-agent.txt", "-m", "o3", "--reasoning-effort", "high"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim().split("\n")).toEqual(['tokcost: no published number of reasoning tokens for o3 at effort "high": pass --reasoning-tokens <n> (reasoningTokens) instead, e.g. from usage.completion_tokens_details.reasoning_tokens of similar calls']);
+    expect(bad.stderr.trim().split("\n")).toEqual([
+      'tokcost: no published number of reasoning tokens for o3 at effort "high": pass --reasoning-tokens <n> (reasoningTokens) instead, e.g. from usage.completion_tokens_details.reasoning_tokens of similar calls',
+    ]);
   });
 });

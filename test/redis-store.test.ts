@@ -57,7 +57,16 @@ function runChild(env: Record<string, string>): Promise<{ code: number | null; c
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => done({ code, stderr, calls: stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as ChildCall) }));
+    child.on("close", (code) =>
+      done({
+        code,
+        stderr,
+        calls: stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as ChildCall),
+      }),
+    );
   });
 }
 
@@ -145,7 +154,10 @@ describe("createRedisBudgetStore", () => {
 
   it("a SIGKILLed process's reservations expire, and the budget is whole again", async () => {
     const key = newKey();
-    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, MODE: "hold", REDIS_URL: redis.url, KEY: key, LIMIT_USD: "1", AMOUNT_USD: "0.3", HOLD: "3", TTL_MS: "1500" }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CHILD], {
+      env: { ...process.env, MODE: "hold", REDIS_URL: redis.url, KEY: key, LIMIT_USD: "1", AMOUNT_USD: "0.3", HOLD: "3", TTL_MS: "1500" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     await new Promise<void>((ok) => child.stdout.once("data", () => ok()));
     child.kill("SIGKILL");
     const budget = new Budget({ usd: 1 }, { store: store(key) });
@@ -169,7 +181,14 @@ describe("createRedisBudgetStore", () => {
     const inflight = Promise.all(Array.from({ length: 5 }, (_, i) => client.chat.completions.create(body(100 + i))));
     await until(async () => server.requests.length === sentAtStart + 5, "the 5 calls to reach the API");
     await redis.kill();
-    const refusals = await Promise.all(Array.from({ length: 5 }, (_, i) => client.chat.completions.create(body(200 + i)).then(() => "sent", (e: { code?: string; message: string }) => `${e.code}: ${e.message}`)));
+    const refusals = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        client.chat.completions.create(body(200 + i)).then(
+          () => "sent",
+          (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+        ),
+      ),
+    );
     for (const r of refusals) expect(r).toMatch(/^LEDGER_ERROR: budget store unreachable: Redis at 127\.0\.0\.1:\d+: .*the call is refused/);
     expect(server.requests.length).toBe(sentAtStart + 5); // refused calls never reached the API
     await redis.restart();
@@ -178,7 +197,14 @@ describe("createRedisBudgetStore", () => {
     expect(second.every((r) => r.tokcost.record.outcome === "settled")).toBe(true);
     const total = settledMicros + second.reduce((sum, r) => sum + toMicros(r.tokcost.record.actual!.usd!), 0);
     // the reconnected client keeps working
-    await until(async () => (await client.refresh().then(() => true, () => false)), "the store to reconnect");
+    await until(
+      async () =>
+        await client.refresh().then(
+          () => true,
+          () => false,
+        ),
+      "the store to reconnect",
+    );
     const state = await raw(key);
     expect(Number(state.spent.micros)).toBe(total);
     expect(Number(state.spent.calls)).toBe(15);

@@ -26,7 +26,16 @@ const CHAT = {
     { role: "tool", tool_call_id: "call_1", content: '{"status":"shipped"}' },
     { role: "user", content: [{ type: "text", text: "Thanks! When will it arrive?" }] },
   ],
-  tools: [{ type: "function", function: { name: "lookup_order", description: "Look up an order", parameters: { type: "object", properties: { order_id: { type: "string", description: "The order number" } }, required: ["order_id"] } } }],
+  tools: [
+    {
+      type: "function",
+      function: {
+        name: "lookup_order",
+        description: "Look up an order",
+        parameters: { type: "object", properties: { order_id: { type: "string", description: "The order number" } }, required: ["order_id"] },
+      },
+    },
+  ],
   tool_choice: { type: "function", function: { name: "lookup_order" } },
   max_tokens: 200,
 };
@@ -45,7 +54,14 @@ afterAll(async () => {
 
 describe("countRemote", () => {
   it("OpenAI: sends a Responses body as is to /responses/input_tokens with a Bearer key", async () => {
-    const body = { model: "gpt-4.1", instructions: "Be brief.", input: [{ role: "user", content: "Hi" }], tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object", properties: {} } }], max_output_tokens: 100, temperature: 0.2 };
+    const body = {
+      model: "gpt-4.1",
+      instructions: "Be brief.",
+      input: [{ role: "user", content: "Hi" }],
+      tools: [{ type: "function", name: "f", description: "d", parameters: { type: "object", properties: {} } }],
+      max_output_tokens: 100,
+      temperature: 0.2,
+    };
     const r = await countRemote(body, { apiKey: server.apiKey, baseURL: server.openaiURL });
     const sent = server.requests.at(-1)!;
     expect(sent.path).toBe("/v1/responses/input_tokens");
@@ -81,7 +97,13 @@ describe("countRemote", () => {
       model: "gpt-4o",
       messages: [
         { role: "developer", content: "d" },
-        { role: "user", content: [{ type: "text", text: "look" }, { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "look" },
+            { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } },
+          ],
+        },
         { role: "assistant", content: "ok", function_call: { name: "f", arguments: "{}" } },
         { role: "function", name: "f", content: "42" },
       ],
@@ -92,7 +114,14 @@ describe("countRemote", () => {
     });
     expect(body.input).toEqual([
       { type: "message", role: "developer", content: "d" },
-      { type: "message", role: "user", content: [{ type: "input_text", text: "look" }, { type: "input_image", image_url: "https://x/y.png", detail: "low" }] },
+      {
+        type: "message",
+        role: "user",
+        content: [
+          { type: "input_text", text: "look" },
+          { type: "input_image", image_url: "https://x/y.png", detail: "low" },
+        ],
+      },
       { type: "message", role: "assistant", content: "ok" },
       { type: "function_call", call_id: "call_legacy_0", name: "f", arguments: "{}" },
       { type: "function_call_output", call_id: "call_legacy_0", output: "42" },
@@ -116,7 +145,13 @@ describe("countRemote", () => {
       messages: [
         { role: "user", content: [{ type: "text", text: "Where is my order 1234?" }] },
         { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "lookup_order", input: { order_id: "1234" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: '{"status":"shipped"}' }, { type: "text", text: "Thanks! When will it arrive?" }] },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "call_1", content: '{"status":"shipped"}' },
+            { type: "text", text: "Thanks! When will it arrive?" },
+          ],
+        },
       ],
       tools: [{ name: "lookup_order", description: "Look up an order", input_schema: CHAT.tools[0].function.parameters }],
       tool_choice: { type: "tool", name: "lookup_order" },
@@ -149,13 +184,30 @@ describe("countRemote", () => {
   });
 
   it("Gemini: a plain conversation is sent as contents", async () => {
-    const r = await countRemote({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "Hello" }, { role: "assistant", content: "Hi!" }] }, { apiKey: server.apiKey, baseURL: server.geminiURL });
-    expect(server.requests.at(-1)!.body).toEqual({ contents: [{ role: "user", parts: [{ text: "Hello" }] }, { role: "model", parts: [{ text: "Hi!" }] }] });
+    const r = await countRemote(
+      {
+        model: "gemini-2.5-flash",
+        messages: [
+          { role: "user", content: "Hello" },
+          { role: "assistant", content: "Hi!" },
+        ],
+      },
+      { apiKey: server.apiKey, baseURL: server.geminiURL },
+    );
+    expect(server.requests.at(-1)!.body).toEqual({
+      contents: [
+        { role: "user", parts: [{ text: "Hello" }] },
+        { role: "model", parts: [{ text: "Hi!" }] },
+      ],
+    });
     expect(r.promptTokens).toBe(geminiCount(server.requests.at(-1)!.body));
   });
 
   it("picks the key by provider from apiKeys, and the provider from the model", async () => {
-    const r = await countRemote({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] }, { apiKeys: { openai: "sk-wrong", anthropic: server.apiKey }, baseURLs: { anthropic: server.anthropicURL } });
+    const r = await countRemote(
+      { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }] },
+      { apiKeys: { openai: "sk-wrong", anthropic: server.apiKey }, baseURLs: { anthropic: server.anthropicURL } },
+    );
     expect(r.provider).toBe("anthropic");
   });
 
@@ -221,7 +273,14 @@ describe("estimateRequestRemote", () => {
 });
 
 describe("tokcost estimate --remote-count", () => {
-  const env = () => ({ OPENAI_API_KEY: server.apiKey, OPENAI_BASE_URL: server.openaiURL, ANTHROPIC_API_KEY: server.apiKey, ANTHROPIC_BASE_URL: server.anthropicURL, GEMINI_API_KEY: undefined, TOKCOST_CALIBRATION: undefined });
+  const env = () => ({
+    OPENAI_API_KEY: server.apiKey,
+    OPENAI_BASE_URL: server.openaiURL,
+    ANTHROPIC_API_KEY: server.apiKey,
+    ANTHROPIC_BASE_URL: server.anthropicURL,
+    GEMINI_API_KEY: undefined,
+    TOKCOST_CALIBRATION: undefined,
+  });
 
   it("JSON: promptTokens is the vendor's, localPromptTokens the local one, countSource remote", async () => {
     const local = estimateRequest(CHAT);
@@ -229,7 +288,12 @@ describe("tokcost estimate --remote-count", () => {
     expect(r.code).toBe(0);
     const [e] = JSON.parse(r.stdout).estimates;
     const vendor = serverCount(server.requests.at(-1)!.body);
-    expect(e).toMatchObject({ countSource: "remote", promptTokens: vendor, localPromptTokens: local.promptTokens, vendorCount: { provider: "openai", endpoint: `${server.openaiURL}/responses/input_tokens` } });
+    expect(e).toMatchObject({
+      countSource: "remote",
+      promptTokens: vendor,
+      localPromptTokens: local.promptTokens,
+      vendorCount: { provider: "openai", endpoint: `${server.openaiURL}/responses/input_tokens` },
+    });
     expect(e.vendorCount.note).toMatch(/Responses shape/);
   });
 

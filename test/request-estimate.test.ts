@@ -19,7 +19,17 @@ const table = new PricingTable([
     version: 1,
     asOf: "2026-01-01",
     models: [
-      { id: "gpt-4o", provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, maxOutputTokens: 16384, pricing: { input: 2.5, cachedInput: 1.25, output: 10, batchInput: 1.25, batchOutput: 5, flexInput: 1, flexOutput: 4 }, source: "test", asOf: "2026-01-01" },
+      {
+        id: "gpt-4o",
+        provider: "openai",
+        mode: "chat",
+        encoding: "o200k_base",
+        contextWindow: 128000,
+        maxOutputTokens: 16384,
+        pricing: { input: 2.5, cachedInput: 1.25, output: 10, batchInput: 1.25, batchOutput: 5, flexInput: 1, flexOutput: 4 },
+        source: "test",
+        asOf: "2026-01-01",
+      },
       { id: "gpt-4", provider: "openai", mode: "chat", encoding: "cl100k_base", contextWindow: 8192, maxOutputTokens: 8192, pricing: { input: 30, output: 60 }, source: "test", asOf: "2026-01-01" },
       { id: "davinci-002", provider: "openai", mode: "completion", encoding: "cl100k_base", contextWindow: 16384, pricing: { input: 2, output: 2 }, source: "test", asOf: "2026-01-01" },
       { id: "text-davinci-003", provider: "openai", mode: "completion", encoding: "p50k_base", contextWindow: 4097, pricing: { input: 20, output: 20 }, source: "test", asOf: "2026-01-01" },
@@ -57,7 +67,13 @@ describe("chat requests", () => {
     const e = estimateRequest({ model: "gpt-4", messages: [{ role: "user", content: long }], max_tokens: 4000 }, { table });
     const m = e.promptTokens;
     expect(e.fits).toBe(false);
-    expect(e.problems).toContain(template.replace("{limit}", "8192").replace("{total}", String(m + 4000)).replace("{m}", String(m)).replace("{c}", "4000"));
+    expect(e.problems).toContain(
+      template
+        .replace("{limit}", "8192")
+        .replace("{total}", String(m + 4000))
+        .replace("{m}", String(m))
+        .replace("{c}", "4000"),
+    );
     expect(e.room).toBe(8192 - m);
   });
 
@@ -162,7 +178,17 @@ describe("completions requests", () => {
   });
 
   it("token-array prompts count their tokens", () => {
-    const e = estimateRequest({ model: "davinci-002", prompt: [[1, 2, 3], [4, 5]], max_tokens: 1 }, { table });
+    const e = estimateRequest(
+      {
+        model: "davinci-002",
+        prompt: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+        max_tokens: 1,
+      },
+      { table },
+    );
     expect(e.promptTokens).toBe(5);
     expect(e.breakdown.prompts).toBe(2);
   });
@@ -188,7 +214,13 @@ describe("embeddings and responses", () => {
   it("responses: instructions and input counted by the chat rule, marked inexact", () => {
     const e = estimateRequest({ model: "gpt-4o", instructions: "Be brief.", input: [{ role: "user", content: [{ type: "input_text", text: "Hello" }] }], max_output_tokens: 100 }, { table });
     expect(e.kind).toBe("responses");
-    const chat = countChatTokens([{ role: "developer", content: "Be brief." }, { role: "user", content: "Hello" }], { model: "gpt-4o" });
+    const chat = countChatTokens(
+      [
+        { role: "developer", content: "Be brief." },
+        { role: "user", content: "Hello" },
+      ],
+      { model: "gpt-4o" },
+    );
     expect(e.promptTokens).toBe(chat.total);
     expect(e.exact).toBe(false);
     expect(e.maxTokensParam).toBe("max_output_tokens");
@@ -197,7 +229,17 @@ describe("embeddings and responses", () => {
   it("responses: replayed function calls and outputs are counted (inexact), earlier turns warned", () => {
     const enc = get_encoding("o200k_base");
     const base = estimateRequest({ model: "gpt-4o", input: "Weather in Paris?" }, { table });
-    const withCall = estimateRequest({ model: "gpt-4o", input: [{ role: "user", content: "Weather in Paris?" }, { type: "function_call", call_id: "c1", name: "get_weather", arguments: '{"city":"Paris"}' }, { type: "function_call_output", call_id: "c1", output: "18C" }] }, { table });
+    const withCall = estimateRequest(
+      {
+        model: "gpt-4o",
+        input: [
+          { role: "user", content: "Weather in Paris?" },
+          { type: "function_call", call_id: "c1", name: "get_weather", arguments: '{"city":"Paris"}' },
+          { type: "function_call_output", call_id: "c1", output: "18C" },
+        ],
+      },
+      { table },
+    );
     expect(withCall.promptTokens).toBe(base.promptTokens + enc.encode("get_weather").length + enc.encode('{"city":"Paris"}').length + enc.encode("18C").length);
     const previous = estimateRequest({ model: "gpt-4o", input: "And tomorrow?", previous_response_id: "resp_1" }, { table });
     expect(previous.warnings.join(" ")).toMatch(/earlier turns are billed as input too/);

@@ -21,13 +21,23 @@ beforeAll(() => {
     path.join(dir, "vision.json"),
     JSON.stringify({
       model: "gpt-4o",
-      messages: [{ role: "user", content: [{ type: "text", text: "Compare these." }, { type: "image_url", image_url: { url: "photo.png", detail: "high" } }, { type: "image_url", image_url: { url: "photo.jpg", detail: "high" } }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Compare these." },
+            { type: "image_url", image_url: { url: "photo.png", detail: "high" } },
+            { type: "image_url", image_url: { url: "photo.jpg", detail: "high" } },
+          ],
+        },
+      ],
       max_tokens: 300,
     }),
   );
   writeFileSync(path.join(dir, "pretty.json"), JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] }, null, 2));
   // A large batch file, streamed line by line.
-  const line = (i: number) => JSON.stringify({ custom_id: `r${i}`, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: `Question number ${i}` }], max_tokens: 20 } });
+  const line = (i: number) =>
+    JSON.stringify({ custom_id: `r${i}`, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: `Question number ${i}` }], max_tokens: 20 } });
   writeFileSync(path.join(dir, "big.jsonl"), Array.from({ length: 3000 }, (_, i) => line(i)).join("\n") + "\n");
 });
 
@@ -127,7 +137,8 @@ describe("batch files", () => {
 
   it("names the lines a warning comes from, once per warning", async () => {
     const file = path.join(dir, "warn.jsonl");
-    const line = (id: string, extra: object) => JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5, ...extra } });
+    const line = (id: string, extra: object) =>
+      JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5, ...extra } });
     const rows = [line("a", {}), line("b", { n: 2 }), ...Array.from({ length: 7 }, (_, i) => line(`c${i}`, { n: 3 }))];
     writeFileSync(file, rows.join("\n") + "\n");
     const b = await estimateBatchFile(file);
@@ -137,7 +148,7 @@ describe("batch files", () => {
     expect((await estimateBatchFile(file)).warnings).toContain("2 choices per prompt: the completion budget is billed 2 times");
   });
 
-  it("lines: \"requests\" reads bare request bodies at standard rates, with the billing options", async () => {
+  it('lines: "requests" reads bare request bodies at standard rates, with the billing options', async () => {
     const file = path.join(dir, "bodies-billing.jsonl");
     const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Question number 0" }], max_tokens: 20 };
     writeFileSync(file, [body, body, { nothing: true }].map((l) => JSON.stringify(l)).join("\n") + "\n");
@@ -205,12 +216,30 @@ describe("fine-tuning files", () => {
   });
 
   it("prices training at the table's training rate (on the model or its ft: entry)", async () => {
-    const entry = (id: string, pricing: Record<string, number>) => ({ id, provider: "openai", mode: "chat", encoding: "o200k_base", contextWindow: 128000, pricing, source: "test", asOf: "2026-01-01" });
-    const table = new PricingTable([parsePricingFile({ version: 1, asOf: "2026-01-01", models: [entry("gpt-4o-mini-2024-07-18", { input: 0.15, output: 0.6 }), entry("ft:gpt-4o-mini-2024-07-18", { input: 0.3, output: 1.2, training: 3 })] })]);
+    const entry = (id: string, pricing: Record<string, number>) => ({
+      id,
+      provider: "openai",
+      mode: "chat",
+      encoding: "o200k_base",
+      contextWindow: 128000,
+      pricing,
+      source: "test",
+      asOf: "2026-01-01",
+    });
+    const table = new PricingTable([
+      parsePricingFile({
+        version: 1,
+        asOf: "2026-01-01",
+        models: [entry("gpt-4o-mini-2024-07-18", { input: 0.15, output: 0.6 }), entry("ft:gpt-4o-mini-2024-07-18", { input: 0.3, output: 1.2, training: 3 })],
+      }),
+    ]);
     const f = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o-mini-2024-07-18", epochs: 4, table });
     expect(f.totals.trainingPrice).toBe(3);
     expect(f.totals.cost).toBeCloseTo((f.totals.trainingTokens * 4 * 3) / 1e6, 12);
-    const none = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), { model: "gpt-4o", table: new PricingTable([parsePricingFile({ version: 1, asOf: "2026-01-01", models: [entry("gpt-4o", { input: 2.5, output: 10 })] })]) });
+    const none = await estimateFineTuningFile(fixture("fine-tune-mixed.jsonl"), {
+      model: "gpt-4o",
+      table: new PricingTable([parsePricingFile({ version: 1, asOf: "2026-01-01", models: [entry("gpt-4o", { input: 2.5, output: 10 })] })]),
+    });
     expect(none.totals.cost).toBeNull();
     expect(none.warnings.join(" ")).toMatch(/no training price/);
   });

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { validateRequest, detectRequestKind, InvalidRequestError, PARAMETER_RULES, parameterRulesFor, isReasoningModel } from "../src/index.js";
 import { referencePath } from "./helpers/cli.js";
 
-const facts = JSON.parse(readFileSync(referencePath("openai-api-facts.json"), "utf8")) as { api_error_examples: Array<{ kind: string; template?: string; body?: { error: { message: string; param: string | null } }; message?: string }> };
+const facts = JSON.parse(readFileSync(referencePath("openai-api-facts.json"), "utf8")) as {
+  api_error_examples: Array<{ kind: string; template?: string; body?: { error: { message: string; param: string | null } }; message?: string }>;
+};
 const example = (kind: string) => facts.api_error_examples.find((e) => e.kind.startsWith(kind))!;
 
 const chat = (extra: Record<string, unknown> = {}, model = "gpt-4o") => ({ model, messages: [{ role: "user", content: "Hi" }], ...extra });
@@ -59,7 +61,16 @@ describe("unknown parameters", () => {
       model: "gpt-4o",
       messages: [
         { role: "user", content: "hi" },
-        { role: "assistant", content: "Hello!", refusal: null, annotations: [], audio: null, function_call: null, tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: "{}", parsed_arguments: {} } }], parsed: null },
+        {
+          role: "assistant",
+          content: "Hello!",
+          refusal: null,
+          annotations: [],
+          audio: null,
+          function_call: null,
+          tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: "{}", parsed_arguments: {} } }],
+          parsed: null,
+        },
         { role: "tool", tool_call_id: "call_1", name: "f", content: "ok" },
         { role: "user", content: "again" },
       ],
@@ -76,7 +87,14 @@ describe("unknown parameters", () => {
 
 describe("types and ranges name the field path", () => {
   it("messages[2].content of the wrong type", () => {
-    const err = rejection({ model: "gpt-4o", messages: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }, { role: "user", content: 42 }] });
+    const err = rejection({
+      model: "gpt-4o",
+      messages: [
+        { role: "user", content: "a" },
+        { role: "assistant", content: "b" },
+        { role: "user", content: 42 },
+      ],
+    });
     expect(err.param).toBe("messages[2].content");
     expect(err.message).toBe("Invalid type for 'messages[2].content': expected one of a string or an array, but got an integer instead.");
   });
@@ -107,7 +125,9 @@ describe("types and ranges name the field path", () => {
   });
 
   it("unknown roles and content part types list what is supported", () => {
-    expect(rejection({ model: "gpt-4o", messages: [{ role: "robot", content: "x" }] }).message).toBe("Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'.");
+    expect(rejection({ model: "gpt-4o", messages: [{ role: "robot", content: "x" }] }).message).toBe(
+      "Invalid value: 'robot'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'.",
+    );
     expect(rejection({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] }).param).toBe("messages[0].content[0].type");
   });
 
@@ -157,7 +177,15 @@ describe("model rules (capabilities data)", () => {
   });
 
   it("o1-preview/o1-mini reject system messages", () => {
-    expect(rejection({ model: "o1-mini", messages: [{ role: "system", content: "x" }, { role: "user", content: "y" }] }).message).toBe("Unsupported value: 'messages[0].role' does not support 'system' with this model.");
+    expect(
+      rejection({
+        model: "o1-mini",
+        messages: [
+          { role: "system", content: "x" },
+          { role: "user", content: "y" },
+        ],
+      }).message,
+    ).toBe("Unsupported value: 'messages[0].role' does not support 'system' with this model.");
   });
 
   it("the rules are data with sources", () => {
@@ -192,7 +220,16 @@ describe("endpoint recognition", () => {
       model: "gpt-4o-audio-preview",
       messages: [
         { role: "developer", content: [{ type: "text", text: "Be brief." }] },
-        { role: "user", name: "ann", content: [{ type: "text", text: "Hi" }, { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } }, { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, { type: "file", file: { file_id: "file-1" } }] },
+        {
+          role: "user",
+          name: "ann",
+          content: [
+            { type: "text", text: "Hi" },
+            { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } },
+            { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } },
+            { type: "file", file: { file_id: "file-1" } },
+          ],
+        },
         { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] },
         { role: "tool", tool_call_id: "c1", content: "ok" },
       ],
@@ -223,12 +260,22 @@ describe("Responses input items and tools", () => {
     expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }, { strict: true }).param).toBe("input[0].foo");
     expect(validateRequest({ model: "gpt-4.1", input: [{ role: "user", content: "x", foo: 1 }] }).notices.map((n) => n.param)).toEqual(["input[0].foo"]);
     expect(rejection({ model: "gpt-4.1", input: [{ role: "user", content: [{ type: "input_txt", text: "x" }] }] }).param).toBe("input[0].content[0].type");
-    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }, { strict: true }).message).toMatch(/^Unknown parameter: 'tools\[0\]\.strictt'\. \(did you mean strict\?\)/);
+    expect(rejection({ model: "gpt-4.1", input: "x", tools: [{ type: "function", name: "f", strictt: true }] }, { strict: true }).message).toMatch(
+      /^Unknown parameter: 'tools\[0\]\.strictt'\. \(did you mean strict\?\)/,
+    );
     expect(rejection({ model: "gpt-4.1", input: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}", argumentz: 1 }] }, { strict: true }).suggestion).toBe("arguments");
   });
 
   it("accepts other item types and built-in tools by type", () => {
-    const body = { model: "gpt-4.1", input: [{ type: "reasoning", id: "r", summary: [] }, { role: "user", content: [{ type: "input_text", text: "hi" }] }, { type: "function_call_output", call_id: "c", output: "ok" }], tools: [{ type: "web_search" }, { type: "function", name: "f" }] };
+    const body = {
+      model: "gpt-4.1",
+      input: [
+        { type: "reasoning", id: "r", summary: [] },
+        { role: "user", content: [{ type: "input_text", text: "hi" }] },
+        { type: "function_call_output", call_id: "c", output: "ok" },
+      ],
+      tools: [{ type: "web_search" }, { type: "function", name: "f" }],
+    };
     expect(validateRequest(body).kind).toBe("responses");
   });
 });
@@ -242,7 +289,9 @@ describe("refusals recorded from the live API (test/conformance), in its words",
     expect(chatErr.param).toBe("tools[0].function.parameters");
     const partial = { ...weather, required: ["location"], additionalProperties: false };
     const respErr = rejection({ model: "gpt-4o-mini", input: "x", tools: [{ type: "function", name: "get_current_weather", parameters: partial, strict: true }] });
-    expect(respErr.message).toBe("Invalid schema for function 'get_current_weather': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'unit'.");
+    expect(respErr.message).toBe(
+      "Invalid schema for function 'get_current_weather': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'unit'.",
+    );
     expect(respErr.param).toBe("tools[0].parameters");
     const nested = { type: "object", properties: { o: { type: "object", properties: { a: { type: "string" } }, required: ["a"] } }, required: ["o"], additionalProperties: false };
     expect(rejection(chat({ tools: [{ type: "function", function: { name: "f", parameters: nested, strict: true } }] })).message).toContain("In context=('properties', 'o'), 'additionalProperties'");

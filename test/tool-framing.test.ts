@@ -67,34 +67,146 @@ describe("published API-measured tool and message counts", () => {
 describe("the exact flag follows the framing table", () => {
   const parts: Array<{ feature: FramingFeature; body: Record<string, unknown> }> = [
     { feature: "messages", body: { messages: [{ role: "user", content: "hi" }] } },
-    { feature: "assistant-messages", body: { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }] } },
+    {
+      feature: "assistant-messages",
+      body: {
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "assistant", content: "hello" },
+        ],
+      },
+    },
     { feature: "name", body: { messages: [{ role: "system", name: "bob", content: "hi" }] } },
     { feature: "name.other-roles", body: { messages: [{ role: "user", name: "bob", content: "hi" }] } },
     { feature: "function-messages", body: { messages: [{ role: "function", name: "f", content: "{}" }] } },
-    { feature: "tool-messages", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }, { role: "tool", tool_call_id: "c", content: "{}" }] } },
+    {
+      feature: "tool-messages",
+      body: {
+        messages: [
+          { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] },
+          { role: "tool", tool_call_id: "c", content: "{}" },
+        ],
+      },
+    },
     { feature: "assistant-function-call", body: { messages: [{ role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } }] } },
-    { feature: "assistant-parallel-tool-calls", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }, { id: "d", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
-    { feature: "assistant-text-and-tool-calls", body: { messages: [{ role: "assistant", content: "Let me check.", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
+    {
+      feature: "assistant-parallel-tool-calls",
+      body: {
+        messages: [
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              { id: "c", type: "function", function: { name: "f", arguments: "{}" } },
+              { id: "d", type: "function", function: { name: "f", arguments: "{}" } },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      feature: "assistant-text-and-tool-calls",
+      body: { messages: [{ role: "assistant", content: "Let me check.", tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] },
+    },
     { feature: "assistant-tool-calls", body: { messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }] } },
-    { feature: "definitions", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }] } },
-    { feature: "definitions.functions-api", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }] } },
-    { feature: "definitions.no-description", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }] } },
+    {
+      feature: "definitions",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }],
+      },
+    },
+    {
+      feature: "definitions.functions-api",
+      body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } }] },
+    },
+    {
+      feature: "definitions.no-description",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "string", description: "A" } } } } }],
+      },
+    },
     { feature: "definitions.empty", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }] } },
-    { feature: "definitions.undescribed", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string" } } } } }] } },
-    { feature: "definitions.nested", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "object", description: "A", properties: { b: { type: "string", description: "B" } } } } } } }] } },
-    { feature: "definitions.arrays", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "array", description: "A", items: { type: "string" } } } } } }] } },
-    { feature: "definitions.number-enum", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "integer", description: "A", enum: [1, 2] } } } } }] } },
-    { feature: "definitions.any-of", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A", anyOf: [{ type: "string" }, { type: "number" }] } } } } }] } },
-    { feature: "definitions.untyped", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A" } } } } }] } },
-    { feature: "definitions.titles", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", title: "A" } } } } }] } },
-    { feature: "definitions.const", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", const: "x" } } } } }] } },
-    { feature: "definitions.keywords", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", default: "x" } } } } }] } },
+    {
+      feature: "definitions.undescribed",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string" } } } } }],
+      },
+    },
+    {
+      feature: "definitions.nested",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [
+          {
+            type: "function",
+            function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "object", description: "A", properties: { b: { type: "string", description: "B" } } } } } },
+          },
+        ],
+      },
+    },
+    {
+      feature: "definitions.arrays",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "array", description: "A", items: { type: "string" } } } } } }],
+      },
+    },
+    {
+      feature: "definitions.number-enum",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "integer", description: "A", enum: [1, 2] } } } } }],
+      },
+    },
+    {
+      feature: "definitions.any-of",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [
+          { type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A", anyOf: [{ type: "string" }, { type: "number" }] } } } } },
+        ],
+      },
+    },
+    {
+      feature: "definitions.untyped",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { description: "A" } } } } }],
+      },
+    },
+    {
+      feature: "definitions.titles",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", title: "A" } } } } }],
+      },
+    },
+    {
+      feature: "definitions.const",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", const: "x" } } } } }],
+      },
+    },
+    {
+      feature: "definitions.keywords",
+      body: {
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "f", description: "F", parameters: { type: "object", properties: { a: { type: "string", description: "A", default: "x" } } } } }],
+      },
+    },
     { feature: "function_call.none", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F" }], function_call: "none" } },
     { feature: "function_call.auto", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F" }], function_call: "auto" } },
     { feature: "function_call.named", body: { messages: [{ role: "user", content: "hi" }], functions: [{ name: "f", description: "F" }], function_call: { name: "f" } } },
     { feature: "tool_choice.none", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }], tool_choice: "none" } },
     { feature: "tool_choice.auto", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }], tool_choice: "auto" } },
-    { feature: "tool_choice.named", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }], tool_choice: { type: "function", function: { name: "f" } } } },
+    {
+      feature: "tool_choice.named",
+      body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }], tool_choice: { type: "function", function: { name: "f" } } },
+    },
     { feature: "tool_choice.required", body: { messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "f", description: "F" } }], tool_choice: "required" } },
   ];
   const families = [...FRAMING_RULES.map((r) => r.models[0]), "gpt-4.1", "gpt-5", "o4-mini"];
@@ -126,10 +238,22 @@ describe("the exact flag follows the framing table", () => {
 describe("rendering", () => {
   it("renders the cookbook weather tool as the models see it", () => {
     const text = renderFunctionNamespace(
-      [{ name: "get_current_weather", description: "Get the current weather in a given location", parameters: { type: "object", properties: { location: { type: "string", description: "The city and state, e.g. San Francisco, CA" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } }, required: ["location"] } }],
+      [
+        {
+          name: "get_current_weather",
+          description: "Get the current weather in a given location",
+          parameters: {
+            type: "object",
+            properties: { location: { type: "string", description: "The city and state, e.g. San Francisco, CA" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+            required: ["location"],
+          },
+        },
+      ],
       framingFor("gpt-4o").definitions,
     );
-    expect(text).toBe('namespace functions {\n\n// Get the current weather in a given location\ntype get_current_weather = (_: {\n// The city and state, e.g. San Francisco, CA\nlocation: string,\nunit?: "celsius" | "fahrenheit",\n}) => any;\n\n} // namespace functions');
+    expect(text).toBe(
+      'namespace functions {\n\n// Get the current weather in a given location\ntype get_current_weather = (_: {\n// The city and state, e.g. San Francisco, CA\nlocation: string,\nunit?: "celsius" | "fahrenheit",\n}) => any;\n\n} // namespace functions',
+    );
   });
 
   it("the 2023 rendering drops nested descriptions and indents nesting; the 2024 rendering keeps them", () => {

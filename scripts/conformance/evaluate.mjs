@@ -30,7 +30,11 @@ export function billedPromptTokens(usage) {
 /** Model family for the accuracy table: the id without its date snapshot. */
 export function familyOf(model) {
   if (typeof model !== "string") return "(none)";
-  return model.replace(/^ft:/, "").replace(/:.*$/, "").replace(/-(\d{4}-\d{2}-\d{2}|\d{4})$/, "").replace(/-(preview|latest)$/, "");
+  return model
+    .replace(/^ft:/, "")
+    .replace(/:.*$/, "")
+    .replace(/-(\d{4}-\d{2}-\d{2}|\d{4})$/, "")
+    .replace(/-(preview|latest)$/, "");
 }
 
 /** The features a chat / responses request uses, for the accuracy table. */
@@ -67,7 +71,21 @@ export function featuresOf(kind, body) {
 export function evaluate({ cases, gaps, exclusions = [] }) {
   const gapById = new Map(gaps.map((g) => [g.id, g]));
   const excluded = new Set(exclusions.map((e) => e.id));
-  const out = { total: cases.length, unmodelled: [], accepted: 0, falseRejections: [], guardRefusals: [], excludedCounts: [], refusals: 0, refusedAlike: [], paramMismatches: [], knownGaps: [], missedRefusals: [], counts: [], countErrors: [] };
+  const out = {
+    total: cases.length,
+    unmodelled: [],
+    accepted: 0,
+    falseRejections: [],
+    guardRefusals: [],
+    excludedCounts: [],
+    refusals: 0,
+    refusedAlike: [],
+    paramMismatches: [],
+    knownGaps: [],
+    missedRefusals: [],
+    counts: [],
+    countErrors: [],
+  };
   // The corpus judges validation and counting, not the pricing table: models the table does not
   // price (retired ones such as text-curie-001) are measured as they were recorded (allowUnpriced).
   const measure = { allowUnpriced: true };
@@ -106,7 +124,17 @@ export function evaluate({ cases, gaps, exclusions = [] }) {
       try {
         // Count for the snapshot the API answered with: an alias meant another model on the day of the recording.
         const e = estimateRequest(c.request, c.responseModel ? { kind, model: c.responseModel, ...measure } : { kind, validated, ...measure });
-        out.counts.push({ id: c.id, kind, model: c.request.model, family: familyOf(c.responseModel ?? c.request.model), features: featuresOf(kind, c.request), local: e.promptTokens, api: billed, exact: e.exact, warnings: e.warnings });
+        out.counts.push({
+          id: c.id,
+          kind,
+          model: c.request.model,
+          family: familyOf(c.responseModel ?? c.request.model),
+          features: featuresOf(kind, c.request),
+          local: e.promptTokens,
+          api: billed,
+          exact: e.exact,
+          warnings: e.warnings,
+        });
       } catch (error) {
         out.countErrors.push({ id: c.id, message: error.message });
       }
@@ -167,7 +195,8 @@ export function accuracyTable(counts) {
 /** The accuracy table as Markdown (docs/accuracy.md). */
 export function accuracyMarkdown(counts) {
   const lines = ["| model family | feature | cases | equal | within 1% | worse | largest error | claimed exact (wrong) |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
-  for (const r of accuracyTable(counts)) lines.push(`| ${r.family} | ${r.feature} | ${r.cases} | ${r.equal} | ${r.within1} | ${r.worse} | ${r.maxError > 0 ? "+" : ""}${r.maxError} | ${r.claimedExact} (${r.claimedExactWrong}) |`);
+  for (const r of accuracyTable(counts))
+    lines.push(`| ${r.family} | ${r.feature} | ${r.cases} | ${r.equal} | ${r.within1} | ${r.worse} | ${r.maxError > 0 ? "+" : ""}${r.maxError} | ${r.claimedExact} (${r.claimedExactWrong}) |`);
   return lines.join("\n");
 }
 
@@ -186,5 +215,20 @@ export function conformanceSummary(result) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = evaluate(loadCorpus());
   process.stdout.write(`${conformanceSummary(result)}\n\n${accuracyMarkdown(result.counts)}\n`);
-  if (process.argv.includes("--verbose")) process.stdout.write(JSON.stringify({ otherWords: result.refusedAlike.filter((r) => !r.sameWords), falseRejections: result.falseRejections, guardRefusals: result.guardRefusals, missedRefusals: result.missedRefusals, paramMismatches: result.paramMismatches, countErrors: result.countErrors, wrong: result.counts.filter((c) => c.local !== c.api) }, null, 1) + "\n");
+  if (process.argv.includes("--verbose"))
+    process.stdout.write(
+      JSON.stringify(
+        {
+          otherWords: result.refusedAlike.filter((r) => !r.sameWords),
+          falseRejections: result.falseRejections,
+          guardRefusals: result.guardRefusals,
+          missedRefusals: result.missedRefusals,
+          paramMismatches: result.paramMismatches,
+          countErrors: result.countErrors,
+          wrong: result.counts.filter((c) => c.local !== c.api),
+        },
+        null,
+        1,
+      ) + "\n",
+    );
 }

@@ -116,7 +116,8 @@ export function toChatBody(modelId: string, params: AiSdkCallOptions): { body: J
       const toolCalls: Json[] = [];
       for (const part of message.content as Json[]) {
         if (part.type === "text") text += part.text;
-        else if (part.type === "tool-call") toolCalls.push({ id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: typeof part.input === "string" ? part.input : JSON.stringify(part.input) } });
+        else if (part.type === "tool-call")
+          toolCalls.push({ id: part.toolCallId, type: "function", function: { name: part.toolName, arguments: typeof part.input === "string" ? part.input : JSON.stringify(part.input) } });
       }
       messages.push({ role: "assistant", content: text === "" && toolCalls.length ? null : text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) });
     } else if (message.role === "tool") {
@@ -133,7 +134,8 @@ export function toChatBody(modelId: string, params: AiSdkCallOptions): { body: J
   const choice = params.toolChoice as Json | undefined;
   if (choice && tools.length) body.tool_choice = choice.type === "tool" ? { type: "function", function: { name: choice.toolName } } : choice.type;
   const format = params.responseFormat as Json | undefined;
-  if (format?.type === "json") body.response_format = format.schema ? { type: "json_schema", json_schema: { name: format.name ?? "response", schema: format.schema, strict: false } } : { type: "json_object" };
+  if (format?.type === "json")
+    body.response_format = format.schema ? { type: "json_schema", json_schema: { name: format.name ?? "response", schema: format.schema, strict: false } } : { type: "json_object" };
   if (params.maxOutputTokens !== undefined) body.max_completion_tokens = params.maxOutputTokens;
   return { body, notes };
 }
@@ -168,7 +170,8 @@ export function tokcostMiddleware(options: TokcostMiddlewareOptions = {}): Tokco
   const pricing = options.pricing ?? bundledPricingTable();
   const meter = new Meter({ budget: options.budget, store: options.store, ledger: options.ledger, pricing, onEstimate: options.onEstimate, onUsage: options.onRecord });
 
-  const withMaxTokens = (params: AiSdkCallOptions): AiSdkCallOptions => (params.maxOutputTokens === undefined && options.maxTokens !== undefined ? { ...params, maxOutputTokens: options.maxTokens } : params);
+  const withMaxTokens = (params: AiSdkCallOptions): AiSdkCallOptions =>
+    params.maxOutputTokens === undefined && options.maxTokens !== undefined ? { ...params, maxOutputTokens: options.maxTokens } : params;
 
   /** Pre-flight + reservation, or a TokcostError. */
   const open = async (model: AiSdkModel, params: AiSdkCallOptions): Promise<MeteredCall> => {
@@ -225,7 +228,9 @@ export function tokcostMiddleware(options: TokcostMiddlewareOptions = {}): Tokco
       /** A stream that ended without usage (the response had started: the prompt was billed): prompt estimate + the output tokens received. */
       const settleCounted = async (why: string): Promise<CallRecord | undefined> => {
         const completionTokens = countTokens(output, { encoding: estimate.encoding });
-        return call.settle({ promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: estimate.promptTokens + completionTokens }, "counted", [`${why}: settled from the prompt estimate and the ${completionTokens} output tokens received`]);
+        return call.settle({ promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: estimate.promptTokens + completionTokens }, "counted", [
+          `${why}: settled from the prompt estimate and the ${completionTokens} output tokens received`,
+        ]);
       };
       const reader = result.stream.getReader();
       const stream = new ReadableStream<StreamPart>({

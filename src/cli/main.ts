@@ -56,8 +56,15 @@ function commandsFor(argv: readonly string[]): string[] {
  */
 function usageLine(help: string): (text: string, write: (s: string) => void) => void {
   return (text, write) => {
-    const lines = text.replace(/^error: /, "").split("\n").map((l) => l.trim()).filter(Boolean);
-    const suggestion = lines.slice(1).map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find(Boolean);
+    const lines = text
+      .replace(/^error: /, "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const suggestion = lines
+      .slice(1)
+      .map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1])
+      .find(Boolean);
     const rest = lines.slice(1).filter((l) => !/^\(Did you mean/.test(l));
     write(`tokcost: ${[lines[0], ...rest].join(" ")}${suggestion ? `; did you mean ${suggestion}?` : ""} (see ${help})\n`);
   };

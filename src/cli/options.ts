@@ -6,7 +6,13 @@ export { parseHumanNumber };
 
 /** Collects a repeatable, comma-separable option (`-m a,b -m c` → [a, b, c]). */
 export function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** A non-negative whole number (`--max-tokens`). Accepts 1,000 / 1_000 / 8k / 1.5M. */

@@ -71,7 +71,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Tab-separated values: one header line, tabs and line breaks inside a field escaped (\t, \n, \\). */
 export function renderTsv(head: string[], rows: (string | number | boolean | null)[][]): string {
-  const cell = (value: string | number | boolean | null) => (value === null ? "" : String(value).replace(/[\\\t\n\r]/g, (c) => (c === "\t" ? "\\t" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\\\")));
+  const cell = (value: string | number | boolean | null) =>
+    value === null ? "" : String(value).replace(/[\\\t\n\r]/g, (c) => (c === "\t" ? "\\t" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\\\"));
   return [head, ...rows].map((row) => row.map(cell).join("\t")).join("\n");
 }
 
@@ -160,4 +161,3 @@ export function printStalePricing(provenance: PricingProvenance, flag: boolean |
   const notice = staleNoticeFor(provenance);
   if (notice) printWarnings([notice]);
 }
-

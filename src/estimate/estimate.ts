@@ -92,7 +92,8 @@ export interface BillingOptions {
  * @throws UsageError for a bad count, both options at once, or an unknown explicit effort.
  */
 export function reasoningTokensOf(model: string, billing: Pick<BillingOptions, "reasoningTokens" | "reasoningEffort">, implicitEffort?: string): { tokens?: number; notes: string[]; effort?: string } {
-  if (billing.reasoningTokens !== undefined && billing.reasoningEffort !== undefined) throw new UsageError("pass either reasoning tokens (--reasoning-tokens) or an effort level (--reasoning-effort), not both");
+  if (billing.reasoningTokens !== undefined && billing.reasoningEffort !== undefined)
+    throw new UsageError("pass either reasoning tokens (--reasoning-tokens) or an effort level (--reasoning-effort), not both");
   if (billing.reasoningTokens !== undefined) return { tokens: validateMaxTokens(billing.reasoningTokens, "reasoningTokens") ?? undefined, notes: [] };
   const effort = billing.reasoningEffort ?? implicitEffort;
   if (effort === undefined) return { notes: [] };
@@ -135,11 +136,25 @@ export function reasoningNotices(model: string, reasoningTokens: number | undefi
   const param = options.param ?? "max_completion_tokens";
   if (reasoningTokens === 0) return []; // reasoning explicitly off
   if (reasoningTokens) {
-    const out = [notice("REASONING_TOKENS", `${model}: ${reasoningTokens} reasoning tokens are billed as output and count against ${param}; the visible answer may be much shorter than what is billed`, model, { reasoningTokens, param })];
+    const out = [
+      notice("REASONING_TOKENS", `${model}: ${reasoningTokens} reasoning tokens are billed as output and count against ${param}; the visible answer may be much shorter than what is billed`, model, {
+        reasoningTokens,
+        param,
+      }),
+    ];
     if (options.known && !options.isReasoning) out.push(notice("REASONING_TOKENS", `${model} is not marked as a reasoning model in the pricing table: check that it produces reasoning tokens`, model));
     return out;
   }
-  return options.isReasoning ? [notice("REASONING_NOT_COUNTED", `${model}: hidden reasoning tokens are billed as output and count against ${param}, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them`, model, { param })] : [];
+  return options.isReasoning
+    ? [
+        notice(
+          "REASONING_NOT_COUNTED",
+          `${model}: hidden reasoning tokens are billed as output and count against ${param}, on top of the visible answer; add --reasoning-tokens <n> (or reasoningTokens) to include them`,
+          model,
+          { param },
+        ),
+      ]
+    : [];
 }
 
 /** Checks a completion budget: a non-negative integer, or null. */
@@ -234,7 +249,14 @@ export function assembleEstimate(parts: EstimateParts): Estimate {
   else if (!entry) cost = UNKNOWN_COST;
   else {
     const cachedInputTokens = billing.cachedInputTokens ?? (billing.cacheHitRatio === undefined ? undefined : cachedTokensForRatio(parts.promptTokens, billing.cacheHitRatio));
-    const usage = { inputTokens: parts.promptTokens, cachedInputTokens, cacheWriteInputTokens: billing.cacheWriteInputTokens, cacheWrite1hInputTokens: billing.cacheWrite1hInputTokens, outputTokens: (perChoice ?? 0) * completions, reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions };
+    const usage = {
+      inputTokens: parts.promptTokens,
+      cachedInputTokens,
+      cacheWriteInputTokens: billing.cacheWriteInputTokens,
+      cacheWrite1hInputTokens: billing.cacheWrite1hInputTokens,
+      outputTokens: (perChoice ?? 0) * completions,
+      reasoningTokens: reasoningTokens === undefined ? undefined : reasoningTokens * completions,
+    };
     cost = costOf(entry, usage, { tier: billing.tier });
     // An unbounded completion has no price: unknown, never the prompt alone.
     if (perChoice === null) cost = { ...cost, completion: null, total: null };
@@ -258,9 +280,18 @@ export function assembleEstimate(parts: EstimateParts): Estimate {
   if (basis === "model_max_output" && perChoice !== null) {
     const byOutput = limits.maxOutputTokens !== undefined && perChoice + (reasoningTokens ?? 0) >= limits.maxOutputTokens;
     const what = byOutput ? `${model}'s max output` : "the room left in the context window";
-    notices.push(notice("COMPLETION_WORST_CASE", `no ${param} set: the completion may run to ${formatInt(perChoice)} tokens${completions > 1 ? " per choice" : ""} (${what}) and is priced at that worst case; set ${param} to tighten`, model, { tokens: perChoice, param, limit: byOutput ? "max_output" : "context_window" }));
+    notices.push(
+      notice(
+        "COMPLETION_WORST_CASE",
+        `no ${param} set: the completion may run to ${formatInt(perChoice)} tokens${completions > 1 ? " per choice" : ""} (${what}) and is priced at that worst case; set ${param} to tighten`,
+        model,
+        { tokens: perChoice, param, limit: byOutput ? "max_output" : "context_window" },
+      ),
+    );
   } else if (basis === "unbounded" && entry) {
-    notices.push(notice("COMPLETION_UNBOUNDED", `no ${param} set and ${model} publishes no output limit: the completion is unbounded and its cost unknown; set ${param} to bound it`, model, { param }));
+    notices.push(
+      notice("COMPLETION_UNBOUNDED", `no ${param} set and ${model} publishes no output limit: the completion is unbounded and its cost unknown; set ${param} to bound it`, model, { param }),
+    );
   }
   if (choices > 1 && output && !parts.media) notices.push(notice("CHOICES_BILLED", `${choices} choices per prompt: the completion budget is billed ${choices} times`, model, { choices }));
 
@@ -293,7 +324,11 @@ export function assembleEstimate(parts: EstimateParts): Estimate {
  * Estimate from a token count you already have (e.g. from a streamed file or a chat request).
  * With no `maxTokens`, the completion is priced at the most the model may generate.
  */
-export function estimateFromTokens(resolved: ResolvedModel, promptTokens: number, options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[]; notices?: Notice[]; billing?: BillingOptions } = {}): Estimate {
+export function estimateFromTokens(
+  resolved: ResolvedModel,
+  promptTokens: number,
+  options: { maxTokens?: number | null; exact?: boolean; promptKind?: PromptKind; warnings?: string[]; notices?: Notice[]; billing?: BillingOptions } = {},
+): Estimate {
   return assembleEstimate({
     resolved,
     promptTokens,

@@ -1,5 +1,18 @@
 /** Estimate: request → tokens, limits, fit, cost. No I/O. */
-export { estimate, estimateFromTokens, assembleEstimate, validateMaxTokens, reasoningTokensOf, reasoningWarnings, reasoningNotices, type BillingOptions, type CompletionBasis, type Estimate, type EstimateOptions, type EstimateParts } from "./estimate.js";
+export {
+  estimate,
+  estimateFromTokens,
+  assembleEstimate,
+  validateMaxTokens,
+  reasoningTokensOf,
+  reasoningWarnings,
+  reasoningNotices,
+  type BillingOptions,
+  type CompletionBasis,
+  type Estimate,
+  type EstimateOptions,
+  type EstimateParts,
+} from "./estimate.js";
 export { resolveModel, unpricedModelError, type ResolvedModel, type ResolveOptions } from "./model.js";
 export { NOTICE_CODES, isNoticeCode, levelOf, notice, type Notice, type NoticeCode } from "./notice.js";
 export { DEFAULT_COMPARISON_MODELS } from "./defaults.js";

@@ -54,10 +54,22 @@ export function checkLimits(limits: ModelLimits, promptTokens: number, maxTokens
   const problems: LimitProblem[] = [];
   const completion = maxTokens ?? 0;
   if (maxInputTokens !== undefined && promptTokens > maxInputTokens) {
-    problems.push({ kind: "input", code: LIMIT_PROBLEM_CODES.input, actual: promptTokens, allowed: maxInputTokens, message: `Input tokens exceed the configured limit of ${maxInputTokens} tokens. Your ${kind === "messages" ? "messages" : kind} resulted in ${promptTokens} tokens. Please reduce the length of the ${kind === "messages" ? "messages" : kind}.` });
+    problems.push({
+      kind: "input",
+      code: LIMIT_PROBLEM_CODES.input,
+      actual: promptTokens,
+      allowed: maxInputTokens,
+      message: `Input tokens exceed the configured limit of ${maxInputTokens} tokens. Your ${kind === "messages" ? "messages" : kind} resulted in ${promptTokens} tokens. Please reduce the length of the ${kind === "messages" ? "messages" : kind}.`,
+    });
   }
   if (maxOutputTokens !== undefined && maxTokens !== null && maxTokens > maxOutputTokens) {
-    problems.push({ kind: "output", code: LIMIT_PROBLEM_CODES.output, actual: maxTokens, allowed: maxOutputTokens, message: `${param} is too large: ${maxTokens}. This model supports at most ${maxOutputTokens} completion tokens, whereas you provided ${maxTokens}.` });
+    problems.push({
+      kind: "output",
+      code: LIMIT_PROBLEM_CODES.output,
+      actual: maxTokens,
+      allowed: maxOutputTokens,
+      message: `${param} is too large: ${maxTokens}. This model supports at most ${maxOutputTokens} completion tokens, whereas you provided ${maxTokens}.`,
+    });
   }
   if (contextWindow !== undefined && promptTokens + completion > contextWindow) {
     const total = promptTokens + completion;

@@ -45,7 +45,11 @@ export interface ResolveOptions {
 /** The error for an id the table does not list (with the table's suggestions). */
 export function unpricedModelError(id: string, table: PricingTable = bundledPricingTable()): UnknownModelError {
   if (id.startsWith("azure/")) return table.unknown(id);
-  return new UnknownModelError(id, table.suggest(id), "it is not in the pricing table: fix the id, add it with --pricing <file>, or count its tokens only with --allow-unpriced (library: allowUnpriced)");
+  return new UnknownModelError(
+    id,
+    table.suggest(id),
+    "it is not in the pricing table: fix the id, add it with --pricing <file>, or count its tokens only with --allow-unpriced (library: allowUnpriced)",
+  );
 }
 
 /**
@@ -58,7 +62,8 @@ export function unpricedModelError(id: string, table: PricingTable = bundledPric
 export function resolveModel(id: string, options: ResolveOptions = {}): ResolvedModel {
   modelIdArg(id);
   options = optionsArg(options, "resolveModel");
-  if (options.table !== undefined && typeof (options.table as { match?: unknown } | null)?.match !== "function") throw new InputError(`table must be a pricing table (bundledPricingTable(), loadPricingTable()), got ${describeValue(options.table)}`);
+  if (options.table !== undefined && typeof (options.table as { match?: unknown } | null)?.match !== "function")
+    throw new InputError(`table must be a pricing table (bundledPricingTable(), loadPricingTable()), got ${describeValue(options.table)}`);
   const table = options.table ?? bundledPricingTable();
   const notices: Notice[] = [];
   if (options.encoding !== undefined && !isEncodingName(options.encoding)) throw new UnknownEncodingError(options.encoding, ENCODING_NAMES);
@@ -72,7 +77,8 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   if (options.encoding !== undefined) {
     encoding = options.encoding as EncodingName;
     exact = modelEncoding === encoding && entry?.exactTokenizer !== false;
-    if (!exact && entry?.exactTokenizer !== false) approximation = modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`;
+    if (!exact && entry?.exactTokenizer !== false)
+      approximation = modelEncoding ? `counted with ${encoding} as asked, but ${id} uses ${modelEncoding}` : `counted with ${encoding} as asked; tokcost cannot confirm it is ${id}'s tokenizer`;
   } else if (modelEncoding && (entry || options.allowUnpriced)) {
     encoding = modelEncoding;
     exact = entry?.exactTokenizer !== false;
@@ -86,12 +92,30 @@ export function resolveModel(id: string, options: ResolveOptions = {}): Resolved
   if (!entry) {
     // A prefix rule (tiktoken's) accepted the id, but the table does not list it: a new snapshot, or a typo.
     const near = table.suggest(id);
-    notices.push(notice("UNPRICED_MODEL", `no pricing or limits for "${id}" in the table: tokens only${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}; add it with --pricing <file>`, id, { suggestions: near }));
+    notices.push(
+      notice("UNPRICED_MODEL", `no pricing or limits for "${id}" in the table: tokens only${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}; add it with --pricing <file>`, id, {
+        suggestions: near,
+      }),
+    );
   }
   if (entry?.status.state === "retired") {
-    notices.push(notice("MODEL_RETIRED", `${entry.id} was retired${entry.status.date ? ` on ${entry.status.date}` : ""} and is no longer served by the API${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`, entry.id, { date: entry.status.date ?? null, replacement: entry.status.replacement ?? null }));
+    notices.push(
+      notice(
+        "MODEL_RETIRED",
+        `${entry.id} was retired${entry.status.date ? ` on ${entry.status.date}` : ""} and is no longer served by the API${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`,
+        entry.id,
+        { date: entry.status.date ?? null, replacement: entry.status.replacement ?? null },
+      ),
+    );
   } else if (entry?.status.state === "deprecated") {
-    notices.push(notice("MODEL_DEPRECATED", `${entry.id} is deprecated${entry.status.date ? ` and shuts down on ${entry.status.date}` : ""}${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`, entry.id, { date: entry.status.date ?? null, replacement: entry.status.replacement ?? null }));
+    notices.push(
+      notice(
+        "MODEL_DEPRECATED",
+        `${entry.id} is deprecated${entry.status.date ? ` and shuts down on ${entry.status.date}` : ""}${entry.status.replacement ? `; use ${entry.status.replacement}` : ""}`,
+        entry.id,
+        { date: entry.status.date ?? null, replacement: entry.status.replacement ?? null },
+      ),
+    );
   }
   return { id, entry, encoding, exact, ...(approximation ? { approximation } : {}), warnings: notices.map((n) => n.text), notices, ...(match?.via === "provider" ? { pricedAs: match.entry.id } : {}) };
 }

@@ -111,7 +111,16 @@ export function exceedsGrowth(before: number, after: number, maxGrowth: Growth):
  * grown and shrunk files. Mutates `results` (violations and status), returns the summary.
  */
 export function compareWithBaseline(results: FileResult[], baseline: Baseline, options: { file: string; maxGrowth?: Growth }): BaselineSummary {
-  const summary: BaselineSummary = { file: options.file, maxGrowth: options.maxGrowth ? describeGrowth(options.maxGrowth) : null, compared: true, updated: false, new: [], removed: [], grown: [], shrunk: [] };
+  const summary: BaselineSummary = {
+    file: options.file,
+    maxGrowth: options.maxGrowth ? describeGrowth(options.maxGrowth) : null,
+    compared: true,
+    updated: false,
+    new: [],
+    removed: [],
+    grown: [],
+    shrunk: [],
+  };
   const seen = new Set<string>();
   for (const [path, r] of primaryResults(results)) {
     seen.add(path);

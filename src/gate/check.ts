@@ -104,7 +104,12 @@ export function fitViolation(e: Estimate, line?: number): Violation {
   let v: Omit<Violation, "limit" | "unit">;
   if (context) {
     const { actual, allowed } = context;
-    v = { actual, allowed, over: actual - allowed, message: `${at}${fmtInt(actual)} tokens (${fmtInt(actual - completion)} prompt + ${fmtInt(completion)} max tokens) do not fit ${e.model}'s ${fmtInt(allowed)}-token context window (+${fmtInt(actual - allowed)} tokens)` };
+    v = {
+      actual,
+      allowed,
+      over: actual - allowed,
+      message: `${at}${fmtInt(actual)} tokens (${fmtInt(actual - completion)} prompt + ${fmtInt(completion)} max tokens) do not fit ${e.model}'s ${fmtInt(allowed)}-token context window (+${fmtInt(actual - allowed)} tokens)`,
+    };
   } else if (input) {
     const { actual, allowed } = input;
     v = { actual, allowed, over: actual - allowed, message: `${at}${fmtInt(actual)} prompt tokens exceed ${e.model}'s ${fmtInt(allowed)}-token input limit (+${fmtInt(actual - allowed)} tokens)` };
@@ -121,7 +126,8 @@ export function fitViolation(e: Estimate, line?: number): Violation {
 function costBasis(result: FileResult, basis: CompletionBasis | null): string {
   const per = result.requests > 1 ? ` per request, ${result.requests} requests` : "";
   if (result.maxTokens !== null) return ` (prompt + ${fmtInt(result.maxTokens)} max tokens${per})`;
-  if (basis === "model_max_output" && result.completionTokens !== null) return ` (prompt + up to ${fmtInt(result.completionTokens)} completion tokens, the most ${result.model} may generate; set maxTokens to tighten)`;
+  if (basis === "model_max_output" && result.completionTokens !== null)
+    return ` (prompt + up to ${fmtInt(result.completionTokens)} completion tokens, the most ${result.model} may generate; set maxTokens to tighten)`;
   return "";
 }
 
@@ -131,14 +137,28 @@ function applyFileLimits(result: FileResult, ctx: RuleContext, estimates: { esti
   const tokens = result.promptTokens ?? 0;
   if (limits.maxPromptTokens !== undefined && tokens > limits.maxPromptTokens) {
     const over = tokens - limits.maxPromptTokens;
-    result.violations.push({ limit: "maxPromptTokens", unit: "tokens", actual: tokens, allowed: limits.maxPromptTokens, over, message: `${fmtInt(tokens)} prompt tokens > maxPromptTokens ${fmtInt(limits.maxPromptTokens)} (+${fmtInt(over)} tokens${pct(over, limits.maxPromptTokens)})` });
+    result.violations.push({
+      limit: "maxPromptTokens",
+      unit: "tokens",
+      actual: tokens,
+      allowed: limits.maxPromptTokens,
+      over,
+      message: `${fmtInt(tokens)} prompt tokens > maxPromptTokens ${fmtInt(limits.maxPromptTokens)} (+${fmtInt(over)} tokens${pct(over, limits.maxPromptTokens)})`,
+    });
   }
   if (limits.maxCostUsd !== undefined) {
     if (result.costUsd === null) result.warnings.push(`maxCostUsd not checked: no price for ${result.model}`);
     else if (result.costUsd > limits.maxCostUsd + 1e-12) {
       const over = tidyUsd(result.costUsd - limits.maxCostUsd);
       const budget = costBasis(result, basis);
-      result.violations.push({ limit: "maxCostUsd", unit: "usd", actual: result.costUsd, allowed: limits.maxCostUsd, over, message: `worst-case cost ${fmtUsd(result.costUsd)}${budget} > maxCostUsd ${fmtUsd(limits.maxCostUsd)} (+${fmtUsd(over)}${pct(over, limits.maxCostUsd)})` });
+      result.violations.push({
+        limit: "maxCostUsd",
+        unit: "usd",
+        actual: result.costUsd,
+        allowed: limits.maxCostUsd,
+        over,
+        message: `worst-case cost ${fmtUsd(result.costUsd)}${budget} > maxCostUsd ${fmtUsd(limits.maxCostUsd)} (+${fmtUsd(over)}${pct(over, limits.maxCostUsd)})`,
+      });
     }
   }
   if (limits.mustFit) {
@@ -268,7 +288,13 @@ async function loadCheck(input: LoadedConfig | GateConfig, options: CheckOptions
   for (const [deployment, model] of Object.entries(config.azureDeployments ?? {})) {
     const target = table.match(model);
     if (target && target.entry.provider === "openai") table = table.withAzureDeployment(deployment, target.entry.id);
-    else problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: azureDeployments.${deployment}: expects an OpenAI model id the pricing table knows (e.g. "gpt-4o"), got "${model}"` });
+    else
+      problems.push({
+        level: "error",
+        code: "INVALID_CONFIG",
+        path: configLabel,
+        message: `${configLabel}: azureDeployments.${deployment}: expects an OpenAI model id the pricing table knows (e.g. "gpt-4o"), got "${model}"`,
+      });
   }
   const contexts = config.rules.map((rule, index) => ruleContext(rule, index, { config, configLabel, table, problems, allowUnpriced: options.allowUnpriced }));
 
@@ -283,12 +309,24 @@ async function loadCheck(input: LoadedConfig | GateConfig, options: CheckOptions
     const found = await findFiles(root, ctx.rule.files, walker);
     found.files = found.files.filter((f) => !ownFiles.has(f));
     for (const pattern of found.unmatched) {
-      problems.push({ level: options.strict ? "error" : "warning", code: "NO_MATCH", message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`, path: configLabel, rule: ctx.index });
+      problems.push({
+        level: options.strict ? "error" : "warning",
+        code: "NO_MATCH",
+        message: `${configLabel}: ${rulePath(ctx.index, "files")}: "${pattern}" matches no files`,
+        path: configLabel,
+        rule: ctx.index,
+      });
     }
     ctx.files = found.files.map((file) => ({ path: file, kind: ctx.rule.kind ?? defaultKind(file) }));
     if (ctx.model === undefined && !ctx.failed && ctx.files.some((f) => f.kind !== "request")) {
       ctx.failed = true;
-      problems.push({ level: "error", code: "INVALID_CONFIG", path: configLabel, message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`, rule: ctx.index });
+      problems.push({
+        level: "error",
+        code: "INVALID_CONFIG",
+        path: configLabel,
+        message: `${configLabel}: ${rulePath(ctx.index, "model")}: no model for ${ctx.files.find((f) => f.kind !== "request")?.kind} files: set "model" on the rule or at the top level`,
+        rule: ctx.index,
+      });
     }
   }
   const cache = cacheFile ? await CountCache.load(cacheFile, labelOf(root, cacheFile)) : undefined;
@@ -339,8 +377,10 @@ function ruleContext(rule: GateRule, index: number, run: { config: GateConfig; c
     ctx.result.encoding = ctx.resolved.encoding;
     for (const w of ctx.resolved.warnings) ctx.modelWarnings.add(w);
     const priced = ctx.resolved.entry?.pricing.input !== undefined;
-    if (!priced && rule.limits.maxCostUsd !== undefined) fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
-    else if (!priced && rule.limits.totalCostUsd !== undefined) fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+    if (!priced && rule.limits.maxCostUsd !== undefined)
+      fail(rulePath(index, "limits.maxCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
+    else if (!priced && rule.limits.totalCostUsd !== undefined)
+      fail(rulePath(index, "limits.totalCostUsd"), `${model} has no price in the pricing table, so a dollar limit cannot be checked (add it with "pricing")`);
   } catch (error) {
     if (error instanceof UnknownModelError) {
       // the CLI-flag advice of the default message does not apply to a config file
@@ -484,7 +524,13 @@ async function judgeBaseline(run: CheckRun, results: FileResult[], options: Chec
   if (previous) return compareWithBaseline(results, previous, { file: label, maxGrowth });
   if (unreadable) return null;
   const explicit = options.baseline !== undefined;
-  problems.push({ level: explicit ? "error" : "warning", code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE", subject: "baseline", message: `baseline ${label}: no such file; create it with tokcost check --update-baseline`, ...(explicit ? {} : { path: configLabel }) });
+  problems.push({
+    level: explicit ? "error" : "warning",
+    code: explicit ? "FILE_NOT_FOUND" : "NO_BASELINE",
+    subject: "baseline",
+    message: `baseline ${label}: no such file; create it with tokcost check --update-baseline`,
+    ...(explicit ? {} : { path: configLabel }),
+  });
   return { file: label, maxGrowth: null, compared: false, updated: false, new: [], removed: [], grown: [], shrunk: [] };
 }
 
@@ -503,7 +549,14 @@ function judgeRules(run: CheckRun, results: FileResult[]): RuleResult[] {
       if (rr.costUsd === null) rr.warnings.push("totalCostUsd not checked: the cost of some files is unknown");
       else if (rr.costUsd > limit + 1e-12) {
         const over = tidyUsd(rr.costUsd - limit);
-        rr.violations.push({ limit: "totalCostUsd", unit: "usd", actual: rr.costUsd, allowed: limit, over, message: `worst-case cost of ${fmtInt(own.length)} files ${fmtUsd(rr.costUsd)} > totalCostUsd ${fmtUsd(limit)} (+${fmtUsd(over)}${pct(over, limit)})` });
+        rr.violations.push({
+          limit: "totalCostUsd",
+          unit: "usd",
+          actual: rr.costUsd,
+          allowed: limit,
+          over,
+          message: `worst-case cost of ${fmtInt(own.length)} files ${fmtUsd(rr.costUsd)} > totalCostUsd ${fmtUsd(limit)} (+${fmtUsd(over)}${pct(over, limit)})`,
+        });
       }
     }
     rr.status = ctx.failed || own.some((r) => r.status === "error") ? "error" : rr.violations.length || own.some((r) => r.status === "fail") ? "fail" : "pass";
@@ -514,7 +567,12 @@ function judgeRules(run: CheckRun, results: FileResult[]): RuleResult[] {
 /** Report: the cache saved, the prices used (dates, sources, maxPriceAgeDays), the exit code and summary. */
 async function reportCheck(run: CheckRun, results: FileResult[], rules: RuleResult[], baseline: CheckReport["baseline"], options: CheckOptions): Promise<CheckReport> {
   const { problems, cache, table, configLabel } = run;
-  if (cache) await cache.save().catch((error: Error) => problems.push({ level: "warning", code: "CACHE", message: isTokcostError(error) ? `${error.message}; the counts were not cached` : `cache ${cache.file}: not written (${error.message})` }));
+  if (cache)
+    await cache
+      .save()
+      .catch((error: Error) =>
+        problems.push({ level: "warning", code: "CACHE", message: isTokcostError(error) ? `${error.message}; the counts were not cached` : `cache ${cache.file}: not written (${error.message})` }),
+      );
 
   const provenance = pricingProvenance(results.map((r) => table.match(r.model)?.entry));
   const maxAgeDays = options.maxPriceAgeDays ?? run.config.maxPriceAgeDays ?? null;
@@ -523,7 +581,12 @@ async function reportCheck(run: CheckRun, results: FileResult[], rules: RuleResu
   const pricing: CheckPricing = { asOf: provenance.asOf, ageDays, maxAgeDays, sources: provenance.sources };
   if (maxAgeDays !== null && ageDays !== null && ageDays > maxAgeDays) {
     const old = provenance.sources.filter((s) => daysSince(s.asOf, today) > maxAgeDays).map((s) => s.model);
-    problems.push({ level: "error", code: "MAX_PRICE_AGE", path: configLabel, message: `prices of ${old.slice(0, 3).join(", ")}${old.length > 3 ? `, … (${old.length} models)` : ""} are from ${provenance.asOf} (${ageDays} days ago) > maxPriceAgeDays ${maxAgeDays}; refresh them with "tokcost pricing update -o prices.json" and set "pricing": "prices.json" in the config, or update tokcost` });
+    problems.push({
+      level: "error",
+      code: "MAX_PRICE_AGE",
+      path: configLabel,
+      message: `prices of ${old.slice(0, 3).join(", ")}${old.length > 3 ? `, … (${old.length} models)` : ""} are from ${provenance.asOf} (${ageDays} days ago) > maxPriceAgeDays ${maxAgeDays}; refresh them with "tokcost pricing update -o prices.json" and set "pricing": "prices.json" in the config, or update tokcost`,
+    });
   }
 
   const errors = results.filter((r) => r.status === "error").length + problems.filter((p) => p.level === "error" && !isLimitProblem(p)).length;

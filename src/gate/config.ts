@@ -60,7 +60,11 @@ export const FILE_KINDS = ["text", "chat", "request"] as const;
 /** How a file is read: plain prompt text, chat messages (JSON), or API request bodies (JSON / JSONL). */
 export type FileKind = (typeof FILE_KINDS)[number];
 
-const nonEmpty = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty` });
+const nonEmpty = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${what} must not be empty` });
 
 const limitsSchema = z
   .strictObject({
@@ -101,12 +105,19 @@ export const gateConfigSchema = z
     encoding: nonEmpty("encoding").optional().meta({ description: "Default encoding override for every rule." }),
     maxTokens: tokenCount.optional().meta({ description: "Default completion budget (max_tokens) for every rule." }),
     pricing: nonEmpty("pricing").optional().meta({ description: "A pricing file (relative to the config) that overrides or extends the bundled table." }),
-    calibration: nonEmpty("calibration").optional().meta({ description: "A calibration file written by `tokcost calibrate` (relative to the config): chat and request files of its model are counted with its measured framing constants." }),
+    calibration: nonEmpty("calibration")
+      .optional()
+      .meta({ description: "A calibration file written by `tokcost calibrate` (relative to the config): chat and request files of its model are counted with its measured framing constants." }),
     azureDeployments: z
       .record(nonEmpty("a deployment name"), nonEmpty("the model a deployment serves"))
       .optional()
       .meta({ description: 'Azure OpenAI deployments and the OpenAI model each serves, e.g. { "prod-4o": "gpt-4o" }: rules use "model": "azure/prod-4o" (like --azure-model on estimate).' }),
-    maxPriceAgeDays: z.number().int().nonnegative().optional().meta({ description: "Fail the check (exit 1) when the prices it used are older than this many days; refresh them with `tokcost pricing update`." }),
+    maxPriceAgeDays: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .meta({ description: "Fail the check (exit 1) when the prices it used are older than this many days; refresh them with `tokcost pricing update`." }),
     rules: z.array(ruleSchema).min(1, { error: "list at least one rule" }).meta({ description: "What to check." }),
     baseline: baselineSchema.optional(),
   })
@@ -147,7 +158,7 @@ export function parseConfig(data: unknown, origin = "config"): GateConfig {
     const suggestions = closestMatches(key, known, 1);
     message = `unknown field${issue.keys.length > 1 ? `s ${issue.keys.map((k) => `"${k}"`).join(", ")}` : ""}${suggestions.length ? ` (did you mean "${suggestions[0]}"?)` : known.length ? `; known fields: ${known.join(", ")}` : ""}`;
   } else if (issue.path.length === 0 && issue.code === "invalid_type") {
-    message = "expected a JSON object with \"rules\"";
+    message = 'expected a JSON object with "rules"';
   }
   throw new ConfigError(`${origin}: ${where}: ${message}`, { origin, path: where });
 }
@@ -221,5 +232,7 @@ export async function loadConfig(cwd: string, options: { configPath?: string } =
     if (parent === dir || (await exists(path.join(dir, ".git")))) break;
     dir = parent;
   }
-  throw new ConfigError(`no tokcost config found in ${cwd} or its parents (looked for tokcost.config.json, .tokcostrc.json, a "tokcost" key in package.json); create one (see docs/ci.md) or pass --config <file>`);
+  throw new ConfigError(
+    `no tokcost config found in ${cwd} or its parents (looked for tokcost.config.json, .tokcostrc.json, a "tokcost" key in package.json); create one (see docs/ci.md) or pass --config <file>`,
+  );
 }

@@ -101,7 +101,11 @@ export async function countTextFiles(jobsIn: readonly TextJob[], options: CountT
       }
     }
     if (current.length) batches.push(current);
-    const measured = await runBatches(batches.map((b) => b.map((i) => jobsIn[i])), jobs, options);
+    const measured = await runBatches(
+      batches.map((b) => b.map((i) => jobsIn[i])),
+      jobs,
+      options,
+    );
     batches.forEach((b, k) => b.forEach((i, j) => (results[i] = measured[k][j])));
   }
   if (big.length) {

@@ -10,5 +10,22 @@ export { readBaseline, writeBaseline, serializeBaseline, buildBaseline, compareW
 export { CountCache, CACHE_VERSION, DEFAULT_CACHE_FILE } from "./cache.js";
 export { parseTokenCount, parseUsd, parseGrowth, describeGrowth, type Growth } from "./human.js";
 export { estimateGateRequestFile, localImageSizesOfFile, parseJsonAt, lineOf, type RequestUnit, type GateRequestFileOptions } from "./requests.js";
-export { renderCheckReport, renderTable as renderCheckTable, renderJson as renderCheckJson, renderMarkdown as renderCheckMarkdown, renderGithub, renderJunit, summaryLine, detailLines, escapeGithubData, escapeGithubProperty, escapeXml, CHECK_FORMATS, PASSING_ROWS_SHOWN, MARKDOWN_MAX_ROWS, type CheckFormat, type RenderOptions } from "./reporters.js";
+export {
+  renderCheckReport,
+  renderTable as renderCheckTable,
+  renderJson as renderCheckJson,
+  renderMarkdown as renderCheckMarkdown,
+  renderGithub,
+  renderJunit,
+  summaryLine,
+  detailLines,
+  escapeGithubData,
+  escapeGithubProperty,
+  escapeXml,
+  CHECK_FORMATS,
+  PASSING_ROWS_SHOWN,
+  MARKDOWN_MAX_ROWS,
+  type CheckFormat,
+  type RenderOptions,
+} from "./reporters.js";
 export type { CheckReport, FileResult, RuleResult, Violation, Problem, BaselineSummary, BaselineComparison, GrowthEntry, LimitName } from "./report.js";

@@ -60,7 +60,9 @@ function verdict(report: CheckReport): string {
 /** The one-line summary every format ends with. */
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
-  const parts = [`${fmtInt(s.checks)} check${s.checks === 1 ? "" : "s"} of ${fmtInt(s.files)} file${s.files === 1 ? "" : "s"}: ${fmtInt(s.passed)} passed, ${fmtInt(s.failed)} failed, ${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`];
+  const parts = [
+    `${fmtInt(s.checks)} check${s.checks === 1 ? "" : "s"} of ${fmtInt(s.files)} file${s.files === 1 ? "" : "s"}: ${fmtInt(s.passed)} passed, ${fmtInt(s.failed)} failed, ${fmtInt(s.errors)} error${s.errors === 1 ? "" : "s"}`,
+  ];
   const ruleFailures = report.rules.filter((r) => r.violations.length).length;
   if (ruleFailures) parts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
   const problems = report.problems.filter((p) => p.level === "error" && !isLimitProblem(p)).length;
@@ -82,7 +84,10 @@ function baselineLines(report: CheckReport): string[] {
   // "::error" workflow command in --format github)
   for (const p of b.new) lines.push(`  new      ${escapeControl(p)} (${fmtInt(after.get(p))} tokens)`);
   for (const p of b.removed) lines.push(`  removed  ${escapeControl(p)}`);
-  for (const g of b.grown) lines.push(`  grown    ${escapeControl(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
+  for (const g of b.grown)
+    lines.push(
+      `  grown    ${escapeControl(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`,
+    );
   for (const g of b.shrunk) lines.push(`  shrunk   ${escapeControl(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (${fmtInt(g.delta)})`);
   return lines;
 }
@@ -103,12 +108,26 @@ export function renderTable(report: CheckReport, options: RenderOptions = {}): s
   const withBaseline = report.baseline?.compared === true;
   if (rows.length) {
     const cells = rows.map((r) => {
-      const status = r.status === "pass" ? p.green("pass") : r.status === "fail" ? p.red(`FAIL ${r.violations.map((v) => v.limit).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`) : p.red("ERROR");
+      const status =
+        r.status === "pass"
+          ? p.green("pass")
+          : r.status === "fail"
+            ? p.red(
+                `FAIL ${r.violations
+                  .map((v) => v.limit)
+                  .filter((v, i, a) => a.indexOf(v) === i)
+                  .join(", ")}`,
+              )
+            : p.red("ERROR");
       return [escapeControl(r.path), ruleLabel(r), r.model || "—", tokensCell(r), fmtInt(r.maxTokens), fmtUsd(r.costUsd), ...(withBaseline ? [growthText(r)] : []), status];
     });
     const numeric = [false, false, false, true, true, true, ...(withBaseline ? [true] : []), false];
     // on a narrow terminal: drop Max tokens, Rule, then Model, and abbreviate the path rather than wrap
-    const fitted = fitColumns(["File", "Rule", "Model", "Tokens", "Max tokens", "Cost", ...(withBaseline ? ["vs baseline"] : []), "Status"], cells, numeric, { width: options.width, drop: [4, 1, 2], shrink: 0 });
+    const fitted = fitColumns(["File", "Rule", "Model", "Tokens", "Max tokens", "Cost", ...(withBaseline ? ["vs baseline"] : []), "Status"], cells, numeric, {
+      width: options.width,
+      drop: [4, 1, 2],
+      shrink: 0,
+    });
     const table = new Table({
       head: fitted.head,
       style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [], compact: true },
@@ -131,10 +150,13 @@ export function detailLines(report: CheckReport): { level: "error" | "warning"; 
   const lines: { level: "error" | "warning"; text: string; path?: string; line?: number; title: string }[] = [];
   for (const problem of report.problems) lines.push({ level: problem.level, text: problem.message, path: problem.path, line: problem.line, title: `tokcost: ${problemTitle(problem)}` });
   for (const r of report.results) {
-    if (r.error) lines.push({ level: "error", text: r.error.message, path: r.path, line: r.error.line ?? 1, title: `tokcost: ${r.error.code === "INVALID_INPUT" ? "invalid input" : "unreadable file"}` });
-    for (const v of r.violations) lines.push({ level: "error", text: `${r.path} [${r.ruleName}]: ${limitLabel(v)}: ${v.message}`, path: r.path, line: v.line ?? 1, title: `tokcost: ${v.limit} exceeded` });
+    if (r.error)
+      lines.push({ level: "error", text: r.error.message, path: r.path, line: r.error.line ?? 1, title: `tokcost: ${r.error.code === "INVALID_INPUT" ? "invalid input" : "unreadable file"}` });
+    for (const v of r.violations)
+      lines.push({ level: "error", text: `${r.path} [${r.ruleName}]: ${limitLabel(v)}: ${v.message}`, path: r.path, line: v.line ?? 1, title: `tokcost: ${v.limit} exceeded` });
   }
-  for (const rule of report.rules) for (const v of rule.violations) lines.push({ level: "error", text: `rule "${rule.name}": ${v.limit}: ${v.message}`, path: report.config ?? undefined, title: `tokcost: ${v.limit} exceeded` });
+  for (const rule of report.rules)
+    for (const v of rule.violations) lines.push({ level: "error", text: `rule "${rule.name}": ${v.limit}: ${v.message}`, path: report.config ?? undefined, title: `tokcost: ${v.limit} exceeded` });
   for (const rule of report.rules) for (const w of rule.warnings) lines.push({ level: "warning", text: `rule "${rule.name}": ${w}`, path: report.config ?? undefined, title: "tokcost" });
   for (const r of report.results) for (const w of r.warnings) lines.push({ level: "warning", text: `${r.path}: ${w}`, path: r.path, line: 1, title: "tokcost" });
   return lines;
@@ -194,7 +216,10 @@ export function renderMarkdown(report: CheckReport): string {
   if (ruleFailures) counts.push(`${fmtInt(ruleFailures)} rule total${ruleFailures === 1 ? "" : "s"} exceeded`);
   if (problemCount) counts.push(`${fmtInt(problemCount)} configuration or input problem${problemCount === 1 ? "" : "s"}`);
   out.push(`## ${icon} tokcost check: ${report.exitCode === 0 ? `all ${fmtInt(s.checks)} checks passed` : counts.join(", ")}`, "");
-  out.push(`${fmtInt(s.checks)} checks of ${fmtInt(s.files)} files · ${fmtInt(s.promptTokens)} prompt tokens · worst case ${fmtUsd(s.costUsd)}${s.cached ? ` · ${fmtInt(s.cached)} from cache` : ""}`, "");
+  out.push(
+    `${fmtInt(s.checks)} checks of ${fmtInt(s.files)} files · ${fmtInt(s.promptTokens)} prompt tokens · worst case ${fmtUsd(s.costUsd)}${s.cached ? ` · ${fmtInt(s.cached)} from cache` : ""}`,
+    "",
+  );
   const failing = report.results.filter((r) => r.status !== "pass");
   if (failing.length) {
     out.push("### Failing files", "");
@@ -228,7 +253,10 @@ export function renderMarkdown(report: CheckReport): string {
     out.push(`${b.new.length} new, ${b.removed.length} removed, ${b.grown.length} grown, ${b.shrunk.length} shrunk`, "");
     for (const p of b.new) out.push(`- 🆕 new: ${mdCode(p)}`);
     for (const p of b.removed) out.push(`- 🗑️ removed: ${mdCode(p)}`);
-    for (const g of b.grown) out.push(`- ${g.exceeded ? "❌" : "📈"} grown: ${mdCode(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`);
+    for (const g of b.grown)
+      out.push(
+        `- ${g.exceeded ? "❌" : "📈"} grown: ${mdCode(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)} (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""})${g.exceeded ? " — beyond maxGrowth" : ""}`,
+      );
     for (const g of b.shrunk) out.push(`- 📉 shrunk: ${mdCode(g.path)} ${fmtInt(g.before)} → ${fmtInt(g.after)}`);
     out.push("");
   } else if (b?.updated) out.push(`Baseline ${mdCode(b.file)} written.`, "");
@@ -268,7 +296,12 @@ export function renderGithub(report: CheckReport): string {
   };
   for (const d of detailLines(report)) command(d.level, d.text, { file: d.path, line: d.line, title: d.title });
   for (const g of report.baseline?.grown ?? []) {
-    if (!g.exceeded) command("notice", `${g.path} grew ${fmtInt(g.before)} → ${fmtInt(g.after)} tokens (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""}) over the baseline`, { file: g.path, line: 1, title: "tokcost: grown" });
+    if (!g.exceeded)
+      command("notice", `${g.path} grew ${fmtInt(g.before)} → ${fmtInt(g.after)} tokens (+${fmtInt(g.delta)}${g.percent !== null ? `, +${fmtPercent(g.percent)}` : ""}) over the baseline`, {
+        file: g.path,
+        line: 1,
+        title: "tokcost: grown",
+      });
   }
   out.push(...baselineLines(report));
   out.push(summaryLine(report));
@@ -308,7 +341,9 @@ export function renderJunit(report: CheckReport): string {
       } else if (r.violations.length) {
         suite.failures++;
         const first = r.violations[0];
-        inner.push(`      <failure ${attr("type", first.limit)} ${attr("message", r.violations.map((v) => `${limitLabel(v)}: ${v.message}`).join("; "))}>${escapeXml(r.violations.map((v) => `${limitLabel(v)}: ${v.message}`).join("\n"))}</failure>`);
+        inner.push(
+          `      <failure ${attr("type", first.limit)} ${attr("message", r.violations.map((v) => `${limitLabel(v)}: ${v.message}`).join("; "))}>${escapeXml(r.violations.map((v) => `${limitLabel(v)}: ${v.message}`).join("\n"))}</failure>`,
+        );
       }
       const info = `${tokensCell(r)} prompt tokens, max tokens ${fmtInt(r.maxTokens)}, worst case ${fmtUsd(r.costUsd)} on ${r.model || "—"}${r.baseline ? `, vs baseline ${growthText(r)}` : ""}`;
       inner.push(`      <system-out>${escapeXml(info)}</system-out>`);
@@ -317,7 +352,9 @@ export function renderJunit(report: CheckReport): string {
     if (rule.limits.totalCostUsd !== null) {
       const v = rule.violations.find((x) => x.limit === "totalCostUsd");
       if (v) suite.failures++;
-      suite.cases.push(`    <testcase ${attr("classname", classname)} ${attr("name", `${rule.name} (totalCostUsd)`)} time="0">${v ? `\n      <failure ${attr("type", v.limit)} ${attr("message", v.message)}>${escapeXml(v.message)}</failure>\n    ` : ""}</testcase>`);
+      suite.cases.push(
+        `    <testcase ${attr("classname", classname)} ${attr("name", `${rule.name} (totalCostUsd)`)} time="0">${v ? `\n      <failure ${attr("type", v.limit)} ${attr("message", v.message)}>${escapeXml(v.message)}</failure>\n    ` : ""}</testcase>`,
+      );
     }
     suites.push(suite);
   }
@@ -325,15 +362,25 @@ export function renderJunit(report: CheckReport): string {
   if (configErrors.length) {
     const suite = { name: "configuration", cases: [] as string[], failures: 0, errors: configErrors.length };
     configErrors.forEach((p, i) => {
-      suite.cases.push(`    <testcase ${attr("classname", "tokcost.config")} ${attr("name", `${p.code} #${i + 1}`)} time="0">\n      <error ${attr("type", p.code)} ${attr("message", p.message)}>${escapeXml(p.message)}</error>\n    </testcase>`);
+      suite.cases.push(
+        `    <testcase ${attr("classname", "tokcost.config")} ${attr("name", `${p.code} #${i + 1}`)} time="0">\n      <error ${attr("type", p.code)} ${attr("message", p.message)}>${escapeXml(p.message)}</error>\n    </testcase>`,
+      );
     });
     suites.push(suite);
   }
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + s.failures, 0);
   const errors = suites.reduce((n, s) => n + s.errors, 0);
-  const body = suites.map((s) => `  <testsuite ${attr("name", s.name)} ${attr("tests", s.cases.length)} ${attr("failures", s.failures)} ${attr("errors", s.errors)} skipped="0" time="0">\n${s.cases.join("\n")}${s.cases.length ? "\n" : ""}  </testsuite>`);
-  return [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites ${attr("name", "tokcost check")} ${attr("tests", tests)} ${attr("failures", failures)} ${attr("errors", errors)} time="0">`, ...body, `</testsuites>`].join("\n");
+  const body = suites.map(
+    (s) =>
+      `  <testsuite ${attr("name", s.name)} ${attr("tests", s.cases.length)} ${attr("failures", s.failures)} ${attr("errors", s.errors)} skipped="0" time="0">\n${s.cases.join("\n")}${s.cases.length ? "\n" : ""}  </testsuite>`,
+  );
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites ${attr("name", "tokcost check")} ${attr("tests", tests)} ${attr("failures", failures)} ${attr("errors", errors)} time="0">`,
+    ...body,
+    `</testsuites>`,
+  ].join("\n");
 }
 
 /** Renders a report in `format`. */

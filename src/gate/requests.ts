@@ -84,13 +84,21 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions, seenIds: 
     batch = true; // a Batch API input file is billed at batch rates
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw new InputError(options.kind === "chat" ? "expected an array of messages or an object with \"messages\"" : "expected a request body (a JSON object)");
+    throw new InputError(options.kind === "chat" ? 'expected an array of messages or an object with "messages"' : "expected a request body (a JSON object)");
   }
   const record = body as Record<string, unknown>;
   const model = options.model ?? (typeof record.model === "string" ? record.model : options.defaultModel);
   const withModel = model !== undefined && record.model !== model ? { ...record, model } : record;
   const budgeted = withBudget(withModel, kind ?? detectRequestKind(withModel), options.maxTokens, model);
-  return estimateRequest(budgeted, { table: options.table, encoding: options.encoding, kind, batch, imageSizes: options.imageSizes, calibration: options.calibration, allowUnpriced: options.allowUnpriced });
+  return estimateRequest(budgeted, {
+    table: options.table,
+    encoding: options.encoding,
+    kind,
+    batch,
+    imageSizes: options.imageSizes,
+    calibration: options.calibration,
+    allowUnpriced: options.allowUnpriced,
+  });
 }
 
 /**

@@ -87,10 +87,17 @@ export function usageFromLangChain(output: LLMResult): UsageTokens | null {
   if (meta && typeof meta.input_tokens === "number" && typeof meta.output_tokens === "number") {
     const cached = meta.input_token_details?.cache_read ?? 0;
     const reasoning = meta.output_token_details?.reasoning ?? 0;
-    return { promptTokens: meta.input_tokens, cachedTokens: Math.min(cached, meta.input_tokens), completionTokens: meta.output_tokens, reasoningTokens: Math.min(reasoning, meta.output_tokens), totalTokens: meta.input_tokens + meta.output_tokens };
+    return {
+      promptTokens: meta.input_tokens,
+      cachedTokens: Math.min(cached, meta.input_tokens),
+      completionTokens: meta.output_tokens,
+      reasoningTokens: Math.min(reasoning, meta.output_tokens),
+      totalTokens: meta.input_tokens + meta.output_tokens,
+    };
   }
   const u = (output.llmOutput as Json | undefined)?.tokenUsage;
-  if (u && typeof u.promptTokens === "number" && typeof u.completionTokens === "number") return { promptTokens: u.promptTokens, cachedTokens: 0, completionTokens: u.completionTokens, reasoningTokens: 0, totalTokens: u.promptTokens + u.completionTokens };
+  if (u && typeof u.promptTokens === "number" && typeof u.completionTokens === "number")
+    return { promptTokens: u.promptTokens, cachedTokens: 0, completionTokens: u.completionTokens, reasoningTokens: 0, totalTokens: u.promptTokens + u.completionTokens };
   return null;
 }
 
@@ -120,7 +127,14 @@ export class TokcostCallbackHandler extends BaseCallbackHandler {
   constructor(options: TokcostHandlerOptions = {}) {
     super({ raiseError: true });
     this.options = options;
-    this.meter = new Meter({ budget: options.budget, store: options.store, ledger: options.ledger, pricing: options.pricing ?? bundledPricingTable(), onEstimate: options.onEstimate, onUsage: options.onRecord });
+    this.meter = new Meter({
+      budget: options.budget,
+      store: options.store,
+      ledger: options.ledger,
+      pricing: options.pricing ?? bundledPricingTable(),
+      onEstimate: options.onEstimate,
+      onUsage: options.onRecord,
+    });
     this.budget = this.meter.budget;
   }
 
@@ -139,7 +153,15 @@ export class TokcostCallbackHandler extends BaseCallbackHandler {
     return body;
   }
 
-  override async handleChatModelStart(_llm: Serialized, messages: BaseMessage[][], runId: string, _parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>): Promise<void> {
+  override async handleChatModelStart(
+    _llm: Serialized,
+    messages: BaseMessage[][],
+    runId: string,
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
     const body = TokcostCallbackHandler.requestBody(messages[0] ?? [], extraParams, metadata);
     const estimate = preflight(body, { ...this.options.preflight, pricing: this.meter.pricing });
     const call = await this.meter.open(estimate);
@@ -170,6 +192,8 @@ export class TokcostCallbackHandler extends BaseCallbackHandler {
     }
     const e = entry.call.estimate;
     const completionTokens = countTokens(entry.output, { encoding: e.encoding });
-    await entry.call.settle({ promptTokens: e.promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: e.promptTokens + completionTokens }, "counted", [`the stream failed: settled from the prompt estimate and the ${completionTokens} output tokens received`]);
+    await entry.call.settle({ promptTokens: e.promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: e.promptTokens + completionTokens }, "counted", [
+      `the stream failed: settled from the prompt estimate and the ${completionTokens} output tokens received`,
+    ]);
   }
 }

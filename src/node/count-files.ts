@@ -71,11 +71,15 @@ export async function countStream(source: AsyncIterable<Uint8Array>, options: Co
   return counter.total();
 }
 
-
 /** Counts tokens of one file (or of its byte range [start, end)), streaming. */
-export async function countFile(path: string, options: CountStreamOptions & { start?: number; end?: number; size?: number }, onBytes?: (bytes: number) => void): Promise<{ tokens: number; bytes: number }> {
+export async function countFile(
+  path: string,
+  options: CountStreamOptions & { start?: number; end?: number; size?: number },
+  onBytes?: (bytes: number) => void,
+): Promise<{ tokens: number; bytes: number }> {
   let size: number;
-  if (options.size !== undefined) size = options.size; // known from an earlier stat (countFiles)
+  if (options.size !== undefined)
+    size = options.size; // known from an earlier stat (countFiles)
   else {
     size = (await statRegular(path)).size;
   }
@@ -195,7 +199,9 @@ export interface CountWorkerRun {
 }
 
 /** Messages from a worker: progress (every MiB read), then a result or a per-file error. */
-export type WorkerMessage = { id: number } & ({ type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" });
+export type WorkerMessage = { id: number } & (
+  { type: "bytes"; bytes: number } | { type: "done"; tokens: number; bytes: number } | { type: "error"; message: string; code: "FILE_NOT_FOUND" | "FILE_UNREADABLE" | "INVALID_INPUT" }
+);
 
 /**
  * The worker threads of one {@link countFiles} run. They are started before the tasks are known
@@ -370,10 +376,14 @@ async function scheduleCount(plan: CountPlan, collect: CountCollector, options: 
   const countHere = async (t: Task): Promise<void> => {
     let read = 0;
     try {
-      const { tokens, bytes } = await countFile(t.path, { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end, size: sizes[t.file], bufferChars: options.bufferChars }, (n) => {
-        read += n;
-        collect.bytes(n);
-      });
+      const { tokens, bytes } = await countFile(
+        t.path,
+        { encoding: options.encoding, allowedSpecial: options.allowedSpecial, start: t.start, end: t.end, size: sizes[t.file], bufferChars: options.bufferChars },
+        (n) => {
+          read += n;
+          collect.bytes(n);
+        },
+      );
       collect.finish(t, tokens, bytes);
     } catch (error) {
       collect.bytes(collect.size(t) - read);
@@ -385,7 +395,7 @@ async function scheduleCount(plan: CountPlan, collect: CountCollector, options: 
     return;
   }
   const batches: number[][] = [];
-  for (let k = 0; k < tasks.length; ) {
+  for (let k = 0; k < tasks.length;) {
     const t = tasks[k];
     const batch = [k++];
     if (t.start === undefined) {
@@ -396,7 +406,9 @@ async function scheduleCount(plan: CountPlan, collect: CountCollector, options: 
   const claimed = new Int32Array(new SharedArrayBuffer(4));
   void getEncoding(workers.encoding).ranks; // loaded here, and shared with the workers
   const ranks = sharedRankData();
-  const work: WorkerTask[][] = batches.map((batch) => batch.map((id) => ({ id, path: tasks[id].path, start: tasks[id].start, end: tasks[id].end, size: sizes[tasks[id].file], bufferChars: options.bufferChars })));
+  const work: WorkerTask[][] = batches.map((batch) =>
+    batch.map((id) => ({ id, path: tasks[id].path, start: tasks[id].start, end: tasks[id].end, size: sizes[tasks[id].file], bufferChars: options.bufferChars })),
+  );
   const workerBytes = new Array<number>(tasks.length).fill(0);
   await new Promise<void>((resolveAll, rejectAll) => {
     let unfinished = tasks.length;
@@ -429,7 +441,7 @@ async function scheduleCount(plan: CountPlan, collect: CountCollector, options: 
     workers.pool.run(Math.min(workers.jobs, batches.length) - 1, { ranks, claimed, work }, onMessage, fail);
     void (async () => {
       let lastYield = performance.now();
-      for (let b; !failed && (b = Atomics.add(claimed, 0, 1)) < batches.length; ) {
+      for (let b; !failed && (b = Atomics.add(claimed, 0, 1)) < batches.length;) {
         for (const id of batches[b]) {
           await countHere(tasks[id]);
           if (failed) return;
@@ -465,7 +477,12 @@ export async function countFiles(paths: readonly string[], options: CountFilesOp
   // Workers start now (~100 ms each), while this thread plans and loads the rank table.
   const pool = parallel ? new CountWorkers({ encoding: encodingName, allowedSpecial: options.allowedSpecial }) : undefined;
   try {
-    pool?.ensure(Math.min(jobs, sizes.reduce((a, s) => a + partsOf(s), 0)) - 1);
+    pool?.ensure(
+      Math.min(
+        jobs,
+        sizes.reduce((a, s) => a + partsOf(s), 0),
+      ) - 1,
+    );
     // cuts inside a line only without special tokens (one could hold the cut; see stream.ts)
     const inLineCuts = options.allowedSpecial === undefined || (options.allowedSpecial !== "all" && options.allowedSpecial.length === 0);
     const plan = await planCount(paths, sizes, partsOf, inLineCuts);

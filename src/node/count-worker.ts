@@ -33,7 +33,7 @@ async function run(task: WorkerTask): Promise<void> {
 async function runAll({ ranks, claimed, work }: CountWorkerRun): Promise<void> {
   // the main thread's rank tables, in shared memory: no copy of ~10 MB per worker
   adoptSharedRankData(ranks);
-  for (let b; (b = Atomics.add(claimed, 0, 1)) < work.length; ) for (const task of work[b]) await run(task);
+  for (let b; (b = Atomics.add(claimed, 0, 1)) < work.length;) for (const task of work[b]) await run(task);
 }
 
 // One run per worker. The listener also keeps the worker alive until the main thread

@@ -83,13 +83,19 @@ function resolveEach(models: readonly string[] | undefined, options: { table?: P
  * asked for, it throws.
  * @throws UnknownModelError (a single unknown model) / UnknownEncodingError before counting anything.
  */
-export async function estimateInputs(inputs: readonly InputSource[], options: EstimateInputsOptions = {}): Promise<{ estimates: FileEstimate[]; failures: InputFailure[]; modelFailures: ModelFailure[] }> {
+export async function estimateInputs(
+  inputs: readonly InputSource[],
+  options: EstimateInputsOptions = {},
+): Promise<{ estimates: FileEstimate[]; failures: InputFailure[]; modelFailures: ModelFailure[] }> {
   const each = await estimateEachInput(inputs, options);
   return { estimates: each.flatMap((r) => r.estimates ?? []), failures: each.flatMap((r) => (r.failure ? [r.failure] : [])), modelFailures: each.flatMap((r) => r.modelFailures) };
 }
 
 /** {@link estimateInputs} per input, in the order given: its estimates (and unknown models), or why it failed. */
-async function estimateEachInput(inputs: readonly InputSource[], options: EstimateInputsOptions): Promise<Array<{ path: string; estimates?: FileEstimate[]; modelFailures: ModelFailure[]; warnings: Notice[]; failure?: InputFailure }>> {
+async function estimateEachInput(
+  inputs: readonly InputSource[],
+  options: EstimateInputsOptions,
+): Promise<Array<{ path: string; estimates?: FileEstimate[]; modelFailures: ModelFailure[]; warnings: Notice[]; failure?: InputFailure }>> {
   const each = resolveEach(options.models, options);
   if (each.length === 1 && each[0] instanceof UnknownModelError) throw each[0];
   const resolved = each.filter((r): r is ResolvedModel => !(r instanceof UnknownModelError));
@@ -98,7 +104,10 @@ async function estimateEachInput(inputs: readonly InputSource[], options: Estima
   const measured = await measureInputs(inputs, encodings, options);
   return measured.map((input) => {
     if (input.error) return { path: input.path, modelFailures: [], warnings: [], failure: { path: input.path, code: input.error.code, message: input.error.message, error: input.error } };
-    const estimates = resolved.map((model) => ({ path: input.path, ...estimateFromTokens(model, input.tokens[model.encoding], { maxTokens: options.maxTokens, warnings: input.warnings, billing: options.billing }) }));
+    const estimates = resolved.map((model) => ({
+      path: input.path,
+      ...estimateFromTokens(model, input.tokens[model.encoding], { maxTokens: options.maxTokens, warnings: input.warnings, billing: options.billing }),
+    }));
     const modelFailures = unknown.map((error): ModelFailure => ({ path: input.path, model: error.model, code: "UNKNOWN_MODEL", message: error.message, suggestions: error.suggestions, error }));
     return { path: input.path, estimates, modelFailures, warnings: warningNotices(estimates) };
   });
@@ -191,7 +200,8 @@ export async function estimateFiles(paths: readonly string[], options: EstimateF
   const table = options.table ?? bundledPricingTable();
   if (options.text !== undefined && paths.length) throw new UsageError("--text and files together: pass one or the other (or pipe the text on stdin)");
   const stdinStream = options.stdin ?? process.stdin;
-  if (options.text === undefined && paths.length === 0 && stdinStream.isTTY) throw new UsageError("no input: pass one or more files, or pipe text on stdin (e.g. cat prompt.txt | tokcost estimate -m gpt-4o)");
+  if (options.text === undefined && paths.length === 0 && stdinStream.isTTY)
+    throw new UsageError("no input: pass one or more files, or pipe text on stdin (e.g. cat prompt.txt | tokcost estimate -m gpt-4o)");
   const inputs: Array<{ path: string; kind: RequestKindOfFile | "text"; bytes?: Uint8Array; body?: Record<string, unknown>; messages?: unknown[] }> = [];
   if (options.text !== undefined) inputs.push({ path: "<text>", kind: "text", bytes: new TextEncoder().encode(options.text) });
   else {
@@ -222,7 +232,9 @@ export async function estimateFiles(paths: readonly string[], options: EstimateF
     const each = await estimateEachInput(sources, options);
     textAt.forEach((at, k) => {
       const r = each[k];
-      results[at] = r.failure ? { kind: "failure", path: r.path, error: r.failure.error, request: false, warnings: [] } : { kind: "text", path: r.path, estimates: r.estimates!, modelFailures: r.modelFailures, warnings: r.warnings };
+      results[at] = r.failure
+        ? { kind: "failure", path: r.path, error: r.failure.error, request: false, warnings: [] }
+        : { kind: "text", path: r.path, estimates: r.estimates!, modelFailures: r.modelFailures, warnings: r.warnings };
     });
   }
   const requestAt = inputs.flatMap((input, i) => (input.kind === "text" ? [] : [i]));
@@ -254,8 +266,21 @@ async function estimateRequestInput(
 ): Promise<EstimatedFile> {
   const models = options.models ?? [];
   const { path } = input;
-  const requestOptions = { ...options.billing, table, allowUnpriced: options.allowUnpriced, imageSize: options.imageSize, strict: options.strict, encoding: options.encoding, calibration: options.calibration, remote: options.remote, audioMinutes: options.minutes };
-  const budgetNote = options.maxTokens !== undefined && options.maxTokens !== null ? ["--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used"] : [];
+  const requestOptions = {
+    ...options.billing,
+    table,
+    allowUnpriced: options.allowUnpriced,
+    imageSize: options.imageSize,
+    strict: options.strict,
+    encoding: options.encoding,
+    calibration: options.calibration,
+    remote: options.remote,
+    audioMinutes: options.minutes,
+  };
+  const budgetNote =
+    options.maxTokens !== undefined && options.maxTokens !== null
+      ? ["--max-tokens does not apply to request and batch files: each body's own max_tokens / max_completion_tokens / max_output_tokens is used"]
+      : [];
   const billingNote = (why: string) => (options.billing ? [`--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort do not apply here: ${why}`] : []);
   const remoteNote = options.remote ? ["--remote-count applies to single request bodies and --chat text: the lines of JSONL files are counted locally"] : [];
   const requestResult = (estimates: CountedRequestEstimate[], notes: string[]): EstimatedFile => ({ kind: "request", path, estimates, warnings: [...notes, ...warningNotices(estimates)] });
@@ -328,7 +353,19 @@ export async function countChatInputs(inputs: readonly BufferedInputSource[], op
       out.push({ path, bytes: bytes.length, tokens: { [estimate.encoding]: estimate.promptTokens }, warnings: estimate.warnings, exact: estimate.exact });
     } catch (error) {
       if (!isTokcostError(error)) throw error;
-      out.push({ path, bytes: 0, tokens: {}, warnings: [], exact: false, error: isTokcostError(error) && error.message.startsWith(path) ? error : new InputError(`${path}: ${withParam(error.message, paramOf(error))}`, { code: error.code === "FILE_NOT_FOUND" ? "FILE_NOT_FOUND" : error.code === "FILE_UNREADABLE" ? "FILE_UNREADABLE" : "INVALID_INPUT" }) });
+      out.push({
+        path,
+        bytes: 0,
+        tokens: {},
+        warnings: [],
+        exact: false,
+        error:
+          isTokcostError(error) && error.message.startsWith(path)
+            ? error
+            : new InputError(`${path}: ${withParam(error.message, paramOf(error))}`, {
+                code: error.code === "FILE_NOT_FOUND" ? "FILE_NOT_FOUND" : error.code === "FILE_UNREADABLE" ? "FILE_UNREADABLE" : "INVALID_INPUT",
+              }),
+      });
     }
   }
   return out;

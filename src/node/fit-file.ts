@@ -44,7 +44,8 @@ export async function fitFile(source: BufferedInputSource, options: FitFileOptio
     const { output: _output, ...fitOptions } = options;
     fitted = fitConversation(value, fitOptions);
   } catch (error) {
-    if (isTokcostError(error) && (error.code === "INVALID_INPUT" || error.code === "INVALID_REQUEST") && !error.message.startsWith(path)) throw new InputError(`${path}: ${withParam(error.message, paramOf(error))}`, { cause: error });
+    if (isTokcostError(error) && (error.code === "INVALID_INPUT" || error.code === "INVALID_REQUEST") && !error.message.startsWith(path))
+      throw new InputError(`${path}: ${withParam(error.message, paramOf(error))}`, { cause: error });
     throw error;
   }
   // Keep the file's look: indented in, indented out.

@@ -138,7 +138,10 @@ export async function readBytes(file: string, label = file): Promise<Uint8Array>
 /** The error for a file too large to be read whole (as one string, or at all). */
 export function tooLargeError(label: string, size: number, maxBytes: number): InputError {
   const split = label.startsWith("<") ? "pass it as a file" : "split the file";
-  return new InputError(`${label}: ${size.toLocaleString("en-US")} bytes is more than tokcost reads whole (${maxBytes.toLocaleString("en-US")} bytes, the longest string JavaScript can hold); ${split}`, { code: "INVALID_INPUT" });
+  return new InputError(
+    `${label}: ${size.toLocaleString("en-US")} bytes is more than tokcost reads whole (${maxBytes.toLocaleString("en-US")} bytes, the longest string JavaScript can hold); ${split}`,
+    { code: "INVALID_INPUT" },
+  );
 }
 
 /**

@@ -138,7 +138,9 @@ export class FileLedger implements Ledger {
       }
       if (await this.breakIfStale()) continue;
       if (Date.now() > deadline) {
-        throw new LedgerError(`timed out after ${this.lockTimeoutMs} ms waiting for the ledger lock ${this.lockPath} (another process holds it; remove the file if no tokcost process is running)`, { details: { path: this.lockPath } });
+        throw new LedgerError(`timed out after ${this.lockTimeoutMs} ms waiting for the ledger lock ${this.lockPath} (another process holds it; remove the file if no tokcost process is running)`, {
+          details: { path: this.lockPath },
+        });
       }
       await delay(wait + Math.random() * wait);
       wait = Math.min(wait * 2, 25);

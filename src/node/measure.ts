@@ -79,7 +79,10 @@ export async function measureInputs(inputs: readonly InputSource[], encodings: r
   }
   for (const encoding of encodings) {
     if (files.length === 0) break;
-    const counts = await countFiles(files.map((f) => f.path), { encoding, allowedSpecial: options.allowedSpecial, jobs: options.jobs, onProgress: options.onProgress });
+    const counts = await countFiles(
+      files.map((f) => f.path),
+      { encoding, allowedSpecial: options.allowedSpecial, jobs: options.jobs, onProgress: options.onProgress },
+    );
     counts.forEach((count, i) => {
       const target = results[files[i].index];
       if (count.error) target.error ??= count.error;

@@ -20,7 +20,6 @@ export async function readAudioDuration(path: string): Promise<AudioDuration> {
   return audioDuration(await readBytes(path), path);
 }
 
-
 /** An estimate for a model priced per image, per character or per minute. */
 export interface UnitEstimate {
   /** The input file (text for speech, audio for transcription); null for image generation. */
@@ -78,7 +77,13 @@ export async function estimateUnits(models: readonly ModelEntry[], inputs: reado
         const { name, bytes } = await load(input);
         const e = estimateSpeechText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), model);
         const detail = `${e.media.detail}; ${e.promptTokens.toLocaleString("en-US")} text tokens in`;
-        out.push({ path: name, model: model.id, cost: { currency: "USD", unit: "minute", quantity: e.media.quantity ?? 0, rate: model.pricing.audioOutputPerMinute ?? null, total: e.cost.total, detail }, warnings: e.notices.map((n) => n.text), exact: false });
+        out.push({
+          path: name,
+          model: model.id,
+          cost: { currency: "USD", unit: "minute", quantity: e.media.quantity ?? 0, rate: model.pricing.audioOutputPerMinute ?? null, total: e.cost.total, detail },
+          warnings: e.notices.map((n) => n.text),
+          exact: false,
+        });
       }
     } else if (unit === "minute") {
       if (request.minutes !== undefined) {

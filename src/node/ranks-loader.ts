@@ -53,7 +53,7 @@ function readShared(url: URL): Uint8Array {
   try {
     const size = fstatSync(fd).size;
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    for (let at = 0; at < size; ) {
+    for (let at = 0; at < size;) {
       const n = readSync(fd, bytes, at, size - at, at);
       if (n === 0) throw new Error(`${url.pathname}: unexpected end of file`);
       at += n;

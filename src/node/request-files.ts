@@ -41,7 +41,10 @@ export async function readJsonFile(path: string): Promise<unknown> {
     return parseJsonText(text);
   } catch (cause) {
     if (isJsonLines(text)) {
-      throw new InputError(`${path}: one JSON value per line (JSONL), not one request body; estimate it line by line (tokcost estimate does; in code, estimateBatchFile(path, { lines: "requests" }))`, { cause });
+      throw new InputError(
+        `${path}: one JSON value per line (JSONL), not one request body; estimate it line by line (tokcost estimate does; in code, estimateBatchFile(path, { lines: "requests" }))`,
+        { cause },
+      );
     }
     throw new InputError(`${path}: not valid JSON (${(cause as Error).message})`, { cause });
   }
@@ -96,7 +99,11 @@ export async function* readJsonlLines(path: string, options: { label?: string; m
     return text.trim() === "" ? undefined : { line: n, text };
   };
   const add = (bytes: Uint8Array): void => {
-    if (length + bytes.length > maxLineBytes) throw new InputError(`${label}: line ${n + 1} is longer than ${maxLineBytes.toLocaleString("en-US")} bytes, more than one string can hold; a JSONL line is one request (split the file, or shorten the line)`, { code: "INVALID_INPUT" });
+    if (length + bytes.length > maxLineBytes)
+      throw new InputError(
+        `${label}: line ${n + 1} is longer than ${maxLineBytes.toLocaleString("en-US")} bytes, more than one string can hold; a JSONL line is one request (split the file, or shorten the line)`,
+        { code: "INVALID_INPUT" },
+      );
     if (bytes.length > 0) parts.push(bytes);
     length += bytes.length;
   };
@@ -196,7 +203,7 @@ export async function withLocalMediaFiles(body: unknown, baseDir = process.cwd()
   const fields = kind === "transcriptions" || kind === "translations" ? ["file"] : kind === "image-edits" || kind === "image-variations" ? ["image", "mask"] : [];
   let out: Record<string, unknown> | undefined;
   const read = async (value: unknown): Promise<unknown> => {
-    if (typeof value !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^file:/i.test(value)) return value;
+    if (typeof value !== "string" || (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^file:/i.test(value))) return value;
     const path = /^file:/i.test(value) ? fileURLToPath(value) : isAbsolute(value) ? value : resolvePath(baseDir, value);
     try {
       return { name: value, bytes: await readBytes(path, value) };
@@ -253,11 +260,12 @@ export async function estimateRequestBody(body: unknown, options: RequestFileOpt
   body = await withLocalMediaFiles(body, options.baseDir);
   const imageSizes = await localImageSizes(body, options.baseDir);
   const { baseDir: _baseDir, remote, ...requestOptions } = options;
-  const estimate: CountedRequestEstimate = remote ? await estimateRequestRemote(body, { ...requestOptions, imageSizes, remote }) : withCountSource(estimateRequest(body, { ...requestOptions, imageSizes }), options.calibration);
+  const estimate: CountedRequestEstimate = remote
+    ? await estimateRequestRemote(body, { ...requestOptions, imageSizes, remote })
+    : withCountSource(estimateRequest(body, { ...requestOptions, imageSizes }), options.calibration);
   if (Object.keys(imageSizes).length) estimate.warnings.push("local image paths were measured from the files; the API itself needs a data: or https: URL");
   return estimate;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Batch files
@@ -415,8 +423,30 @@ export async function estimateBatchFile(path: string, options: BatchFileOptions 
       const e =
         format === "requests"
           ? estimateRequest(body, { ...options, kind, imageSizes })
-          : estimateRequest(body, { kind, batch: true, table: options.table, imageSize: options.imageSize, imageSizes, model: options.model, encoding: options.encoding, strict: options.strict, calibration: options.calibration });
-      const result: BatchLineEstimate = { line, customId: customId ?? null, kind, model: e.model, promptTokens: e.promptTokens, maxTokens: e.maxTokens, completionTokens: e.breakdown.completionTokens, exact: e.exact, fits: e.fits, cost: e.cost, problems: e.problems };
+          : estimateRequest(body, {
+              kind,
+              batch: true,
+              table: options.table,
+              imageSize: options.imageSize,
+              imageSizes,
+              model: options.model,
+              encoding: options.encoding,
+              strict: options.strict,
+              calibration: options.calibration,
+            });
+      const result: BatchLineEstimate = {
+        line,
+        customId: customId ?? null,
+        kind,
+        model: e.model,
+        promptTokens: e.promptTokens,
+        maxTokens: e.maxTokens,
+        completionTokens: e.breakdown.completionTokens,
+        exact: e.exact,
+        fits: e.fits,
+        cost: e.cost,
+        problems: e.problems,
+      };
       models.add(e.model);
       for (const w of e.warnings) {
         const at = lineWarnings.get(w);
@@ -506,7 +536,8 @@ export async function estimateFineTuningFile(path: string, options: FineTuningFi
   const resolved = resolveModel(options.model, { table: options.table });
   const limit = options.exampleLimit ?? limitsOf(resolved.entry).contextWindow ?? null;
   const warnings = new Set<string>(resolved.warnings);
-  if (options.exampleLimit === undefined && limit !== null) warnings.add(`examples are checked against ${resolved.entry?.id ?? options.model}'s ${limit}-token context window; OpenAI's per-example training limit can be lower`);
+  if (options.exampleLimit === undefined && limit !== null)
+    warnings.add(`examples are checked against ${resolved.entry?.id ?? options.model}'s ${limit}-token context window; OpenAI's per-example training limit can be lower`);
   warnings.add("training tokens are counted with the chat rule, as OpenAI's data-preparation cookbook does; OpenAI publishes no exact training-token rule");
   const examples: TrainingExampleEstimate[] = [];
   const errors: LineError[] = [];
@@ -551,7 +582,18 @@ export async function estimateFineTuningFile(path: string, options: FineTuningFi
     examplesOmitted: omitted,
     errors,
     exampleLimit: limit,
-    totals: { examples: count, invalid, overLimit, trainingTokens, epochs, epochsSource: options.epochs === undefined ? "default" : "given", billedTokens, trainingPrice: price, cost: price === null ? null : (billedTokens * price) / 1_000_000, exact: false },
+    totals: {
+      examples: count,
+      invalid,
+      overLimit,
+      trainingTokens,
+      epochs,
+      epochsSource: options.epochs === undefined ? "default" : "given",
+      billedTokens,
+      trainingPrice: price,
+      cost: price === null ? null : (billedTokens * price) / 1_000_000,
+      exact: false,
+    },
     warnings: [...warnings],
   };
 }

@@ -123,7 +123,12 @@ function renderModels(text: string, body: Record<string, unknown> | undefined, o
       const request = body && req ? req.estimateRequest({ ...body, model }, { batch: o.batch, cacheHitRatio: o.cacheHit || undefined }) : undefined;
       const e = request ?? estimate({ model, prompt: text, maxTokens: o.maxTokens, billing, allowedSpecial: o.allowSpecial ? "all" : undefined });
       const fit = e.fits === null ? "unknown" : e.fits ? `yes (room ${int(e.room)})` : "no";
-      row.append(el("td", {}, model), el("td", { class: "num" }, `${e.exact ? "" : "≈"}${int(e.promptTokens)}`), el("td", { class: e.fits === false ? "bad" : "" }, fit), el("td", { class: "num" }, usd(e.cost.total)));
+      row.append(
+        el("td", {}, model),
+        el("td", { class: "num" }, `${e.exact ? "" : "≈"}${int(e.promptTokens)}`),
+        el("td", { class: e.fits === false ? "bad" : "" }, fit),
+        el("td", { class: "num" }, usd(e.cost.total)),
+      );
       if (request && !breakdownShown) {
         renderBreakdown(model, request.breakdown);
         breakdownShown = true;
@@ -212,7 +217,12 @@ export async function start(ranksUrl: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = Promise.resolve();
   const rerender = () => {
-    running = running.then(() => render(input.value).then(() => undefined, (error: unknown) => void ($("error").textContent = oneLine(error))));
+    running = running.then(() =>
+      render(input.value).then(
+        () => undefined,
+        (error: unknown) => void ($("error").textContent = oneLine(error)),
+      ),
+    );
     return running;
   };
   const schedule = () => {

@@ -23,11 +23,24 @@ export type CorrectionValue = JsonValue;
  * refused when the corrections file is read, so a typo never silently adds an unknown field.
  */
 const CORRECTABLE: { field: RegExp; check: (v: CorrectionValue) => boolean; expected: string }[] = [
-  { field: /^pricing\.(?:(?:batch|flex|priority)?(?:[Ii]nput|[Oo]utput|[Cc]achedInput|[Cc]acheWriteInput)|reasoningOutput|imageInput|imageOutput|audioInput|audioOutput|characterInput|audioInputPerMinute|audioOutputPerMinute|perQuery|training)$/, check: (v) => v === null || (typeof v === "number" && v >= 0), expected: "a price (a non-negative number) or null" },
+  {
+    field:
+      /^pricing\.(?:(?:batch|flex|priority)?(?:[Ii]nput|[Oo]utput|[Cc]achedInput|[Cc]acheWriteInput)|reasoningOutput|imageInput|imageOutput|audioInput|audioOutput|characterInput|audioInputPerMinute|audioOutputPerMinute|perQuery|training)$/,
+    check: (v) => v === null || (typeof v === "number" && v >= 0),
+    expected: "a price (a non-negative number) or null",
+  },
   { field: /^(?:contextWindow|maxInputTokens|maxOutputTokens)$/, check: (v) => v === null || (typeof v === "number" && Number.isInteger(v) && v > 0), expected: "a whole number of tokens or null" },
   { field: /^(?:batch|reasoning)$/, check: (v) => v === null || typeof v === "boolean", expected: "true, false or null" },
-  { field: /^pricing\.longContext$/, check: (v) => v === null || (Array.isArray(v) && v.every((l) => !!l && typeof l === "object" && !Array.isArray(l) && typeof (l as Record<string, unknown>).aboveInputTokens === "number")), expected: "a list of levels, each with aboveInputTokens" },
-  { field: /^pricing\.webSearch$/, check: (v) => v === null || (!!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "number" && x >= 0)), expected: "USD per call by search context size ({ low, medium, high })" },
+  {
+    field: /^pricing\.longContext$/,
+    check: (v) => v === null || (Array.isArray(v) && v.every((l) => !!l && typeof l === "object" && !Array.isArray(l) && typeof (l as Record<string, unknown>).aboveInputTokens === "number")),
+    expected: "a list of levels, each with aboveInputTokens",
+  },
+  {
+    field: /^pricing\.webSearch$/,
+    check: (v) => v === null || (!!v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "number" && x >= 0)),
+    expected: "USD per call by search context size ({ low, medium, high })",
+  },
 ];
 
 /** The rule for a correctable field, or undefined. */
@@ -36,44 +49,53 @@ function correctable(field: string) {
 }
 
 /** One correction: `field` of the entry `id` (id or alias) becomes `to` (`null`: unknown, the field is removed). */
-export const correctionSchema = z.object({
-  id: z.string().min(1),
-  /** tokcost provider name of the entry (guards against an id another provider also uses). */
-  provider: z.string().min(1).optional(),
-  /** Dotted path inside the entry: `pricing.input`, `contextWindow`, `maxOutputTokens`. */
-  field: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)*$/, "expected a dotted field path such as pricing.input"),
-  /** The upstream value being corrected; the correction applies only while upstream still has it. */
-  from: value.optional(),
-  to: value,
-  /** Why: what the vendor publishes and what went wrong upstream. */
-  reason: z.string().min(1),
-  source: sourceSchema,
-  asOf: isoDate,
-}).superRefine((c, ctx) => {
-  const rule = correctable(c.field);
-  if (!rule) ctx.addIssue({ code: "custom", path: ["field"], message: `"${c.field}" is not a field a correction can change (prices under pricing.*, contextWindow, maxInputTokens, maxOutputTokens, batch, reasoning, pricing.longContext, pricing.webSearch)` });
-  else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
-});
+export const correctionSchema = z
+  .object({
+    id: z.string().min(1),
+    /** tokcost provider name of the entry (guards against an id another provider also uses). */
+    provider: z.string().min(1).optional(),
+    /** Dotted path inside the entry: `pricing.input`, `contextWindow`, `maxOutputTokens`. */
+    field: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)*$/, "expected a dotted field path such as pricing.input"),
+    /** The upstream value being corrected; the correction applies only while upstream still has it. */
+    from: value.optional(),
+    to: value,
+    /** Why: what the vendor publishes and what went wrong upstream. */
+    reason: z.string().min(1),
+    source: sourceSchema,
+    asOf: isoDate,
+  })
+  .superRefine((c, ctx) => {
+    const rule = correctable(c.field);
+    if (!rule)
+      ctx.addIssue({
+        code: "custom",
+        path: ["field"],
+        message: `"${c.field}" is not a field a correction can change (prices under pricing.*, contextWindow, maxInputTokens, maxOutputTokens, batch, reasoning, pricing.longContext, pricing.webSearch)`,
+      });
+    else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
+  });
 
 /**
  * A vendor-wide rule: `field` becomes `to` on every entry of `provider` (in `modes`, not retired)
  * that has no value for it upstream. For facts a vendor publishes once for all its models
  * (Anthropic: every active model takes the Message Batches API at 50%).
  */
-export const correctionRuleSchema = z.object({
-  provider: z.string().min(1),
-  /** Model modes the rule covers (`chat`, `embedding`, ...). */
-  modes: z.array(z.string().min(1)).min(1),
-  field: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)*$/, "expected a dotted field path such as batch"),
-  to: value,
-  reason: z.string().min(1),
-  source: sourceSchema,
-  asOf: isoDate,
-}).superRefine((c, ctx) => {
-  const rule = correctable(c.field);
-  if (!rule) ctx.addIssue({ code: "custom", path: ["field"], message: `"${c.field}" is not a field a correction can change` });
-  else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
-});
+export const correctionRuleSchema = z
+  .object({
+    provider: z.string().min(1),
+    /** Model modes the rule covers (`chat`, `embedding`, ...). */
+    modes: z.array(z.string().min(1)).min(1),
+    field: z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)*$/, "expected a dotted field path such as batch"),
+    to: value,
+    reason: z.string().min(1),
+    source: sourceSchema,
+    asOf: isoDate,
+  })
+  .superRefine((c, ctx) => {
+    const rule = correctable(c.field);
+    if (!rule) ctx.addIssue({ code: "custom", path: ["field"], message: `"${c.field}" is not a field a correction can change` });
+    else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
+  });
 
 /** data/corrections.json, or a file given with `--corrections`. */
 export const correctionsFileSchema = z.object({

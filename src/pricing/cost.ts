@@ -86,7 +86,8 @@ export function webSearchCost(model: Pick<ModelEntry, "pricing"> & Partial<Pick<
   const n = checkCount("web-search calls", calls);
   const perCall = model.pricing.webSearch?.[size];
   const name = model.id ?? "this model";
-  if (perCall === undefined) return { usd: n === 0 ? 0 : null, note: `${n} web-search call${n === 1 ? "" : "s"}: ${name} has no web-search fee in the table (${size} context), so the cost leaves it out` };
+  if (perCall === undefined)
+    return { usd: n === 0 ? 0 : null, note: `${n} web-search call${n === 1 ? "" : "s"}: ${name} has no web-search fee in the table (${size} context), so the cost leaves it out` };
   const usd = tidyUsd(n * perCall);
   return { usd, note: `${n} web-search call${n === 1 ? "" : "s"} at $${perCall} (${size} search context): $${usd} on top of the tokens` };
 }
@@ -220,9 +221,18 @@ export function costOf(model: Pick<ModelEntry, "pricing"> & Partial<Pick<ModelEn
 
   const reasoningRate = tier === "standard" && !long && pricing.reasoningOutput !== undefined ? pricing.reasoningOutput : outputRate;
   const extraIn = sum(priceTokens(checkCount("imageInputTokens", usage.imageInputTokens), pricing.imageInput), priceTokens(checkCount("audioInputTokens", usage.audioInputTokens), pricing.audioInput));
-  const extraOut = sum(priceTokens(checkCount("imageOutputTokens", usage.imageOutputTokens), pricing.imageOutput), priceTokens(checkCount("audioOutputTokens", usage.audioOutputTokens), pricing.audioOutput));
+  const extraOut = sum(
+    priceTokens(checkCount("imageOutputTokens", usage.imageOutputTokens), pricing.imageOutput),
+    priceTokens(checkCount("audioOutputTokens", usage.audioOutputTokens), pricing.audioOutput),
+  );
 
-  const prompt = sum(priceTokens(inputTokens - cached - written - written1h, inputRate), priceTokens(cached, cachedRate), priceTokens(written, writeRate), priceTokens(written1h, write1hRate), extraIn);
+  const prompt = sum(
+    priceTokens(inputTokens - cached - written - written1h, inputRate),
+    priceTokens(cached, cachedRate),
+    priceTokens(written, writeRate),
+    priceTokens(written1h, write1hRate),
+    extraIn,
+  );
   const reasoning = priceTokens(reasoningTokens, reasoningRate);
   const completion = sum(priceTokens(outputTokens, outputRate), reasoning, extraOut);
   const cost: Cost = { currency: "USD", prompt, completion, total: sum(prompt, completion) };
@@ -295,7 +305,9 @@ export function imageCost(model: Pick<ModelEntry, "id" | "pricing">, request: Im
     match = exactSize.find((p) => p.quality === request.quality);
     if (!match) {
       const qualities = [...new Set(exactSize.map((p) => p.quality).filter(Boolean))];
-      throw new UsageError(`${model.id} is not priced for quality "${request.quality}"${size ? ` at ${size}` : ""}${qualities.length ? `; qualities: ${qualities.join(", ")}` : " (it has a single quality: leave --quality out)"}`);
+      throw new UsageError(
+        `${model.id} is not priced for quality "${request.quality}"${size ? ` at ${size}` : ""}${qualities.length ? `; qualities: ${qualities.join(", ")}` : " (it has a single quality: leave --quality out)"}`,
+      );
     }
   } else {
     // No quality given: the API default — the entry without a quality, else "standard";

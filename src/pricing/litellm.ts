@@ -77,10 +77,45 @@ export interface LiteLLMImport {
 }
 
 /** LiteLLM providers that are the vendor's own API (their key prefix is dropped). */
-export const FIRST_PARTY_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "groq", "voyage"];
+export const FIRST_PARTY_PROVIDERS: readonly string[] = [
+  "openai",
+  "text-completion-openai",
+  "anthropic",
+  "gemini",
+  "mistral",
+  "deepseek",
+  "xai",
+  "cohere",
+  "cohere_chat",
+  "moonshot",
+  "zai",
+  "minimax",
+  "dashscope",
+  "ai21",
+  "perplexity",
+  "groq",
+  "voyage",
+];
 
 /** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs (issue 7), and since issue 15 the other vendors' own APIs in the snapshot (Moonshot, Z.ai, MiniMax, Alibaba DashScope, AI21, Perplexity, Voyage). Groq hosts other vendors' open models and stays an import. */
-export const BUNDLED_PROVIDERS: readonly string[] = ["openai", "text-completion-openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere", "cohere_chat", "moonshot", "zai", "minimax", "dashscope", "ai21", "perplexity", "voyage"];
+export const BUNDLED_PROVIDERS: readonly string[] = [
+  "openai",
+  "text-completion-openai",
+  "anthropic",
+  "gemini",
+  "mistral",
+  "deepseek",
+  "xai",
+  "cohere",
+  "cohere_chat",
+  "moonshot",
+  "zai",
+  "minimax",
+  "dashscope",
+  "ai21",
+  "perplexity",
+  "voyage",
+];
 
 /** LiteLLM provider → tokcost provider name. */
 const PROVIDER_NAMES: Record<string, string> = {
@@ -89,7 +124,22 @@ const PROVIDER_NAMES: Record<string, string> = {
   cohere_chat: "cohere",
 };
 
-const MODES = new Set(["chat", "completion", "responses", "embedding", "moderation", "image_generation", "image_edit", "audio_speech", "audio_transcription", "realtime", "rerank", "ocr", "search", "video_generation"]);
+const MODES = new Set([
+  "chat",
+  "completion",
+  "responses",
+  "embedding",
+  "moderation",
+  "image_generation",
+  "image_edit",
+  "audio_speech",
+  "audio_transcription",
+  "realtime",
+  "rerank",
+  "ocr",
+  "search",
+  "video_generation",
+]);
 
 /** Round away binary floating-point noise (0.12499999999999999 → 0.125). */
 function clean(value: number): number {
@@ -172,7 +222,11 @@ function longContextRates(entry: LiteLLMEntry): LongContextRates[] | undefined {
 function webSearchPrices(entry: LiteLLMEntry): { low?: number; medium?: number; high?: number } | undefined {
   const raw = entry.search_context_cost_per_query;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
-  const prices = compact({ low: num(raw as LiteLLMEntry, "search_context_size_low"), medium: num(raw as LiteLLMEntry, "search_context_size_medium"), high: num(raw as LiteLLMEntry, "search_context_size_high") });
+  const prices = compact({
+    low: num(raw as LiteLLMEntry, "search_context_size_low"),
+    medium: num(raw as LiteLLMEntry, "search_context_size_medium"),
+    high: num(raw as LiteLLMEntry, "search_context_size_high"),
+  });
   const values = Object.values(prices) as number[];
   if (values.length === 0 || values.every((v) => v === 0)) return undefined;
   return Object.fromEntries(Object.entries(prices).map(([k, v]) => [k, clean(v as number)]));
@@ -311,7 +365,36 @@ export function canonicalJson(value: unknown, indent?: number): string {
 }
 
 /** Keys that read best first (a model's identity before its numbers); all others alphabetical. */
-const KEY_ORDER = ["version", "id", "provider", "aliases", "mode", "status", "state", "date", "replacement", "encoding", "exactTokenizer", "contextWindow", "maxInputTokens", "maxOutputTokens", "reasoning", "batch", "aboveInputTokens", "size", "quality", "usd", "field", "from", "to", "reason", "pricing", "source", "asOf", "models"];
+const KEY_ORDER = [
+  "version",
+  "id",
+  "provider",
+  "aliases",
+  "mode",
+  "status",
+  "state",
+  "date",
+  "replacement",
+  "encoding",
+  "exactTokenizer",
+  "contextWindow",
+  "maxInputTokens",
+  "maxOutputTokens",
+  "reasoning",
+  "batch",
+  "aboveInputTokens",
+  "size",
+  "quality",
+  "usd",
+  "field",
+  "from",
+  "to",
+  "reason",
+  "pricing",
+  "source",
+  "asOf",
+  "models",
+];
 
 function compareKeys(a: string, b: string): number {
   const rank = (key: string) => (KEY_ORDER.includes(key) ? KEY_ORDER.indexOf(key) : KEY_ORDER.length);
@@ -490,7 +573,10 @@ export function importLiteLLM(json: unknown, options: ConvertLiteLLMOptions): Li
 
 function sortImages(list: ImagePrice[]): ImagePrice[] {
   const order = (q?: string) => ["standard", "low", "medium", "high", "hd"].indexOf(q ?? "standard");
-  return [...list].sort((a, b) => order(a.quality) - order(b.quality) || Number(a.quality === undefined) - Number(b.quality === undefined) || ((a.size ?? "") < (b.size ?? "") ? -1 : (a.size ?? "") > (b.size ?? "") ? 1 : 0));
+  return [...list].sort(
+    (a, b) =>
+      order(a.quality) - order(b.quality) || Number(a.quality === undefined) - Number(b.quality === undefined) || ((a.size ?? "") < (b.size ?? "") ? -1 : (a.size ?? "") > (b.size ?? "") ? 1 : 0),
+  );
 }
 
 /** Models sorted by provider, then id (plain code-unit order, so the output is locale-independent). */

@@ -36,7 +36,7 @@ const matches = (model: string, prefix: string): boolean => model === prefix || 
  * @example reasoningTokensForEffort("gemini-2.5-flash", "high")?.tokens // 24576
  */
 export function reasoningTokensForEffort(model: string, effort: string, rules: readonly ReasoningEffortRule[] = REASONING_EFFORT_RULES): EffortTokens | undefined {
-  if (effort === "none") return { tokens: 0, source: "reasoning_effort \"none\" turns reasoning off", meaning: "no reasoning" };
+  if (effort === "none") return { tokens: 0, source: 'reasoning_effort "none" turns reasoning off', meaning: "no reasoning" };
   for (const rule of rules) {
     if (!rule.modelPrefixes.some((prefix) => matches(model, prefix))) continue;
     const tokens = rule.levels[effort];

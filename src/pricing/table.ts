@@ -20,7 +20,19 @@ export interface ModelMatch {
 }
 
 /** Routing prefixes (LiteLLM, OpenRouter, Vercel-style `vendor/model`) → the tokcost provider whose entry they name. */
-const VENDOR_PREFIXES: Record<string, string> = { openai: "openai", anthropic: "anthropic", google: "google", gemini: "google", "google-ai-studio": "google", "x-ai": "xai", xai: "xai", mistralai: "mistral", mistral: "mistral", deepseek: "deepseek", cohere: "cohere" };
+const VENDOR_PREFIXES: Record<string, string> = {
+  openai: "openai",
+  anthropic: "anthropic",
+  google: "google",
+  gemini: "google",
+  "google-ai-studio": "google",
+  "x-ai": "xai",
+  xai: "xai",
+  mistralai: "mistral",
+  mistral: "mistral",
+  deepseek: "deepseek",
+  cohere: "cohere",
+};
 /** Bedrock model ids: optional cross-region inference prefix, vendor, model, version suffix (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`). */
 const BEDROCK_ID = /^(?:bedrock\/(?:converse\/)?)?(?:(?:us|eu|apac|global|jp|au|ca|us-gov)\.)?(anthropic|mistral|cohere|deepseek|openai)\.(.+?)(?:-v\d+(?::\d+)?)?$/;
 const PROVIDER_NAMES: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic", google: "Google", xai: "xAI", mistral: "Mistral", deepseek: "DeepSeek", cohere: "Cohere" };
@@ -128,7 +140,11 @@ export class PricingTable {
     if (id.startsWith("azure/")) {
       const deployed = this.deployments.get(id);
       const name = deployed ?? id.slice("azure/".length);
-      return viaVendor(name, "openai", (e) => `${id} is an Azure OpenAI ${deployed ? "deployment of" : "model,"} ${e.id}: priced at OpenAI's rates (Azure's may differ; tokcost pricing import --provider azure adds Azure's own)`);
+      return viaVendor(
+        name,
+        "openai",
+        (e) => `${id} is an Azure OpenAI ${deployed ? "deployment of" : "model,"} ${e.id}: priced at OpenAI's rates (Azure's may differ; tokcost pricing import --provider azure adds Azure's own)`,
+      );
     }
     const bedrock = BEDROCK_ID.exec(id);
     if (bedrock) {
@@ -153,7 +169,13 @@ export class PricingTable {
 
   /** The error for an id the table cannot match, with suggestions (and, for `azure/…`, how to name the deployed model). */
   unknown(id: string): UnknownModelError {
-    return new UnknownModelError(id, this.suggest(id), id.startsWith("azure/") ? "an Azure deployment name is its owner's choice: name the model it deploys with --azure-model gpt-4o (library: table.withAzureDeployment), or add it with --pricing <file>" : undefined);
+    return new UnknownModelError(
+      id,
+      this.suggest(id),
+      id.startsWith("azure/")
+        ? "an Azure deployment name is its owner's choice: name the model it deploys with --azure-model gpt-4o (library: table.withAzureDeployment), or add it with --pricing <file>"
+        : undefined,
+    );
   }
 
   /**

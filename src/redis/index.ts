@@ -198,7 +198,7 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
     return client;
   };
 
-  const isReady = (c: RedisLikeClient): boolean => (c.isReady ?? (c.status === undefined ? true : c.status === "ready"));
+  const isReady = (c: RedisLikeClient): boolean => c.isReady ?? (c.status === undefined ? true : c.status === "ready");
 
   const unreachable = (reason: string) => new LedgerError(`budget store unreachable: ${where}: ${reason}; the call is refused (reservations fail closed)`, { details: { store: "redis" } });
 

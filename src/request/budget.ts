@@ -394,7 +394,9 @@ export function ledgerStore(ledger: Ledger, options: LedgerStoreOptions = {}): B
       ledger.transact((state) => {
         const now = Date.now();
         normalise(state, period, now);
-        const overWith = (held: Spend) => (limits.usd !== undefined && state.spentUsd + held.usd + amount.usd > limits.usd + EPSILON) || (limits.tokens !== undefined && state.spentTokens + held.tokens + amount.tokens > limits.tokens);
+        const overWith = (held: Spend) =>
+          (limits.usd !== undefined && state.spentUsd + held.usd + amount.usd > limits.usd + EPSILON) ||
+          (limits.tokens !== undefined && state.spentTokens + held.tokens + amount.tokens > limits.tokens);
         let over = overWith(sumReservations(state));
         if (over) {
           // Before refusing, drop any abandoned reservation that may be in the way.

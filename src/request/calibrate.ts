@@ -223,11 +223,12 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
 
   const constants: Calibration["constants"] = {};
   const features: FramingFeature[] = [];
-  const tokensPerMessage = measure("tokensPerMessage", "tokensPerMessage", ["m1", "m1c", "m2", "m3", "ms", "md"], [
-    (n) => n.m3 - n.m2 - E("user") - E(C),
-    (n) => n.ms - n.m1 - E("system") - E(SYSTEM),
-    (n) => n.md - n.m1c - E("developer") - E(DEVELOPER),
-  ]);
+  const tokensPerMessage = measure(
+    "tokensPerMessage",
+    "tokensPerMessage",
+    ["m1", "m1c", "m2", "m3", "ms", "md"],
+    [(n) => n.m3 - n.m2 - E("user") - E(C), (n) => n.ms - n.m1 - E("system") - E(SYSTEM), (n) => n.md - n.m1c - E("developer") - E(DEVELOPER)],
+  );
   const T = tokensPerMessage;
   const replyPriming = T === undefined ? undefined : measure("replyPriming", "replyPriming", ["m1", "m1c"], [(n) => n.m1 - T - E("user") - E(A), (n) => n.m1c - T - E("user") - E(C)]);
   if (T !== undefined && replyPriming !== undefined) {
@@ -235,7 +236,10 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
     features.push("messages");
   } else if (T === undefined) notes.push("replyPriming: needs tokensPerMessage; not calibrated");
   // What an assistant reply adds beyond any other message (GPT-5 frames replies with a channel).
-  const assistantMessage = T === undefined ? undefined : measure("assistantMessage", "assistantMessage", ["m1", "m2", "m1c", "ma"], [(n) => n.m2 - n.m1 - E("assistant") - E(B) - T, (n) => n.ma - n.m1c - E("assistant") - E(A) - T]);
+  const assistantMessage =
+    T === undefined
+      ? undefined
+      : measure("assistantMessage", "assistantMessage", ["m1", "m2", "m1c", "ma"], [(n) => n.m2 - n.m1 - E("assistant") - E(B) - T, (n) => n.ma - n.m1c - E("assistant") - E(A) - T]);
   if (assistantMessage !== undefined) {
     constants.assistantMessage = assistantMessage;
     features.push("assistant-messages");
@@ -246,7 +250,12 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
   // constant; when the two disagree, the one whose probes agree is kept and the other left unconfirmed.
   const nameOther = (n: Record<ProbeName, number>) => [n.n1 - n.m1 - E(NAMES[0]), n.n2 - n.m2 - E(NAMES[1])];
   const nameSystem = (n: Record<ProbeName, number>) => [n.n3 - n.ms - E(NAMES[2]), n.n4 - n.ms - E(NAMES[3])];
-  const tokensPerName = measure("tokensPerName", "message names", ["n1", "n2", "n3", "n4", "m1", "m2", "ms"], [(n) => nameOther(n)[0], (n) => nameOther(n)[1], (n) => nameSystem(n)[0], (n) => nameSystem(n)[1]]);
+  const tokensPerName = measure(
+    "tokensPerName",
+    "message names",
+    ["n1", "n2", "n3", "n4", "m1", "m2", "ms"],
+    [(n) => nameOther(n)[0], (n) => nameOther(n)[1], (n) => nameSystem(n)[0], (n) => nameSystem(n)[1]],
+  );
   if (tokensPerName !== undefined) {
     constants.tokensPerName = tokensPerName;
     features.push("name", "name.other-roles");
@@ -264,7 +273,10 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
   }
 
   const D = measure("definitionsOverhead", "definitionsOverhead", ["d1", "d2"], [(n) => n.d1 - n.m1 - render([WEATHER]), (n) => n.d2 - n.m1 - render([WEATHER, SEARCH])]);
-  const S = D === undefined ? undefined : measure("systemWithDefinitions", "systemWithDefinitions", ["ds", "dd"], [(n) => n.ds - n.ms - render([WEATHER]) - D - pad(SYSTEM), (n) => n.dd - n.md - render([SEARCH]) - D - pad(DEVELOPER)]);
+  const S =
+    D === undefined
+      ? undefined
+      : measure("systemWithDefinitions", "systemWithDefinitions", ["ds", "dd"], [(n) => n.ds - n.ms - render([WEATHER]) - D - pad(SYSTEM), (n) => n.dd - n.md - render([SEARCH]) - D - pad(DEVELOPER)]);
   if (D !== undefined) constants.definitionsOverhead = D;
   if (S !== undefined) constants.systemWithDefinitions = S;
   if (D !== undefined && S !== undefined) features.push("definitions");
@@ -295,14 +307,24 @@ export async function calibrate(model: string, options: CalibrateOptions = {}): 
     const callText = (i: 0 | 1) => E(CALLS[i].name) + E(billedArguments(rule, CALLS[i].arguments));
     // A result's text: its role, its output and, where the rule bills it, the function it answers.
     const resultText = (i: 0 | 1) => E("tool") + E(CALLS[i].output) + (rule.toolResultRecipient ? toolResultRecipientTokens(encoding, CALLS[i].name) : 0);
-    const sum = measure("functionCallPlusMessage", "tool calls and results", ["pair1", "pair2"], [
-      (n) => n.pair1 - n.m1 - 2 * T - A0 - E("assistant") - callText(0) - resultText(0),
-      (n) => (n.pair2 - n.m1 - 3 * T - A0 - E("assistant") - callText(0) - callText(1) - resultText(0) - resultText(1)) / 2,
-    ]);
+    const sum = measure(
+      "functionCallPlusMessage",
+      "tool calls and results",
+      ["pair1", "pair2"],
+      [
+        (n) => n.pair1 - n.m1 - 2 * T - A0 - E("assistant") - callText(0) - resultText(0),
+        (n) => (n.pair2 - n.m1 - 3 * T - A0 - E("assistant") - callText(0) - callText(1) - resultText(0) - resultText(1)) / 2,
+      ],
+    );
     if (sum !== undefined) {
       // A call alone separates the two constants; endpoints that need every call answered only give their sum,
       // which is all a valid request uses (each call is followed by its result).
-      const lone = measure("functionCall", "functionCall", ["call1", "call2"], [(n) => n.call1 - n.m1 - T - A0 - E("assistant") - callText(0), (n) => (n.call2 - n.m1 - T - A0 - E("assistant") - callText(0) - callText(1)) / 2]);
+      const lone = measure(
+        "functionCall",
+        "functionCall",
+        ["call1", "call2"],
+        [(n) => n.call1 - n.m1 - T - A0 - E("assistant") - callText(0), (n) => (n.call2 - n.m1 - T - A0 - E("assistant") - callText(0) - callText(1)) / 2],
+      );
       const functionCall = lone ?? rule.functionCall;
       if (lone === undefined) notes.push(`functionCall: only functionCall + functionMessage (${sum}) is measured; functionCall keeps the rule's ${rule.functionCall}`);
       Object.assign(constants, { functionCall, functionMessage: sum - functionCall });

@@ -95,7 +95,11 @@ export class CountState {
   readonly rule: FramingRule;
   /** Function names of the tool calls seen so far, by call id (a result is billed with its function's name). */
   readonly callNames = new Map<string, string>();
-  constructor(readonly model: string, readonly encoding: Encoding, readonly sizes: ImageSizeOptions & { calibration?: Calibration }) {
+  constructor(
+    readonly model: string,
+    readonly encoding: Encoding,
+    readonly sizes: ImageSizeOptions & { calibration?: Calibration },
+  ) {
     const calibration = sizes.calibration;
     this.rule = calibration && calibrationApplies(calibration, model) ? framingFor(model, (rule) => applyCalibration(rule, calibration)) : framingFor(model);
   }
@@ -120,12 +124,18 @@ export class CountState {
     if (!size && url !== undefined && isDataUrl(url)) {
       size = imageSizeFromDataUrl(url);
       // The API's words (recorded 400, openllmetry test_vision_base64, test/conformance), with the field named.
-      if (!size) throw new InvalidRequestError(`You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp']. (${param})`, { param, details: { code: "invalid_image_format" } });
+      if (!size)
+        throw new InvalidRequestError(`You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp']. (${param})`, {
+          param,
+          details: { code: "invalid_image_format" },
+        });
     }
     size ??= this.sizes.imageSize;
     if (!size) {
       const worst = maxImageTokens(this.model, detail ?? "auto");
-      this.inexact(`image of unknown size (${url && !isDataUrl(url) ? url.slice(0, 80) : "file"}): counted as the most it can cost (${worst} tokens); give its size (--image-size WxH) for an exact count`);
+      this.inexact(
+        `image of unknown size (${url && !isDataUrl(url) ? url.slice(0, 80) : "file"}): counted as the most it can cost (${worst} tokens); give its size (--image-size WxH) for an exact count`,
+      );
       return worst;
     }
     const count = countImageTokens({ model: this.model, width: size.width, height: size.height, detail });
@@ -312,7 +322,8 @@ export function countChatTokens(messages: readonly ChatMessageLike[], options: C
   let toolCalls = 0;
   let toolResults = 0;
   messages.forEach((message, i) => {
-    if (typeof message !== "object" || message === null || typeof message.role !== "string") throw new InvalidRequestError(`Missing required parameter: 'messages[${i}].role'.`, { param: `messages[${i}].role` });
+    if (typeof message !== "object" || message === null || typeof message.role !== "string")
+      throw new InvalidRequestError(`Missing required parameter: 'messages[${i}].role'.`, { param: `messages[${i}].role` });
     const counted = countMessage(message, i, state);
     messageText += counted.text;
     images += counted.images;

@@ -231,7 +231,8 @@ function checkBaseURL(raw: string, where: string): string {
     parsed = undefined;
   }
   if (!HTTP_URL.test(baseURL) || !parsed) throw new UsageError(`${where}: must be an absolute http(s) URL such as https://api.openai.com/v1`);
-  if (parsed.username || parsed.password) throw new UsageError(`${where}: must not contain credentials (user:password@host; not shown here): pass the key as apiKey or OPENAI_API_KEY, or a header with headers`);
+  if (parsed.username || parsed.password)
+    throw new UsageError(`${where}: must not contain credentials (user:password@host; not shown here): pass the key as apiKey or OPENAI_API_KEY, or a header with headers`);
   return baseURL;
 }
 
@@ -323,7 +324,16 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
           sig.clear();
           void response.body?.cancel().catch(() => undefined);
-          throw new ApiError(response.status || 302, { message: `the server answered with a redirect (HTTP ${response.status || "3xx"}); tokcost does not follow redirects, so the key and headers never reach another host: set baseURL to the address it redirects to`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+          throw new ApiError(
+            response.status || 302,
+            {
+              message: `the server answered with a redirect (HTTP ${response.status || "3xx"}); tokcost does not follow redirects, so the key and headers never reach another host: set baseURL to the address it redirects to`,
+              type: null,
+              param: null,
+              code: null,
+            },
+            { attempts: attempt, secrets },
+          );
         }
         if (!response.ok) {
           let text = "";
@@ -347,7 +357,16 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
           // The timeout covers the wait for the headers; the caller's signal keeps covering the stream.
           sig.clearTimer();
           if (!response.body) throw new NetworkError("the stream response has no body");
-          return new TokcostStream(response.body, metered, { kind, attempts: attempt, signal: callOptions.signal, secrets, encoding: estimate.encoding, idleTimeoutMs: callOptions.timeoutMs ?? defaultTimeout, deadline, totalTimeoutMs });
+          return new TokcostStream(response.body, metered, {
+            kind,
+            attempts: attempt,
+            signal: callOptions.signal,
+            secrets,
+            encoding: estimate.encoding,
+            idleTimeoutMs: callOptions.timeoutMs ?? defaultTimeout,
+            deadline,
+            totalTimeoutMs,
+          });
         }
         // A 200 was answered: from here on the call may have been billed, so whatever happens to
         // the body it is settled (at the worst case when the body cannot be read), never released.
@@ -390,7 +409,11 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
           text = new TextDecoder().decode(capped.bytes);
         } catch (error) {
           if (error instanceof InvalidResponseError) throw error;
-          const failure = callOptions.signal?.aborted ? new RequestAbortedError() : sig.timedOut() ? new RequestTimeoutError(timeoutMs) : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
+          const failure = callOptions.signal?.aborted
+            ? new RequestAbortedError()
+            : sig.timedOut()
+              ? new RequestTimeoutError(timeoutMs)
+              : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
           await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
           throw failure;
         } finally {
@@ -405,7 +428,11 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         if (typeof json !== "object" || json === null || Array.isArray(json)) {
           // A 2xx that is not a JSON object: it may have been billed, so settle at the worst case.
           await metered.settleAtReservation("the response is not a JSON object");
-          throw new ApiError(response.status, { message: `the API returned a response that is not a JSON object: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null }, { attempts: attempt, secrets });
+          throw new ApiError(
+            response.status,
+            { message: `the API returned a response that is not a JSON object: ${redactSecrets(text.slice(0, 200), secrets)}`, type: null, param: null, code: null },
+            { attempts: attempt, secrets },
+          );
         }
         // The response was received: it is returned whatever its usage says (unreadable usage
         // settles at the worst case, with a warning on the record).
@@ -426,10 +453,12 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     }) as Endpoint["create"],
   });
 
-  const media = (kind: RequestKind) => (body: Body, callOptions?: CallOptions): Promise<Metered> => {
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return Promise.reject(new InvalidRequestError("Invalid request body: expected a JSON object.", { param: null }));
-    return call(kind, body, callOptions) as Promise<Metered>;
-  };
+  const media =
+    (kind: RequestKind) =>
+    (body: Body, callOptions?: CallOptions): Promise<Metered> => {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) return Promise.reject(new InvalidRequestError("Invalid request body: expected a JSON object.", { param: null }));
+      return call(kind, body, callOptions) as Promise<Metered>;
+    };
 
   return {
     chat: { completions: endpoint("chat") },
@@ -437,7 +466,11 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
     responses: endpoint("responses"),
     embeddings: endpoint("embeddings"),
     images: { generate: media("images"), edit: media("image-edits"), createVariation: media("image-variations") },
-    audio: { speech: { create: media("speech") as (body: Body, options?: CallOptions) => Promise<Metered<SpeechAudio>> }, transcriptions: { create: media("transcriptions") }, translations: { create: media("translations") } },
+    audio: {
+      speech: { create: media("speech") as (body: Body, options?: CallOptions) => Promise<Metered<SpeechAudio>> },
+      transcriptions: { create: media("transcriptions") },
+      translations: { create: media("translations") },
+    },
     moderations: { create: media("moderations") },
     preflight: (body: unknown) => preflight(body, { ...options.preflight, pricing: meter.pricing, budget: meter.budget }),
     ...meter.reporter(),
@@ -506,7 +539,8 @@ export class TokcostStream implements AsyncIterable<ApiJson> {
           const idleLeft = idleTimeoutMs === undefined ? Number.POSITIVE_INFINITY : lastEvent + idleTimeoutMs - now;
           const totalLeft = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - now;
           const wait = Math.min(idleLeft, totalLeft);
-          const error = () => (totalLeft <= idleLeft ? new RequestTimeoutError(totalTimeoutMs as number, "call (totalTimeoutMs)") : new RequestTimeoutError(idleTimeoutMs as number, "stream (no data)"));
+          const error = () =>
+            totalLeft <= idleLeft ? new RequestTimeoutError(totalTimeoutMs as number, "call (totalTimeoutMs)") : new RequestTimeoutError(idleTimeoutMs as number, "stream (no data)");
           if (wait <= 0) throw (timedOut = error());
           if (Number.isFinite(wait)) {
             idle = setTimeout(() => {

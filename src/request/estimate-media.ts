@@ -87,7 +87,13 @@ function inputImageTokens(rules: ImageModelRules, size: ImageSize | undefined): 
   return baseTokens + tileTokens * tiles;
 }
 
-function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-edits" | "image-variations" }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>, options: MediaOptions): MediaCounted {
+function imageEstimate(
+  validated: ValidatedRequest & { kind: "images" | "image-edits" | "image-variations" },
+  model: string,
+  entry: ModelEntry | undefined,
+  enc: ReturnType<typeof getEncoding>,
+  options: MediaOptions,
+): MediaCounted {
   const body = validated.body as Record<string, unknown>;
   const n = typeof body.n === "number" ? body.n : 1;
   const rules = imageModelRules(model);
@@ -97,22 +103,45 @@ function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-e
   const tokenPriced = rules?.outputTokens !== undefined;
   if (!tokenPriced) {
     // dall-e-2 / dall-e-3: per image. dall-e-2 has one quality ("standard" is accepted, and priced as it).
-    if (!entry?.pricing.images?.length) return { promptTokens: 0, exact: false, notices: [notice("NO_PRICE", `${model} has no per-image price in the table`, model)], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
+    if (!entry?.pricing.images?.length)
+      return {
+        promptTokens: 0,
+        exact: false,
+        notices: [notice("NO_PRICE", `${model} has no per-image price in the table`, model)],
+        cost: UNKNOWN,
+        completionTokens: 0,
+        media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` },
+      };
     const priced = entry.pricing.images.some((p) => p.quality !== undefined) ? requestedQuality : undefined;
     let unit;
     try {
       unit = imageCost(entry, { images: n, size, quality: priced });
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      return { promptTokens: 0, exact: false, notices: [notice("NO_PRICE", error.message, model)], cost: UNKNOWN, completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` } };
+      return {
+        promptTokens: 0,
+        exact: false,
+        notices: [notice("NO_PRICE", error.message, model)],
+        cost: UNKNOWN,
+        completionTokens: 0,
+        media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} image${n === 1 ? "" : "s"}` },
+      };
     }
     if (body.style !== undefined && !/^dall-e-3/.test(model)) notices.push(notice("MEDIA_ESTIMATE", `style applies to dall-e-3 only: ${model} ignores it`, "style"));
-    return { promptTokens: 0, exact: true, notices, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} × ${unit.detail ?? "image"} at $${unit.rate}` } };
+    return {
+      promptTokens: 0,
+      exact: true,
+      notices,
+      cost: usd(0, unit.total),
+      completionTokens: 0,
+      media: { unit: "image", quantity: n, outputTokens: 0, imageInputTokens: 0, detail: `${n} × ${unit.detail ?? "image"} at $${unit.rate}` },
+    };
   }
   // gpt-image models: tokens.
   const table = rules!.outputTokens!;
   const quality = requestedQuality && requestedQuality !== "auto" && table[requestedQuality] ? requestedQuality : (rules!.defaultQuality ?? "high");
-  if (!requestedQuality || requestedQuality === "auto") notices.push(notice("MEDIA_ESTIMATE", `quality ${requestedQuality ?? "not set"} ("auto"): priced as ${quality}, the most it can cost`, "quality"));
+  if (!requestedQuality || requestedQuality === "auto")
+    notices.push(notice("MEDIA_ESTIMATE", `quality ${requestedQuality ?? "not set"} ("auto"): priced as ${quality}, the most it can cost`, "quality"));
   const worstSize = size ?? "1024x1536";
   if (!size) notices.push(notice("MEDIA_ESTIMATE", `size ${body.size ?? "not set"} ("auto"): priced as ${worstSize}, the most it can cost`, "size"));
   let perImage = table[quality]?.[worstSize];
@@ -162,15 +191,36 @@ function imageEstimate(validated: ValidatedRequest & { kind: "images" | "image-e
   }
   const inputRate = entry?.pricing.input;
   const imageInputRate = entry?.pricing.imageInput;
-  const promptUsd = text === 0 && imageInput === 0 ? 0 : inputRate === undefined && text > 0 ? null : imageInputRate === undefined && imageInput > 0 ? null : tidyUsd((text * (inputRate ?? 0) + imageInput * (imageInputRate ?? 0)) / 1e6);
-  return { promptTokens: text + imageInput, exact, notices, cost: usd(promptUsd, completion), completionTokens: outputTokens, media: { unit: "token", quantity: n, outputTokens, imageInputTokens: imageInput, detail } };
+  const promptUsd =
+    text === 0 && imageInput === 0
+      ? 0
+      : inputRate === undefined && text > 0
+        ? null
+        : imageInputRate === undefined && imageInput > 0
+          ? null
+          : tidyUsd((text * (inputRate ?? 0) + imageInput * (imageInputRate ?? 0)) / 1e6);
+  return {
+    promptTokens: text + imageInput,
+    exact,
+    notices,
+    cost: usd(promptUsd, completion),
+    completionTokens: outputTokens,
+    media: { unit: "token", quantity: n, outputTokens, imageInputTokens: imageInput, detail },
+  };
 }
 
 function speechEstimate(body: { input: string; instructions?: string; speed?: number }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>): MediaCounted {
   const characters = countCharacters(body.input);
   if (entry && entry.pricing.characterInput !== undefined && entry.pricing.input === undefined) {
     const unit = speechCost(entry, characters);
-    return { promptTokens: 0, exact: true, notices: body.instructions ? [notice("MEDIA_ESTIMATE", `instructions do not apply to ${model} (gpt-4o-mini-tts only)`, "instructions")] : [], cost: usd(0, unit.total), completionTokens: 0, media: { unit: "character", quantity: characters, outputTokens: 0, imageInputTokens: 0, detail: `${characters.toLocaleString("en-US")} characters at $${entry.pricing.characterInput}/1M` } };
+    return {
+      promptTokens: 0,
+      exact: true,
+      notices: body.instructions ? [notice("MEDIA_ESTIMATE", `instructions do not apply to ${model} (gpt-4o-mini-tts only)`, "instructions")] : [],
+      cost: usd(0, unit.total),
+      completionTokens: 0,
+      media: { unit: "character", quantity: characters, outputTokens: 0, imageInputTokens: 0, detail: `${characters.toLocaleString("en-US")} characters at $${entry.pricing.characterInput}/1M` },
+    };
   }
   const promptTokens = enc.count(body.input) + (body.instructions ? enc.count(body.instructions) : 0);
   const minutes = characters / SPEECH_CHARACTERS_PER_MINUTE / (body.speed ?? 1);
@@ -180,8 +230,27 @@ function speechEstimate(body: { input: string; instructions?: string; speed?: nu
   const audioTokens = perMinute !== undefined && audioRate !== undefined ? Math.ceil((minutes * perMinute * 1e6) / audioRate) : 0;
   const prompt = entry?.pricing.input !== undefined ? tidyUsd((promptTokens * entry.pricing.input) / 1e6) : null;
   const completion = perMinute !== undefined ? tidyUsd(minutes * perMinute) : null;
-  const notices = [notice("MEDIA_ESTIMATE", `audio output estimated from the input length: ${characters.toLocaleString("en-US")} characters ≈ ${minutes.toFixed(2)} min at ${SPEECH_CHARACTERS_PER_MINUTE} characters a minute (150 words a minute)${body.speed && body.speed !== 1 ? ` and speed ${body.speed}` : ""}, priced at ${perMinute !== undefined ? `$${perMinute}/min, OpenAI's published estimate` : "no published per-minute price"}`, model)];
-  return { promptTokens, exact: false, notices, cost: usd(prompt, completion), completionTokens: audioTokens, media: { unit: "minute", quantity: Number(minutes.toFixed(4)), outputTokens: audioTokens, imageInputTokens: 0, detail: `≈ ${minutes.toFixed(2)} min of audio from ${characters.toLocaleString("en-US")} characters` } };
+  const notices = [
+    notice(
+      "MEDIA_ESTIMATE",
+      `audio output estimated from the input length: ${characters.toLocaleString("en-US")} characters ≈ ${minutes.toFixed(2)} min at ${SPEECH_CHARACTERS_PER_MINUTE} characters a minute (150 words a minute)${body.speed && body.speed !== 1 ? ` and speed ${body.speed}` : ""}, priced at ${perMinute !== undefined ? `$${perMinute}/min, OpenAI's published estimate` : "no published per-minute price"}`,
+      model,
+    ),
+  ];
+  return {
+    promptTokens,
+    exact: false,
+    notices,
+    cost: usd(prompt, completion),
+    completionTokens: audioTokens,
+    media: {
+      unit: "minute",
+      quantity: Number(minutes.toFixed(4)),
+      outputTokens: audioTokens,
+      imageInputTokens: 0,
+      detail: `≈ ${minutes.toFixed(2)} min of audio from ${characters.toLocaleString("en-US")} characters`,
+    },
+  };
 }
 
 /**
@@ -210,18 +279,40 @@ function transcriptionEstimate(body: { file: unknown; prompt?: string }, model: 
     } catch (error) {
       notices.push(notice("NO_PRICE", `${(error as Error).message.replace(/\(pass --minutes instead\)/, "")}: give its length (--minutes, or the audioMinutes option)`.replace(/\s+:/, ":"), "file"));
     }
-  } else notices.push(notice("NO_PRICE", `the audio's duration cannot be read from ${typeof body.file === "string" ? `"${name}"` : "this file value"}: give its length (--minutes, or the audioMinutes option)`, "file"));
+  } else
+    notices.push(
+      notice(
+        "NO_PRICE",
+        `the audio's duration cannot be read from ${typeof body.file === "string" ? `"${name}"` : "this file value"}: give its length (--minutes, or the audioMinutes option)`,
+        "file",
+      ),
+    );
   const promptTokens = body.prompt ? enc.count(body.prompt) : 0;
   if (entry?.pricing.audioInputPerMinute !== undefined) {
-    if (seconds === undefined) return { promptTokens, exact: false, notices, cost: UNKNOWN, completionTokens: 0, media: { unit: "minute", quantity: null, outputTokens: 0, imageInputTokens: 0, detail: "duration unknown" } };
+    if (seconds === undefined)
+      return { promptTokens, exact: false, notices, cost: UNKNOWN, completionTokens: 0, media: { unit: "minute", quantity: null, outputTokens: 0, imageInputTokens: 0, detail: "duration unknown" } };
     const unit = transcriptionCost(entry, seconds / 60);
-    return { promptTokens, exact: true, notices, cost: usd(0, unit.total), completionTokens: 0, media: { unit: "minute", quantity: Number((seconds / 60).toFixed(4)), outputTokens: 0, imageInputTokens: 0, detail } };
+    return {
+      promptTokens,
+      exact: true,
+      notices,
+      cost: usd(0, unit.total),
+      completionTokens: 0,
+      media: { unit: "minute", quantity: Number((seconds / 60).toFixed(4)), outputTokens: 0, imageInputTokens: 0, detail },
+    };
   }
   // Per-token transcription models: OpenAI publishes no audio tokens per minute, so the audio's cost is not guessed.
   notices.push(notice("NO_PRICE", `${model} bills audio tokens, and OpenAI publishes no audio tokens per minute: the audio's cost is unknown (text tokens and the output cap only)`, model));
   const maxOut = entry?.maxOutputTokens ?? 0;
   const prompt = entry?.pricing.input !== undefined ? tidyUsd((promptTokens * entry.pricing.input) / 1e6) : null;
-  return { promptTokens, exact: false, notices, cost: { ...usd(prompt, null), completion: entry?.pricing.output !== undefined ? tidyUsd((maxOut * entry.pricing.output) / 1e6) : null }, completionTokens: maxOut, media: { unit: "token", quantity: seconds === undefined ? null : Number((seconds / 60).toFixed(4)), outputTokens: maxOut, imageInputTokens: 0, detail: detail || "duration unknown" } };
+  return {
+    promptTokens,
+    exact: false,
+    notices,
+    cost: { ...usd(prompt, null), completion: entry?.pricing.output !== undefined ? tidyUsd((maxOut * entry.pricing.output) / 1e6) : null },
+    completionTokens: maxOut,
+    media: { unit: "token", quantity: seconds === undefined ? null : Number((seconds / 60).toFixed(4)), outputTokens: maxOut, imageInputTokens: 0, detail: detail || "duration unknown" },
+  };
 }
 
 function moderationEstimate(body: { input: unknown }, model: string, entry: ModelEntry | undefined, enc: ReturnType<typeof getEncoding>): MediaCounted {
@@ -239,7 +330,14 @@ function moderationEstimate(body: { input: unknown }, model: string, entry: Mode
   }
   if (images > 0) notices.push(notice("INEXACT_COUNT", `${images} image input${images === 1 ? "" : "s"}: not counted`, "input"));
   const cost = entry ? costOf(entry, { inputTokens: tokens, outputTokens: 0 }) : UNKNOWN;
-  return { promptTokens: tokens, exact: false, notices, cost, completionTokens: 0, media: { unit: "token", quantity: tokens, outputTokens: 0, imageInputTokens: 0, detail: cost.total === 0 ? `${model}: free (published price $0)` : `${tokens} input tokens` } };
+  return {
+    promptTokens: tokens,
+    exact: false,
+    notices,
+    cost,
+    completionTokens: 0,
+    media: { unit: "token", quantity: tokens, outputTokens: 0, imageInputTokens: 0, detail: cost.total === 0 ? `${model}: free (published price $0)` : `${tokens} input tokens` },
+  };
 }
 
 /** Estimates a validated media request (images, speech, transcription, translation, moderation). */

@@ -130,7 +130,18 @@ interface Counted {
 }
 
 function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): Counted {
-  const counted = countChatTokens(body.messages, { model: body.model, tools: body.tools ?? undefined, functions: body.functions, toolChoice: body.tool_choice, functionCall: body.function_call, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes, calibration: options.calibration });
+  const counted = countChatTokens(body.messages, {
+    model: body.model,
+    tools: body.tools ?? undefined,
+    functions: body.functions,
+    toolChoice: body.tool_choice,
+    functionCall: body.function_call,
+    encoding: options.encoding,
+    table: options.table,
+    imageSize: options.imageSize,
+    imageSizes: options.imageSizes,
+    calibration: options.calibration,
+  });
   const notices = noticesOf("INEXACT_COUNT", counted.warnings);
   let exact = counted.exact;
   if (body.response_format?.type === "json_schema") {
@@ -140,7 +151,23 @@ function countChatRequest(body: ChatRequest, options: EstimateRequestOptions): C
   if (body.prediction) notices.push(notice("BILLING_NOTE", "predicted output: rejected prediction tokens are billed as completion tokens (not included)", "prediction"));
   const maxTokensParam = body.max_completion_tokens != null ? "max_completion_tokens" : body.max_tokens != null ? "max_tokens" : null;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  return { promptTokens: counted.total, largestPrompt: counted.total, prompts: 1, messages: counted.messages, tools: counted.tools, toolChoice: counted.toolChoice, toolCalls: counted.toolCalls, toolResults: counted.toolResults, images: counted.images, exact, notices, maxTokens, maxTokensParam, choices: body.n ?? 1, promptKind: "messages" };
+  return {
+    promptTokens: counted.total,
+    largestPrompt: counted.total,
+    prompts: 1,
+    messages: counted.messages,
+    tools: counted.tools,
+    toolChoice: counted.toolChoice,
+    toolCalls: counted.toolCalls,
+    toolResults: counted.toolResults,
+    images: counted.images,
+    exact,
+    notices,
+    maxTokens,
+    maxTokensParam,
+    choices: body.n ?? 1,
+    promptKind: "messages",
+  };
 }
 
 function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedModel): Counted {
@@ -156,9 +183,20 @@ function countCompletionsRequest(body: CompletionsRequest, resolved: ResolvedMod
   counts = counts.map((c) => c + suffix);
   const promptTokens = counts.reduce((a, b) => a + b, 0);
   const choices = Math.max(body.n ?? 1, body.best_of ?? 1);
-  if (body.best_of != null && body.best_of > (body.n ?? 1)) notices.push(notice("BILLING_NOTE", `best_of ${body.best_of}: all ${body.best_of} completions are generated and billed, though only ${body.n ?? 1} ${(body.n ?? 1) === 1 ? "is" : "are"} returned`, "best_of", { bestOf: body.best_of }));
+  if (body.best_of != null && body.best_of > (body.n ?? 1))
+    notices.push(
+      notice(
+        "BILLING_NOTE",
+        `best_of ${body.best_of}: all ${body.best_of} completions are generated and billed, though only ${body.n ?? 1} ${(body.n ?? 1) === 1 ? "is" : "are"} returned`,
+        "best_of",
+        { bestOf: body.best_of },
+      ),
+    );
   if (body.echo) notices.push(notice("BILLING_NOTE", "echo: the prompt is returned with the completion; it is billed once, as prompt tokens", "echo"));
-  if (resolved.entry && resolved.entry.mode === "chat") notices.push(notice("WRONG_ENDPOINT", `${resolved.entry.id} is a chat model; the /v1/completions endpoint serves completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002)`, resolved.entry.id));
+  if (resolved.entry && resolved.entry.mode === "chat")
+    notices.push(
+      notice("WRONG_ENDPOINT", `${resolved.entry.id} is a chat model; the /v1/completions endpoint serves completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002)`, resolved.entry.id),
+    );
   return {
     promptTokens,
     largestPrompt: Math.max(...counts),
@@ -185,7 +223,20 @@ function countEmbeddingsRequest(body: EmbeddingsRequest, resolved: ResolvedModel
   else if (input.length > 0 && typeof input[0] === "number") counts = [input.length];
   else counts = (input as Array<string | number[]>).map((p) => (typeof p === "string" ? countText(p) : p.length));
   const promptTokens = counts.reduce((a, b) => a + b, 0);
-  return { promptTokens, largestPrompt: Math.max(...counts), prompts: counts.length, messages: promptTokens, tools: 0, images: 0, exact: true, notices: [], maxTokens: null, maxTokensParam: null, choices: 0, promptKind: "input" };
+  return {
+    promptTokens,
+    largestPrompt: Math.max(...counts),
+    prompts: counts.length,
+    messages: promptTokens,
+    tools: 0,
+    images: 0,
+    exact: true,
+    notices: [],
+    maxTokens: null,
+    maxTokensParam: null,
+    choices: 0,
+    promptKind: "input",
+  };
 }
 
 function countResponsesRequest(body: ResponsesRequest & { model: string }, resolved: ResolvedModel, options: EstimateRequestOptions): Counted {
@@ -250,7 +301,12 @@ function countResponsesRequest(body: ResponsesRequest & { model: string }, resol
   const functions: FunctionLike[] = [];
   for (const tool of body.tools ?? []) {
     const t = tool as Record<string, unknown>;
-    if (t.type === "function") functions.push({ name: String(t.name), description: (t.description as string | null | undefined) ?? undefined, parameters: (t.parameters as Record<string, unknown> | null | undefined) ?? undefined });
+    if (t.type === "function")
+      functions.push({
+        name: String(t.name),
+        description: (t.description as string | null | undefined) ?? undefined,
+        parameters: (t.parameters as Record<string, unknown> | null | undefined) ?? undefined,
+      });
     else state.inexact(`built-in tool "${String(t.type)}": its definition and any results it adds are billed but not counted`);
   }
   const toolCount = countFunctionDefinitions(functions, { model: body.model, encoding: enc });
@@ -299,7 +355,11 @@ function webSearchFees(validated: ValidatedRequest, entry: ModelEntry | undefine
   const search = webSearchCallsOf(validated, entry);
   if (!search) return undefined;
   const subject = entry?.id ?? String(validated.body.model ?? "");
-  if (!entry) return { usd: null, notice: notice("TOOL_FEE", "web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included", subject, { calls: search.calls }) };
+  if (!entry)
+    return {
+      usd: null,
+      notice: notice("TOOL_FEE", "web search is billed per call on top of the tokens; the model is not in the table, so that fee is not included", subject, { calls: search.calls }),
+    };
   const fee = webSearchCost(entry, search.calls, search.size);
   const text = search.atLeast ? `${fee.note} (at least one call per web_search tool: the model decides how many searches it makes)` : fee.note;
   return { usd: fee.usd, notice: notice("TOOL_FEE", text, subject, { calls: search.calls, size: search.size, usd: fee.usd }) };
@@ -385,7 +445,15 @@ function estimateValidated(validated: ValidatedRequest, options: EstimateRequest
     choices: counted.choices,
     prompts: counted.prompts,
     output: validated.kind !== "embeddings",
-    billing: { tier: options.batch ? "batch" : (options.tier ?? tierOfBody(validated)), cachedInputTokens: options.cachedInputTokens, cacheHitRatio: options.cacheHitRatio, cacheWriteInputTokens: options.cacheWriteInputTokens, cacheWrite1hInputTokens: options.cacheWrite1hInputTokens, reasoningTokens: options.reasoningTokens, reasoningEffort: options.reasoningEffort },
+    billing: {
+      tier: options.batch ? "batch" : (options.tier ?? tierOfBody(validated)),
+      cachedInputTokens: options.cachedInputTokens,
+      cacheHitRatio: options.cacheHitRatio,
+      cacheWriteInputTokens: options.cacheWriteInputTokens,
+      cacheWrite1hInputTokens: options.cacheWrite1hInputTokens,
+      reasoningTokens: options.reasoningTokens,
+      reasoningEffort: options.reasoningEffort,
+    },
     toolFees: webSearchFees(validated, resolved.entry),
     implicitEffort: effortOfBody(validated),
     isReasoning: isReasoningModel(model) || resolved.entry?.reasoning === true,
@@ -449,7 +517,19 @@ function estimateMediaRequest(validated: ValidatedRequest, options: EstimateRequ
     ...estimate,
     kind: validated.kind,
     maxTokensParam: null,
-    breakdown: { messages: counted.promptTokens - counted.media.imageInputTokens, tools: 0, toolChoice: 0, toolCalls: 0, toolResults: 0, images: counted.media.imageInputTokens, prompts: 1, choices: 0, completionTokens: counted.completionTokens, largestPrompt: counted.promptTokens, media: counted.media },
+    breakdown: {
+      messages: counted.promptTokens - counted.media.imageInputTokens,
+      tools: 0,
+      toolChoice: 0,
+      toolCalls: 0,
+      toolResults: 0,
+      images: counted.media.imageInputTokens,
+      prompts: 1,
+      choices: 0,
+      completionTokens: counted.completionTokens,
+      largestPrompt: counted.promptTokens,
+      media: counted.media,
+    },
   };
 }
 

@@ -64,4 +64,3 @@ export function defaultEpochs(examples: number): number {
   if (examples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES) return Math.max(1, Math.floor(MAX_TARGET_EXAMPLES / examples));
   return TARGET_EPOCHS;
 }
-

@@ -68,7 +68,15 @@ export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], o
   const limit = window;
   const inputCap = options.contextWindow === undefined ? limits.maxInputTokens : undefined;
 
-  const counted = countChatTokens(messages, { model: options.model, tools: options.tools, functions: options.functions, encoding: options.encoding, table: options.table, imageSize: options.imageSize, imageSizes: options.imageSizes });
+  const counted = countChatTokens(messages, {
+    model: options.model,
+    tools: options.tools,
+    functions: options.functions,
+    encoding: options.encoding,
+    table: options.table,
+    imageSize: options.imageSize,
+    imageSizes: options.imageSizes,
+  });
 
   // Turns that may be dropped: everything before the last user message, minus system/developer.
   let lastUser = -1;
@@ -101,7 +109,7 @@ export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], o
 }
 
 /** A conversation as a file holds it: a bare array of messages, or a chat request body with `messages`. */
-export type Conversation = ChatMessageLike[] | ({ messages: ChatMessageLike[]; [key: string]: unknown });
+export type Conversation = ChatMessageLike[] | { messages: ChatMessageLike[]; [key: string]: unknown };
 
 /** Options for {@link fitConversation}: {@link FitOptions} with the model and budget optional when the body has them. */
 export interface FitConversationOptions extends Omit<FitOptions, "model" | "maxTokens" | "tools" | "functions"> {
@@ -132,7 +140,7 @@ export function fitConversation(value: unknown, options: FitConversationOptions 
   const messages = (body ? body.messages : value) as ChatMessageLike[];
   if (!isMessageArray(messages)) throw new InputError('"messages" must be a non-empty array of messages, each with a "role"');
   const model = options.model ?? (typeof body?.model === "string" ? body.model : undefined);
-  if (model === undefined) throw new InputError("no model: name one with -m (e.g. -m gpt-4o), or set \"model\" in the request body");
+  if (model === undefined) throw new InputError('no model: name one with -m (e.g. -m gpt-4o), or set "model" in the request body');
   const own = body?.max_completion_tokens ?? body?.max_tokens;
   const maxTokens = options.maxTokens ?? (typeof own === "number" ? own : undefined);
   if (maxTokens === undefined) throw new InputError("no completion budget: pass --max-tokens (e.g. --max-tokens 1000), or set max_tokens in the request body");

@@ -154,7 +154,20 @@ const STYLE_2024: DefinitionStyle = { nestedDescriptions: true, nestedIndent: 0,
 const CHOICE_FUNCTIONS: ChoiceConstants = { none: 1, auto: 0, required: 0, named: 4 };
 const CHOICE_TOOLS: ChoiceConstants = { none: 1, auto: 0, required: 0, named: 7 };
 
-const BASE = { tokensPerMessage: 3, tokensPerName: 1, replyPriming: 3, assistantMessage: 0, definitionsOverhead: 9, systemWithDefinitions: -4, padFirstSystem: true, functionMessage: -2, functionCall: 3, compactArguments: false, toolResultRecipient: false, choice: { functions: CHOICE_FUNCTIONS, tools: CHOICE_TOOLS } } as const;
+const BASE = {
+  tokensPerMessage: 3,
+  tokensPerName: 1,
+  replyPriming: 3,
+  assistantMessage: 0,
+  definitionsOverhead: 9,
+  systemWithDefinitions: -4,
+  padFirstSystem: true,
+  functionMessage: -2,
+  functionCall: 3,
+  compactArguments: false,
+  toolResultRecipient: false,
+  choice: { functions: CHOICE_FUNCTIONS, tools: CHOICE_TOOLS },
+} as const;
 /**
  * Tool calls and results as the 2024 models are billed (recorded gpt-4o and gpt-4o-mini
  * conversations, test/conformance): arguments re-serialized as compact JSON, each result naming
@@ -375,13 +388,13 @@ export const FEATURE_NAMES: Readonly<Record<FramingFeature, string>> = {
   "definitions.titles": "parameter titles",
   "definitions.const": "const and additionalProperties keywords",
   "definitions.keywords": "schema keywords such as default, format or minimum",
-  "function_call.none": "function_call \"none\"",
-  "function_call.auto": "function_call \"auto\"",
+  "function_call.none": 'function_call "none"',
+  "function_call.auto": 'function_call "auto"',
   "function_call.named": "a forced function_call",
-  "tool_choice.none": "tool_choice \"none\"",
-  "tool_choice.auto": "tool_choice \"auto\"",
+  "tool_choice.none": 'tool_choice "none"',
+  "tool_choice.auto": 'tool_choice "auto"',
   "tool_choice.named": "a forced tool_choice",
-  "tool_choice.required": "tool_choice \"required\"",
+  "tool_choice.required": 'tool_choice "required"',
 };
 
 /** The warning for a part whose framing the family's measurements do not cover. */

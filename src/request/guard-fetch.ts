@@ -66,7 +66,11 @@ export interface GuardFetchOptions extends MeterHooks {
 /** A request body tokcost could not measure. */
 export class UnmeasuredBodyError extends TokcostError {
   constructor(reason: string) {
-    super("INVALID_REQUEST", `cannot measure this request body (${reason}), so its cost cannot be bounded; send a JSON string or bytes, or set guardFetch's unmeasuredWorstCaseUsd to send such bodies at an explicit worst case`, { details: { param: null, reason: "unmeasured" } });
+    super(
+      "INVALID_REQUEST",
+      `cannot measure this request body (${reason}), so its cost cannot be bounded; send a JSON string or bytes, or set guardFetch's unmeasuredWorstCaseUsd to send such bodies at an explicit worst case`,
+      { details: { param: null, reason: "unmeasured" } },
+    );
   }
 }
 
@@ -355,7 +359,8 @@ export function guardFetch(options: GuardFetchOptions = {}): GuardedFetch {
         } catch {
           json = undefined;
         }
-        const usageReading = json && typeof json === "object" && !Array.isArray(json) ? readUsage((json as Record<string, unknown>).usage, kind) : { usage: null, problem: "the response is not a JSON object" };
+        const usageReading =
+          json && typeof json === "object" && !Array.isArray(json) ? readUsage((json as Record<string, unknown>).usage, kind) : { usage: null, problem: "the response is not a JSON object" };
         if (usageReading.usage) await call.settle(usageReading.usage);
         else await call.settleAtReservation(usageReading.problem);
       }

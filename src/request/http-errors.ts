@@ -52,7 +52,15 @@ export class ApiError extends TokcostError {
 
 /** The official SDK's error class name for an HTTP status (openai-api-facts.json). */
 export function sdkErrorName(status: number): string {
-  const map: Record<number, string> = { 400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFoundError", 409: "ConflictError", 422: "UnprocessableEntityError", 429: "RateLimitError" };
+  const map: Record<number, string> = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+  };
   if (map[status]) return map[status];
   return status >= 500 ? "InternalServerError" : "APIError";
 }

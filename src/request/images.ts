@@ -69,9 +69,21 @@ export const IMAGE_RULES: readonly ImageRule[] = [
   { models: ["gpt-5-mini"], method: "patch", multiplier: 1.2, sizing: { high: BUDGET_1536, auto: "high" }, source: `${GUIDE_LATEST} (multiplier; was 1.62); ${GUIDE_5} (1,536-patch budget)` },
   { models: ["gpt-5-nano"], method: "patch", multiplier: 1.5, sizing: { high: BUDGET_1536, auto: "high" }, source: `${GUIDE_LATEST} (multiplier; was 2.46); ${GUIDE_5} (1,536-patch budget)` },
   { models: ["gpt-5.2"], method: "patch", multiplier: 1.2, sizing: { low: SIZING_6144, high: SIZING_6144, auto: "high" }, source: GUIDE_LATEST },
-  { models: ["gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"], method: "patch", multiplier: 1.2, sizing: { low: SIZING_6144, high: SIZING_HIGH_2500, original: SIZING_ORIGINAL_10000, auto: "high" }, source: GUIDE_LATEST },
+  {
+    models: ["gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"],
+    method: "patch",
+    multiplier: 1.2,
+    sizing: { low: SIZING_6144, high: SIZING_HIGH_2500, original: SIZING_ORIGINAL_10000, auto: "high" },
+    source: GUIDE_LATEST,
+  },
   { models: ["gpt-5.5"], method: "patch", multiplier: 1.2, sizing: { low: { maxDimension: 512 }, high: SIZING_HIGH_2500, original: SIZING_ORIGINAL_10000, auto: "original" }, source: GUIDE_LATEST },
-  { models: ["gpt-5.6", "gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"], method: "patch", multiplier: 1.2, sizing: { low: { maxDimension: 512 }, high: SIZING_HIGH_2500, original: { maxDimension: 65535 }, auto: "original" }, source: GUIDE_LATEST },
+  {
+    models: ["gpt-5.6", "gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"],
+    method: "patch",
+    multiplier: 1.2,
+    sizing: { low: { maxDimension: 512 }, high: SIZING_HIGH_2500, original: { maxDimension: 65535 }, auto: "original" },
+    source: GUIDE_LATEST,
+  },
 ];
 
 /** The image rule for `model`, or undefined when the vision guide does not cover it. */

@@ -62,9 +62,29 @@ export const IMAGE_MODEL_RULES: readonly ImageModelRules[] = [
     exactGenerations: true,
     source: `${IMAGES_REF}; image-generation guide (output tokens); ${RECORDED}`,
   },
-  { models: ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"], sizes: GPT_IMAGE_SIZES, maxImages: 10, defaultQuality: "high", maxPromptChars: 32000, outputTokens: GPT_IMAGE_TOKENS, promptOverhead: 6, editTokensPerImage: 16, inputImage: { baseTokens: 65, tileTokens: 129 }, source: `${IMAGES_REF}; gpt-image-1's token table as the nearest published rule; ${RECORDED}` },
+  {
+    models: ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"],
+    sizes: GPT_IMAGE_SIZES,
+    maxImages: 10,
+    defaultQuality: "high",
+    maxPromptChars: 32000,
+    outputTokens: GPT_IMAGE_TOKENS,
+    promptOverhead: 6,
+    editTokensPerImage: 16,
+    inputImage: { baseTokens: 65, tileTokens: 129 },
+    source: `${IMAGES_REF}; gpt-image-1's token table as the nearest published rule; ${RECORDED}`,
+  },
   // gpt-image-2 takes flexible sizes (a 1536x864 edit returned 200, test/conformance): sizes not checked.
-  { models: ["gpt-image-2"], maxImages: 10, defaultQuality: "high", maxPromptChars: 32000, outputTokens: GPT_IMAGE_TOKENS, promptOverhead: 6, inputImage: { baseTokens: 65, tileTokens: 129 }, source: `${IMAGES_REF}; gpt-image-1's token table as the nearest published rule` },
+  {
+    models: ["gpt-image-2"],
+    maxImages: 10,
+    defaultQuality: "high",
+    maxPromptChars: 32000,
+    outputTokens: GPT_IMAGE_TOKENS,
+    promptOverhead: 6,
+    inputImage: { baseTokens: 65, tileTokens: 129 },
+    source: `${IMAGES_REF}; gpt-image-1's token table as the nearest published rule`,
+  },
 ];
 
 /** The image rules for `model`, or undefined for a model no row covers. */

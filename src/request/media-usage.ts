@@ -28,7 +28,12 @@ export function mediaSpend(estimate: PreflightResult, json: unknown, table: Pric
   const add = (...parts: Array<number | null>) => (parts.some((p) => p === null) ? null : tidyUsd(parts.reduce((a: number, b) => a + (b as number), 0)));
   if (usage.type === "duration" && typeof usage.seconds === "number" && usage.seconds >= 0 && entry) {
     const cost = transcriptionCost(entry, usage.seconds / 60);
-    return { usage: { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: estimate.promptTokens }, usd: cost.total, source: "usage", warnings: [] };
+    return {
+      usage: { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: estimate.promptTokens },
+      usd: cost.total,
+      source: "usage",
+      warnings: [],
+    };
   }
   if (isCount(usage.input_tokens) && isCount(usage.output_tokens) && entry) {
     const inDetails = obj(usage.input_tokens_details ?? usage.input_token_details);
@@ -40,12 +45,22 @@ export function mediaSpend(estimate: PreflightResult, json: unknown, table: Pric
     const textOut = usage.output_tokens - imageOut;
     const p = entry.pricing;
     const usd = add(rate(p.input, text), rate(p.imageInput, image), rate(p.audioInput, audio), rate(p.imageOutput, imageOut), rate(p.output, textOut));
-    return { usage: { promptTokens: usage.input_tokens, cachedTokens: 0, completionTokens: usage.output_tokens, reasoningTokens: 0, totalTokens: usage.input_tokens + usage.output_tokens }, usd, source: "usage", warnings: [] };
+    return {
+      usage: { promptTokens: usage.input_tokens, cachedTokens: 0, completionTokens: usage.output_tokens, reasoningTokens: 0, totalTokens: usage.input_tokens + usage.output_tokens },
+      usd,
+      source: "usage",
+      warnings: [],
+    };
   }
   // No usage: dall-e (per image), tts (per character), moderations (free) bill what was estimated.
   if (estimate.cost.total === null) return undefined;
   const completion = Number.isFinite(estimate.worstCase.completionTokens) ? estimate.worstCase.completionTokens : 0;
-  return { usage: { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: completion, reasoningTokens: 0, totalTokens: estimate.promptTokens + completion }, usd: estimate.cost.total, source: "counted", warnings: estimate.exact ? [] : ["the API reports no usage for this call: settled at the estimate"] };
+  return {
+    usage: { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: completion, reasoningTokens: 0, totalTokens: estimate.promptTokens + completion },
+    usd: estimate.cost.total,
+    source: "counted",
+    warnings: estimate.exact ? [] : ["the API reports no usage for this call: settled at the estimate"],
+  };
 }
 
 /**

@@ -225,7 +225,13 @@ export class MeteredCall {
   /** The usage of the reserved worst case. */
   private worstUsage(): UsageTokens {
     const worst = this.estimate.worstCase;
-    return { promptTokens: this.estimate.promptTokens, cachedTokens: 0, completionTokens: Number.isFinite(worst.completionTokens) ? worst.completionTokens : 0, reasoningTokens: 0, totalTokens: this.reservation.amount.tokens };
+    return {
+      promptTokens: this.estimate.promptTokens,
+      cachedTokens: 0,
+      completionTokens: Number.isFinite(worst.completionTokens) ? worst.completionTokens : 0,
+      reasoningTokens: 0,
+      totalTokens: this.reservation.amount.tokens,
+    };
   }
 
   /**
@@ -277,7 +283,17 @@ export class Meter {
   private readonly hooks: MeterHooks;
   private readonly keep: number;
   private readonly records: CallRecord[] = [];
-  private readonly totals: MeterSummary = { calls: 0, settled: 0, released: 0, exactPromptCalls: 0, estimatedPromptTokens: 0, actualPromptTokens: 0, actualCompletionTokens: 0, reservedUsd: 0, actualUsd: 0 };
+  private readonly totals: MeterSummary = {
+    calls: 0,
+    settled: 0,
+    released: 0,
+    exactPromptCalls: 0,
+    estimatedPromptTokens: 0,
+    actualPromptTokens: 0,
+    actualCompletionTokens: 0,
+    reservedUsd: 0,
+    actualUsd: 0,
+  };
 
   constructor(options: MeterOptions = {}) {
     this.budget = options.budget instanceof Budget ? options.budget : new Budget(options.budget ?? {}, { ledger: options.ledger, store: options.store });
@@ -363,7 +379,9 @@ export class Meter {
 }
 
 /** Output text a stream event carries (content, refusals, tool-call arguments), for counting a stream that ended without usage. */
-export function streamOutputText(kind: RequestKind, data: { [key: string]: any }): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+// A stream event is untyped JSON; every field read is checked where it is used.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function streamOutputText(kind: RequestKind, data: { [key: string]: any }): string {
   if (kind === "responses") return data.type === "response.output_text.delta" && typeof data.delta === "string" ? data.delta : "";
   let text = "";
   for (const choice of Array.isArray(data.choices) ? data.choices : []) {
@@ -403,7 +421,10 @@ export class StreamMeter {
   /** Why the stream was cut off, once it was. */
   overrun: string | null = null;
 
-  constructor(private readonly kind: RequestKind, private readonly call: MeteredCall) {
+  constructor(
+    private readonly kind: RequestKind,
+    private readonly call: MeteredCall,
+  ) {
     const encoding = getEncoding(call.estimate.encoding);
     this.counter = new StreamingCounter(encoding, { flushAt: 1 << 16 });
     this.encode = (text) => encoding.count(text);
@@ -421,7 +442,9 @@ export class StreamMeter {
   }
 
   /** Reads one event's usage and output; returns the overrun reason once past the reservation. */
-  observe(data: { [key: string]: any }): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // A stream event is untyped JSON; every field read is checked where it is used.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  observe(data: { [key: string]: any }): string | null {
     const reading = readUsage(this.kind === "responses" ? data.response?.usage : data.usage, this.kind);
     if (reading.usage) this.usage = reading.usage;
     else if (reading.problem) this.usageProblem = reading.problem;
@@ -451,6 +474,11 @@ export class StreamMeter {
     if (this.usageProblem && !this.overrun) return this.call.settleAtReservation(this.usageProblem);
     const completionTokens = Math.max(this.counter.total(), this.overrun ? this.received : 0);
     const promptTokens = this.call.estimate.promptTokens;
-    return this.call.settle({ promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: promptTokens + completionTokens }, "counted", this.usageProblem ? [...notes, `${this.usageProblem}`] : notes, marks);
+    return this.call.settle(
+      { promptTokens, cachedTokens: 0, completionTokens, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
+      "counted",
+      this.usageProblem ? [...notes, `${this.usageProblem}`] : notes,
+      marks,
+    );
   }
 }

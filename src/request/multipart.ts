@@ -85,11 +85,12 @@ export function toFormData(body: Record<string, unknown>): FormData {
     if (value === undefined || value === null) continue;
     const blob = toBlob(value, key);
     if (blob) form.append(key, blob, (blob as File).name ?? key);
-    else if (Array.isArray(value)) for (const v of value) {
-      const b = toBlob(v, key);
-      if (b) form.append(`${key}[]`, b, (b as File).name ?? key);
-      else form.append(`${key}[]`, typeof v === "object" ? JSON.stringify(v) : String(v));
-    }
+    else if (Array.isArray(value))
+      for (const v of value) {
+        const b = toBlob(v, key);
+        if (b) form.append(`${key}[]`, b, (b as File).name ?? key);
+        else form.append(`${key}[]`, typeof v === "object" ? JSON.stringify(v) : String(v));
+      }
     else form.append(key, typeof value === "object" ? JSON.stringify(value) : String(value));
   }
   return form;

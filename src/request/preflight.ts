@@ -94,14 +94,23 @@ export function assertFits(estimate: RequestEstimate): void {
 export function assertBoundable(estimate: RequestEstimate, worst: WorstCase, limits: BudgetLimits): void {
   const param = estimate.maxTokensParam ?? (estimate.kind === "responses" ? "max_output_tokens" : "max_tokens");
   if ((limits.usd !== undefined || limits.tokens !== undefined) && !Number.isFinite(worst.completionTokens)) {
-    throw new BudgetExceededError(`cannot bound the cost of this call under a budget: ${estimate.model} publishes no output limit and the request sets no ${param}; set ${param}`, { reason: "unbounded", model: estimate.model });
+    throw new BudgetExceededError(`cannot bound the cost of this call under a budget: ${estimate.model} publishes no output limit and the request sets no ${param}; set ${param}`, {
+      reason: "unbounded",
+      model: estimate.model,
+    });
   }
   if (limits.usd !== undefined && worst.usd === null && MEDIA_KINDS.has(estimate.kind)) {
     const why = estimate.notices.find((n) => n.code === "NO_PRICE")?.text;
-    throw new BudgetExceededError(`cannot enforce a USD budget: the cost of this ${estimate.kind} call on ${estimate.model} is unknown${why ? ` (${why})` : ""}; give what it needs (audioMinutes for audio tokcost cannot read) or use a token budget`, { reason: "unpriced", model: estimate.model });
+    throw new BudgetExceededError(
+      `cannot enforce a USD budget: the cost of this ${estimate.kind} call on ${estimate.model} is unknown${why ? ` (${why})` : ""}; give what it needs (audioMinutes for audio tokcost cannot read) or use a token budget`,
+      { reason: "unpriced", model: estimate.model },
+    );
   }
   if (limits.usd !== undefined && worst.usd === null) {
-    throw new BudgetExceededError(`cannot enforce a USD budget: ${estimate.model} has no published price in the pricing table; add it with a pricing file or use a token budget`, { reason: "unpriced", model: estimate.model });
+    throw new BudgetExceededError(`cannot enforce a USD budget: ${estimate.model} has no published price in the pricing table; add it with a pricing file or use a token budget`, {
+      reason: "unpriced",
+      model: estimate.model,
+    });
   }
 }
 
@@ -136,10 +145,16 @@ export function preflight(body: unknown, options: PreflightOptions = {}): Prefli
     const amount = reservationOf(worstCase);
     const left = isBudget(budget) ? budget.status().remaining : { usd: limits.usd ?? null, tokens: limits.tokens ?? null };
     if (left.usd !== null && amount.usd > left.usd + 1e-11) {
-      throw new BudgetExceededError(`budget exceeded: this call may cost up to ${formatUsd(amount.usd)} on ${estimate.model}, but the budget has ${formatUsd(left.usd)} left; lower ${estimate.maxTokensParam ?? (MEDIA_KINDS.has(estimate.kind) ? "n, size or quality" : "max_tokens")} or raise the budget`, { requestedUsd: amount.usd, remainingUsd: left.usd });
+      throw new BudgetExceededError(
+        `budget exceeded: this call may cost up to ${formatUsd(amount.usd)} on ${estimate.model}, but the budget has ${formatUsd(left.usd)} left; lower ${estimate.maxTokensParam ?? (MEDIA_KINDS.has(estimate.kind) ? "n, size or quality" : "max_tokens")} or raise the budget`,
+        { requestedUsd: amount.usd, remainingUsd: left.usd },
+      );
     }
     if (left.tokens !== null && amount.tokens > left.tokens) {
-      throw new BudgetExceededError(`budget exceeded: this call may use up to ${amount.tokens} tokens on ${estimate.model}, but the budget has ${left.tokens} tokens left; lower ${estimate.maxTokensParam ?? "max_tokens"} or raise the budget`, { requestedTokens: amount.tokens, remainingTokens: left.tokens });
+      throw new BudgetExceededError(
+        `budget exceeded: this call may use up to ${amount.tokens} tokens on ${estimate.model}, but the budget has ${left.tokens} tokens left; lower ${estimate.maxTokensParam ?? "max_tokens"} or raise the budget`,
+        { requestedTokens: amount.tokens, remainingTokens: left.tokens },
+      );
     }
   }
   return { ...estimate, worstCase };

@@ -292,7 +292,9 @@ function anthropicBlocks(content: unknown, where: string): Json[] {
 /** Is this already an Anthropic Messages body (no OpenAI-only roles, parts or tool shapes)? */
 function isAnthropicNative(body: Json): boolean {
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
-  const openaiMessage = messages.some((m) => !isObject(m) || (m.role !== "user" && m.role !== "assistant") || m.tool_calls !== undefined || (Array.isArray(m.content) && m.content.some((p) => isObject(p) && p.type === "image_url")));
+  const openaiMessage = messages.some(
+    (m) => !isObject(m) || (m.role !== "user" && m.role !== "assistant") || m.tool_calls !== undefined || (Array.isArray(m.content) && m.content.some((p) => isObject(p) && p.type === "image_url")),
+  );
   const openaiTools = Array.isArray(body.tools) && body.tools.some((t) => !isObject(t) || t.input_schema === undefined);
   const openaiChoice = body.tool_choice !== undefined && !isObject(body.tool_choice);
   return !openaiMessage && !openaiTools && !openaiChoice && body.functions === undefined;
@@ -496,7 +498,12 @@ async function postJson(url: string, headers: Record<string, string>, payload: J
     let response: Response;
     let text: string;
     try {
-      response = await doFetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", ...headers }, body: JSON.stringify(payload), signal: controller.signal });
+      response = await doFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...headers },
+        body: JSON.stringify(payload),
+        signal: controller.signal,
+      });
       text = await readCappedText(response, cap, what);
     } catch (error) {
       throw failure(error);
@@ -528,7 +535,8 @@ export async function countRemote(body: unknown, options: RemoteCountOptions = {
   if (!isObject(body)) throw new InputError("a request body must be a JSON object");
   const model = options.model ?? (typeof body.model === "string" ? body.model : undefined);
   if (!model) throw new InputError("the request body names no model; the count endpoints count for a model");
-  if (options.provider !== undefined && !(COUNT_PROVIDERS as readonly string[]).includes(options.provider)) throw new UsageError(`unknown provider "${String(options.provider)}"; use one of: ${COUNT_PROVIDERS.join(", ")}`);
+  if (options.provider !== undefined && !(COUNT_PROVIDERS as readonly string[]).includes(options.provider))
+    throw new UsageError(`unknown provider "${String(options.provider)}"; use one of: ${COUNT_PROVIDERS.join(", ")}`);
   const provider = options.provider ?? countProviderFor(model, options.table);
   const spec = PROVIDERS[provider];
   const apiKey = options.apiKey ?? options.apiKeys?.[provider];

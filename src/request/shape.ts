@@ -111,7 +111,11 @@ export function detectRequestKind(body: unknown): RequestKind | undefined {
   if ("messages" in body) return "chat";
   const model = typeof body.model === "string" ? body.model : "";
   const hasImage = "image" in body || "images" in body || "mask" in body;
-  if (IMAGE_MODEL.test(model) || ((typeof body.prompt === "string" || hasImage) && !("input" in body) && IMAGE_FIELDS.some((f) => f in body) && !("max_tokens" in body)) || (hasImage && !("input" in body))) {
+  if (
+    IMAGE_MODEL.test(model) ||
+    ((typeof body.prompt === "string" || hasImage) && !("input" in body) && IMAGE_FIELDS.some((f) => f in body) && !("max_tokens" in body)) ||
+    (hasImage && !("input" in body))
+  ) {
     if (hasImage) return "prompt" in body ? "image-edits" : "image-variations";
     return "images";
   }

@@ -73,7 +73,15 @@ export function renderFunctionNamespace(functions: readonly FunctionLike[], styl
     // Descriptions are trimmed: a trailing space costs nothing (recorded on gpt-3.5-turbo-0613, dd-trace-py, test/conformance).
     // The 2024 rendering comments every line, trimmed, a blank one as "//" (recorded on gpt-4o: langchaingo, Mirascope).
     const description = typeof fn.description === "string" ? fn.description.trim() : "";
-    if (description) lines.push(style.commentEveryLine ? description.split("\n").map((line) => `// ${line.trim()}`.trimEnd()).join("\n") : `// ${description}`);
+    if (description)
+      lines.push(
+        style.commentEveryLine
+          ? description
+              .split("\n")
+              .map((line) => `// ${line.trim()}`.trimEnd())
+              .join("\n")
+          : `// ${description}`,
+      );
     const parameters = fn.parameters ?? {};
     if (Object.keys(propertiesOf(parameters)).length > 0) {
       lines.push(`type ${fn.name} = (_: {`, renderProperties(parameters, 0, style), "}) => any;");
@@ -97,7 +105,9 @@ function renderProperties(schema: Schema, depth: number, style: DefinitionStyle)
     if (comments && style.titleComments && typeof property.title === "string" && property.title) lines.push(`${indent}// ${property.title}`, `${indent}//`);
     if (description && comments) lines.push(`${indent}// ${description}`);
     // A nested object's text spans lines; only its first line carries this level's indent.
-    lines.push(`${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},${style.defaultComments && "default" in property ? ` // default: ${renderDefault(property)}` : ""}`);
+    lines.push(
+      `${indent}${key}${required.includes(key) ? "" : "?"}: ${renderType(property, depth, style)},${style.defaultComments && "default" in property ? ` // default: ${renderDefault(property)}` : ""}`,
+    );
   }
   return lines.join("\n");
 }
@@ -177,11 +187,13 @@ export function definitionFeatures(functions: readonly FunctionLike[]): FramingF
     if (Object.keys(properties).length === 0) found.add("definitions.empty");
     if (typeof fn.description !== "string" || fn.description.trim() === "") found.add("definitions.no-description");
     // A top-level `description` is not rendered either (hmarr case 36 measures that).
-    if (isObject(fn.parameters)) for (const key of Object.keys(fn.parameters)) if (key !== "description") {
-      // A title on the parameters object itself is billed (recorded: +3 on gpt-4o), unlike a property's.
-      const feature = key === "title" ? "definitions.keywords" : keywordFeature(key, fn.parameters[key]);
-      if (feature) found.add(feature);
-    }
+    if (isObject(fn.parameters))
+      for (const key of Object.keys(fn.parameters))
+        if (key !== "description") {
+          // A title on the parameters object itself is billed (recorded: +3 on gpt-4o), unlike a property's.
+          const feature = key === "title" ? "definitions.keywords" : keywordFeature(key, fn.parameters[key]);
+          if (feature) found.add(feature);
+        }
     for (const property of Object.values(properties)) visitProperty(isObject(property) ? property : {});
   }
   return [...found];

@@ -90,7 +90,10 @@ export function jsonKindOf(text: string): "json" | "jsonl" | undefined {
   } catch {
     // maybe one value per line
   }
-  const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 3);
+  const lines = trimmed
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .slice(0, 3);
   if (lines.length < 2) return undefined;
   try {
     for (const line of lines) if (typeof JSON.parse(line) !== "object") return undefined;

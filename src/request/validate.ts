@@ -96,7 +96,15 @@ const SCHEMAS = {
 export { ENDPOINT_URLS, kindOfUrl, endpointOfUrl, detectRequestKind, type UrlEndpoint } from "./shape.js";
 
 /** Endpoints that answer an unknown top-level parameter in the current wording ("Unknown parameter: 'quality'." — recorded 400 on /v1/images/generations, traceloop/openllmetry, test/conformance). */
-const currentWording = new Set<z.ZodType>([imageGenerationRequestSchema, imageEditRequestSchema, imageVariationRequestSchema, speechRequestSchema, transcriptionRequestSchema, translationRequestSchema, moderationRequestSchema]);
+const currentWording = new Set<z.ZodType>([
+  imageGenerationRequestSchema,
+  imageEditRequestSchema,
+  imageVariationRequestSchema,
+  speechRequestSchema,
+  transcriptionRequestSchema,
+  translationRequestSchema,
+  moderationRequestSchema,
+]);
 
 /** Formats a path in the API's notation: `messages[2].content`. */
 export function formatParam(path: ReadonlyArray<PropertyKey>): string {
@@ -185,7 +193,11 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
       if (matched.length >= 1) {
         // The branch that came closest (fewest problems; the first declared on a tie).
         const closest = matched.reduce((a, b) => (b.length < a.length ? b : a));
-        return toRequestError(closest.map((s) => ({ ...s, path: [...issue.path, ...s.path] })), body, schema);
+        return toRequestError(
+          closest.map((s) => ({ ...s, path: [...issue.path, ...s.path] })),
+          body,
+          schema,
+        );
       }
       return new InvalidRequestError(`Invalid type for '${param}': expected ${describeUnion(issue)}, but got ${describeType(value)} instead.`, { param });
     }
@@ -202,15 +214,24 @@ function toRequestError(issues: readonly z.core.$ZodIssue[], body: unknown, sche
       if (issue.origin === "number" || issue.origin === "int") {
         // The API names the parameter's type, not the value's: temperature -1 is a "decimal" (recorded 400, test/conformance).
         const kind = isIntegerField(schema, body, issue.path) ? "integer" : "decimal";
-        return new InvalidRequestError(`Invalid '${param}': ${kind} ${below ? "below minimum" : "above maximum"} value. Expected a value ${below ? ">=" : "<="} ${String(bound)}, but got ${String(value)} instead.`, { param });
+        return new InvalidRequestError(
+          `Invalid '${param}': ${kind} ${below ? "below minimum" : "above maximum"} value. Expected a value ${below ? ">=" : "<="} ${String(bound)}, but got ${String(value)} instead.`,
+          { param },
+        );
       }
       if (issue.origin === "array") {
         const length = Array.isArray(value) ? value.length : 0;
-        return new InvalidRequestError(`Invalid '${param}': array too ${below ? "short" : "long"}. Expected an array with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got an array with length ${length} instead.`, { param });
+        return new InvalidRequestError(
+          `Invalid '${param}': array too ${below ? "short" : "long"}. Expected an array with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got an array with length ${length} instead.`,
+          { param },
+        );
       }
       if (issue.origin === "string") {
         const length = typeof value === "string" ? value.length : 0;
-        return new InvalidRequestError(`Invalid '${param}': string too ${below ? "short" : "long"}. Expected a string with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got ${length === 0 ? "an empty string" : `a string with length ${length}`} instead.`, { param });
+        return new InvalidRequestError(
+          `Invalid '${param}': string too ${below ? "short" : "long"}. Expected a string with ${below ? "minimum" : "maximum"} length ${String(bound)}, but got ${length === 0 ? "an empty string" : `a string with length ${length}`} instead.`,
+          { param },
+        );
       }
       return new InvalidRequestError(`Invalid '${param}': ${issue.message}.`, { param });
     }
@@ -232,7 +253,10 @@ function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model
   const allowedNow = effort === "none" ? new Set(rules.allowedWithReasoningNone) : new Set<string>();
   if (effort !== undefined && effort !== null && rules.reasoningEfforts && !rules.reasoningEfforts.includes(String(effort))) {
     const param = kind === "chat" ? "reasoning_effort" : "reasoning.effort";
-    throw new InvalidRequestError(`Unsupported value: '${String(effort)}' is not supported with the '${model}' model. Supported values are: ${listValues(rules.reasoningEfforts)}.`, { param, details: { code: "unsupported_value", model } });
+    throw new InvalidRequestError(`Unsupported value: '${String(effort)}' is not supported with the '${model}' model. Supported values are: ${listValues(rules.reasoningEfforts)}.`, {
+      param,
+      details: { code: "unsupported_value", model },
+    });
   }
   for (const [param, replacement] of Object.entries(rules.unsupported[kind] ?? {})) {
     if (body[param] === undefined || body[param] === null || allowedNow.has(param)) continue;
@@ -245,14 +269,20 @@ function checkModelRules(kind: RequestKind, body: Record<string, unknown>, model
     for (const [param, defaultValue] of Object.entries(rules.defaultOnly)) {
       const value = body[param];
       if (value === undefined || value === null || value === defaultValue || allowedNow.has(param)) continue;
-      throw new InvalidRequestError(`Unsupported value: '${param}' does not support ${show(value)} with this model. Only the default (${defaultValue}) value is supported.`, { param, details: { code: "unsupported_value", model } });
+      throw new InvalidRequestError(`Unsupported value: '${param}' does not support ${show(value)} with this model. Only the default (${defaultValue}) value is supported.`, {
+        param,
+        details: { code: "unsupported_value", model },
+      });
     }
   }
   if (kind === "chat" && rules.rejectedRoles.length > 0 && Array.isArray(body.messages)) {
     body.messages.forEach((message: unknown, i: number) => {
       const role = isPlainObject(message) ? message.role : undefined;
       if (typeof role === "string" && rules.rejectedRoles.includes(role)) {
-        throw new InvalidRequestError(`Unsupported value: 'messages[${i}].role' does not support '${role}' with this model.`, { param: `messages[${i}].role`, details: { code: "unsupported_value", model } });
+        throw new InvalidRequestError(`Unsupported value: 'messages[${i}].role' does not support '${role}' with this model.`, {
+          param: `messages[${i}].role`,
+          details: { code: "unsupported_value", model },
+        });
       }
     });
   }
@@ -275,7 +305,10 @@ function checkMediaRules(kind: RequestKind, body: Record<string, unknown>, model
   const n = typeof body.n === "number" ? body.n : 1;
   if (n > rules.maxImages) {
     // dall-e-3: one image per request (API reference: "For dall-e-3, only n=1 is supported").
-    throw new InvalidRequestError(`Invalid 'n': integer above maximum value. Expected a value <= ${rules.maxImages}, but got ${n} instead. (${model} makes ${rules.maxImages === 1 ? "one image" : `at most ${rules.maxImages} images`} per request)`, { param: "n", details: { code: "invalid_value", model } });
+    throw new InvalidRequestError(
+      `Invalid 'n': integer above maximum value. Expected a value <= ${rules.maxImages}, but got ${n} instead. (${model} makes ${rules.maxImages === 1 ? "one image" : `at most ${rules.maxImages} images`} per request)`,
+      { param: "n", details: { code: "invalid_value", model } },
+    );
   }
   const size = typeof body.size === "string" ? body.size : undefined;
   if (size !== undefined && rules.sizes && !rules.sizes.includes(size)) {
@@ -287,7 +320,10 @@ function checkMediaRules(kind: RequestKind, body: Record<string, unknown>, model
     throw new InvalidRequestError(`Invalid value: '${quality}'. Supported values are: ${listValues(rules.qualities)}.`, { param: "quality", details: { code: "invalid_value", model } });
   }
   if (typeof body.prompt === "string" && rules.maxPromptChars !== undefined && body.prompt.length > rules.maxPromptChars) {
-    throw new InvalidRequestError(`Invalid 'prompt': string too long. Expected a string with maximum length ${rules.maxPromptChars}, but got a string with length ${body.prompt.length} instead.`, { param: "prompt", details: { model } });
+    throw new InvalidRequestError(`Invalid 'prompt': string too long. Expected a string with maximum length ${rules.maxPromptChars}, but got a string with length ${body.prompt.length} instead.`, {
+      param: "prompt",
+      details: { model },
+    });
   }
 }
 
@@ -317,7 +353,10 @@ export function validateRequest(body: unknown, options: ValidateOptions = {}): V
   const input = options.model !== undefined && (body.model === undefined || typeof body.model === "string") ? { ...body, model: options.model } : body;
   const kind = options.kind ?? detectRequestKind(input);
   if (!kind) {
-    throw new InvalidRequestError("Cannot tell which endpoint this request is for: expected 'messages' (chat completions), 'prompt' (completions, images), 'input' (responses, embeddings, moderations, speech with 'voice') or 'file' (transcriptions).", { param: null });
+    throw new InvalidRequestError(
+      "Cannot tell which endpoint this request is for: expected 'messages' (chat completions), 'prompt' (completions, images), 'input' (responses, embeddings, moderations, speech with 'voice') or 'file' (transcriptions).",
+      { param: null },
+    );
   }
   const schema = SCHEMAS[kind];
   const result = schema.safeParse(input);
@@ -340,7 +379,10 @@ export function unknownFieldNotices(schema: z.ZodType, body: unknown, strict: bo
     const { path, key } = unknown[0];
     const param = formatParam([...path, key]);
     const suggestion = closestMatches(key, knownKeys(schema, body, path), 1)[0];
-    throw new InvalidRequestError(`Unknown parameter: '${param}'.${suggestion ? ` (did you mean ${suggestion}?)` : ""} (refused because strict mode is on; the API may accept or ignore it)`, { param, suggestion });
+    throw new InvalidRequestError(`Unknown parameter: '${param}'.${suggestion ? ` (did you mean ${suggestion}?)` : ""} (refused because strict mode is on; the API may accept or ignore it)`, {
+      param,
+      suggestion,
+    });
   }
   return unknown.map(({ path, key }) => {
     const param = formatParam([...path, key]);

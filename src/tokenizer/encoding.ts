@@ -41,7 +41,6 @@ export interface EncodingSpec {
   loadRanks: () => RankTable;
 }
 
-
 const textEncoder = /* @__PURE__ */ new TextEncoder();
 // ignoreBOM: a leading U+FEFF is text like any other (tiktoken keeps it); TextDecoder drops it by default.
 const textDecoder = /* @__PURE__ */ new TextDecoder("utf-8", { ignoreBOM: true });
@@ -146,7 +145,12 @@ export class Encoding {
   encode(text: string, options: EncodeOptions = {}): number[] {
     checkText(text);
     const out: number[] = [];
-    this.forEachSegment(text, options.allowedSpecial, (segment) => this.encodeOrdinaryInto(segment, out), (rank) => out.push(rank));
+    this.forEachSegment(
+      text,
+      options.allowedSpecial,
+      (segment) => this.encodeOrdinaryInto(segment, out),
+      (rank) => out.push(rank),
+    );
     return out;
   }
 
@@ -164,7 +168,12 @@ export class Encoding {
     const allowed = options.allowedSpecial;
     if (allowed === undefined || (Array.isArray(allowed) && allowed.length === 0)) return this.countOrdinary(text);
     let total = 0;
-    this.forEachSegment(text, allowed, (segment) => (total += this.countOrdinary(segment)), () => total++);
+    this.forEachSegment(
+      text,
+      allowed,
+      (segment) => (total += this.countOrdinary(segment)),
+      () => total++,
+    );
     return total;
   }
 
@@ -229,7 +238,7 @@ export class Encoding {
   /** End offsets of the pre-tokenizer pieces of `text` (for tests and tools). */
   pieceEnds(text: string): number[] {
     const out: number[] = [];
-    for (let i = 0; i < text.length; ) out.push((i = this.next(text, i, text.length)));
+    for (let i = 0; i < text.length;) out.push((i = this.next(text, i, text.length)));
     return out;
   }
 

@@ -46,4 +46,3 @@ export function fitColumns(head: string[], rows: string[][], numeric: boolean[],
   const cell = (i: number, text: string) => (i === shrink && shrinkTo !== undefined ? abbreviate(text, shrinkTo) : text);
   return { head: keep.map((i) => cell(i, head[i])), rows: rows.map((r) => keep.map((i) => cell(i, r[i] ?? ""))), numeric: keep.map((i) => numeric[i]) };
 }
-

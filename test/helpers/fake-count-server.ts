@@ -22,7 +22,19 @@ import { framingFor } from "../../src/request/framing.js";
 import { renderFunctionNamespace, type FunctionLike } from "../../src/request/tools.js";
 
 /** The OpenAI route's framing constants (tokcost's defaults: 3, 1, 3, 0, 9, -4, -2, 3, none 1, required 0, named 7). */
-export const SERVER_FRAMING = { tokensPerMessage: 5, tokensPerName: 2, replyPriming: 2, assistantMessage: 1, definitionsOverhead: 11, systemWithDefinitions: -6, functionMessage: 1, functionCall: 4, toolChoiceNone: 3, toolChoiceRequired: 5, toolChoiceNamed: 6 } as const;
+export const SERVER_FRAMING = {
+  tokensPerMessage: 5,
+  tokensPerName: 2,
+  replyPriming: 2,
+  assistantMessage: 1,
+  definitionsOverhead: 11,
+  systemWithDefinitions: -6,
+  functionMessage: 1,
+  functionCall: 4,
+  toolChoiceNone: 3,
+  toolChoiceRequired: 5,
+  toolChoiceNamed: 6,
+} as const;
 
 export interface RecordedCount {
   path: string;
@@ -192,7 +204,12 @@ export class FakeCountServer {
       res.writeHead(200, { "content-type": "application/json" });
       return void res.end(`{"input_tokens": 5, "padding": "${"x".repeat(scenario.oversize)}"}`);
     }
-    if (scenario?.status) return this.json(res, scenario.status, scenario.body ?? { error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } });
+    if (scenario?.status)
+      return this.json(
+        res,
+        scenario.status,
+        scenario.body ?? { error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } },
+      );
     if (scenario?.body !== undefined) return this.json(res, 200, scenario.body);
 
     if (req.method === "POST" && path === "/v1/responses/input_tokens") {
@@ -200,15 +217,24 @@ export class FakeCountServer {
       if (auth !== `Bearer ${this.apiKey}`) {
         const presented = auth.replace(/^Bearer\s+/, "");
         const shown = this.options.echoKey ? presented : `${presented.slice(0, 3)}***${presented.slice(-4)}`;
-        return this.json(res, 401, { error: { message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+        return this.json(res, 401, {
+          error: {
+            message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            type: "invalid_request_error",
+            param: null,
+            code: "invalid_api_key",
+          },
+        });
       }
-      if (typeof body.model !== "string") return this.json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: "invalid_request_error", param: "model", code: "missing_required_parameter" } });
+      if (typeof body.model !== "string")
+        return this.json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: "invalid_request_error", param: "model", code: "missing_required_parameter" } });
       const allowed = new Set(["model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "previous_response_id", "conversation", "reasoning", "text", "truncation"]);
       const unknown = Object.keys(body).find((key) => !allowed.has(key));
       if (unknown) return this.json(res, 400, { error: { message: `Unknown parameter: '${unknown}'.`, type: "invalid_request_error", param: unknown, code: "unknown_parameter" } });
       if (Array.isArray(body.input)) {
         const named = body.input.findIndex((item: Item) => item.name !== undefined && (item.type ?? "message") === "message");
-        if (this.options.rejectNames && named >= 0) return this.json(res, 400, { error: { message: `Unknown parameter: 'input[${named}].name'.`, type: "invalid_request_error", param: `input[${named}].name`, code: "unknown_parameter" } });
+        if (this.options.rejectNames && named >= 0)
+          return this.json(res, 400, { error: { message: `Unknown parameter: 'input[${named}].name'.`, type: "invalid_request_error", param: `input[${named}].name`, code: "unknown_parameter" } });
       }
       return this.json(res, 200, { object: "response.input_tokens", input_tokens: serverCount(body) });
     }
@@ -216,15 +242,24 @@ export class FakeCountServer {
       if (req.headers["x-api-key"] !== this.apiKey) return this.json(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
       if (req.headers["anthropic-version"] !== "2023-06-01") return this.json(res, 400, { type: "error", error: { type: "invalid_request_error", message: "anthropic-version: header is required" } });
       if (!Array.isArray(body.messages) || typeof body.model !== "string") return this.json(res, 400, { type: "error", error: { type: "invalid_request_error", message: "messages: Field required" } });
-      if (body.messages.some((m: Item) => m.role !== "user" && m.role !== "assistant")) return this.json(res, 400, { type: "error", error: { type: "invalid_request_error", message: "messages: roles must be user or assistant" } });
+      if (body.messages.some((m: Item) => m.role !== "user" && m.role !== "assistant"))
+        return this.json(res, 400, { type: "error", error: { type: "invalid_request_error", message: "messages: roles must be user or assistant" } });
       return this.json(res, 200, { input_tokens: anthropicCount(body) });
     }
     const gemini = /^\/v1beta\/models\/([^/:]+):countTokens$/.exec(path);
     if (req.method === "POST" && gemini) {
-      if (req.headers["x-goog-api-key"] !== this.apiKey) return this.json(res, 403, { error: { code: 403, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", status: "PERMISSION_DENIED" } });
+      if (req.headers["x-goog-api-key"] !== this.apiKey)
+        return this.json(res, 403, {
+          error: {
+            code: 403,
+            message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+            status: "PERMISSION_DENIED",
+          },
+        });
       const request = body.generateContentRequest ?? body;
       if (!Array.isArray(request.contents)) return this.json(res, 400, { error: { code: 400, message: "contents is required", status: "INVALID_ARGUMENT" } });
-      if (body.generateContentRequest && body.generateContentRequest.model !== `models/${decodeURIComponent(gemini[1])}`) return this.json(res, 400, { error: { code: 400, message: "generateContentRequest.model does not match", status: "INVALID_ARGUMENT" } });
+      if (body.generateContentRequest && body.generateContentRequest.model !== `models/${decodeURIComponent(gemini[1])}`)
+        return this.json(res, 400, { error: { code: 400, message: "generateContentRequest.model does not match", status: "INVALID_ARGUMENT" } });
       return this.json(res, 200, { totalTokens: geminiCount(body), promptTokensDetails: [] });
     }
     this.json(res, 404, { error: { message: `Invalid URL (POST ${path})`, type: "invalid_request_error", param: null, code: null } });

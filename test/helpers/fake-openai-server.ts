@@ -47,10 +47,32 @@ export interface UsageOverride {
 
 /** Error bodies in the API's shape (openai-api-facts.json). */
 export const API_ERRORS = {
-  rateLimit: { error: { message: "Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.", type: "requests", param: null, code: "rate_limit_exceeded" } },
+  rateLimit: {
+    error: {
+      message: "Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.",
+      type: "requests",
+      param: null,
+      code: "rate_limit_exceeded",
+    },
+  },
   server: { error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } },
-  missingKey: { error: { message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.", type: "invalid_request_error", param: null, code: null } },
-  contextLength: (limit: number, messages: number, completion: number) => ({ error: { message: `This model's maximum context length is ${limit} tokens. However, you requested ${messages + completion} tokens (${messages} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`, type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } }),
+  missingKey: {
+    error: {
+      message:
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    },
+  },
+  contextLength: (limit: number, messages: number, completion: number) => ({
+    error: {
+      message: `This model's maximum context length is ${limit} tokens. However, you requested ${messages + completion} tokens (${messages} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`,
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  }),
 };
 
 /** The API's masked echo of a wrong key: first 8 characters, stars, last 4. */
@@ -147,7 +169,14 @@ export class FakeOpenAIServer {
     const key = auth.replace(/^Bearer\s+/i, "");
     if (key !== this.apiKey) {
       const shown = this.echoKey ? key : maskKey(key);
-      return this.json(res, 401, { error: { message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+      return this.json(res, 401, {
+        error: {
+          message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      });
     }
     if (req.method === "GET" && path === "/v1/models") return this.json(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1721172741, owned_by: "system" }] });
     const mediaKind = kindOfUrl(path);
@@ -178,23 +207,66 @@ export class FakeOpenAIServer {
     const visible = Math.max(0, perChoice - Math.floor(reasoning / choices));
     const words = Array.from({ length: visible }, (_, i) => (i === 0 ? "ok" : " ok"));
     const model = body.model as string;
-    const usageChat = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } };
-    const usageResponses = { input_tokens: promptTokens, input_tokens_details: { cached_tokens: cached }, output_tokens: completionTokens, output_tokens_details: { reasoning_tokens: reasoning }, total_tokens: promptTokens + completionTokens };
+    const usageChat = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    };
+    const usageResponses = {
+      input_tokens: promptTokens,
+      input_tokens_details: { cached_tokens: cached },
+      output_tokens: completionTokens,
+      output_tokens_details: { reasoning_tokens: reasoning },
+      total_tokens: promptTokens + completionTokens,
+    };
     const id = `x-${this.requests.length}`;
     const created = 1_763_000_000;
     this.completed += 1;
 
-    if (body.stream === true && kind !== "embeddings") return this.stream(res, kind, { id, model, created, words, usageChat, usageResponses, includeUsage: body.stream_options?.include_usage === true, scenario: scenario ?? {} });
+    if (body.stream === true && kind !== "embeddings")
+      return this.stream(res, kind, { id, model, created, words, usageChat, usageResponses, includeUsage: body.stream_options?.include_usage === true, scenario: scenario ?? {} });
 
     if (kind === "chat") {
-      return this.json(res, 200, { id: `chatcmpl-${id}`, object: "chat.completion", created, model, choices: Array.from({ length: choices }, (_, index) => ({ index, message: { role: "assistant", content: words.join(""), refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" })), usage: usageChat, service_tier: "default", system_fingerprint: "fp_fake" });
+      return this.json(res, 200, {
+        id: `chatcmpl-${id}`,
+        object: "chat.completion",
+        created,
+        model,
+        choices: Array.from({ length: choices }, (_, index) => ({
+          index,
+          message: { role: "assistant", content: words.join(""), refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: "stop",
+        })),
+        usage: usageChat,
+        service_tier: "default",
+        system_fingerprint: "fp_fake",
+      });
     }
     if (kind === "completions") {
-      return this.json(res, 200, { id: `cmpl-${id}`, object: "text_completion", created, model, choices: Array.from({ length: choices }, (_, index) => ({ text: words.join(""), index, logprobs: null, finish_reason: "length" })), usage: usageChat });
+      return this.json(res, 200, {
+        id: `cmpl-${id}`,
+        object: "text_completion",
+        created,
+        model,
+        choices: Array.from({ length: choices }, (_, index) => ({ text: words.join(""), index, logprobs: null, finish_reason: "length" })),
+        usage: usageChat,
+      });
     }
     if (kind === "embeddings") {
       const inputs = Array.isArray(body.input) && typeof body.input[0] !== "number" ? body.input : [body.input];
-      return this.json(res, 200, { object: "list", data: inputs.map((_: unknown, index: number) => ({ object: "embedding", index, embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array([0.0023, -0.0093, 0.0158]).buffer).toString("base64") : [0.0023, -0.0093, 0.0158] })), model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+      return this.json(res, 200, {
+        object: "list",
+        data: inputs.map((_: unknown, index: number) => ({
+          object: "embedding",
+          index,
+          embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array([0.0023, -0.0093, 0.0158]).buffer).toString("base64") : [0.0023, -0.0093, 0.0158],
+        })),
+        model,
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      });
     }
     return this.json(res, 200, this.responseObject(id, model, created, words.join(""), usageResponses, "completed"));
   }
@@ -220,7 +292,17 @@ export class FakeOpenAIServer {
       if (!e.model.startsWith("gpt-image")) return this.json(res, 200, { created, data });
       const image = e.breakdown.images;
       const textTokens = e.promptTokens - image;
-      return this.json(res, 200, { created, data, usage: { input_tokens: e.promptTokens, input_tokens_details: { image_tokens: image, text_tokens: textTokens }, output_tokens: e.breakdown.completionTokens, output_tokens_details: { image_tokens: e.breakdown.completionTokens, text_tokens: 0 }, total_tokens: e.promptTokens + e.breakdown.completionTokens } });
+      return this.json(res, 200, {
+        created,
+        data,
+        usage: {
+          input_tokens: e.promptTokens,
+          input_tokens_details: { image_tokens: image, text_tokens: textTokens },
+          output_tokens: e.breakdown.completionTokens,
+          output_tokens_details: { image_tokens: e.breakdown.completionTokens, text_tokens: 0 },
+          total_tokens: e.promptTokens + e.breakdown.completionTokens,
+        },
+      });
     }
     if (kind === "speech") {
       res.writeHead(200, { "content-type": "audio/mpeg", "x-request-id": `req_${this.requests.length}` });
@@ -230,28 +312,63 @@ export class FakeOpenAIServer {
     if (kind === "transcriptions" || kind === "translations") {
       const minutes = e.breakdown.media?.quantity ?? 0;
       if (body.model === "whisper-1") return this.json(res, 200, { text: "ok ok ok", usage: { type: "duration", seconds: Math.ceil(minutes * 60) } });
-      return this.json(res, 200, { text: "ok ok ok", usage: { type: "tokens", input_tokens: 17 + e.promptTokens, input_token_details: { text_tokens: e.promptTokens, audio_tokens: 17 }, output_tokens: 3, total_tokens: 20 + e.promptTokens } });
+      return this.json(res, 200, {
+        text: "ok ok ok",
+        usage: { type: "tokens", input_tokens: 17 + e.promptTokens, input_token_details: { text_tokens: e.promptTokens, audio_tokens: 17 }, output_tokens: 3, total_tokens: 20 + e.promptTokens },
+      });
     }
     return this.json(res, 200, { id: "modr-fake", model: e.model, results: [{ flagged: false, categories: {}, category_scores: {} }] });
   }
 
   private responseObject(id: string, model: string, created: number, text: string, usage: unknown, status: string) {
-    return { id: `resp_${id}`, object: "response", created_at: created, status, model, output: status === "completed" ? [{ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }] : [], usage: status === "completed" ? usage : null, error: null, incomplete_details: null };
+    return {
+      id: `resp_${id}`,
+      object: "response",
+      created_at: created,
+      status,
+      model,
+      output: status === "completed" ? [{ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }] : [],
+      usage: status === "completed" ? usage : null,
+      error: null,
+      incomplete_details: null,
+    };
   }
 
-  private async stream(res: ServerResponse, kind: "chat" | "completions" | "responses", o: { id: string; model: string; created: number; words: string[]; usageChat: unknown; usageResponses: unknown; includeUsage: boolean; scenario: Scenario }): Promise<void> {
+  private async stream(
+    res: ServerResponse,
+    kind: "chat" | "completions" | "responses",
+    o: { id: string; model: string; created: number; words: string[]; usageChat: unknown; usageResponses: unknown; includeUsage: boolean; scenario: Scenario },
+  ): Promise<void> {
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": `req_${o.id}` });
     res.flushHeaders();
     const events: string[] = [];
     if (kind === "chat") {
-      const chunk = (delta: unknown, finish: string | null) => ({ id: `chatcmpl-${o.id}`, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: "fp_fake", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(o.includeUsage ? { usage: null } : {}) });
+      const chunk = (delta: unknown, finish: string | null) => ({
+        id: `chatcmpl-${o.id}`,
+        object: "chat.completion.chunk",
+        created: o.created,
+        model: o.model,
+        system_fingerprint: "fp_fake",
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...(o.includeUsage ? { usage: null } : {}),
+      });
       events.push(`data: ${JSON.stringify(chunk({ role: "assistant", content: "", refusal: null }, null))}\n\n`);
       for (const w of o.words) events.push(`data: ${JSON.stringify(chunk({ content: w }, null))}\n\n`);
       events.push(`data: ${JSON.stringify(chunk({}, "stop"))}\n\n`);
-      if (o.includeUsage) events.push(`data: ${JSON.stringify({ id: `chatcmpl-${o.id}`, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: "fp_fake", choices: [], usage: o.usageChat })}\n\n`);
+      if (o.includeUsage)
+        events.push(
+          `data: ${JSON.stringify({ id: `chatcmpl-${o.id}`, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: "fp_fake", choices: [], usage: o.usageChat })}\n\n`,
+        );
       events.push("data: [DONE]\n\n");
     } else if (kind === "completions") {
-      const chunk = (text: string, finish: string | null) => ({ id: `cmpl-${o.id}`, object: "text_completion", created: o.created, model: o.model, choices: [{ text, index: 0, logprobs: null, finish_reason: finish }], ...(o.includeUsage ? { usage: null } : {}) });
+      const chunk = (text: string, finish: string | null) => ({
+        id: `cmpl-${o.id}`,
+        object: "text_completion",
+        created: o.created,
+        model: o.model,
+        choices: [{ text, index: 0, logprobs: null, finish_reason: finish }],
+        ...(o.includeUsage ? { usage: null } : {}),
+      });
       for (const w of o.words) events.push(`data: ${JSON.stringify(chunk(w, null))}\n\n`);
       events.push(`data: ${JSON.stringify(chunk("", "length"))}\n\n`);
       if (o.includeUsage) events.push(`data: ${JSON.stringify({ id: `cmpl-${o.id}`, object: "text_completion", created: o.created, model: o.model, choices: [], usage: o.usageChat })}\n\n`);

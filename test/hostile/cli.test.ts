@@ -142,7 +142,19 @@ describe("hostile input × command: exit 2, one line, no stack trace", () => {
 
   it("the FIFO is still a FIFO and nothing was written next to the inputs", () => {
     expect(statSync(path.join(dir, "fifo")).isFIFO()).toBe(true);
-    expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual([".git", "binary.dat", "deep", "fifo", "folder", "loop-a", "loop-b", "nul-tail.txt", "ok.txt", "tokcost.config.json", "utf16.txt"]);
+    expect(execFileSync("ls", ["-A", dir], { encoding: "utf8" }).split("\n").filter(Boolean).sort()).toEqual([
+      ".git",
+      "binary.dat",
+      "deep",
+      "fifo",
+      "folder",
+      "loop-a",
+      "loop-b",
+      "nul-tail.txt",
+      "ok.txt",
+      "tokcost.config.json",
+      "utf16.txt",
+    ]);
   });
 });
 
@@ -157,7 +169,10 @@ describe("hostile input × command: bounded memory, measured in the child", () =
   });
 
   it("estimate < /dev/zero and truncate < /dev/zero too", () => {
-    for (const args of [["estimate", "-m", "gpt-4o"], ["truncate", "--tokens", "3"]]) {
+    for (const args of [
+      ["estimate", "-m", "gpt-4o"],
+      ["truncate", "--tokens", "3"],
+    ]) {
       const r = runCliMeasured(args, { cwd: dir, stdin: "/dev/zero" });
       expect(expectOneLineFailure(r, 2)).toMatch(/<stdin> looks like binary data/);
       expect(r.maxRssMb).toBeLessThan(BOUNDED_MB);

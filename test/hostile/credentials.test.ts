@@ -12,7 +12,16 @@ const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }]
 
 function renderings(error: unknown): string {
   const e = error as Error & { cause?: unknown; details?: unknown };
-  return [String(e), e.message, e.stack ?? "", JSON.stringify(e), JSON.stringify(e.details ?? null), inspect(e, { depth: 10, showHidden: true }), String(e.cause), inspect(e.cause, { depth: 10, showHidden: true })].join("\n");
+  return [
+    String(e),
+    e.message,
+    e.stack ?? "",
+    JSON.stringify(e),
+    JSON.stringify(e.details ?? null),
+    inspect(e, { depth: 10, showHidden: true }),
+    String(e.cause),
+    inspect(e.cause, { depth: 10, showHidden: true }),
+  ].join("\n");
 }
 
 function thrown(fn: () => unknown): unknown {
@@ -48,7 +57,13 @@ describe("base URLs with credentials", () => {
       seen.push(url);
       throw new TypeError(`fetch failed for ${url}`, { cause: new Error(`connect ECONNREFUSED ${url}`) });
     }) as unknown as typeof globalThis.fetch;
-    const client = createClient({ apiKey: "sk-test-0123456789abcdef", baseURL: `https://example.com/openai?api-version=2024-10-21&api-key=${SECRET}`, fetch, maxRetries: 0, onRequest: (r) => rendered.push(r) });
+    const client = createClient({
+      apiKey: "sk-test-0123456789abcdef",
+      baseURL: `https://example.com/openai?api-version=2024-10-21&api-key=${SECRET}`,
+      fetch,
+      maxRetries: 0,
+      onRequest: (r) => rendered.push(r),
+    });
     const error = await client.chat.completions.create(body).catch((e: unknown) => e);
     expect(seen[0]).toBe(`https://example.com/openai/chat/completions?api-version=2024-10-21&api-key=${SECRET}`);
     expect(error).toMatchObject({ code: "NETWORK_ERROR" });
@@ -61,17 +76,37 @@ describe("base URLs with credentials", () => {
 describe("credential headers", () => {
   it("api-key, x-api-key and x-goog-api-key are redacted in the onRequest hook and in errors", async () => {
     const rendered: RenderedRequest[] = [];
-    const fetch = (async () => new Response(JSON.stringify({ error: { message: `bad key ${SECRET}-1 / ${SECRET}-2 / ${SECRET}-3`, type: "invalid_request_error", param: null, code: null } }), { status: 401 })) as unknown as typeof globalThis.fetch;
-    const client = createClient({ apiKey: "sk-test-0123456789abcdef", baseURL: "https://example.com/v1", fetch, maxRetries: 0, headers: { "api-key": `${SECRET}-1`, "X-Api-Key": `${SECRET}-2` }, onRequest: (r) => rendered.push(r) });
+    const fetch = (async () =>
+      new Response(JSON.stringify({ error: { message: `bad key ${SECRET}-1 / ${SECRET}-2 / ${SECRET}-3`, type: "invalid_request_error", param: null, code: null } }), {
+        status: 401,
+      })) as unknown as typeof globalThis.fetch;
+    const client = createClient({
+      apiKey: "sk-test-0123456789abcdef",
+      baseURL: "https://example.com/v1",
+      fetch,
+      maxRetries: 0,
+      headers: { "api-key": `${SECRET}-1`, "X-Api-Key": `${SECRET}-2` },
+      onRequest: (r) => rendered.push(r),
+    });
     const error = await client.chat.completions.create(body, { headers: { "x-goog-api-key": `${SECRET}-3` } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "API_ERROR" });
     expect(renderings(error)).not.toContain(SECRET);
-    expect(rendered[0].headers).toMatchObject({ "api-key": "[REDACTED]", "X-Api-Key": "[REDACTED]", "x-goog-api-key": "[REDACTED]", authorization: "Bearer [REDACTED]", "content-type": "application/json" });
+    expect(rendered[0].headers).toMatchObject({
+      "api-key": "[REDACTED]",
+      "X-Api-Key": "[REDACTED]",
+      "x-goog-api-key": "[REDACTED]",
+      authorization: "Bearer [REDACTED]",
+      "content-type": "application/json",
+    });
     expect(JSON.stringify(rendered)).not.toContain(SECRET);
   });
 
   it("redactHeaders and redactSecrets cover the common credential spellings", () => {
-    expect(redactHeaders({ Authorization: "Bearer abc", "Proxy-Authorization": "Basic xyz", "x-request-id": "r1" })).toEqual({ Authorization: "Bearer [REDACTED]", "Proxy-Authorization": "[REDACTED]", "x-request-id": "r1" });
+    expect(redactHeaders({ Authorization: "Bearer abc", "Proxy-Authorization": "Basic xyz", "x-request-id": "r1" })).toEqual({
+      Authorization: "Bearer [REDACTED]",
+      "Proxy-Authorization": "[REDACTED]",
+      "x-request-id": "r1",
+    });
     const text = `GET https://u:${SECRET}@h/v1?key=${SECRET}&api-key=${SECRET}&access_token=${SECRET} "x-goog-api-key": "${SECRET}" api-key: ${SECRET}`;
     expect(redactSecrets(text)).not.toContain(SECRET);
     expect(redactSecrets("https://api.openai.com/v1/chat/completions?api-version=1&max_tokens=5")).toBe("https://api.openai.com/v1/chat/completions?api-version=1&max_tokens=5");

@@ -21,7 +21,11 @@ describe("--format github: workflow-command injection", () => {
   it("a file name with a line break prints no standalone ::error line", () => {
     const dir = tempRepo();
     const evil = "a\n::error file=x::INJECTED.txt";
-    writeFiles(dir, { "ok.txt": "hello", "tokcost.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "*.txt", limits: { maxPromptTokens: 1 } }], baseline: { file: "base.json" } }), "base.json": JSON.stringify({ version: 1, files: {} }) });
+    writeFiles(dir, {
+      "ok.txt": "hello",
+      "tokcost.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "*.txt", limits: { maxPromptTokens: 1 } }], baseline: { file: "base.json" } }),
+      "base.json": JSON.stringify({ version: 1, files: {} }),
+    });
     writeFileSync(path.join(dir, evil), "hello there, this is more than one token");
     const r = runCli(["check", "--format", "github"], { cwd: dir });
     expect(r.code).toBe(1);
@@ -45,8 +49,19 @@ describe("terminal escapes in human output", () => {
   it("count, estimate and check escape file names; JSON keeps them exact", () => {
     const dir = tempRepo();
     const name = `evil${OSC}${ESC_CLEAR}.txt`;
-    writeFiles(dir, { [name]: "hello", "tokcost.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "*.txt", limits: { maxPromptTokens: 100 } }], baseline: { file: "base.json" } }), "base.json": JSON.stringify({ version: 1, files: {} }) });
-    for (const args of [["count", name], ["estimate", name, "-m", "gpt-4o"], ["estimate", name, "-m", "gpt-4o", "--format", "markdown"], ["check"], ["check", "--format", "github"], ["check", "--format", "markdown"]]) {
+    writeFiles(dir, {
+      [name]: "hello",
+      "tokcost.config.json": JSON.stringify({ model: "gpt-4o", rules: [{ files: "*.txt", limits: { maxPromptTokens: 100 } }], baseline: { file: "base.json" } }),
+      "base.json": JSON.stringify({ version: 1, files: {} }),
+    });
+    for (const args of [
+      ["count", name],
+      ["estimate", name, "-m", "gpt-4o"],
+      ["estimate", name, "-m", "gpt-4o", "--format", "markdown"],
+      ["check"],
+      ["check", "--format", "github"],
+      ["check", "--format", "markdown"],
+    ]) {
       const r = runCli(args, { cwd: dir });
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
       expectNoRawControls(r.stdout);

@@ -110,7 +110,7 @@ function translate(pattern: string): string {
       }
       let cls = "";
       for (let k = 0; k < body.length; k++) {
-        const c = body[k] === "\\" ? body[++k] ?? "\\" : body[k];
+        const c = body[k] === "\\" ? (body[++k] ?? "\\") : body[k];
         cls += c === "-" && k > 0 && k < body.length - 1 ? "-" : /[\\\]^-]/.test(c) ? `\\${c}` : c;
       }
       out += negate ? `(?!/)[^${cls}]` : `[${cls}]`;
@@ -121,7 +121,9 @@ function translate(pattern: string): string {
         out += "\\{";
         continue;
       }
-      out += `(?:${splitAlternatives(pattern.slice(i + 1, end)).map(translate).join("|")})`;
+      out += `(?:${splitAlternatives(pattern.slice(i + 1, end))
+        .map(translate)
+        .join("|")})`;
       i = end;
     } else out += escapeRegex(ch);
   }
@@ -142,4 +144,3 @@ function normalizePattern(pattern: string): string {
 export function referenceGlob(pattern: string): RegExp {
   return new RegExp(`^${translate(normalizePattern(pattern))}$`, "u");
 }
-

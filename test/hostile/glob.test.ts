@@ -11,14 +11,7 @@ import { referenceGlob } from "./glob-reference.js";
 
 describe("hostile globs complete", () => {
   const paths = ["a".repeat(60), `${"a".repeat(40)}c`, `${"a/".repeat(40)}c`, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "x".repeat(200)];
-  const patterns = [
-    "{*,*}".repeat(24) + "x",
-    `${"*a".repeat(30)}*b`,
-    `${"**/".repeat(30)}*b`,
-    `${"{a,*}".repeat(30)}c`,
-    `${"?*".repeat(40)}z`,
-    `${"{a,{a,{a,*}}}".repeat(20)}q`,
-  ];
+  const patterns = ["{*,*}".repeat(24) + "x", `${"*a".repeat(30)}*b`, `${"**/".repeat(30)}*b`, `${"{a,*}".repeat(30)}c`, `${"?*".repeat(40)}z`, `${"{a,{a,{a,*}}}".repeat(20)}q`];
   for (const pattern of patterns) {
     it(`${pattern.slice(0, 24)}… (${pattern.length} characters)`, () => {
       const matcher = compileGlob(pattern);

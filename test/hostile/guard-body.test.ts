@@ -15,7 +15,10 @@ function fakeFetch() {
   const fn = (async (_input: unknown, init?: RequestInit) => {
     const b = init?.body;
     sent.push(b === undefined || b === null ? "" : await new Response(b as BodyInit).text());
-    return new Response(JSON.stringify({ id: "x", choices: [], usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 } }), { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify({ id: "x", choices: [], usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 } }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   }) as typeof fetch;
   return { fn, sent };
 }
@@ -60,7 +63,14 @@ describe("guardFetch reads every body it can", () => {
 
 describe("guardFetch refuses what it cannot measure", () => {
   const unmeasurable: Array<[string, () => BodyInit]> = [
-    ["FormData", () => { const f = new FormData(); f.set("model", "gpt-4o"); return f; }],
+    [
+      "FormData",
+      () => {
+        const f = new FormData();
+        f.set("model", "gpt-4o");
+        return f;
+      },
+    ],
     ["URLSearchParams", () => new URLSearchParams({ model: "gpt-4o" })],
     ["bytes that are not UTF-8", () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],
     ["text that is not JSON", () => "model=gpt-4o"],

@@ -49,7 +49,13 @@ export function runCliMeasured(args: string[], options: { cwd?: string; stdin?: 
   const stdin = options.stdin === undefined ? "ignore" : openSync(options.stdin, "r");
   try {
     const preload = fileURLToPath(new URL("./report-rss.mjs", import.meta.url));
-    const r = spawnSync(process.execPath, ["--import", preload, binPath, ...args], { cwd: options.cwd ?? repoRoot, env: env as NodeJS.ProcessEnv, stdio: [stdin, "pipe", "pipe"], encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["--import", preload, binPath, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: env as NodeJS.ProcessEnv,
+      stdio: [stdin, "pipe", "pipe"],
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     const maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, maxRssMb };
   } finally {

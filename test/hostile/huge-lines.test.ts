@@ -36,8 +36,12 @@ async function lines(file: string, maxLineBytes?: number) {
 describe("readJsonlLines", () => {
   it("yields non-blank lines with their numbers (CRLF, a byte-order mark and a last line without a line feed)", async () => {
     const file = path.join(dir, "small.jsonl");
-    writeFileSync(file, "\uFEFF{\"a\":1}\r\n\n  \n{\"b\":\"é中😀\"}\r\n{\"c\":3}");
-    expect(await lines(file)).toEqual([[1, '{"a":1}'], [4, '{"b":"é中😀"}'], [5, '{"c":3}']]);
+    writeFileSync(file, '\uFEFF{"a":1}\r\n\n  \n{"b":"é中😀"}\r\n{"c":3}');
+    expect(await lines(file)).toEqual([
+      [1, '{"a":1}'],
+      [4, '{"b":"é中😀"}'],
+      [5, '{"c":3}'],
+    ]);
   });
 
   it("a line longer than maxLineBytes is refused naming the file and the line", async () => {
@@ -71,6 +75,8 @@ describe("stdin read whole (estimate, truncate)", () => {
     async function* stdin() {
       for (let i = 0; i < 9; i++) yield chunk;
     }
-    await expect(readAll(stdin(), { label: "<stdin>" })).rejects.toThrow(/^<stdin>: 536,870,912 bytes is more than tokcost reads whole \(536,870,888 bytes, the longest string JavaScript can hold\); pass it as a file$/);
+    await expect(readAll(stdin(), { label: "<stdin>" })).rejects.toThrow(
+      /^<stdin>: 536,870,912 bytes is more than tokcost reads whole \(536,870,888 bytes, the longest string JavaScript can hold\); pass it as a file$/,
+    );
   });
 });

@@ -18,7 +18,12 @@ const CALLS: Array<[string, Array<() => unknown>]> = [
   ["encode", BAD_OPTIONS.map((o) => () => tokcost.encode("hi", o as never))],
   ["decode", BAD_OPTIONS.map((o) => () => tokcost.decode([1], o as never))],
   ["encodingForModel", [5, null, undefined, {}, ["gpt-4o"]].map((m) => () => tokcost.encodingForModel(m as never))],
-  ["estimate", [undefined, null, 5, "hi", {}, { prompt: "hi" }, { model: 5, prompt: "hi" }, { model: "gpt-4o", prompt: 5 }, { model: "gpt-4o", prompt: "hi", table: 5 }].map((o) => () => tokcost.estimate(o as never))],
+  [
+    "estimate",
+    [undefined, null, 5, "hi", {}, { prompt: "hi" }, { model: 5, prompt: "hi" }, { model: "gpt-4o", prompt: 5 }, { model: "gpt-4o", prompt: "hi", table: 5 }].map(
+      (o) => () => tokcost.estimate(o as never),
+    ),
+  ],
   ["estimateRequest", BAD_OPTIONS.map((o) => () => tokcost.estimateRequest(BODY, o as never))],
   ["preflight", BAD_OPTIONS.map((o) => () => tokcost.preflight(BODY, o as never))],
   ["countChatTokens", [undefined, ...BAD_OPTIONS].map((o) => () => tokcost.countChatTokens(MESSAGES as never, o as never))],

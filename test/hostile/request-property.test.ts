@@ -17,16 +17,25 @@ const content = fc.oneof(
   anyJson,
 );
 const message = fc.record({ role: fc.constantFrom("system", "user", "assistant", "tool", "developer", "nobody"), content, name: fc.string({ maxLength: 8 }) }, { requiredKeys: ["role"] });
-const chat = fc.record({
+const chat = fc.record(
+  {
+    model: fc.constantFrom(...models),
+    messages: fc.array(message, { maxLength: 4 }),
+    max_tokens: fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.double(), fc.constant(null)),
+    n: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(1.5)),
+    stream: fc.boolean(),
+    tools: fc.array(fc.record({ type: fc.constant("function"), function: fc.record({ name: fc.string({ maxLength: 10 }), parameters: anyJson }) }), { maxLength: 2 }),
+  },
+  { requiredKeys: ["model", "messages"] },
+);
+const responses = fc.record(
+  { model: fc.constantFrom(...models), input: fc.oneof(fc.string({ maxLength: 40 }), fc.array(message, { maxLength: 3 })), max_output_tokens: fc.integer({ min: -1, max: 3000 }) },
+  { requiredKeys: ["model", "input"] },
+);
+const embeddings = fc.record({
   model: fc.constantFrom(...models),
-  messages: fc.array(message, { maxLength: 4 }),
-  max_tokens: fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.double(), fc.constant(null)),
-  n: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(1.5)),
-  stream: fc.boolean(),
-  tools: fc.array(fc.record({ type: fc.constant("function"), function: fc.record({ name: fc.string({ maxLength: 10 }), parameters: anyJson }) }), { maxLength: 2 }),
-}, { requiredKeys: ["model", "messages"] });
-const responses = fc.record({ model: fc.constantFrom(...models), input: fc.oneof(fc.string({ maxLength: 40 }), fc.array(message, { maxLength: 3 })), max_output_tokens: fc.integer({ min: -1, max: 3000 }) }, { requiredKeys: ["model", "input"] });
-const embeddings = fc.record({ model: fc.constantFrom(...models), input: fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 })) });
+  input: fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 })),
+});
 /** A valid-looking body with one random field added, replaced or removed. */
 const mutated = fc.tuple(fc.oneof(chat, responses, embeddings), fc.string({ maxLength: 12 }), anyJson, fc.boolean()).map(([body, key, value, remove]) => {
   const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };

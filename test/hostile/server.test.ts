@@ -61,7 +61,11 @@ function chunk(content: string, usage: unknown = null) {
 async function pump(res: ServerResponse, next: (i: number) => string, max: number, pauseMs = 0): Promise<void> {
   for (let i = 0; i < max && !res.destroyed && !res.writableEnded; i++) {
     const ok = res.write(next(i));
-    if (!ok) await new Promise((r) => { res.once("drain", r); res.once("close", r); });
+    if (!ok)
+      await new Promise((r) => {
+        res.once("drain", r);
+        res.once("close", r);
+      });
     if (pauseMs) await sleep(pauseMs);
   }
   if (!res.destroyed) res.end();
@@ -73,7 +77,9 @@ const BUDGET = 1; // USD, far above one call's worst case: each case checks spen
 /** Everything a caller or a log could see, to search for the key. */
 function visible(error: unknown, records: CallRecord[], extra: unknown[] = []): string {
   const e = error as { message?: string; stack?: string; cause?: unknown } | undefined;
-  return [String(error), e?.message, e?.stack, JSON.stringify(error ?? null), String((e?.cause as Error | undefined)?.message), JSON.stringify(records), ...extra.map((x) => JSON.stringify(x))].join("\n");
+  return [String(error), e?.message, e?.stack, JSON.stringify(error ?? null), String((e?.cause as Error | undefined)?.message), JSON.stringify(records), ...extra.map((x) => JSON.stringify(x))].join(
+    "\n",
+  );
 }
 
 function expectClean(text: string): void {
@@ -97,7 +103,16 @@ async function expectAccounted(reporter: TokcostClient | GuardedFetch, usage: st
 function client(extra: Parameters<typeof createClient>[0] = {}) {
   const ids: string[] = [];
   const requests: unknown[] = [];
-  const c = createClient({ apiKey: KEY, baseURL: base, budget: { usd: BUDGET }, headers: { "x-api-key": HEADER_SECRET }, maxRetries: 0, onUsage: (r) => ids.push(r.id), onRequest: (r) => requests.push(r), ...extra });
+  const c = createClient({
+    apiKey: KEY,
+    baseURL: base,
+    budget: { usd: BUDGET },
+    headers: { "x-api-key": HEADER_SECRET },
+    maxRetries: 0,
+    onUsage: (r) => ids.push(r.id),
+    onRequest: (r) => requests.push(r),
+    ...extra,
+  });
   return { c, ids, requests };
 }
 
@@ -205,12 +220,16 @@ describe("createClient against a misbehaving server", () => {
     let sent = 0;
     handler = (_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
-      void pump(res, (i) => (sent = i, chunk(" word")), 100_000);
+      void pump(res, (i) => ((sent = i), chunk(" word")), 100_000);
     };
     const { c, ids, requests } = client();
     const stream = await c.chat.completions.create({ ...body, stream: true });
     let got = 0;
-    const error = await failure((async () => { for await (const _ of stream) got++; })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream) got++;
+      })(),
+    );
     expect(isTokcostError(error) && error.code).toBe("INVALID_RESPONSE");
     expect((error as Error).message).toMatch(/output tokens reserved/);
     const report = await stream.done;
@@ -230,7 +249,11 @@ describe("createClient against a misbehaving server", () => {
     };
     const { c, ids } = client();
     const stream = await c.chat.completions.create({ ...body, stream: true });
-    const error = await failure((async () => { for await (const _ of stream); })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    );
     expect(isTokcostError(error) && error.code).toBe("INVALID_RESPONSE");
     expect((await stream.done).record).toMatchObject({ outcome: "settled", overrun: true });
     await expectAccounted(c, ids, 1);
@@ -244,7 +267,11 @@ describe("createClient against a misbehaving server", () => {
     };
     const { c, ids } = client({ timeoutMs: 150 });
     const stream = await c.chat.completions.create({ ...body, stream: true });
-    const error = await failure((async () => { for await (const _ of stream); })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    );
     expect(isTokcostError(error) && error.code).toBe("TIMEOUT");
     expect((await stream.done).record.outcome).toBe("settled");
     await expectAccounted(c, ids, 1);
@@ -257,7 +284,11 @@ describe("createClient against a misbehaving server", () => {
     };
     const { c, ids } = client({ totalTimeoutMs: 200 });
     const stream = await c.chat.completions.create({ ...body, stream: true });
-    const error = await failure((async () => { for await (const _ of stream); })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    );
     expect(isTokcostError(error) && error.code).toBe("TIMEOUT");
     expect((error as Error).message).toMatch(/totalTimeoutMs/);
     await expectAccounted(c, ids, 1);
@@ -295,7 +326,10 @@ describe("createClient against a misbehaving server", () => {
   it.each([["999999999"], ["-1"], ["soon"], ["Wed, 21 Oct 2099 07:28:00 GMT"], ["1e400"]])("Retry-After %s: retried within the policy, never an endless wait", async (value) => {
     let n = 0;
     handler = (_req, res) => {
-      if (n++ === 0) res.writeHead(429, { "retry-after": value, "content-type": "application/json" }).end(JSON.stringify({ error: { message: `slow down ${KEY}`, type: "requests", param: null, code: "rate_limit_exceeded" } }));
+      if (n++ === 0)
+        res
+          .writeHead(429, { "retry-after": value, "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: `slow down ${KEY}`, type: "requests", param: null, code: "rate_limit_exceeded" } }));
       else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion({ prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 })));
     };
     const { c, ids } = client({ maxRetries: 1, retry: { initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 50 } });
@@ -320,7 +354,11 @@ describe("guardFetch + the openai SDK against a misbehaving server", () => {
     };
     const { guarded, openai, ids } = sdk();
     const stream = await openai.chat.completions.create({ ...body, stream: true });
-    const error = await failure((async () => { for await (const _ of stream); })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    );
     expectClean(visible(error, guarded.calls()));
     expect(guarded.calls()[0]).toMatchObject({ outcome: "settled", overrun: true });
     await expectAccounted(guarded, ids, 1);

@@ -47,7 +47,12 @@ describe("createClient: unreadable usage", () => {
   }
 
   it("valid usage is still settled from usage, without warnings", async () => {
-    const client = createClient({ apiKey: "sk-test-0123456789abcdef", baseURL: "https://example.com/v1", budget: { usd: 1 }, fetch: fetchReturning(completion({ prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 })) });
+    const client = createClient({
+      apiKey: "sk-test-0123456789abcdef",
+      baseURL: "https://example.com/v1",
+      budget: { usd: 1 },
+      fetch: fetchReturning(completion({ prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 })),
+    });
     const res = await client.chat.completions.create(body);
     expect(res.tokcost.record.actual).toMatchObject({ source: "usage", promptTokens: 8, completionTokens: 1 });
     expect(res.tokcost.record.warnings).toBeUndefined();
@@ -88,7 +93,13 @@ describe("guardFetch: unreadable usage", () => {
 
 describe("readUsage", () => {
   it("reads the API's shapes, and embeddings without completion tokens", () => {
-    expect(readUsage({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_tokens_details: { cached_tokens: 3 } }).usage).toEqual({ promptTokens: 5, cachedTokens: 3, completionTokens: 2, reasoningTokens: 0, totalTokens: 7 });
+    expect(readUsage({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_tokens_details: { cached_tokens: 3 } }).usage).toEqual({
+      promptTokens: 5,
+      cachedTokens: 3,
+      completionTokens: 2,
+      reasoningTokens: 0,
+      totalTokens: 7,
+    });
     expect(readUsage({ input_tokens: 5, output_tokens: 2, total_tokens: 7 }).usage?.completionTokens).toBe(2);
     expect(readUsage({ prompt_tokens: 5, total_tokens: 5 }, "embeddings").usage?.completionTokens).toBe(0);
     expect(readUsage(null)).toEqual({ usage: null, problem: null });

@@ -26,9 +26,16 @@ export function registerCalibrate(program: Command, context: CommandContext): vo
     .option("--base-url <url>", "base URL of the API (default: OPENAI_BASE_URL or https://api.openai.com/v1)")
     .option("--timeout <ms>", "timeout per probe in ms (default 30000)", parsePositive("--timeout"))
     .option("--encoding <name>", "count the probes' texts with this encoding (for a model the table does not know)")
-    .addHelpText("after", "\nUse the file with: tokcost estimate --calibration <file>, TOKCOST_CALIBRATION=<file>, or \"calibration\" in tokcost.config.json.\nExit codes: 0 written, 2 bad usage or the endpoint failed.\nExamples:\n  tokcost calibrate -m gpt-4.1 -o calibration.json\n  tokcost estimate request.json --calibration calibration.json")
+    .addHelpText(
+      "after",
+      '\nUse the file with: tokcost estimate --calibration <file>, TOKCOST_CALIBRATION=<file>, or "calibration" in tokcost.config.json.\nExit codes: 0 written, 2 bad usage or the endpoint failed.\nExamples:\n  tokcost calibrate -m gpt-4.1 -o calibration.json\n  tokcost estimate request.json --calibration calibration.json',
+    )
     .action(async (flags: CalibrateFlags) => {
-      const [{ calibrate }, { remoteCountEnv, writeCalibration }, { framingFor }] = await Promise.all([import("../../request/calibrate.js"), import("../../node/calibration-file.js"), import("../../request/framing.js")]);
+      const [{ calibrate }, { remoteCountEnv, writeCalibration }, { framingFor }] = await Promise.all([
+        import("../../request/calibrate.js"),
+        import("../../node/calibration-file.js"),
+        import("../../request/framing.js"),
+      ]);
       const env = remoteCountEnv();
       const result = await calibrate(flags.model, {
         ...env,
@@ -55,7 +62,9 @@ export function registerCalibrate(program: Command, context: CommandContext): vo
       };
       const summary = [
         `${flags.model}: ${result.probes} probes against ${calibration.endpoint}`,
-        ...Object.entries(calibration.constants).map(([name, value]) => `  ${name} ${value}${ruleValue[name] !== undefined && ruleValue[name] !== value ? ` (tokcost's rule: ${ruleValue[name]})` : ""}`),
+        ...Object.entries(calibration.constants).map(
+          ([name, value]) => `  ${name} ${value}${ruleValue[name] !== undefined && ruleValue[name] !== value ? ` (tokcost's rule: ${ruleValue[name]})` : ""}`,
+        ),
         `  confirmed: ${calibration.features.join(", ")}`,
       ].join("\n");
       if (flags.output) {

@@ -31,7 +31,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
   program
     .command("check")
     .description("CI budget gate: check prompt files against the token, dollar and growth limits in tokcost.config.json")
-    .option("-c, --config <file>", "config file (default: tokcost.config.json, .tokcostrc.json or package.json \"tokcost\", from here up to the repo root)")
+    .option("-c, --config <file>", 'config file (default: tokcost.config.json, .tokcostrc.json or package.json "tokcost", from here up to the repo root)')
     .option("-f, --format <format>", `${CHECK_FORMATS.join(", ")} (default: table; without colour when not a terminal)`, parseChoice("--format", CHECK_FORMATS))
     .option("--baseline <file>", "compare with the counts stored in this file (default: the config's baseline.file)")
     .option("--update-baseline", "write this run's counts to the baseline file instead of comparing")

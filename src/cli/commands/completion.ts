@@ -13,7 +13,10 @@ export function registerCompletion(program: Command, context: CommandContext): v
     .command("completion")
     .description("print a shell completion script (commands, options and model ids)")
     .argument("<shell>", "bash, zsh or fish")
-    .addHelpText("after", "\nExamples:\n  source <(tokcost completion bash)        # in ~/.bashrc\n  source <(tokcost completion zsh)         # in ~/.zshrc\n  tokcost completion fish > ~/.config/fish/completions/tokcost.fish")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  source <(tokcost completion bash)        # in ~/.bashrc\n  source <(tokcost completion zsh)         # in ~/.zshrc\n  tokcost completion fish > ~/.config/fish/completions/tokcost.fish",
+    )
     .action(async (shell: string) => {
       const render = (SHELLS as Record<string, (typeof SHELLS)[keyof typeof SHELLS]>)[shell];
       if (!Object.hasOwn(SHELLS, shell) || !render) throw new UsageError(`unknown shell "${shell}": use bash, zsh or fish`);

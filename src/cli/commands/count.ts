@@ -42,11 +42,14 @@ export function registerCount(program: Command, context: CommandContext): void {
     .option("--text <text>", "count this text instead of files")
     .option("--tokens", "print the token ids (space-separated, one line per input) instead of counts")
     .option("--decode", "read token ids (separated by spaces, commas or line breaks) and print their text")
-    .option("--chat", "count each input as a chat request's prompt: a JSON array of messages, a body with \"messages\", or text as one user message (framing included; model default gpt-4o)")
+    .option("--chat", 'count each input as a chat request\'s prompt: a JSON array of messages, a body with "messages", or text as one user message (framing included; model default gpt-4o)')
     .option("--wide", "never abbreviate file names in the table (by default it narrows to the terminal's width)")
     .option("--allow-special", "encode special-token text such as <|endoftext|> as special tokens")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
-    .addHelpText("after", "\nOutput: on a terminal a table; piped, one line per file (tokens, then the file) and a total line\nwhen there are several, like wc (no header, no thousands separators).\nExit codes: 0 counted, 2 bad usage or an unreadable file.\nExamples:\n  tokcost count prompt.md notes.txt\n  tokcost count --text \"Hello world\"          # 2\n  cat prompt.md | tokcost count -m gpt-4o\n  tokcost count docs/*.md | sort -n | tail -3\n  tokcost count --tokens --text \"Hello world\"  # 13225 2375\n  echo 13225 2375 | tokcost count --decode      # Hello world\n  tokcost count src/*.ts --format csv > tokens.csv\n  tokcost count --chat -m gpt-4o history.json   # a conversation, framing included")
+    .addHelpText(
+      "after",
+      '\nOutput: on a terminal a table; piped, one line per file (tokens, then the file) and a total line\nwhen there are several, like wc (no header, no thousands separators).\nExit codes: 0 counted, 2 bad usage or an unreadable file.\nExamples:\n  tokcost count prompt.md notes.txt\n  tokcost count --text "Hello world"          # 2\n  cat prompt.md | tokcost count -m gpt-4o\n  tokcost count docs/*.md | sort -n | tail -3\n  tokcost count --tokens --text "Hello world"  # 13225 2375\n  echo 13225 2375 | tokcost count --decode      # Hello world\n  tokcost count src/*.ts --format csv > tokens.csv\n  tokcost count --chat -m gpt-4o history.json   # a conversation, framing included',
+    )
     .action(async (files: string[], flags: CountFlags) => {
       if (flags.model && flags.model.length > 1) throw new UsageError("count takes one model (-m gpt-4o); to compare models use tokcost estimate");
       // One tokenizer per run: an encoding is exact by definition; a model's count is exact only when

@@ -20,7 +20,29 @@ import { renderTsv } from "../shared.js";
 export type HumanFormat = "table" | "markdown";
 
 /** The CSV/TSV header of `tokcost estimate`: the same columns for every kind of input. */
-export const ESTIMATE_CSV_HEAD = ["path", "kind", "line", "custom_id", "model", "encoding", "exact", "prompt_tokens", "messages_tokens", "tools_tokens", "image_tokens", "max_tokens", "choices", "completion_tokens", "context_window", "fits", "room", "billed_as", "cost_prompt_usd", "cost_completion_usd", "cost_total_usd"];
+export const ESTIMATE_CSV_HEAD = [
+  "path",
+  "kind",
+  "line",
+  "custom_id",
+  "model",
+  "encoding",
+  "exact",
+  "prompt_tokens",
+  "messages_tokens",
+  "tools_tokens",
+  "image_tokens",
+  "max_tokens",
+  "choices",
+  "completion_tokens",
+  "context_window",
+  "fits",
+  "room",
+  "billed_as",
+  "cost_prompt_usd",
+  "cost_completion_usd",
+  "cost_total_usd",
+];
 
 type Cell = string | number | boolean | null;
 
@@ -37,18 +59,108 @@ function dataRows(result: EstimatedFile): Cell[][] {
   switch (result.kind) {
     case "text":
       return [
-        ...result.estimates.map((e) => [e.path, "text", null, null, e.model, e.encoding, e.exact, e.promptTokens, null, null, null, e.maxTokens, null, e.completionTokens, e.contextWindow, e.fits, e.room, null, e.cost.prompt, e.cost.completion, e.cost.total]),
+        ...result.estimates.map((e) => [
+          e.path,
+          "text",
+          null,
+          null,
+          e.model,
+          e.encoding,
+          e.exact,
+          e.promptTokens,
+          null,
+          null,
+          null,
+          e.maxTokens,
+          null,
+          e.completionTokens,
+          e.contextWindow,
+          e.fits,
+          e.room,
+          null,
+          e.cost.prompt,
+          e.cost.completion,
+          e.cost.total,
+        ]),
         ...result.modelFailures.map((f) => [f.path, "text", null, null, f.model, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]),
       ];
     case "request":
-      return result.estimates.map((e) => [result.path, e.kind, null, null, e.model, e.encoding, e.exact, e.promptTokens, e.breakdown.messages, e.breakdown.tools, e.breakdown.images, e.maxTokens, e.breakdown.choices, e.breakdown.completionTokens, e.contextWindow, e.fits, e.room, billedAs(e.breakdown.media) || null, e.cost.prompt, e.cost.completion, e.cost.total]);
+      return result.estimates.map((e) => [
+        result.path,
+        e.kind,
+        null,
+        null,
+        e.model,
+        e.encoding,
+        e.exact,
+        e.promptTokens,
+        e.breakdown.messages,
+        e.breakdown.tools,
+        e.breakdown.images,
+        e.maxTokens,
+        e.breakdown.choices,
+        e.breakdown.completionTokens,
+        e.contextWindow,
+        e.fits,
+        e.room,
+        billedAs(e.breakdown.media) || null,
+        e.cost.prompt,
+        e.cost.completion,
+        e.cost.total,
+      ]);
     case "batch":
     case "requests":
-      return result.batch.lines.map((l) => [result.path, l.kind, l.line, l.customId, l.model, result.encoding, l.exact, l.promptTokens, null, null, null, l.maxTokens, null, l.completionTokens, null, l.fits, null, null, l.cost.prompt, l.cost.completion, l.cost.total]);
+      return result.batch.lines.map((l) => [
+        result.path,
+        l.kind,
+        l.line,
+        l.customId,
+        l.model,
+        result.encoding,
+        l.exact,
+        l.promptTokens,
+        null,
+        null,
+        null,
+        l.maxTokens,
+        null,
+        l.completionTokens,
+        null,
+        l.fits,
+        null,
+        null,
+        l.cost.prompt,
+        l.cost.completion,
+        l.cost.total,
+      ]);
     case "fine-tune": {
       const f = result.fineTuning;
       const t = f.totals;
-      return [[result.path, "fine-tune", null, null, f.model, result.encoding, false, t.trainingTokens, null, null, null, null, null, null, f.exampleLimit, t.overLimit === 0, null, `${t.billedTokens} training tokens (${t.epochs} epochs)`, t.cost, 0, t.cost]];
+      return [
+        [
+          result.path,
+          "fine-tune",
+          null,
+          null,
+          f.model,
+          result.encoding,
+          false,
+          t.trainingTokens,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          f.exampleLimit,
+          t.overLimit === 0,
+          null,
+          `${t.billedTokens} training tokens (${t.epochs} epochs)`,
+          t.cost,
+          0,
+          t.cost,
+        ],
+      ];
     }
     case "failure":
       return [];
@@ -147,7 +259,9 @@ function renderRequests(path: string, estimates: RequestEstimate[], format: Huma
   // is one, the text columns (messages, tools, window) say nothing and are left out.
   const media = estimates.some((e) => e.breakdown.media);
   const onlyMedia = estimates.every((e) => e.breakdown.media);
-  const head = onlyMedia ? ["Request", "Model", "Tokens", "Billed as", "Total"] : ["Request", "Model", "Tokens", "Messages", "Tools", "Images", "Max tokens", "Context", "Fits", "Room", ...(media ? ["Billed as"] : []), "Total"];
+  const head = onlyMedia
+    ? ["Request", "Model", "Tokens", "Billed as", "Total"]
+    : ["Request", "Model", "Tokens", "Messages", "Tools", "Images", "Max tokens", "Context", "Fits", "Room", ...(media ? ["Billed as"] : []), "Total"];
   const numeric = onlyMedia ? [false, false, true, false, true] : [false, false, true, true, true, true, true, true, false, true, ...(media ? [false] : []), true];
   const rows = estimates.map((e) =>
     onlyMedia
@@ -185,11 +299,32 @@ function renderBatch(b: BatchEstimate, format: HumanFormat, color: boolean, widt
   const isBatch = b.format === "batch";
   const head = ["Line", isBatch ? "custom_id" : "Kind", "Model", "Tokens", "Max output", "Fits", isBatch ? "Batch cost" : "Cost"];
   const numeric = [true, false, false, true, true, false, true];
-  const rows = b.lines.map((l) => [String(l.line), l.customId ?? l.kind, l.model, `${l.exact ? "" : "≈"}${formatInt(l.promptTokens)}`, formatInt(l.completionTokens), fitsCell(l.fits, paint), formatUsd(l.cost.total)]);
-  rows.push(["", paint.bold(`total (${t.requests} requests${t.invalid ? `, ${t.invalid} invalid` : ""})`), b.models.join(", "), `${t.exact ? "" : "≈"}${formatInt(t.promptTokens)}`, formatInt(t.completionTokens), t.notFitting ? paint.red(`${t.notFitting} no`) : paint.green("yes"), formatUsd(t.cost.total)]);
+  const rows = b.lines.map((l) => [
+    String(l.line),
+    l.customId ?? l.kind,
+    l.model,
+    `${l.exact ? "" : "≈"}${formatInt(l.promptTokens)}`,
+    formatInt(l.completionTokens),
+    fitsCell(l.fits, paint),
+    formatUsd(l.cost.total),
+  ]);
+  rows.push([
+    "",
+    paint.bold(`total (${t.requests} requests${t.invalid ? `, ${t.invalid} invalid` : ""})`),
+    b.models.join(", "),
+    `${t.exact ? "" : "≈"}${formatInt(t.promptTokens)}`,
+    formatInt(t.completionTokens),
+    t.notFitting ? paint.red(`${t.notFitting} no`) : paint.green("yes"),
+    formatUsd(t.cost.total),
+  ]);
   const table = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color, { width, drop: [4], shrink: 1 });
   const omitted = b.linesOmitted ? `\n(${b.linesOmitted} more lines counted in the total, not listed)` : "";
-  const problems = format === "table" ? batchProblems(b).map((p) => `\n${paint.red("✗")} ${b.path} ${p}`).join("") : "";
+  const problems =
+    format === "table"
+      ? batchProblems(b)
+          .map((p) => `\n${paint.red("✗")} ${b.path} ${p}`)
+          .join("")
+      : "";
   return `${b.path}: ${isBatch ? "Batch API input file" : "request bodies, one per line"}\n${table}${omitted}${problems}`;
 }
 

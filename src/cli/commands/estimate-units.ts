@@ -75,7 +75,15 @@ export function addUnitOptions(command: Command): Command {
 /** Billing options for token estimates from the flags. */
 export function billingFrom(flags: UnitFlags): BillingOptions | undefined {
   if (flags.cachedTokens !== undefined && flags.cacheHit !== undefined) throw new UsageError("pass either --cached-tokens or --cache-hit, not both");
-  const billing: BillingOptions = { tier: flags.tier, cachedInputTokens: flags.cachedTokens, cacheHitRatio: flags.cacheHit, cacheWriteInputTokens: flags.cacheWrite, cacheWrite1hInputTokens: flags.cacheWrite1h, reasoningTokens: flags.reasoningTokens, reasoningEffort: flags.reasoningEffort };
+  const billing: BillingOptions = {
+    tier: flags.tier,
+    cachedInputTokens: flags.cachedTokens,
+    cacheHitRatio: flags.cacheHit,
+    cacheWriteInputTokens: flags.cacheWrite,
+    cacheWrite1hInputTokens: flags.cacheWrite1h,
+    reasoningTokens: flags.reasoningTokens,
+    reasoningEffort: flags.reasoningEffort,
+  };
   return Object.values(billing).some((v) => v !== undefined) ? billing : undefined;
 }
 
@@ -96,7 +104,9 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
     const perAudioToken = entries.find((e) => e?.mode === "audio_transcription" && e.pricing.audioInput !== undefined);
     if (perAudioToken && (flags.minutes !== undefined || files.some((f) => /\.(wav|mp3)$/i.test(f)))) {
       // OpenAI bills these per audio token and publishes no tokens-per-minute rate: tokcost will not guess one.
-      throw new UsageError(`${perAudioToken.id} is billed per audio token (${formatPerMillion(perAudioToken.pricing.audioInput)}/1M), and OpenAI publishes no audio tokens per minute, so minutes cannot be priced; price the usage.input_token_details.audio_tokens of a real call with costOf(model, { audioInputTokens })`);
+      throw new UsageError(
+        `${perAudioToken.id} is billed per audio token (${formatPerMillion(perAudioToken.pricing.audioInput)}/1M), and OpenAI publishes no audio tokens per minute, so minutes cannot be priced; price the usage.input_token_details.audio_tokens of a real call with costOf(model, { audioInputTokens })`,
+      );
     }
     // --minutes without -m: the length of the audio a transcription request file refers to.
     if (entries.length === 0 && flags.minutes !== undefined && flags.images === undefined && flags.quality === undefined && flags.size === undefined) return false;
@@ -112,14 +122,40 @@ export async function runUnitEstimate(files: string[], flags: UnitFlags, table: 
   const needsInputs = unitModels.some((m) => pricingUnitOf(m!) === "character" || pricingUnitOf(m!) === "speech" || (pricingUnitOf(m!) === "minute" && flags.minutes === undefined));
   const inputs = needsInputs ? await inputsFrom(files) : [];
   if (!needsInputs && files.length > 0) throw new UsageError(`${unitModels.map((m) => m!.id).join(", ")} ${unitModels.length > 1 ? "take" : "takes"} no input files here (remove ${files.join(" ")})`);
-  const estimates = await estimateUnits(unitModels.map((m) => m!), inputs, { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes });
-  render(estimates, format, provenanceOf(table, estimates.map((e) => e.model)));
-  if (format !== "json") printStaleNotice(table, estimates.map((e) => e.model), flags.staleWarning);
+  const estimates = await estimateUnits(
+    unitModels.map((m) => m!),
+    inputs,
+    { images: flags.images, size: flags.size, quality: flags.quality, minutes: flags.minutes },
+  );
+  render(
+    estimates,
+    format,
+    provenanceOf(
+      table,
+      estimates.map((e) => e.model),
+    ),
+  );
+  if (format !== "json")
+    printStaleNotice(
+      table,
+      estimates.map((e) => e.model),
+      flags.staleWarning,
+    );
   return true;
 }
 
 function unitJson(e: UnitEstimate) {
-  return { path: e.path, model: e.model, unit: e.cost.unit, quantity: e.cost.quantity, rate: e.cost.rate, detail: e.cost.detail ?? null, exact: e.exact ?? true, cost: { currency: e.cost.currency, total: e.cost.total }, warnings: e.warnings };
+  return {
+    path: e.path,
+    model: e.model,
+    unit: e.cost.unit,
+    quantity: e.cost.quantity,
+    rate: e.cost.rate,
+    detail: e.cost.detail ?? null,
+    exact: e.exact ?? true,
+    cost: { currency: e.cost.currency, total: e.cost.total },
+    warnings: e.warnings,
+  };
 }
 
 function render(estimates: UnitEstimate[], format: "table" | "json" | "markdown" | "csv" | "tsv", pricing: PricingProvenance): void {

@@ -60,61 +60,64 @@ export function registerEstimate(program: Command, context: CommandContext): voi
     .option("--calibration <file>", "framing constants measured by tokcost calibrate (also TOKCOST_CALIBRATION)")
     .option("--allow-unpriced", "count models the pricing table does not list (tokens only: no price, no limits) instead of failing")
     .option("--azure-model <model>", "the OpenAI model an Azure deployment serves: -m azure/<deployment> --azure-model gpt-4o")
-    .addHelpText("after", "\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text \"Summarise this in one line\" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file's headers)");
-  addUnitOptions(command)
-    .action(async (files: string[], flags: EstimateFlags) => {
-      const format: Format = flags.json ? "json" : flags.format;
-      let table = await pricingFrom(flags.pricing);
-      if (flags.azureModel !== undefined) {
-        const deployments = (flags.model ?? []).filter((id) => id.startsWith("azure/"));
-        if (!deployments.length) throw new UsageError(`--azure-model names the model an Azure deployment serves: use it with -m azure/<deployment> (e.g. -m azure/prod-4o --azure-model ${flags.azureModel})`);
-        const target = table.match(flags.azureModel);
-        if (!target || target.entry.provider !== "openai") throw new UsageError(`--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "${flags.azureModel}"`);
-        for (const id of deployments) table = table.withAzureDeployment(id, flags.azureModel);
-      }
-      // Image, speech and per-minute transcription models are priced in their own units.
-      if (await runUnitEstimate(files, flags, table, format, context)) return;
-      const billing = billingFrom(flags);
-      const { calibration, remote } = await countingFrom(flags);
-      const { results, notes } = await estimateFiles(files, {
-        text: flags.text,
-        models: flags.model,
-        maxTokens: flags.maxTokens ?? null,
-        encoding: flags.encoding,
-        table,
-        jobs: flags.jobs,
-        allowedSpecial: flags.allowSpecial ? "all" : undefined,
-        billing,
-        allowUnpriced: flags.allowUnpriced,
-        chat: flags.chat,
-        imageSize: flags.imageSize,
-        epochs: flags.epochs,
-        strict: flags.strict,
-        calibration,
-        remote,
-        minutes: flags.minutes,
-      });
-      const json = estimateFilesJson(results);
-      const usedModels = json.estimates.map((e) => (e as { model?: string | null }).model);
-      if (format === "json") {
-        process.stdout.write(JSON.stringify({ estimates: json.estimates, pricing: provenanceOf(table, usedModels), ...(json.errors ? { errors: json.errors } : {}) }, null, 2) + "\n");
-      } else {
-        if (format === "csv" || format === "tsv") {
-          // CSV and TSV are data, like JSON: one table, one header, every kind of input
-          if (results.some((r) => r.kind !== "failure")) process.stdout.write(renderEstimateData(results, format) + "\n");
-        } else {
-          // tables and Markdown are for people (control characters escaped)
-          for (const block of renderEstimateTables(results, format, useColor(process.stdout), tableWidth(flags.wide))) process.stdout.write(terminalSafe(block) + "\n");
-        }
-        printWarnings([...results.flatMap((r) => r.warnings), ...notes], useColor(process.stderr) ? painter(true).yellow : undefined);
-        if (results.some((r) => r.kind !== "failure")) printStaleNotice(table, usedModels, flags.staleWarning);
-      }
-      for (const result of results) {
-        for (const line of errorLines(result)) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
-        if (result.kind === "failure") process.stderr.write(`tokcost: ${escapeControl(failureLine(result, "estimate"))}\n`);
-        context.setExitCode(exitCodeOfResult(result));
-      }
+    .addHelpText(
+      "after",
+      '\nExit codes: 0 fits, 1 a request does not fit, 2 bad usage or input.\nExamples:\n  tokcost estimate prompt.txt -m gpt-4o --max-tokens 1000\n  tokcost estimate --text "Summarise this in one line" -m gpt-4o-mini\n  tokcost estimate prompts/*.md -m gpt-4o,gpt-4.1-mini --format markdown\n  tokcost estimate prompt.txt -m gpt-5 --tier batch --cache-hit 80% --reasoning-tokens 4000\n  tokcost estimate --model dall-e-3 --images 4 --size 1024x1792 --quality hd\n  tokcost estimate speech.txt -m tts-1        (characters)\n  tokcost estimate talk.mp3 -m whisper-1      (minutes from the file\'s headers)',
+    );
+  addUnitOptions(command).action(async (files: string[], flags: EstimateFlags) => {
+    const format: Format = flags.json ? "json" : flags.format;
+    let table = await pricingFrom(flags.pricing);
+    if (flags.azureModel !== undefined) {
+      const deployments = (flags.model ?? []).filter((id) => id.startsWith("azure/"));
+      if (!deployments.length)
+        throw new UsageError(`--azure-model names the model an Azure deployment serves: use it with -m azure/<deployment> (e.g. -m azure/prod-4o --azure-model ${flags.azureModel})`);
+      const target = table.match(flags.azureModel);
+      if (!target || target.entry.provider !== "openai") throw new UsageError(`--azure-model expects an OpenAI model id the table knows (e.g. gpt-4o), got "${flags.azureModel}"`);
+      for (const id of deployments) table = table.withAzureDeployment(id, flags.azureModel);
+    }
+    // Image, speech and per-minute transcription models are priced in their own units.
+    if (await runUnitEstimate(files, flags, table, format, context)) return;
+    const billing = billingFrom(flags);
+    const { calibration, remote } = await countingFrom(flags);
+    const { results, notes } = await estimateFiles(files, {
+      text: flags.text,
+      models: flags.model,
+      maxTokens: flags.maxTokens ?? null,
+      encoding: flags.encoding,
+      table,
+      jobs: flags.jobs,
+      allowedSpecial: flags.allowSpecial ? "all" : undefined,
+      billing,
+      allowUnpriced: flags.allowUnpriced,
+      chat: flags.chat,
+      imageSize: flags.imageSize,
+      epochs: flags.epochs,
+      strict: flags.strict,
+      calibration,
+      remote,
+      minutes: flags.minutes,
     });
+    const json = estimateFilesJson(results);
+    const usedModels = json.estimates.map((e) => (e as { model?: string | null }).model);
+    if (format === "json") {
+      process.stdout.write(JSON.stringify({ estimates: json.estimates, pricing: provenanceOf(table, usedModels), ...(json.errors ? { errors: json.errors } : {}) }, null, 2) + "\n");
+    } else {
+      if (format === "csv" || format === "tsv") {
+        // CSV and TSV are data, like JSON: one table, one header, every kind of input
+        if (results.some((r) => r.kind !== "failure")) process.stdout.write(renderEstimateData(results, format) + "\n");
+      } else {
+        // tables and Markdown are for people (control characters escaped)
+        for (const block of renderEstimateTables(results, format, useColor(process.stdout), tableWidth(flags.wide))) process.stdout.write(terminalSafe(block) + "\n");
+      }
+      printWarnings([...results.flatMap((r) => r.warnings), ...notes], useColor(process.stderr) ? painter(true).yellow : undefined);
+      if (results.some((r) => r.kind !== "failure")) printStaleNotice(table, usedModels, flags.staleWarning);
+    }
+    for (const result of results) {
+      for (const line of errorLines(result)) process.stderr.write(`tokcost: ${escapeControl(line)}\n`);
+      if (result.kind === "failure") process.stderr.write(`tokcost: ${escapeControl(failureLine(result, "estimate"))}\n`);
+      context.setExitCode(exitCodeOfResult(result));
+    }
+  });
 }
 
 /**

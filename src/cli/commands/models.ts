@@ -64,7 +64,10 @@ export function registerModels(program: Command, context: CommandContext): void 
     .option("--no-stale-warning", "do not warn when the table is more than 90 days old (also TOKCOST_NO_STALE_WARNING=1)")
     .option("--wide", "show every table column (by default the table narrows to the terminal's width)")
     .option("--corrections", "list the corrections applied to upstream prices (field, upstream value, corrected value, why, source)")
-    .addHelpText("after", "\nExit codes: 0 models listed, 1 none match, 2 bad usage.\nExamples:\n  tokcost models gpt-4.1\n  tokcost models --provider anthropic --status active\n  tokcost models --mode embedding --format csv > embeddings.csv")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 models listed, 1 none match, 2 bad usage.\nExamples:\n  tokcost models gpt-4.1\n  tokcost models --provider anthropic --status active\n  tokcost models --mode embedding --format csv > embeddings.csv",
+    )
     .action(async (filter: string | undefined, flags: ModelsFlags) => {
       const format: OutputFormat = flags.json ? "json" : (flags.format ?? "table");
       for (const s of flags.status ?? []) if (!STATUSES.includes(s)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}, got "${s}"`);
@@ -82,11 +85,20 @@ export function registerModels(program: Command, context: CommandContext): void 
         .filter((m) => matchesFilter(m, filter))
         .filter((m) => !providers || providers.includes(m.provider.toLowerCase()))
         .filter((m) => !flags.mode || flags.mode.includes(m.mode))
-        .filter((m) => !flags.status || flags.status.includes(effectiveStatus(m.status, today).state)).sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
+        .filter((m) => !flags.status || flags.status.includes(effectiveStatus(m.status, today).state))
+        .sort((a, b) => a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id));
       if (models.length === 0) {
         // Nothing to list is a failed lookup (exit 1), with where to look instead.
-        const near = filter ? closestMatches(filter, table.list().flatMap((m) => [m.id, ...(m.aliases ?? [])]), 3) : [];
-        process.stderr.write(`tokcost: no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}; ${near.length ? `did you mean ${near.map(escapeControl).join(", ")}? ` : ""}try a shorter part of the id, a provider (--provider openai) or "tokcost models" to list all\n`);
+        const near = filter
+          ? closestMatches(
+              filter,
+              table.list().flatMap((m) => [m.id, ...(m.aliases ?? [])]),
+              3,
+            )
+          : [];
+        process.stderr.write(
+          `tokcost: no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}; ${near.length ? `did you mean ${near.map(escapeControl).join(", ")}? ` : ""}try a shorter part of the id, a provider (--provider openai) or "tokcost models" to list all\n`,
+        );
         context.setExitCode(EXIT.limit);
         return;
       }
@@ -99,9 +111,35 @@ export function registerModels(program: Command, context: CommandContext): void 
         return;
       }
       if (format === "csv" || format === "tsv") {
-        const head = ["id", "provider", "mode", "context_window", "max_output_tokens", "input_usd_per_1m", "cached_input_usd_per_1m", "output_usd_per_1m", "encoding", "exact_tokenizer", "status", "as_of"];
+        const head = [
+          "id",
+          "provider",
+          "mode",
+          "context_window",
+          "max_output_tokens",
+          "input_usd_per_1m",
+          "cached_input_usd_per_1m",
+          "output_usd_per_1m",
+          "encoding",
+          "exact_tokenizer",
+          "status",
+          "as_of",
+        ];
         const perM = (n: number | undefined) => n ?? null; // the table holds USD per 1M tokens
-        const rows = models.map((m) => [m.id, m.provider, m.mode, m.contextWindow ?? null, m.maxOutputTokens ?? null, perM(m.pricing.input), perM(m.pricing.cachedInput), perM(m.pricing.output), m.encoding ?? null, m.exactTokenizer !== false, effectiveStatus(m.status, today).state, m.asOf]);
+        const rows = models.map((m) => [
+          m.id,
+          m.provider,
+          m.mode,
+          m.contextWindow ?? null,
+          m.maxOutputTokens ?? null,
+          perM(m.pricing.input),
+          perM(m.pricing.cachedInput),
+          perM(m.pricing.output),
+          m.encoding ?? null,
+          m.exactTokenizer !== false,
+          effectiveStatus(m.status, today).state,
+          m.asOf,
+        ]);
         process.stdout.write((format === "csv" ? renderCsv(head, rows) : renderTsv(head, rows)) + "\n");
         return;
       }
@@ -120,7 +158,13 @@ export function registerModels(program: Command, context: CommandContext): void 
         statusText(effectiveStatus(m.status, today)),
         m.asOf,
       ]);
-      process.stdout.write(terminalSafe(rows.length ? renderTable(head, rows, numeric, useColor(process.stdout), { width: tableWidth(flags.wide), drop: [10, 8, 6, 1, 2, 4, 9], shrink: 0 }) + "\n" : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`));
+      process.stdout.write(
+        terminalSafe(
+          rows.length
+            ? renderTable(head, rows, numeric, useColor(process.stdout), { width: tableWidth(flags.wide), drop: [10, 8, 6, 1, 2, 4, 9], shrink: 0 }) + "\n"
+            : `no models match${filter ? ` "${escapeControl(filter)}"` : " these filters"}\n`,
+        ),
+      );
       const stale = staleWarningWanted(flags.staleWarning) ? stalePricingNotice(table.asOf, today) : undefined;
       if (stale) printWarnings([stale]);
     });
@@ -146,7 +190,17 @@ function printCorrections(models: ModelEntry[], json: boolean): void {
   }
   // Upstream had no value (a rule or an added fact) reads "none"; a corrected value of null is "unknown" (not published).
   const value = (field: string, v: unknown) =>
-    v === undefined ? "none" : v === null ? "unknown" : field.startsWith("pricing.") && typeof v === "number" ? `$${v}` : typeof v === "number" ? v.toLocaleString("en-US") : typeof v === "object" ? JSON.stringify(v) : String(v);
+    v === undefined
+      ? "none"
+      : v === null
+        ? "unknown"
+        : field.startsWith("pricing.") && typeof v === "number"
+          ? `$${v}`
+          : typeof v === "number"
+            ? v.toLocaleString("en-US")
+            : typeof v === "object"
+              ? JSON.stringify(v)
+              : String(v);
   const sourceText = (s: unknown) => (typeof s === "string" ? s : [(s as { url?: string }).url, (s as { note?: string }).note].filter(Boolean).join(" — "));
   const lines = rows.flatMap((r) => [`${r.id} ${r.field}: ${value(r.field, r.from)} → ${value(r.field, r.to)} (as of ${r.asOf})`, `  why: ${r.reason}`, `  source: ${sourceText(r.source)}`]);
   process.stdout.write(terminalSafe(lines.join("\n") + "\n"));

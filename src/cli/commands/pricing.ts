@@ -34,7 +34,8 @@ interface ImportFlags {
 
 function providersIn(data: unknown): string[] {
   const known = new Set<string>();
-  if (data && typeof data === "object") for (const entry of Object.values(data as Record<string, { litellm_provider?: unknown }>)) if (typeof entry?.litellm_provider === "string") known.add(entry.litellm_provider);
+  if (data && typeof data === "object")
+    for (const entry of Object.values(data as Record<string, { litellm_provider?: unknown }>)) if (typeof entry?.litellm_provider === "string") known.add(entry.litellm_provider);
   return [...known].sort();
 }
 
@@ -46,7 +47,9 @@ function convertList(list: PriceListText, flags: ImportFlags, defaultProviders?:
   const source = list.isUrl
     ? { url: list.origin, note: flags.source ?? "LiteLLM-format price list downloaded with tokcost pricing update" }
     : flags.source
-      ? /^https?:\/\//.test(flags.source) ? { url: flags.source, note: `imported from ${name}` } : { path: name, note: flags.source }
+      ? /^https?:\/\//.test(flags.source)
+        ? { url: flags.source, note: `imported from ${name}` }
+        : { path: name, note: flags.source }
       : { path: name, note: "LiteLLM-format price list imported with tokcost pricing import" };
   const providers = flags.provider ?? (flags.allProviders ? undefined : defaultProviders);
   const bundled = bundledPricingTable().list();
@@ -54,7 +57,9 @@ function convertList(list: PriceListText, flags: ImportFlags, defaultProviders?:
   const { file, report } = importLiteLLM(data, { asOf, source, providers, reservedIds });
   if (file.models.length === 0) {
     const known = providersIn(data);
-    throw new UsageError(`${escapeControl(list.origin)}: no models${providers ? ` for provider ${providers.join(", ")}` : ""}${known.length ? `; providers in the file include ${known.slice(0, 12).join(", ")}` : ""}`);
+    throw new UsageError(
+      `${escapeControl(list.origin)}: no models${providers ? ` for provider ${providers.join(", ")}` : ""}${known.length ? `; providers in the file include ${known.slice(0, 12).join(", ")}` : ""}`,
+    );
   }
   const fixes = applyCorrections(file, flags.corrections === false ? [] : bundledCorrections());
   return { file: fixes.file, report, fixes, dateFrom };
@@ -65,13 +70,20 @@ function reportLines(report: LiteLLMImportReport, fixes: CorrectionsResult, verb
   const lines: string[] = [];
   const reasons = new Map<string, number>();
   for (const s of report.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-  lines.push(`${report.keys} entries read: ${report.models} models, ${report.aliased} kept as aliases, ${report.images} image sizes folded into their model${report.filtered ? `, ${report.filtered} of other providers left out` : ""}${report.skipped.length ? `, ${report.skipped.length} skipped (${[...reasons].map(([r, n]) => `${n} ${r}`).join("; ")})` : ""}`);
+  lines.push(
+    `${report.keys} entries read: ${report.models} models, ${report.aliased} kept as aliases, ${report.images} image sizes folded into their model${report.filtered ? `, ${report.filtered} of other providers left out` : ""}${report.skipped.length ? `, ${report.skipped.length} skipped (${[...reasons].map(([r, n]) => `${n} ${r}`).join("; ")})` : ""}`,
+  );
   if (report.renamed.length) {
     const shown = verbose ? report.renamed : report.renamed.slice(0, 3);
-    lines.push(`${report.renamed.length} host entries reuse a vendor's model name and were prefixed so they do not replace the vendor's prices: ${shown.map((r) => `${r.key} → ${r.id}`).join(", ")}${shown.length < report.renamed.length ? ", …" : ""}`);
+    lines.push(
+      `${report.renamed.length} host entries reuse a vendor's model name and were prefixed so they do not replace the vendor's prices: ${shown.map((r) => `${r.key} → ${r.id}`).join(", ")}${shown.length < report.renamed.length ? ", …" : ""}`,
+    );
   }
   if (verbose) for (const s of report.skipped) lines.push(`  skipped ${s.key}: ${s.reason}`);
-  if (fixes.applied.length) lines.push(`${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from === undefined ? "—" : JSON.stringify(a.from)} → ${a.to === null ? "unknown" : JSON.stringify(a.to)}`).join(", ")}`);
+  if (fixes.applied.length)
+    lines.push(
+      `${fixes.applied.length} corrections applied (tokcost models --corrections lists them): ${fixes.applied.map((a) => `${a.id} ${a.field} ${a.from === undefined ? "—" : JSON.stringify(a.from)} → ${a.to === null ? "unknown" : JSON.stringify(a.to)}`).join(", ")}`,
+    );
   for (const o of fixes.outdated) lines.push(`warning: ${outdatedCorrectionNotice(o)}`);
   return lines.map(escapeControl);
 }
@@ -79,14 +91,21 @@ function reportLines(report: LiteLLMImportReport, fixes: CorrectionsResult, verb
 function summary(file: PricingFile): string {
   const counts = new Map<string, number>();
   for (const m of file.models) counts.set(m.provider, (counts.get(m.provider) ?? 0) + 1);
-  return `${file.models.length} models (${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, n]) => `${p} ${n}`).join(", ")}${counts.size > 8 ? ", …" : ""}), asOf ${file.asOf}`;
+  return `${file.models.length} models (${[...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([p, n]) => `${p} ${n}`)
+    .join(", ")}${counts.size > 8 ? ", …" : ""}), asOf ${file.asOf}`;
 }
 
 export function registerPricing(program: Command, _context: CommandContext): void {
   const pricing = program
     .command("pricing")
     .description("manage pricing data: import or download a LiteLLM-format price list as a tokcost pricing file")
-    .addHelpText("after", "\nExamples:\n  tokcost pricing import model_prices_and_context_window.json -o prices.json\n  tokcost pricing update -o prices.json\n  TOKCOST_PRICING=prices.json tokcost models gpt-4o");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tokcost pricing import model_prices_and_context_window.json -o prices.json\n  tokcost pricing update -o prices.json\n  TOKCOST_PRICING=prices.json tokcost models gpt-4o",
+    );
   pricing
     .command("import")
     .description("convert a LiteLLM model_prices_and_context_window.json into a tokcost pricing file (validated, corrections applied)")
@@ -97,7 +116,10 @@ export function registerPricing(program: Command, _context: CommandContext): voi
     .option("--source <text>", "where the file comes from (URL or note), recorded on every entry")
     .option("--no-corrections", "do not apply tokcost's corrections (data/corrections.json)")
     .option("--verbose", "list every skipped and renamed key")
-    .addHelpText("after", "\nExamples:\n  tokcost pricing import model_prices_and_context_window.json --as-of 2026-11-01 -o prices.json\n  tokcost estimate prompt.txt -m gpt-4o --pricing prices.json\n  TOKCOST_PRICING=prices.json tokcost models")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tokcost pricing import model_prices_and_context_window.json --as-of 2026-11-01 -o prices.json\n  tokcost estimate prompt.txt -m gpt-4o --pricing prices.json\n  TOKCOST_PRICING=prices.json tokcost models",
+    )
     .action(async (file: string, flags: ImportFlags) => {
       if (flags.asOf !== undefined) priceListDate({ text: "", origin: file, isUrl: false }, undefined, flags.asOf); // a bad --as-of before reading
       const list = await readPriceList(file);
@@ -128,7 +150,10 @@ export function registerPricing(program: Command, _context: CommandContext): voi
     .option("--no-corrections", "do not apply tokcost's corrections (data/corrections.json)")
     .option("--dry-run", "show what would change; write nothing")
     .option("--verbose", "list every change, skipped and renamed key")
-    .addHelpText("after", "\nExamples:\n  tokcost pricing update -o prices.json && TOKCOST_PRICING=prices.json tokcost check\n  tokcost pricing update --from ./model_prices_and_context_window.json --as-of 2026-11-01 --dry-run")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tokcost pricing update -o prices.json && TOKCOST_PRICING=prices.json tokcost check\n  tokcost pricing update --from ./model_prices_and_context_window.json --as-of 2026-11-01 --dry-run",
+    )
     .action(async (flags: ImportFlags & { dryRun?: boolean }) => {
       if (flags.provider && flags.allProviders) throw new UsageError("--provider and --all-providers contradict each other; pass one");
       if (flags.asOf !== undefined) priceListDate({ text: "", origin: "", isUrl: true }, undefined, flags.asOf);

@@ -44,11 +44,17 @@ export function registerTruncate(program: Command, _context: CommandContext): vo
       const json = jsonKindOf(text);
       if (json) {
         const name = file === undefined || file === "-" ? "<stdin>" : escapeControl(file);
-        throw new UsageError(`${name} is ${json === "json" ? "JSON" : "JSON Lines"}: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${file && file !== "-" ? escapeControl(file) : "<file>"} -m <model> --max-tokens <n>`);
+        throw new UsageError(
+          `${name} is ${json === "json" ? "JSON" : "JSON Lines"}: truncate cuts plain text and would leave invalid JSON; to shorten a conversation by whole turns use tokcost fit ${file && file !== "-" ? escapeControl(file) : "<file>"} -m <model> --max-tokens <n>`,
+        );
       }
       const encoding = flags.encoding ?? (flags.model ? resolveModel(flags.model, { allowUnpriced: true }).encoding : undefined);
       const result = truncateText(text, { tokens: flags.tokens, from: flags.from, encoding });
       process.stdout.write(result.text);
-      process.stderr.write(result.truncated ? `kept ${result.tokens} of ${result.originalTokens} tokens (${result.encoding}, cut from the ${flags.from})\n` : `unchanged: ${result.tokens} tokens fit the budget of ${flags.tokens} (${result.encoding})\n`);
+      process.stderr.write(
+        result.truncated
+          ? `kept ${result.tokens} of ${result.originalTokens} tokens (${result.encoding}, cut from the ${flags.from})\n`
+          : `unchanged: ${result.tokens} tokens fit the budget of ${flags.tokens} (${result.encoding})\n`,
+      );
     });
 }

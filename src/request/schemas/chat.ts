@@ -49,7 +49,10 @@ export const developerMessage = z.object({ role: z.literal("developer"), content
 export const userMessage = z.object({ role: z.literal("user"), content: z.union([z.string(), z.array(userContentPart).min(1)]), name: z.string().optional() });
 export const assistantMessage = z.object({
   role: z.literal("assistant"),
-  content: z.union([z.string(), z.array(assistantContentPart)]).nullable().optional(),
+  content: z
+    .union([z.string(), z.array(assistantContentPart)])
+    .nullable()
+    .optional(),
   name: z.string().optional(),
   refusal: z.string().nullable().optional(),
   tool_calls: z.array(toolCall).optional(),
@@ -67,7 +70,11 @@ export const chatMessage = z.discriminatedUnion("role", [systemMessage, develope
 
 /** A function definition (tools[].function and the legacy functions[]). */
 export const functionDefinition = z.object({
-  name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9_-]+$/, "function names may contain only a-z, A-Z, 0-9, underscores and dashes"),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-zA-Z0-9_-]+$/, "function names may contain only a-z, A-Z, 0-9, underscores and dashes"),
   description: z.string().optional(),
   parameters: jsonSchemaObject.optional(),
   strict: z.boolean().nullable().optional(),
@@ -98,7 +105,10 @@ export const responseFormat = z.discriminatedUnion("type", [
 export const chatRequestSchema = z.strictObject({
   model: z.string().min(1),
   messages: z.array(chatMessage).min(1),
-  audio: z.object({ voice: z.union([z.string(), z.object({ id: z.string() })]), format: z.enum(["wav", "aac", "mp3", "flac", "opus", "pcm16"]) }).nullable().optional(),
+  audio: z
+    .object({ voice: z.union([z.string(), z.object({ id: z.string() })]), format: z.enum(["wav", "aac", "mp3", "flac", "opus", "pcm16"]) })
+    .nullable()
+    .optional(),
   frequency_penalty: penalty.nullable().optional(),
   function_call: z.union([z.enum(["none", "auto"]), z.object({ name: z.string() })]).optional(),
   functions: z.array(functionDefinition).min(1).max(128).optional(),
@@ -108,10 +118,16 @@ export const chatRequestSchema = z.strictObject({
   max_tokens: int().min(1).nullable().optional(),
   metadata: metadata.optional(),
   moderation: openObject.nullable().optional(),
-  modalities: z.array(z.enum(["text", "audio"])).nullable().optional(),
+  modalities: z
+    .array(z.enum(["text", "audio"]))
+    .nullable()
+    .optional(),
   n: choices.nullable().optional(),
   parallel_tool_calls: z.boolean().optional(),
-  prediction: z.object({ type: z.literal("content"), content: textContent }).nullable().optional(),
+  prediction: z
+    .object({ type: z.literal("content"), content: textContent })
+    .nullable()
+    .optional(),
   presence_penalty: penalty.nullable().optional(),
   prompt_cache_key: z.string().optional(),
   prompt_cache_options: openObject.nullable().optional(),

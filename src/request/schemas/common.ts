@@ -21,7 +21,10 @@ export const stop = z.union([z.string(), z.array(z.string()).max(4)]).nullable()
 /** logit_bias: token id (as a string key) → bias from −100 to 100. */
 export const logitBias = z.record(z.string().regex(/^\d+$/, "logit_bias keys must be token ids"), z.number().min(-100).max(100)).nullable();
 /** metadata: up to 16 string pairs (keys ≤ 64 chars, values ≤ 512 chars). */
-export const metadata = z.record(z.string().max(64), z.string().max(512)).nullable().refine((m) => m === null || Object.keys(m).length <= 16, { message: "metadata may have at most 16 keys" });
+export const metadata = z
+  .record(z.string().max(64), z.string().max(512))
+  .nullable()
+  .refine((m) => m === null || Object.keys(m).length <= 16, { message: "metadata may have at most 16 keys" });
 /** A token id. */
 export const tokenId = int().min(0);
 /** A prompt or input given as token ids. */

@@ -92,7 +92,10 @@ const transcriptionFormat = z.enum(["json", "text", "srt", "verbose_json", "vtt"
 export const transcriptionRequestSchema = z.strictObject({
   file: fileField,
   model: z.string().min(1),
-  chunking_strategy: z.union([z.literal("auto"), openObject]).nullable().optional(),
+  chunking_strategy: z
+    .union([z.literal("auto"), openObject])
+    .nullable()
+    .optional(),
   include: z.array(z.string()).optional(),
   known_speaker_names: z.array(z.string()).optional(),
   known_speaker_references: z.array(z.string()).optional(),
@@ -113,10 +116,7 @@ export const translationRequestSchema = z.strictObject({
   temperature: z.number().min(0).max(1).optional(),
 });
 
-const moderationPart = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string() }),
-  z.object({ type: z.literal("image_url"), image_url: z.object({ url: z.string() }) }),
-]);
+const moderationPart = z.discriminatedUnion("type", [z.object({ type: z.literal("text"), text: z.string() }), z.object({ type: z.literal("image_url"), image_url: z.object({ url: z.string() }) })]);
 
 /** POST /v1/moderations. Default model omni-moderation-latest. */
 export const moderationRequestSchema = z.strictObject({

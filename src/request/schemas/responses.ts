@@ -108,15 +108,28 @@ export const responsesRequestSchema = z.strictObject({
   max_output_tokens: int().min(16).nullable().optional(),
   max_tool_calls: int().min(1).nullable().optional(),
   tools: z.array(responseTool).nullable().optional(),
-  tool_choice: z.union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })]).nullable().optional(),
+  tool_choice: z
+    .union([z.enum(["none", "auto", "required"]), z.looseObject({ type: z.string() })])
+    .nullable()
+    .optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
-  reasoning: z.object({ effort: reasoningEffort.nullable().optional(), summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(), generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional() }).nullable().optional(),
+  reasoning: z
+    .object({
+      effort: reasoningEffort.nullable().optional(),
+      summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(),
+      generate_summary: z.enum(["auto", "concise", "detailed"]).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
   text: z.object({ format: textFormat.optional(), verbosity: z.enum(["low", "medium", "high"]).nullable().optional() }).optional(),
   temperature: temperature.nullable().optional(),
   top_p: topP.nullable().optional(),
   top_logprobs: int().min(0).max(20).nullable().optional(),
   previous_response_id: z.string().nullable().optional(),
-  conversation: z.union([z.string(), z.object({ id: z.string() })]).nullable().optional(),
+  conversation: z
+    .union([z.string(), z.object({ id: z.string() })])
+    .nullable()
+    .optional(),
   prompt: z.looseObject({ id: z.string() }).nullable().optional(),
   include: z.array(z.string()).nullable().optional(),
   store: z.boolean().nullable().optional(),
