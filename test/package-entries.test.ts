@@ -15,6 +15,20 @@ import { preflight } from "../src/request/preflight.js";
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 describe("package entry points", () => {
+  it("the public API is listed in one place: docs/api.md is generated from the entries, and every public name has TSDoc", () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, "scripts", "docs-api.mjs"), "--check"], { cwd: repoRoot, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("internals stay internal: tokcost/node does not export the gate's escaping helpers, line parsers or worker messages", async () => {
+    const node = await import("../src/node/index.js");
+    for (const name of ["lineOf", "parseJsonAt", "escapeXml", "escapeGithubData", "fitViolation", "readAll", "looksBinary", "WorkerMessage", "batchProblems", "isProcessOwnerAlive"])
+      expect(Object.keys(node)).not.toContain(name);
+    const core = await import("../src/index.js");
+    for (const name of ["utf8BinaryString", "canonicalJson", "daysSince", "signedDifference", "formatIssuePath"]) expect(Object.keys(core)).not.toContain(name);
+  });
+
   it("tokcost (Node), the portable entry and tokcost/node resolve and count identically", () => {
     const project = mkdtempSync(path.join(tmpdir(), "tokcost-entries-"));
     mkdirSync(path.join(project, "node_modules"));

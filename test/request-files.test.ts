@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectRequestFile, estimateBatchFile, estimateFineTuningFile, estimateRequestFile, readImageSize, imageUrlsOf, isLocalImageRef } from "../src/node/index.js";
+import { detectRequestFile, estimateBatchFile, estimateFineTuningFile, estimateRequestFile, readImageSize } from "../src/node/index.js";
+import { imageUrlsOf, isLocalImageRef } from "../src/node/request-files.js";
 import { defaultEpochs, countChatTokens, getModel, InputError, PricingTable, parsePricingFile } from "../src/index.js";
 import { gif, jpeg, png, webpVp8x } from "./fixtures/requests/image-bytes.js";
 

@@ -105,9 +105,11 @@ export const correctionsFileSchema = z.object({
   rules: z.array(correctionRuleSchema).default([]),
 });
 
+/** One correction to an upstream price or limit, with its source (see {@link correctionSchema}). */
 export type Correction = z.infer<typeof correctionSchema>;
 /** A vendor-wide rule (see {@link correctionRuleSchema}). */
 export type CorrectionRule = z.infer<typeof correctionRuleSchema>;
+/** The corrections file (`data/corrections.json`): corrections and vendor-wide rules. */
 export type CorrectionsFile = z.infer<typeof correctionsFileSchema>;
 
 /** A correction as recorded on the entry it changed (`entry.corrections`). */

@@ -12,6 +12,7 @@ export interface FieldChange {
   to?: number | string;
 }
 
+/** What changed between two pricing tables: models added and removed, and each changed field with old → new. */
 export interface PricingDiff {
   added: string[];
   /** Ids in `before` (of the providers `after` covers) that `after` does not have. */

@@ -1,7 +1,7 @@
 /** Pricing: the model table (data + schema), lookups and cost math. No I/O. */
 export * from "./schema.js";
 export { PricingTable, bundledPricingTable, getModel, listModels, type ModelMatch } from "./table.js";
-export { parsePricingFile, formatIssuePath } from "./parse.js";
+export { parsePricingFile } from "./parse.js";
 export {
   costOf,
   priceTokens,
@@ -13,7 +13,6 @@ export {
   trainingCost,
   countCharacters,
   pricingUnitOf,
-  daysSince,
   stalePricingNotice,
   pricingProvenance,
   pricingAge,
@@ -34,7 +33,6 @@ export { audioDuration, wavDuration, mp3Duration, type AudioDuration } from "../
 export {
   convertLiteLLM,
   importLiteLLM,
-  canonicalJson,
   sortModels,
   BUNDLED_PROVIDERS,
   FIRST_PARTY_PROVIDERS,

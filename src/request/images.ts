@@ -21,6 +21,7 @@ import { optionsArg } from "../util/args.js";
 /** The `detail` of an image part. */
 /** Image detail levels: auto/low/high, and "original" for the models that support it (GPT-5.4+). */
 export const IMAGE_DETAILS = ["auto", "low", "high", "original"] as const;
+/** An image detail level (see {@link IMAGE_DETAILS}). */
 export type ImageDetail = (typeof IMAGE_DETAILS)[number];
 
 /** Pixel limit and patch budget for one detail level of a patch model. */

@@ -96,6 +96,6 @@ export {
   type RemoteCount,
   type RemoteCountOptions,
 } from "./remote-count.js";
-export { estimateRequestRemote, localCountSource, signedDifference, type CountSource, type CountedRequestEstimate, type RemoteEstimateOptions } from "./estimate-remote.js";
+export { estimateRequestRemote, localCountSource, type CountSource, type CountedRequestEstimate, type RemoteEstimateOptions } from "./estimate-remote.js";
 export { calibrate, type CalibrateOptions, type CalibrationResult, type MeasuredConstant } from "./calibrate.js";
 export { InvalidResponseError } from "./http-errors.js";

@@ -24,6 +24,7 @@ import { ApiError, InvalidResponseError, MissingApiKeyError, NetworkError, Reque
 
 /** Vendors whose token-counting endpoint tokcost can call. */
 export const COUNT_PROVIDERS = ["openai", "anthropic", "google"] as const;
+/** A vendor whose token-counting endpoint tokcost can call. */
 export type CountProvider = (typeof COUNT_PROVIDERS)[number];
 
 /** Options of {@link countRemote}. */

@@ -7,7 +7,7 @@ import { encodingForModel } from "./models.js";
 import type { AllowedSpecial, Encoding } from "./encoding.js";
 import { optionsArg } from "../util/args.js";
 
-export { Encoding, type AllowedSpecial, type EncodeOptions, utf8BinaryString } from "./encoding.js";
+export { Encoding, type AllowedSpecial, type EncodeOptions } from "./encoding.js";
 export { getEncoding, extendEncoding, ENCODING_NAMES, isEncodingName, type EncodingName } from "./registry.js";
 export { StreamingCounter } from "./stream.js";
 export { encodingForModel, tryEncodingForModel, baseModelOf, MODEL_TO_ENCODING, MODEL_PREFIX_TO_ENCODING } from "./models.js";

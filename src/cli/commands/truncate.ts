@@ -1,7 +1,7 @@
 /** `tokcost truncate <file> --tokens <n>`: cut plain text to a token budget on a token boundary. */
 import type { Command } from "commander";
 import type { CommandContext } from "../main.js";
-import { readAll } from "../../node/index.js";
+import { readAll } from "../../node/inputs.js";
 import { jsonKindOf, truncateText } from "../../request/index.js";
 import { resolveModel } from "../../estimate/index.js";
 import { UsageError } from "../../errors.js";
