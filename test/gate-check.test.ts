@@ -314,6 +314,19 @@ describe("bad input is reported per file; the other files are still checked", ()
     expect(strict.summary.passed).toBe(report.summary.passed);
   });
 
+  it("--strict means what estimate --strict means: a request field the API does not document fails the file", async () => {
+    const root = copyFixture();
+    mkdirSync(path.join(root, "strict"), { recursive: true });
+    const body = { model: "gpt-4o", max_tokens: 50, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png", detal: "low" } }] }] };
+    writeFileSync(path.join(root, "strict", "body.json"), JSON.stringify(body));
+    writeConfig(root, { model: "gpt-4o", rules: [{ files: "strict/*.json", kind: "request" }] });
+    const lenient = await check(root);
+    expect(result(lenient, "strict/body.json").error).toBeUndefined();
+    const strict = await check(root, { strict: true });
+    expect(strict.exitCode).toBe(2);
+    expect(result(strict, "strict/body.json").error!.message).toMatch(/detal/);
+  });
+
   it("a rule with an unknown model is a config error naming its field; the other rules still run", async () => {
     const root = copyFixture();
     writeConfig(root, { model: "gpt-4o", rules: [{ files: "prompts/tasks/*.txt", model: "gtp-4o" }, { files: "prompts/system/support.txt" }] });

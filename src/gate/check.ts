@@ -35,7 +35,10 @@ export interface CheckOptions {
   cache?: boolean | string;
   /** Worker threads for counting (default: number of cores). */
   jobs?: number;
-  /** Globs that match nothing are errors, not warnings. */
+  /**
+   * What may be wrong is an error, as `estimate --strict` means it: a glob that matches nothing,
+   * and a request field the API does not document.
+   */
   strict?: boolean;
   /** Pricing table (default: bundled, plus the config's `pricing` file). */
   table?: PricingTable;
@@ -487,6 +490,7 @@ async function measureFiles(run: CheckRun, options: CheckOptions): Promise<Measu
         table: run.table,
         calibration: run.calibration,
         allowUnpriced: options.allowUnpriced,
+        strict: options.strict,
       });
       fromRequests(result, ctx, units, read.warnings);
       entry.estimates = units.map((u) => ({ estimate: u.estimate, line: units.length > 1 || u.line !== 1 ? u.line : undefined }));

@@ -36,6 +36,8 @@ export interface GateRequestFileOptions {
   calibration?: Calibration;
   /** Estimate models the pricing table does not list (tokens only) instead of failing the file. */
   allowUnpriced?: boolean;
+  /** Refuse request fields the API does not document (as `estimate --strict`). */
+  strict?: boolean;
 }
 
 /** 1-based line of a character offset. */
@@ -98,6 +100,7 @@ function estimateUnit(value: unknown, options: GateRequestFileOptions, seenIds: 
     imageSizes: options.imageSizes,
     calibration: options.calibration,
     allowUnpriced: options.allowUnpriced,
+    strict: options.strict,
   });
 }
 

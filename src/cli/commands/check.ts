@@ -36,7 +36,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .option("--baseline <file>", "compare with the counts stored in this file (default: the config's baseline.file)")
     .option("--update-baseline", "write this run's counts to the baseline file instead of comparing")
     .option("--cache [file]", "skip re-tokenizing unchanged files (content-hash cache; default file node_modules/.cache/tokcost/check-cache.json)")
-    .option("--strict", "a glob that matches no files is an error, not a warning")
+    .option("--strict", "what may be wrong is an error, as in estimate --strict: a glob that matches no files, and request fields the API does not document")
     .option("-j, --jobs <n>", "threads to count on (default: number of cores)", parsePositive("--jobs"))
     .option("--all", "list passing files too, however many there are")
     .option("--wide", "show every table column (by default the table narrows to the terminal's width)")
