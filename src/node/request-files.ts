@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, InvalidRequestError, TokcostError } from "../errors.js";
-import { tidyUsd, type Cost, type ServiceTier } from "../pricing/cost.js";
+import { sumUsd, UsdSum, type Cost, type ServiceTier } from "../pricing/cost.js";
 import type { BillingOptions } from "../estimate/estimate.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { resolveModel } from "../estimate/model.js";
@@ -329,31 +329,22 @@ function lineError(line: number, error: unknown, customId?: string): LineError {
 }
 
 /**
- * Sums line costs with Neumaier compensation, so 200,000 lines of $0.00006 add up to what one
- * multiplication would give (plain float addition drifts in the last cents digits).
+ * Sums line costs as they stream past with the pricing module's compensated sum, so 200,000 lines
+ * of $0.00006 add up to what one multiplication would give.
  */
 class CostSum {
-  private sums = { prompt: 0, completion: 0 };
-  private comp = { prompt: 0, completion: 0 };
-  private unknown = { prompt: false, completion: false };
+  private readonly prompt = new UsdSum();
+  private readonly completion = new UsdSum();
 
   add(cost: Cost): void {
-    for (const part of ["prompt", "completion"] as const) {
-      const value = cost[part];
-      if (value === null) {
-        this.unknown[part] = true;
-        continue;
-      }
-      const t = this.sums[part] + value;
-      this.comp[part] += Math.abs(this.sums[part]) >= Math.abs(value) ? this.sums[part] - t + value : value - t + this.sums[part];
-      this.sums[part] = t;
-    }
+    this.prompt.add(cost.prompt);
+    this.completion.add(cost.completion);
   }
 
   get total(): Cost {
-    const prompt = this.unknown.prompt ? null : tidyUsd(this.sums.prompt + this.comp.prompt);
-    const completion = this.unknown.completion ? null : tidyUsd(this.sums.completion + this.comp.completion);
-    return { currency: "USD", prompt, completion, total: prompt === null || completion === null ? null : tidyUsd(prompt + completion) };
+    const prompt = this.prompt.value;
+    const completion = this.completion.value;
+    return { currency: "USD", prompt, completion, total: sumUsd([prompt, completion]) };
   }
 }
 

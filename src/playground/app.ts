@@ -16,6 +16,7 @@ let requestModule: Promise<RequestModule> | undefined;
 const loadRequestModule = (): Promise<RequestModule> =>
   (requestModule ??= Promise.all([import("../request/estimate-request.js"), import("../request/validate.js")]).then(([a, b]) => ({ ...a, ...b })));
 import { bundledPricingTable } from "../pricing/table.js";
+import { formatUsd } from "../util/format.js";
 import { installWebRanks, loadRanksFor, ranksLoaded } from "./ranks-web.js";
 import { tokenSegments, visibleWhitespace, type TokenSegment } from "./segments.js";
 
@@ -44,7 +45,8 @@ function el(tag: string, attrs: Record<string, string> = {}, text?: string): HTM
   return node;
 }
 
-const usd = (n: number | null): string => (n === null ? "unknown" : n < 0.01 ? `$${n.toPrecision(3)}` : `$${n.toFixed(n < 1 ? 4 : 2)}`);
+// Money as the CLI writes it (one formatter); "unknown" rather than a dash on the page.
+const usd = (n: number | null): string => (n === null ? "unknown" : formatUsd(n));
 const int = (n: number | null): string => (n === null ? "—" : n.toLocaleString("en-US"));
 
 /** The request body in the text, if it is one (JSON with messages, input or prompt). */

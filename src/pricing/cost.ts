@@ -113,15 +113,31 @@ export function priceTokens(tokens: number, usdPerMillion: number | undefined): 
  * sum unknown. The one way tokcost adds money (costs of parts, lines, files, rules).
  */
 export function sumUsd(parts: Iterable<number | null>): number | null {
-  let total = 0;
-  let compensation = 0;
-  for (const part of parts) {
-    if (part === null) return null;
-    const next = total + part;
-    compensation += Math.abs(total) >= Math.abs(part) ? total - next + part : part - next + total;
-    total = next;
+  const sum = new UsdSum();
+  for (const part of parts) sum.add(part);
+  return sum.value;
+}
+
+/** {@link sumUsd} as a running sum, for amounts that arrive one at a time (the lines of a Batch file). */
+export class UsdSum {
+  private total = 0;
+  private compensation = 0;
+  private unknown = false;
+
+  add(part: number | null): void {
+    if (part === null) {
+      this.unknown = true;
+      return;
+    }
+    const next = this.total + part;
+    this.compensation += Math.abs(this.total) >= Math.abs(part) ? this.total - next + part : part - next + this.total;
+    this.total = next;
   }
-  return tidyUsd(total + compensation);
+
+  /** The sum so far (null once any part was unknown). */
+  get value(): number | null {
+    return this.unknown ? null : tidyUsd(this.total + this.compensation);
+  }
 }
 
 function sum(...parts: (number | null)[]): number | null {
