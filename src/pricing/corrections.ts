@@ -48,6 +48,18 @@ function correctable(field: string) {
   return CORRECTABLE.find((c) => c.field.test(field));
 }
 
+/** A correction or rule may change only the fields {@link correctable} knows, to a value of that field's shape. */
+function checkCorrectable(c: { field: string; to: JsonValue }, ctx: z.RefinementCtx): void {
+  const rule = correctable(c.field);
+  if (!rule)
+    ctx.addIssue({
+      code: "custom",
+      path: ["field"],
+      message: `"${c.field}" is not a field a correction can change (prices under pricing.*, contextWindow, maxInputTokens, maxOutputTokens, batch, reasoning, pricing.longContext, pricing.webSearch)`,
+    });
+  else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
+}
+
 /** One correction: `field` of the entry `id` (id or alias) becomes `to` (`null`: unknown, the field is removed). */
 export const correctionSchema = z
   .object({
@@ -64,16 +76,7 @@ export const correctionSchema = z
     source: sourceSchema,
     asOf: isoDate,
   })
-  .superRefine((c, ctx) => {
-    const rule = correctable(c.field);
-    if (!rule)
-      ctx.addIssue({
-        code: "custom",
-        path: ["field"],
-        message: `"${c.field}" is not a field a correction can change (prices under pricing.*, contextWindow, maxInputTokens, maxOutputTokens, batch, reasoning, pricing.longContext, pricing.webSearch)`,
-      });
-    else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
-  });
+  .superRefine(checkCorrectable);
 
 /**
  * A vendor-wide rule: `field` becomes `to` on every entry of `provider` (in `modes`, not retired)
@@ -91,11 +94,7 @@ export const correctionRuleSchema = z
     source: sourceSchema,
     asOf: isoDate,
   })
-  .superRefine((c, ctx) => {
-    const rule = correctable(c.field);
-    if (!rule) ctx.addIssue({ code: "custom", path: ["field"], message: `"${c.field}" is not a field a correction can change` });
-    else if (!rule.check(c.to)) ctx.addIssue({ code: "custom", path: ["to"], message: `${c.field} must be ${rule.expected}` });
-  });
+  .superRefine(checkCorrectable);
 
 /** data/corrections.json, or a file given with `--corrections`. */
 export const correctionsFileSchema = z.object({

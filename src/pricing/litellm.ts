@@ -25,7 +25,7 @@
 import { PricingError } from "../errors.js";
 import { tryEncodingForModel } from "../tokenizer/models.js";
 import { parsePricingFile } from "./parse.js";
-import type { ImagePrice, LongContextRates, ModelEntryInput, PricingFile } from "./schema.js";
+import { modelModeSchema, type ImagePrice, type LongContextRates, type ModelEntryInput, type PricingFile } from "./schema.js";
 
 /** One LiteLLM entry (only the fields tokcost reads are typed). */
 export type LiteLLMEntry = Record<string, unknown>;
@@ -98,24 +98,7 @@ export const FIRST_PARTY_PROVIDERS: readonly string[] = [
 ];
 
 /** Providers bundled in data/models.json: OpenAI plus the vendors' own APIs (issue 7), and since issue 15 the other vendors' own APIs in the snapshot (Moonshot, Z.ai, MiniMax, Alibaba DashScope, AI21, Perplexity, Voyage). Groq hosts other vendors' open models and stays an import. */
-export const BUNDLED_PROVIDERS: readonly string[] = [
-  "openai",
-  "text-completion-openai",
-  "anthropic",
-  "gemini",
-  "mistral",
-  "deepseek",
-  "xai",
-  "cohere",
-  "cohere_chat",
-  "moonshot",
-  "zai",
-  "minimax",
-  "dashscope",
-  "ai21",
-  "perplexity",
-  "voyage",
-];
+export const BUNDLED_PROVIDERS: readonly string[] = FIRST_PARTY_PROVIDERS.filter((provider) => provider !== "groq");
 
 /** LiteLLM provider → tokcost provider name. */
 const PROVIDER_NAMES: Record<string, string> = {
@@ -124,22 +107,8 @@ const PROVIDER_NAMES: Record<string, string> = {
   cohere_chat: "cohere",
 };
 
-const MODES = new Set([
-  "chat",
-  "completion",
-  "responses",
-  "embedding",
-  "moderation",
-  "image_generation",
-  "image_edit",
-  "audio_speech",
-  "audio_transcription",
-  "realtime",
-  "rerank",
-  "ocr",
-  "search",
-  "video_generation",
-]);
+// LiteLLM's modes tokcost knows; anything else is imported as "other".
+const MODES: ReadonlySet<string> = new Set(modelModeSchema.options.filter((mode) => mode !== "other"));
 
 /** Round away binary floating-point noise (0.12499999999999999 → 0.125). */
 function clean(value: number): number {

@@ -45,33 +45,31 @@ const GPT_IMAGE_SIZES = ["auto", "1024x1024", "1536x1024", "1024x1536"] as const
 // one 128×128 input image is 194 image tokens = 65 + 129 × 1 tile (388 for two).
 const RECORDED = "recorded usage in test/conformance (crmne/ruby_llm, openai/openai-dotnet)";
 
+/** What every gpt-image model shares: sizes, limits, the output-token table and input-image tiling. */
+const GPT_IMAGE_RULE = {
+  sizes: GPT_IMAGE_SIZES,
+  maxImages: 10,
+  defaultQuality: "high",
+  maxPromptChars: 32000,
+  outputTokens: GPT_IMAGE_TOKENS,
+  promptOverhead: 6,
+  editTokensPerImage: 16,
+  inputImage: { baseTokens: 65, tileTokens: 129 },
+} as const;
+
 export const IMAGE_MODEL_RULES: readonly ImageModelRules[] = [
   // "The size is not supported by this model." (code invalid_size) for dall-e-3 256x256 (redevrx/chat_gpt_sdk#93, Zain-ul-din/whatsapp-ai-bot#62).
   { models: ["dall-e-2"], sizes: ["256x256", "512x512", "1024x1024"], maxImages: 10, maxPromptChars: 1000, source: IMAGES_REF },
   { models: ["dall-e-3"], sizes: ["1024x1024", "1792x1024", "1024x1792"], maxImages: 1, qualities: ["standard", "hd"], defaultQuality: "standard", maxPromptChars: 4000, source: IMAGES_REF },
   {
     models: ["gpt-image-1"],
-    sizes: GPT_IMAGE_SIZES,
-    maxImages: 10,
-    defaultQuality: "high",
-    maxPromptChars: 32000,
-    outputTokens: GPT_IMAGE_TOKENS,
-    promptOverhead: 6,
-    editTokensPerImage: 16,
-    inputImage: { baseTokens: 65, tileTokens: 129 },
+    ...GPT_IMAGE_RULE,
     exactGenerations: true,
     source: `${IMAGES_REF}; image-generation guide (output tokens); ${RECORDED}`,
   },
   {
     models: ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"],
-    sizes: GPT_IMAGE_SIZES,
-    maxImages: 10,
-    defaultQuality: "high",
-    maxPromptChars: 32000,
-    outputTokens: GPT_IMAGE_TOKENS,
-    promptOverhead: 6,
-    editTokensPerImage: 16,
-    inputImage: { baseTokens: 65, tileTokens: 129 },
+    ...GPT_IMAGE_RULE,
     source: `${IMAGES_REF}; gpt-image-1's token table as the nearest published rule; ${RECORDED}`,
   },
   // gpt-image-2 takes flexible sizes (a 1536x864 edit returned 200, test/conformance): sizes not checked.
