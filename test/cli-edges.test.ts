@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { spawn } from "node:child_process";
+import { binPath, runCli } from "./helpers/cli.js";
 import { estimateFiles } from "../src/node/estimate-files.js";
 import { estimateFilesJson } from "../src/node/estimate-json.js";
 import { estimateRequest } from "../src/request/index.js";
@@ -252,5 +253,26 @@ describe("media requests say what they are billed as (issue 13)", () => {
     expect(r.stdout).toMatch(/whisper-1 +│ +0 │ [\d.]+ (s|min) +│/);
     // text requests keep their columns and get none
     expect(runCli(["estimate", "examples/chat-request.json"], { env: noStale }).stdout).not.toContain("Billed as");
+  });
+});
+
+describe("a reader that stops early", () => {
+  // `tokcost … | head -1`: the pipe closes while tokcost still writes; Unix tools stop quietly.
+  const longFile = () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "tokcost-pipe-")), "long.txt");
+    writeFileSync(file, "hello world ".repeat(400_000));
+    return file;
+  };
+  it.each([
+    ["count --tokens on a long file", () => ["count", "--tokens", longFile()]],
+    ["help", () => ["fit", "--help"]],
+  ])("%s: a closed stdout ends the run quietly, without a stack trace", async (_name, args) => {
+    const child = spawn(process.execPath, [binPath, ...args()], { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
   });
 });

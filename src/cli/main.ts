@@ -91,6 +91,12 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = Math.max(exitCode, code);
     },
   };
+  // A reader that stops early (`tokcost count … | head -1`) closes the pipe: stop quietly, as
+  // Unix tools do, instead of dying on EPIPE with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(exitCode);
+    throw error;
+  });
   try {
     installFastRanks();
     await (await buildProgram(context, commandsFor(argv))).parseAsync(argv);
