@@ -276,3 +276,23 @@ describe("a reader that stops early", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("an unknown model among several, on a request file", () => {
+  it("is reported on its row (table, CSV, JSON); the other models are still estimated; exit 2", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tokcost-unknown-"));
+    const file = path.join(dir, "body.json");
+    writeFileSync(file, JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }));
+    const table = runCli(["estimate", file, "-m", "gpt-4o,gpt-4o-mni", "--no-stale-warning"]);
+    expect(table.code).toBe(2);
+    expect(table.stdout).toMatch(/gpt-4o-mni .*unknown model/);
+    expect(table.stdout).toMatch(/did you mean gpt-4o-mini/);
+    const json = runCli(["estimate", file, "-m", "gpt-4o,gpt-4o-mni", "--json"]);
+    expect(json.code).toBe(2);
+    const out = JSON.parse(json.stdout) as { estimates: Array<{ model: string; promptTokens: number | null; notices: Array<{ code: string }> }> };
+    expect(out.estimates.map((e) => e.model)).toEqual(["gpt-4o", "gpt-4o-mni"]);
+    expect(out.estimates[0].promptTokens).toBe(estimateRequest({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }).promptTokens);
+    expect(out.estimates[1]).toMatchObject({ promptTokens: null, notices: [{ code: "UNKNOWN_MODEL" }] });
+    const csv = runCli(["estimate", file, "-m", "gpt-4o,gpt-4o-mni", "--format", "csv", "--no-stale-warning"]);
+    expect(csv.stdout.trim().split("\n")).toHaveLength(3);
+  });
+});

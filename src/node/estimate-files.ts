@@ -148,7 +148,7 @@ export type EstimatedFile =
   /** Plain text: one estimate per model. */
   | { kind: "text"; path: string; estimates: FileEstimate[]; modelFailures: ModelFailure[]; warnings: Array<string | Notice> }
   /** A request body, a bare conversation or `--chat` text: one estimate per model. */
-  | { kind: "request"; path: string; estimates: CountedRequestEstimate[]; warnings: Array<string | Notice> }
+  | { kind: "request"; path: string; estimates: CountedRequestEstimate[]; modelFailures: ModelFailure[]; warnings: Array<string | Notice> }
   /** A Batch API input file, or bare request bodies one per line (`requests`). */
   | { kind: "batch" | "requests"; path: string; batch: BatchEstimate; encoding: string | null; warnings: string[] }
   /** A chat fine-tuning file. */
@@ -175,9 +175,8 @@ export function exitCodeOfResult(result: EstimatedFile): 0 | 1 | 2 {
     case "failure":
       return 2;
     case "text":
-      return result.modelFailures.length ? 2 : result.estimates.some((e) => e.fits === false) ? 1 : 0;
     case "request":
-      return result.estimates.some((e) => e.fits === false) ? 1 : 0;
+      return result.modelFailures.length ? 2 : result.estimates.some((e) => e.fits === false) ? 1 : 0;
     case "batch":
     case "requests":
       return result.batch.totals.invalid > 0 || result.batch.totals.notFitting > 0 ? 1 : 0;
@@ -283,26 +282,60 @@ async function estimateRequestInput(
       : [];
   const billingNote = (why: string) => (options.billing ? [`--tier, --cached-tokens, --cache-hit, --reasoning-tokens and --reasoning-effort do not apply here: ${why}`] : []);
   const remoteNote = options.remote ? ["--remote-count applies to single request bodies and --chat text: the lines of JSONL files are counted locally"] : [];
-  const requestResult = (estimates: CountedRequestEstimate[], notes: string[]): EstimatedFile => ({ kind: "request", path, estimates, warnings: [...notes, ...warningNotices(estimates)] });
+  const requestResult = (estimates: CountedRequestEstimate[], notes: string[], modelFailures: ModelFailure[] = []): EstimatedFile => ({
+    kind: "request",
+    path,
+    estimates,
+    modelFailures,
+    warnings: [...notes, ...warningNotices(estimates)],
+  });
+  // With several models, one the table does not list is reported on its row; the others are still estimated.
+  const eachModel = async (estimateOn: (model: string) => Promise<CountedRequestEstimate>): Promise<{ estimates: CountedRequestEstimate[]; failures: ModelFailure[] }> => {
+    const settled = await Promise.all(
+      models.map((model) =>
+        estimateOn(model).then(
+          (estimate) => ({ estimate }),
+          (error: unknown) => ({ error, model }),
+        ),
+      ),
+    );
+    const failures: ModelFailure[] = [];
+    const estimates: CountedRequestEstimate[] = [];
+    for (const s of settled) {
+      if ("estimate" in s) estimates.push(s.estimate);
+      else if (s.error instanceof UnknownModelError && models.length > 1)
+        failures.push({ path, model: s.model, code: "UNKNOWN_MODEL", message: s.error.message, suggestions: s.error.suggestions, error: s.error });
+      else throw s.error;
+    }
+    return { estimates, failures };
+  };
 
   if (input.kind === "request") {
     const estimate = (model: string | undefined) => (input.body ? files.estimateRequestBody(input.body, { ...requestOptions, model }) : files.estimateRequestFile(path, { ...requestOptions, model }));
-    const estimates = models.length ? await Promise.all(models.map((model) => estimate(model))) : [await estimate(undefined)];
-    return requestResult(estimates, budgetNote);
+    if (!models.length) return requestResult([await estimate(undefined)], budgetNote);
+    const { estimates, failures } = await eachModel(estimate);
+    return requestResult(estimates, budgetNote, failures);
   }
   if (input.kind === "messages" || input.kind === "chat") {
     // A conversation (a bare messages array), or text as one user message, on each model.
     const text = input.bytes ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(input.bytes) : await readText(path);
     const messages = input.messages ?? (input.kind === "messages" ? parseMessagesText(text) : undefined) ?? [{ role: "user", content: text }];
     const { isReasoningModel } = await import("../request/capabilities.js");
+    const each = resolveEach(options.models, { table, allowUnpriced: options.allowUnpriced });
+    if (each.length === 1 && each[0] instanceof UnknownModelError) throw each[0];
+    const failures = each
+      .filter((r): r is UnknownModelError => r instanceof UnknownModelError)
+      .map((error): ModelFailure => ({ path, model: error.model, code: "UNKNOWN_MODEL", message: error.message, suggestions: error.suggestions, error }));
     const estimates = await Promise.all(
-      resolveModels(options.models, { table, allowUnpriced: options.allowUnpriced }).map((m) => {
-        const budget = typeof options.maxTokens === "number" ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: options.maxTokens } : {};
-        const { audioMinutes: _minutes, ...chatOptions } = requestOptions;
-        return files.estimateRequestBody({ model: m.id, messages, ...budget }, { ...chatOptions, baseDir: input.bytes ? undefined : dirname(path) });
-      }),
+      each
+        .filter((r): r is ResolvedModel => !(r instanceof UnknownModelError))
+        .map((m) => {
+          const budget = typeof options.maxTokens === "number" ? { [isReasoningModel(m.id) ? "max_completion_tokens" : "max_tokens"]: options.maxTokens } : {};
+          const { audioMinutes: _minutes, ...chatOptions } = requestOptions;
+          return files.estimateRequestBody({ model: m.id, messages, ...budget }, { ...chatOptions, baseDir: input.bytes ? undefined : dirname(path) });
+        }),
     );
-    return requestResult(estimates, []);
+    return requestResult(estimates, [], failures);
   }
   if (input.kind === "requests" || input.kind === "batch") {
     // Bare request bodies are billed like request files (billing flags apply); Batch API lines at batch rates.

@@ -100,7 +100,7 @@ export function estimatedFileJson(result: EstimatedFile): Record<string, unknown
       return [...result.estimates.map((e) => estimateJson(e.path, e)), ...result.modelFailures.map((f) => unknownModelJson(f.path, f, maxTokens))];
     }
     case "request":
-      return result.estimates.map((e) => requestEstimateJson(result.path, e));
+      return [...result.estimates.map((e) => requestEstimateJson(result.path, e)), ...result.modelFailures.map((f) => unknownModelJson(f.path, f, null))];
     case "batch":
     case "requests":
       return [batchEstimateJson(result.batch, result.encoding)];

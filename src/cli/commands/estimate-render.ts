@@ -85,29 +85,32 @@ function dataRows(result: EstimatedFile): Cell[][] {
         ...result.modelFailures.map((f) => [f.path, "text", null, null, f.model, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]),
       ];
     case "request":
-      return result.estimates.map((e) => [
-        result.path,
-        e.kind,
-        null,
-        null,
-        e.model,
-        e.encoding,
-        e.exact,
-        e.promptTokens,
-        e.breakdown.messages,
-        e.breakdown.tools,
-        e.breakdown.images,
-        e.maxTokens,
-        e.breakdown.choices,
-        e.breakdown.completionTokens,
-        e.contextWindow,
-        e.fits,
-        e.room,
-        billedAs(e.breakdown.media) || null,
-        e.cost.prompt,
-        e.cost.completion,
-        e.cost.total,
-      ]);
+      return [
+        ...result.estimates.map((e) => [
+          result.path,
+          e.kind,
+          null,
+          null,
+          e.model,
+          e.encoding,
+          e.exact,
+          e.promptTokens,
+          e.breakdown.messages,
+          e.breakdown.tools,
+          e.breakdown.images,
+          e.maxTokens,
+          e.breakdown.choices,
+          e.breakdown.completionTokens,
+          e.contextWindow,
+          e.fits,
+          e.room,
+          billedAs(e.breakdown.media) || null,
+          e.cost.prompt,
+          e.cost.completion,
+          e.cost.total,
+        ]),
+        ...result.modelFailures.map((f) => [f.path, "request", null, null, f.model, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null]),
+      ];
     case "batch":
     case "requests":
       return result.batch.lines.map((l) => [
@@ -190,7 +193,7 @@ export function renderEstimateTables(results: readonly EstimatedFile[], format: 
       continue;
     }
     flushTexts();
-    if (result.kind === "request") out.push(renderRequests(result.path, result.estimates, format, color, fit));
+    if (result.kind === "request") out.push(renderRequests(result.path, result.estimates, result.modelFailures, format, color, fit));
     else if (result.kind === "batch" || result.kind === "requests") out.push(renderBatch(result.batch, format, color, fit));
     else if (result.kind === "fine-tune") out.push(renderFineTuning(result.fineTuning, format, color));
   }
@@ -208,7 +211,7 @@ export function errorLines(result: EstimatedFile): string[] {
 const fitsCell = (fits: boolean | null, paint: ReturnType<typeof painter>) => (fits === null ? "?" : fits ? paint.green("yes") : paint.red("no"));
 
 /** The Max tokens cell: the budget set, or "≤N" for the worst case priced when none is set. */
-function maxTokensCell(e: FileEstimate): string {
+function maxTokensCell(e: Pick<FileEstimate, "maxTokens" | "completionBasis" | "completionTokens">): string {
   if (e.maxTokens !== null || e.completionBasis !== "model_max_output" || e.completionTokens === null) return formatInt(e.maxTokens);
   return `≤${formatInt(e.completionTokens)}`;
 }
@@ -253,7 +256,7 @@ function vendorCountLines(path: string, estimates: readonly RequestEstimate[]): 
   });
 }
 
-function renderRequests(path: string, estimates: RequestEstimate[], format: HumanFormat, color: boolean, width: number | undefined): string {
+function renderRequests(path: string, estimates: RequestEstimate[], unknown: ModelFailure[], format: HumanFormat, color: boolean, width: number | undefined): string {
   const paint = painter(color);
   // Images, speech and transcription requests say what they are billed in; when every request
   // is one, the text columns (messages, tools, window) say nothing and are left out.
@@ -273,7 +276,7 @@ function renderRequests(path: string, estimates: RequestEstimate[], format: Huma
           formatInt(e.breakdown.messages),
           formatInt(e.breakdown.tools),
           formatInt(e.breakdown.images),
-          e.maxTokens === null ? "—" : `${formatInt(e.maxTokens)}${e.breakdown.choices * e.breakdown.prompts > 1 ? ` ×${e.breakdown.choices * e.breakdown.prompts}` : ""}`,
+          e.maxTokens === null ? maxTokensCell(e) : `${formatInt(e.maxTokens)}${e.breakdown.choices * e.breakdown.prompts > 1 ? ` ×${e.breakdown.choices * e.breakdown.prompts}` : ""}`,
           formatInt(e.contextWindow),
           fitsCell(e.fits, paint),
           formatInt(e.room),
@@ -281,6 +284,7 @@ function renderRequests(path: string, estimates: RequestEstimate[], format: Huma
           formatUsd(e.cost.total),
         ],
   );
+  for (const f of unknown) rows.push([path, f.model, "—", ...head.slice(3, -1).map((h) => (h === "Fits" ? paint.red("unknown model") : "—")), "—"]);
   let out = format === "markdown" ? renderMarkdown(head, rows, numeric) : renderTable(head, rows, numeric, color, { width, drop: onlyMedia ? [2] : [4, 5, 3, 7, 9], shrink: 0 });
   for (const line of vendorCountLines(path, estimates)) out += `\n${line}`;
   if (format === "table") {
@@ -289,6 +293,7 @@ function renderRequests(path: string, estimates: RequestEstimate[], format: Huma
       const advice = roomAdvice(e.room, e.maxTokensParam ?? "max_tokens");
       for (const problem of e.problems) out += `\n${paint.red("✗")} ${path} · ${e.model}: ${problem}${advice ? ` (${advice})` : ""}`;
     }
+    for (const f of unknown) out += `\n${paint.red("✗")} ${path} · ${escapeControl(f.model)}: ${f.message}`;
   }
   return out;
 }
