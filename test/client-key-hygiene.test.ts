@@ -1,7 +1,7 @@
-import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient } from "../src/request/client.js";
 import { FakeOpenAIServer, startFakeOpenAI } from "./helpers/fake-openai-server.js";
+import { errorRenderings } from "./helpers/secrets.js";
 
 // Two kinds of key: an OpenAI-style "sk-" key, and a gateway token the generic patterns would miss.
 const KEYS = ["sk-proj-SECRETsecret0123456789abcdefXYZ", "gw_live_9f8e7d6c5b4a3210fedcba"];
@@ -15,21 +15,6 @@ afterAll(async () => {
 });
 
 const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
-
-/** Every way an error can end up in a log. */
-function renderings(error: unknown): string[] {
-  const e = error as Error & { cause?: unknown; details?: unknown };
-  return [
-    String(e),
-    e.message,
-    e.stack ?? "",
-    JSON.stringify(e),
-    JSON.stringify(e.details ?? null),
-    inspect(e, { depth: 10, showHidden: true }),
-    String(e.cause),
-    inspect(e.cause, { depth: 10, showHidden: true }),
-  ];
-}
 
 describe("the API key never appears in output or errors", () => {
   for (const [i, key] of KEYS.entries()) {
@@ -77,7 +62,7 @@ describe("the API key never appears in output or errors", () => {
       expect(errors.map((e) => (e as { code?: string }).code)).toEqual(["API_ERROR", "API_ERROR", "TIMEOUT", "NETWORK_ERROR", "INVALID_REQUEST"]);
       expect((errors[0] as Error).message).toContain("Incorrect API key provided: [REDACTED]");
       expect((errors[1] as Error).message).toContain("Bearer [REDACTED]");
-      const everything = [...errors.flatMap(renderings), ...written, ...rendered].join("\n");
+      const everything = [...errors.map(errorRenderings), ...written, ...rendered].join("\n");
       expect(everything).not.toContain(key);
       expect(rendered.length).toBeGreaterThan(0);
       expect(rendered.every((r) => r.includes('"authorization":"Bearer [REDACTED]"'))).toBe(true);

@@ -17,6 +17,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Socket } from "node:net";
+import { API_ERRORS } from "./fake-openai-server.js";
 import { encodingForModel, getEncoding } from "../../src/tokenizer/index.js";
 import { framingFor } from "../../src/request/framing.js";
 import { renderFunctionNamespace, type FunctionLike } from "../../src/request/tools.js";
@@ -217,14 +218,7 @@ export class FakeCountServer {
       if (auth !== `Bearer ${this.apiKey}`) {
         const presented = auth.replace(/^Bearer\s+/, "");
         const shown = this.options.echoKey ? presented : `${presented.slice(0, 3)}***${presented.slice(-4)}`;
-        return this.json(res, 401, {
-          error: {
-            message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-            type: "invalid_request_error",
-            param: null,
-            code: "invalid_api_key",
-          },
-        });
+        return this.json(res, 401, API_ERRORS.invalidKey(shown));
       }
       if (typeof body.model !== "string")
         return this.json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: "invalid_request_error", param: "model", code: "missing_required_parameter" } });

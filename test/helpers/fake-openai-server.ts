@@ -65,6 +65,15 @@ export const API_ERRORS = {
       code: null,
     },
   },
+  /** A wrong key, echoed as `shown` (masked by the API; some test servers echo it whole on purpose). */
+  invalidKey: (shown: string) => ({
+    error: {
+      message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      type: "invalid_request_error",
+      param: null,
+      code: "invalid_api_key",
+    },
+  }),
   contextLength: (limit: number, messages: number, completion: number) => ({
     error: {
       message: `This model's maximum context length is ${limit} tokens. However, you requested ${messages + completion} tokens (${messages} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`,
@@ -169,14 +178,7 @@ export class FakeOpenAIServer {
     const key = auth.replace(/^Bearer\s+/i, "");
     if (key !== this.apiKey) {
       const shown = this.echoKey ? key : maskKey(key);
-      return this.json(res, 401, {
-        error: {
-          message: `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-          type: "invalid_request_error",
-          param: null,
-          code: "invalid_api_key",
-        },
-      });
+      return this.json(res, 401, API_ERRORS.invalidKey(shown));
     }
     if (req.method === "GET" && path === "/v1/models") return this.json(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1721172741, owned_by: "system" }] });
     const mediaKind = kindOfUrl(path);

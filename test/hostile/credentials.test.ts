@@ -2,27 +2,13 @@
  * Issue 14 item 3: credentials in the base URL (user:password@, ?api-key=) and in auth-like
  * headers (api-key, x-api-key, x-goog-api-key) never reach an error, its stack, its JSON or a hook.
  */
-import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type RenderedRequest } from "../../src/request/client.js";
 import { redactHeaders, redactSecrets } from "../../src/errors.js";
+import { errorRenderings } from "../helpers/secrets.js";
 
 const SECRET = "hunter2SECRETpw";
 const body = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
-
-function renderings(error: unknown): string {
-  const e = error as Error & { cause?: unknown; details?: unknown };
-  return [
-    String(e),
-    e.message,
-    e.stack ?? "",
-    JSON.stringify(e),
-    JSON.stringify(e.details ?? null),
-    inspect(e, { depth: 10, showHidden: true }),
-    String(e.cause),
-    inspect(e.cause, { depth: 10, showHidden: true }),
-  ].join("\n");
-}
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -40,14 +26,14 @@ describe("base URLs with credentials", () => {
     vi.stubEnv("OPENAI_BASE_URL", `http://user:${SECRET}@127.0.0.1:9/v1`);
     const error = thrown(() => createClient({ apiKey: "sk-test-0123456789abcdef" }));
     expect(error).toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("OPENAI_BASE_URL: must not contain credentials") });
-    expect(renderings(error)).not.toContain(SECRET);
-    expect(renderings(error)).not.toContain("127.0.0.1");
+    expect(errorRenderings(error)).not.toContain(SECRET);
+    expect(errorRenderings(error)).not.toContain("127.0.0.1");
   });
 
   it("baseURL with only a user name is refused too", () => {
     const error = thrown(() => createClient({ apiKey: "sk-test-0123456789abcdef", baseURL: `https://${SECRET}@example.com/v1` }));
     expect(error).toMatchObject({ code: "INVALID_ARGUMENT" });
-    expect(renderings(error)).not.toContain(SECRET);
+    expect(errorRenderings(error)).not.toContain(SECRET);
   });
 
   it("a ?api-key= in the base URL is redacted from network errors and the onRequest hook; the path goes before the query", async () => {
@@ -67,7 +53,7 @@ describe("base URLs with credentials", () => {
     const error = await client.chat.completions.create(body).catch((e: unknown) => e);
     expect(seen[0]).toBe(`https://example.com/openai/chat/completions?api-version=2024-10-21&api-key=${SECRET}`);
     expect(error).toMatchObject({ code: "NETWORK_ERROR" });
-    expect(renderings(error)).not.toContain(SECRET);
+    expect(errorRenderings(error)).not.toContain(SECRET);
     expect(JSON.stringify(rendered)).not.toContain(SECRET);
     expect(rendered[0].url).toContain("api-version=2024-10-21");
   });
@@ -90,7 +76,7 @@ describe("credential headers", () => {
     });
     const error = await client.chat.completions.create(body, { headers: { "x-goog-api-key": `${SECRET}-3` } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "API_ERROR" });
-    expect(renderings(error)).not.toContain(SECRET);
+    expect(errorRenderings(error)).not.toContain(SECRET);
     expect(rendered[0].headers).toMatchObject({
       "api-key": "[REDACTED]",
       "X-Api-Key": "[REDACTED]",
