@@ -16,11 +16,10 @@
  * says `exact: false`). Refusals are `TokcostError`s (from `tokcost`). No runtime dependency on `ai` (types only); no Node APIs.
  */
 import type { LanguageModelMiddleware } from "ai";
-import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { countTokens } from "../tokenizer/index.js";
-import { Budget, type BudgetLimits, type BudgetStore, type Ledger } from "../request/budget.js";
-import { Meter, type CallRecord, type MeteredCall, type UsageTokens } from "../request/meter.js";
-import { preflight, type PreflightOptions, type PreflightResult } from "../request/preflight.js";
+import { Budget } from "../request/budget.js";
+import { integrationMeter, type CallRecord, type IntegrationOptions, type MeteredCall, type UsageTokens } from "../request/meter.js";
+import { preflight } from "../request/preflight.js";
 import { chatToResponses } from "../request/remote-count.js";
 
 type Middleware = LanguageModelMiddleware;
@@ -36,22 +35,9 @@ type Usage = GenerateResult["usage"];
 type Json = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Options of {@link tokcostMiddleware}. */
-export interface TokcostMiddlewareOptions {
-  /** Limits, or a {@link Budget} shared with other clients (e.g. one on a Redis store). */
-  budget?: BudgetLimits | Budget;
-  /** Where budget state lives when `budget` is limits: a BudgetStore (Redis) or a Ledger. */
-  store?: BudgetStore;
-  ledger?: Ledger;
+export interface TokcostMiddlewareOptions extends IntegrationOptions {
   /** `maxOutputTokens` for calls that set none, so the worst case is bounded (otherwise the model's room is reserved). */
   maxTokens?: number;
-  /** Called once per call with estimate vs actual, when it settles or is released. */
-  onRecord?: (record: CallRecord) => void;
-  /** Called with every estimate before the call is sent; throwing refuses the call. */
-  onEstimate?: (estimate: PreflightResult) => void;
-  /** Pricing table (default: bundled). */
-  pricing?: PricingTable;
-  /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
-  preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
 }
 
 /** The middleware, with the budget and records it keeps. */
@@ -167,8 +153,8 @@ function jsonRecord(record: CallRecord | undefined): Json {
  * @throws (from the AI SDK call) InvalidRequestError, ContextLimitError, MaxOutputError, BudgetExceededError, LedgerError — before anything is sent.
  */
 export function tokcostMiddleware(options: TokcostMiddlewareOptions = {}): TokcostMiddleware {
-  const pricing = options.pricing ?? bundledPricingTable();
-  const meter = new Meter({ budget: options.budget, store: options.store, ledger: options.ledger, pricing, onEstimate: options.onEstimate, onUsage: options.onRecord });
+  const meter = integrationMeter(options);
+  const pricing = meter.pricing;
 
   const withMaxTokens = (params: AiSdkCallOptions): AiSdkCallOptions =>
     params.maxOutputTokens === undefined && options.maxTokens !== undefined ? { ...params, maxOutputTokens: options.maxTokens } : params;

@@ -19,30 +19,15 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { countTokens } from "../tokenizer/index.js";
-import { Budget, type BudgetLimits, type BudgetStore, type Ledger } from "../request/budget.js";
-import { Meter, type CallRecord, type MeteredCall, type UsageTokens } from "../request/meter.js";
-import { preflight, type PreflightOptions, type PreflightResult } from "../request/preflight.js";
+import { Budget } from "../request/budget.js";
+import { integrationMeter, Meter, type CallRecord, type IntegrationOptions, type MeteredCall, type UsageTokens } from "../request/meter.js";
+import { preflight } from "../request/preflight.js";
 
 type Json = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Options of {@link TokcostCallbackHandler}. */
-export interface TokcostHandlerOptions {
-  /** Limits, or a {@link Budget} shared with other clients (e.g. one on a Redis store). */
-  budget?: BudgetLimits | Budget;
-  /** Where budget state lives when `budget` is limits: a BudgetStore (Redis) or a Ledger. */
-  store?: BudgetStore;
-  ledger?: Ledger;
-  /** Called once per call with estimate vs actual, when it settles or is released. */
-  onRecord?: (record: CallRecord) => void;
-  /** Called with every estimate before the call is sent; throwing refuses the call. */
-  onEstimate?: (estimate: PreflightResult) => void;
-  /** Pricing table (default: bundled). */
-  pricing?: PricingTable;
-  /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
-  preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
-}
+export type TokcostHandlerOptions = IntegrationOptions;
 
 /** Request parameters of ChatOpenAI's invocation params that matter to counting, validation and the worst case. */
 const REQUEST_FIELDS = ["n", "max_tokens", "max_completion_tokens", "tools", "tool_choice", "functions", "function_call", "response_format", "reasoning_effort"];
@@ -127,14 +112,7 @@ export class TokcostCallbackHandler extends BaseCallbackHandler {
   constructor(options: TokcostHandlerOptions = {}) {
     super({ raiseError: true });
     this.options = options;
-    this.meter = new Meter({
-      budget: options.budget,
-      store: options.store,
-      ledger: options.ledger,
-      pricing: options.pricing ?? bundledPricingTable(),
-      onEstimate: options.onEstimate,
-      onUsage: options.onRecord,
-    });
+    this.meter = integrationMeter(options);
     this.budget = this.meter.budget;
   }
 

@@ -6,7 +6,7 @@
 import { costOf } from "../pricing/cost.js";
 import { bundledPricingTable, type PricingTable } from "../pricing/table.js";
 import { Budget, newCallId, type BudgetLimits, type BudgetStatus, type BudgetStore, type Ledger, type Reservation, type Spend } from "./budget.js";
-import { assertBoundable, reservationOf, type PreflightResult } from "./preflight.js";
+import { assertBoundable, reservationOf, type PreflightOptions, type PreflightResult } from "./preflight.js";
 import type { RequestKind } from "./capabilities.js";
 import { TokcostError } from "../errors.js";
 import { getEncoding } from "../tokenizer/index.js";
@@ -170,6 +170,35 @@ export interface MeterOptions extends MeterHooks {
   pricing?: PricingTable;
   /** How many call records to keep (default 1000; totals cover every call). */
   keepRecords?: number;
+}
+
+/** What the framework integrations (AI SDK middleware, LangChain handler) take: a budget, where it lives, hooks, prices, pre-flight options. */
+export interface IntegrationOptions {
+  /** Limits, or a {@link Budget} shared with other clients (e.g. one on a Redis store). */
+  budget?: BudgetLimits | Budget;
+  /** Where budget state lives when `budget` is limits: a BudgetStore (Redis) or a Ledger. */
+  store?: BudgetStore;
+  ledger?: Ledger;
+  /** Called once per call with estimate vs actual, when it settles or is released. */
+  onRecord?: (record: CallRecord) => void;
+  /** Called with every estimate before the call is sent; throwing refuses the call. */
+  onEstimate?: (estimate: PreflightResult) => void;
+  /** Pricing table (default: bundled). */
+  pricing?: PricingTable;
+  /** Extra pre-flight options, e.g. `{ encoding: "o200k_base" }` for a model the table does not know. */
+  preflight?: Omit<PreflightOptions, "budget" | "pricing" | "table" | "kind" | "validated">;
+}
+
+/** The {@link Meter} of an integration, from its options. */
+export function integrationMeter(options: IntegrationOptions): Meter {
+  return new Meter({
+    budget: options.budget,
+    store: options.store,
+    ledger: options.ledger,
+    pricing: options.pricing ?? bundledPricingTable(),
+    onEstimate: options.onEstimate,
+    onUsage: options.onRecord,
+  });
 }
 
 /** A call in flight: settle it from usage, or release it. Each settles at most once. */
