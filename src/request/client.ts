@@ -243,6 +243,39 @@ function endpointUrl(baseURL: string, path: string): string {
 }
 
 /**
+ * The body of an answered (2xx) call, read up to `maxResponseBytes`. When it cannot be read (too
+ * large, aborted, timed out, broken off) the call is settled at its worst case — it may have been
+ * billed — and the failure thrown.
+ */
+async function readAnsweredBody(
+  response: Response,
+  metered: MeteredCall,
+  options: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal; sig: { timedOut(): boolean; clear(): void }; secrets: readonly string[] },
+): Promise<Uint8Array> {
+  const { maxResponseBytes, secrets } = options;
+  try {
+    const capped = await readCapped(response.body, maxResponseBytes);
+    if (capped.over) {
+      await metered.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read`);
+      throw new InvalidResponseError(`the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); it was not read and the call was settled at its worst case`, secrets);
+    }
+    return capped.bytes;
+  } catch (error) {
+    // The read may fail with the abort's own reason (a tokcost timeout error): map it like any other.
+    if (error instanceof InvalidResponseError) throw error;
+    const failure = options.signal?.aborted
+      ? new RequestAbortedError()
+      : options.sig.timedOut()
+        ? new RequestTimeoutError(options.timeoutMs)
+        : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
+    await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
+    throw failure;
+  } finally {
+    options.sig.clear();
+  }
+}
+
+/**
  * Creates a request helper for the OpenAI API (or any compatible proxy).
  *
  * @example
@@ -370,55 +403,24 @@ export function createClient(options: ClientOptions = {}): TokcostClient {
         }
         // A 200 was answered: from here on the call may have been billed, so whatever happens to
         // the body it is settled (at the worst case when the body cannot be read), never released.
+        const body = await readAnsweredBody(response, metered, { maxResponseBytes, timeoutMs, signal: callOptions.signal, sig, secrets });
         if (MEDIA_KINDS.has(kind)) {
+          const record = await settleMediaResponse(metered, new Response(body as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers }), meter.pricing);
+          const report: CallReport = { id: metered.id, estimate, usage: null, record: record ?? (metered.record as CallRecord), attempts: attempt };
+          if (kind === "speech") return attach({ data: body, contentType: response.headers.get("content-type") ?? "" }, report);
+          let media: unknown;
           try {
-            const capped = await readCapped(response.body, maxResponseBytes);
-            if (capped.over) {
-              await metered.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read`);
-              throw new InvalidResponseError(`the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); it was not read and the call was settled at its worst case`, secrets);
-            }
-            const data = capped.bytes;
-            const record = await settleMediaResponse(metered, new Response(data as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers }), meter.pricing);
-            const report: CallReport = { id: metered.id, estimate, usage: null, record: record ?? (metered.record as CallRecord), attempts: attempt };
-            if (kind === "speech") return attach({ data, contentType: response.headers.get("content-type") ?? "" }, report);
-            const json = JSON.parse(new TextDecoder().decode(data)) as ApiJson;
-            if (typeof json !== "object" || json === null || Array.isArray(json)) throw new SyntaxError("not an object");
-            return attach(json, report);
-          } catch (error) {
-            if (error instanceof TokcostError) throw error;
-            const failure = callOptions.signal?.aborted
-              ? new RequestAbortedError()
-              : sig.timedOut()
-                ? new RequestTimeoutError(timeoutMs)
-                : error instanceof SyntaxError
-                  ? new ApiError(response.status, { message: "the API returned a response that is not a JSON object", type: null, param: null, code: null }, { attempts: attempt, secrets })
-                  : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
-            await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
-            throw failure;
-          } finally {
-            sig.clear();
+            media = JSON.parse(new TextDecoder().decode(body));
+          } catch {
+            media = undefined;
           }
-        }
-        let text: string;
-        try {
-          const capped = await readCapped(response.body, maxResponseBytes);
-          if (capped.over) {
-            await metered.settleAtReservation(`the response body is larger than maxResponseBytes (${maxResponseBytes} bytes) and was not read`);
-            throw new InvalidResponseError(`the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); it was not read and the call was settled at its worst case`, secrets);
+          if (typeof media !== "object" || media === null || Array.isArray(media)) {
+            await metered.settleAtReservation("the response is not a JSON object");
+            throw new ApiError(response.status, { message: "the API returned a response that is not a JSON object", type: null, param: null, code: null }, { attempts: attempt, secrets });
           }
-          text = new TextDecoder().decode(capped.bytes);
-        } catch (error) {
-          if (error instanceof InvalidResponseError) throw error;
-          const failure = callOptions.signal?.aborted
-            ? new RequestAbortedError()
-            : sig.timedOut()
-              ? new RequestTimeoutError(timeoutMs)
-              : new NetworkError(`the response broke off after its headers: ${describeFetchFailure(error, secrets)}`, secrets);
-          await metered.settleAtReservation(`the response body could not be read (${failure.message})`);
-          throw failure;
-        } finally {
-          sig.clear();
+          return attach(media as ApiJson, report);
         }
+        const text = new TextDecoder().decode(body);
         let json: ApiJson | undefined;
         try {
           json = JSON.parse(text) as ApiJson;
