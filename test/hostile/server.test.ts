@@ -170,6 +170,21 @@ describe("createClient against a misbehaving server", () => {
     await expectAccounted(c, ids, 1);
   });
 
+  it("slow body after a 200 on a media call (speech): a timeout, and the call is settled at its worst case, not released", async () => {
+    handler = async (_req, res) => {
+      res.writeHead(200, { "content-type": "audio/mpeg" });
+      res.write(Buffer.alloc(16));
+      for (let i = 0; i < 100 && !res.destroyed; i++) await sleep(50);
+      if (!res.destroyed) res.end();
+    };
+    const { c, ids, requests } = client({ timeoutMs: 1_000 });
+    const error = await failure(c.audio.speech.create({ model: "tts-1", input: "Hello there", voice: "alloy" }));
+    expect(isTokcostError(error) && error.code).toBe("TIMEOUT");
+    expect(c.calls()[0]).toMatchObject({ outcome: "settled", actual: { source: "reserved" } });
+    expectClean(visible(error, c.calls(), requests));
+    await expectAccounted(c, ids, 1);
+  });
+
   it("a reset after a 200's headers: a network error, the call settled at its worst case", async () => {
     handler = (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
