@@ -89,4 +89,11 @@ describe("fitMessages", () => {
     expect(r.promptTokens).toBeLessThanOrEqual(272_000);
     expect(r.droppedIndexes).toEqual([0, 1]);
   });
+
+  it("a model the table does not list: fitting needs its window, and the error says how to give it (not --allow-unpriced)", () => {
+    const history = [{ role: "user" as const, content: "hi" }];
+    expect(() => fitMessages(history, { model: "gpt-4o-mni", maxTokens: 10 })).toThrow(/did you mean gpt-4o-mini.*--context-window <n>; library: contextWindow/);
+    expect(() => fitMessages(history, { model: "gpt-4o-mni", maxTokens: 10 })).not.toThrow(/allow-unpriced/);
+    expect(fitMessages(history, { model: "gpt-4o-mni", maxTokens: 10, contextWindow: 1000 }).fits).toBe(true);
+  });
 });

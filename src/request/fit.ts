@@ -5,7 +5,7 @@
  * assistant tool call without its tool results (a turn is dropped whole) — until the prompt plus
  * the completion budget fits.
  */
-import { InputError } from "../errors.js";
+import { InputError, UnknownModelError } from "../errors.js";
 import { resolveModel } from "../estimate/model.js";
 import { limitsOf } from "../estimate/limits.js";
 import type { PricingTable } from "../pricing/table.js";
@@ -48,6 +48,8 @@ export interface FitResult<M extends ChatMessageLike = ChatMessageLike> {
 
 const isSystem = (m: ChatMessageLike) => m.role === "system" || m.role === "developer";
 
+const WINDOW_HINT = "--context-window <n>; library: contextWindow";
+
 /**
  * Drops the oldest turns until `prompt + maxTokens` fits the model's context window (and its
  * input cap). A turn is a user message and everything up to the next user message, so tool
@@ -60,10 +62,22 @@ export function fitMessages<M extends ChatMessageLike>(messages: readonly M[], o
   options = optionsArg(options, "fitMessages");
   if (!Number.isSafeInteger(options.maxTokens) || options.maxTokens < 0) throw new InputError(`maxTokens must be a non-negative whole number, got ${options.maxTokens}`);
   // A model the table does not list has no known window: accepted only with an explicit contextWindow.
-  const resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: options.contextWindow !== undefined });
+  let resolved;
+  try {
+    resolved = resolveModel(options.model, { table: options.table, encoding: options.encoding, allowUnpriced: options.contextWindow !== undefined });
+  } catch (error) {
+    // What fitting needs of a model is its window: say how to give it (allowUnpriced does not apply here).
+    if (error instanceof UnknownModelError)
+      throw new UnknownModelError(
+        error.model,
+        error.suggestions,
+        `it is not in the pricing table, so its context window is unknown: fix the id, add it with --pricing <file>, or give the window (${WINDOW_HINT})`,
+      );
+    throw error;
+  }
   const limits = limitsOf(resolved.entry);
   const window = options.contextWindow ?? limits.contextWindow;
-  if (window === undefined) throw new InputError(`no context window known for "${options.model}": pass contextWindow`);
+  if (window === undefined) throw new InputError(`no context window known for "${options.model}": give it (${WINDOW_HINT})`);
   // The prompt must fit the window together with maxTokens, and the input cap on its own.
   const limit = window;
   const inputCap = options.contextWindow === undefined ? limits.maxInputTokens : undefined;
