@@ -36,6 +36,35 @@ describe("tokcost estimate <request.json>", () => {
     expect(r.stdout).toMatch(/gpt-3\.5-turbo\s*│\s*129\s*│/);
   });
 
+  it("every kind of entry starts with the contract's fields, in order (text, request body, Batch file, fine-tuning file)", () => {
+    const keysOf = (args: string[]) => {
+      const r = runCli(["estimate", ...args, "--json"]);
+      return Object.keys((JSON.parse(r.stdout) as { estimates: Array<Record<string, unknown>> }).estimates[0]);
+    };
+    const contract = [
+      "path",
+      "model",
+      "encoding",
+      "exact",
+      "promptTokens",
+      "maxTokens",
+      "completionTokens",
+      "completionBasis",
+      "contextWindow",
+      "maxInputTokens",
+      "maxOutputTokens",
+      "fits",
+      "room",
+      "cost",
+      "problems",
+      "warnings",
+      "notices",
+    ];
+    expect(keysOf(["examples/support-agent.txt", "-m", "gpt-4o"])).toEqual(contract);
+    for (const args of [["examples/chat-request.json"], ["examples/batch.jsonl"], ["examples/fine-tune.jsonl", "-m", "gpt-4o-mini-2024-07-18"]])
+      expect(keysOf(args).slice(0, contract.length)).toEqual(contract);
+  });
+
   it("--json keeps the contract and adds kind, maxTokensParam and breakdown", () => {
     const r = runCli(["estimate", "examples/chat-request.json", "--json"]);
     expect(r.code).toBe(0);

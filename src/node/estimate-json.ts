@@ -5,6 +5,7 @@
  * batch and fine-tuning results are Node-side types (files streamed line by line).
  */
 import { estimateJson, unknownModelJson } from "../estimate/json.js";
+import { notice, type Notice } from "../estimate/notice.js";
 import { paramOf, withParam } from "../errors.js";
 import type { RequestEstimate } from "../request/estimate-request.js";
 import type { CountedRequestEstimate } from "../request/estimate-remote.js";
@@ -25,6 +26,11 @@ export function requestEstimateJson(path: string, e: RequestEstimate | CountedRe
   };
 }
 
+/** A file's own warnings as notices (its lines' problems stay on the lines). */
+function fileNotices(warnings: readonly string[]): Notice[] {
+  return warnings.map((text) => notice("INPUT_NOTE", text));
+}
+
 /** "line 3 (req-3): …" for each problem of a batch file's lines. */
 export function batchProblems(b: BatchEstimate): string[] {
   return b.lines.flatMap((l) => l.problems.map((p) => `line ${l.line}${l.customId === null ? "" : ` (${l.customId})`}: ${p}`));
@@ -40,6 +46,9 @@ export function batchEstimateJson(b: BatchEstimate, encoding: string | null): Re
     exact: t.exact,
     promptTokens: t.promptTokens,
     maxTokens: t.completionTokens,
+    completionTokens: t.completionTokens,
+    // each line has its own budget (its basis is on the line)
+    completionBasis: null,
     contextWindow: null,
     maxInputTokens: null,
     maxOutputTokens: null,
@@ -48,6 +57,7 @@ export function batchEstimateJson(b: BatchEstimate, encoding: string | null): Re
     cost: t.cost,
     problems: batchProblems(b),
     warnings: b.warnings,
+    notices: fileNotices(b.warnings),
     kind: b.format,
     [b.format]: { requests: t.requests, invalid: t.invalid, notFitting: t.notFitting, completionTokens: t.completionTokens, lines: b.lines, linesOmitted: b.linesOmitted, errors: b.errors },
   };
@@ -68,6 +78,8 @@ export function fineTuningEstimateJson(f: FineTuningEstimate, encoding: string):
     exact: false,
     promptTokens: t.trainingTokens,
     maxTokens: null,
+    completionTokens: 0,
+    completionBasis: "no_output",
     contextWindow: f.exampleLimit,
     maxInputTokens: null,
     maxOutputTokens: null,
@@ -76,6 +88,7 @@ export function fineTuningEstimateJson(f: FineTuningEstimate, encoding: string):
     cost: { currency: "USD", prompt: t.cost, completion: 0, total: t.cost },
     problems: fineTuningProblems(f),
     warnings: f.warnings,
+    notices: fileNotices(f.warnings),
     kind: "fine-tune",
     fineTuning: { ...t, exampleLimit: f.exampleLimit, examplesList: f.examples, examplesOmitted: f.examplesOmitted, errors: f.errors },
   };
